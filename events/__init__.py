@@ -1,0 +1,1 @@
+"""Integration-event contracts: the only code Paizhu's services share."""

@@ -1,0 +1,10 @@
+"""Kafka topic names."""
+
+from __future__ import annotations
+
+SERVICES = ("ledgers", "clues", "inspections", "units")
+DEAD_LETTER_TOPIC = "paizhu.deadletter.v1"
+
+
+def topic_for(service: str) -> str:
+    return f"paizhu.{service}.v1"

@@ -1,0 +1,41 @@
+"""Domain error families; the gateway maps each to an HTTP status and a stable code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command was refused. `code` is stable; the message is for people."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else self.code
+
+
+class InvalidInputError(DomainError):
+    status = 422
+    code = "invalid_input"
+
+
+class NotFoundError(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class ConflictError(DomainError):
+    """The state does not allow this (invalid transition, concurrent write)."""
+
+    status = 409
+    code = "conflict"
+
+
+class ForbiddenError(DomainError):
+    status = 403
+    code = "forbidden"

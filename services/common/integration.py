@@ -1,0 +1,68 @@
+"""Domain event -> integration event mapping (and the redaction it implies), one mapper per service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from events.envelope import Actor, Envelope, event_id_for
+from events.registry import Contract
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a service publishes for one domain event: the contract payload and its routing facts."""
+
+    payload: Contract
+    group_id: str | None = None
+    unit_id: str | None = None
+
+
+MapFunc = Callable[[Any], Published | None]
+
+
+class IntegrationMapper:
+    """Maps domain events by their class name (e.g. `Directive.Registered`); unmapped events stay private."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self._maps: dict[str, MapFunc] = {}
+
+    def maps(self, *event_classes: type[Any]) -> Callable[[MapFunc], MapFunc]:
+        def register(func: MapFunc) -> MapFunc:
+            for event_class in event_classes:
+                self._maps[event_class.__qualname__] = func
+            return func
+
+        return register
+
+    def to_envelope(self, event: Any, position: int) -> Envelope | None:
+        func = self._maps.get(type(event).__qualname__)
+        if func is None:
+            return None
+        published = func(event)
+        if published is None:
+            return None
+        payload = published.payload
+        stream_id = str(event.originator_id)
+        return Envelope(
+            event_id=event_id_for(self.service, stream_id, event.originator_version),
+            type=payload.event_type,  # type: ignore[attr-defined]
+            schema_version=payload.schema_version,  # type: ignore[attr-defined]
+            service=self.service,
+            stream_id=stream_id,
+            stream_version=event.originator_version,
+            position=position,
+            occurred_at=event.timestamp,
+            actor=Actor(**event.actor),
+            group_id=published.group_id or event.group_id,
+            unit_id=published.unit_id or event.unit_id,
+            distribution=event.distribution,
+            correlation_id=event.correlation_id,
+            causation_id=event.causation_id or event_id_for(self.service, stream_id, event.originator_version),
+            traceparent=event.traceparent,
+            prev_hash=event.prev_hash,
+            hash=event.hash,
+            payload=payload.model_dump(mode="json"),
+        )
