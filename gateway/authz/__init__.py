@@ -1,0 +1,169 @@
+"""THE authorisation module: every command and every read in Paizhu asks it.
+
+Principals are users with roles in one organisation (HQ, a group, an inspection team, a unit, audit).
+Records carry `group_id`, `unit_id` and a `distribution` (`group`, `hq`, `unit`, `inspection:<round>`,
+`compartment:<id>`); commands are actions with a rule each (registered by the `rules_*` modules).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from services.common.errors import ForbiddenError, NotFoundError
+
+GROUP_ROLES = frozenset({"group_leader", "group_deputy", "group_staff"})
+GROUP_LEADERSHIP = frozenset({"group_leader", "group_deputy"})
+HQ_ROLES = frozenset({"hq_staff", "hq_leader"})
+TEAM_ROLES = frozenset({"team_leader", "team_member"})
+UNIT_ROLES = frozenset({"unit_party_group", "unit_liaison", "unit_department"})
+AUDIT_ROLES = frozenset({"auditor"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    name: str
+    org_id: str
+    org_kind: str
+    roles: frozenset[str]
+    group_id: str | None = None
+    unit_id: str | None = None
+    supervised_unit_ids: frozenset[str] = frozenset()
+
+    def has_any(self, roles: Iterable[str]) -> bool:
+        return bool(self.roles & frozenset(roles))
+
+    @property
+    def actor(self) -> dict[str, str]:
+        return {"user": self.user_id, "org": self.org_id, "role": sorted(self.roles)[0] if self.roles else ""}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may perform an action: roles, and the scope the record must be in for them."""
+
+    roles: frozenset[str]
+    scope: str = "own"
+    """own: a group member in the record's group, a unit user of the record's unit, a team member of
+    an open round they belong to, HQ and audit anywhere; any: no scope check (e.g. HQ-wide actions)."""
+    description: str = ""
+
+
+_rules: dict[str, Rule] = {}
+
+
+def rule(action: str, roles: Iterable[str], scope: str = "own", description: str = "") -> None:
+    if action in _rules:
+        raise ValueError(f"rule for {action} defined twice")
+    _rules[action] = Rule(frozenset(roles), scope, description)
+
+
+def rules() -> dict[str, Rule]:
+    return dict(_rules)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The facts about a record the decision needs."""
+
+    group_id: str | None = None
+    unit_id: str | None = None
+    round_id: str | None = None
+    round_members: frozenset[str] = field(default_factory=frozenset)
+    round_open: bool = False
+    compartment: frozenset[str] | None = None
+
+
+def in_scope(principal: Principal, scope: Scope) -> bool:
+    kind = principal.org_kind
+    if kind in ("hq", "audit"):
+        return True
+    if kind == "group":
+        if scope.group_id is not None:
+            return scope.group_id == principal.group_id
+        return scope.unit_id is not None and scope.unit_id in principal.supervised_unit_ids
+    if kind == "unit":
+        return scope.unit_id is not None and scope.unit_id == principal.unit_id
+    if kind == "inspection_team":
+        return bool(scope.round_id) and scope.round_open and principal.user_id in scope.round_members
+    return False
+
+
+def can(principal: Principal, action: str, scope: Scope | None = None) -> bool:
+    """May this principal perform this action on a record with this scope?"""
+    found = _rules.get(action)
+    if found is None or not principal.has_any(found.roles):
+        return False
+    scope = scope or Scope()
+    if scope.compartment is not None and principal.user_id not in scope.compartment:
+        return False
+    return found.scope == "any" or in_scope(principal, scope)
+
+
+def require(
+    principal: Principal,
+    action: str,
+    *,
+    hide: bool = False,
+    group_id: str | None = None,
+    unit_id: str | None = None,
+    round_id: str | None = None,
+    round_members: Iterable[str] = (),
+    round_open: bool = False,
+    compartment: Iterable[str] | None = None,
+) -> None:
+    """Raise ForbiddenError (or NotFoundError with `hide`, where existence itself is secret)."""
+    scope = Scope(
+        group_id, unit_id, round_id, frozenset(round_members), round_open,
+        None if compartment is None else frozenset(compartment),
+    )
+    if not can(principal, action, scope):
+        if hide:
+            raise NotFoundError("记录不存在 (not found)")
+        raise ForbiddenError(f"无权执行此操作 (not allowed: {action})", code="forbidden")
+
+
+def can_read(
+    principal: Principal,
+    *,
+    group_id: str | None,
+    unit_id: str | None,
+    distribution: str,
+    round_members: Iterable[str] = (),
+    round_open: bool = False,
+    compartment: Iterable[str] | None = None,
+) -> bool:
+    """May this principal see a record with this distribution? (MISP-like levels.)"""
+    kind = principal.org_kind
+    if distribution.startswith("compartment:") or compartment is not None:
+        return compartment is not None and principal.user_id in frozenset(compartment)
+    if kind == "group":
+        return group_id is not None and group_id == principal.group_id
+    if kind in ("hq", "audit"):
+        return distribution != "group"
+    if kind == "unit":
+        return distribution == "unit" and unit_id is not None and unit_id == principal.unit_id
+    if kind == "inspection_team":
+        return (
+            distribution.startswith("inspection:")
+            and round_open
+            and principal.user_id in frozenset(round_members)
+        )
+    return False
+
+
+def require_read(principal: Principal, **facts: object) -> None:
+    """Raise NotFoundError: a record one may not read is, for that person, a record that does not exist."""
+    if not can_read(principal, **facts):  # type: ignore[arg-type]
+        raise NotFoundError("记录不存在 (not found)")
+
+
+def load_rules(services: Iterable[str] = ("ledgers", "clues", "inspections", "units", "platform")) -> None:
+    for service in services:
+        try:
+            importlib.import_module(f"gateway.authz.rules_{service}")
+        except ModuleNotFoundError as error:
+            if error.name != f"gateway.authz.rules_{service}":
+                raise
