@@ -65,6 +65,11 @@ def latest_version(type_name: str) -> int | None:
     return max(versions) if versions else None
 
 
+def is_known(type_name: str, schema_version: int) -> bool:
+    """Whether this build can decode (possibly by upcasting) this type at this version."""
+    return (type_name, schema_version) in _contracts
+
+
 def decode(envelope: Envelope) -> Contract:
     """Validate an envelope's payload against its contract, upcast to the latest version."""
     type_name, version = envelope.type, envelope.schema_version

@@ -89,6 +89,8 @@ class ServiceApplication(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
+        self.on_recorded: list[Callable[[], None]] = []
+        """Called after every write (embedded mode wakes its followers with it)."""
         super().__init__(env=env)
         self._policies: dict[str, Callable[..., None]] = {}
         for attr in dir(type(self)):
@@ -135,7 +137,12 @@ class ServiceApplication(Application[UUID]):
                     "该记录已被他人修改，请刷新后重试 (concurrent change, reload and retry)",
                     code="concurrent_write",
                 ) from error
+        self._recorded()
         return max((r.notification.id for r in recordings), default=0)
+
+    def _recorded(self) -> None:
+        for listener in self.on_recorded:
+            listener()
 
     def load(self, aggregate_id: UUID | str, kind: type[Any] | None = None) -> Any:
         """Get an aggregate or raise NotFoundError (and check its type when given)."""
@@ -197,6 +204,7 @@ class ServiceApplication(Application[UUID]):
             self._record(processing)
         except IntegrityError:
             return False
+        self._recorded()
         return True
 
     @contextmanager

@@ -1,0 +1,33 @@
+"""Aggregation of the gateway's routers."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from fastapi import APIRouter
+
+log = logging.getLogger(__name__)
+
+ROUTER_MODULES = [
+    "gateway.session.router",
+    "gateway.hq.router",
+    "gateway.ledgers.router",
+    "gateway.clues.router",
+    "gateway.inspections.router",
+    "gateway.units.router",
+]
+
+
+def routers() -> list[APIRouter]:
+    found = []
+    for name in ROUTER_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            log.warning("router %s not present", name)
+            continue
+        found.append(module.router)
+    return found

@@ -1,0 +1,69 @@
+"""Annotated dependencies of the gateway's routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gateway.auth import Authenticator
+from gateway.authz import Principal
+from gateway.clients import Services as ServicesClient
+from gateway.errors import AuthError
+from projections.common.db import Database
+from projections.common.runner import ProjectionRunner
+
+
+@dataclass
+class ReadModelsAccess:
+    """Read-model databases and the runners that keep them (for read-your-writes waits)."""
+
+    db: Database
+    runners: dict[str, ProjectionRunner] = field(default_factory=dict)
+
+    def wait(self, projection: str, service: str, position: int | None, timeout: float = 5.0) -> bool:
+        if not position or projection not in self.runners:
+            return True
+        return self.runners[projection].wait_for(service, position, timeout)
+
+
+@dataclass
+class GatewayRuntime:
+    services: ServicesClient
+    authenticator: Authenticator
+    read_models: ReadModelsAccess
+    mode: str = "embedded"
+    readiness: dict[str, Any] = field(default_factory=dict)
+
+
+def runtime(request: Request) -> GatewayRuntime:
+    value: GatewayRuntime = request.app.state.runtime
+    return value
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    token = credentials.credentials if credentials else request.cookies.get("paizhu_token")
+    if not token:
+        raise AuthError()
+    return runtime(request).authenticator.authenticate(token)
+
+
+def services(request: Request) -> ServicesClient:
+    return runtime(request).services
+
+
+def read_models(request: Request) -> ReadModelsAccess:
+    return runtime(request).read_models
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+Services = Annotated[ServicesClient, Depends(services)]
+ReadModels = Annotated[ReadModelsAccess, Depends(read_models)]
+Runtime = Annotated[GatewayRuntime, Depends(runtime)]

@@ -1,0 +1,140 @@
+"""The embedded platform: every service, policy and projection in one process, SQLite underneath."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from typing import Any
+
+from events.catalog import load_all
+from gateway.auth import Authenticator, demo_password_hashes
+from gateway.clients import LocalClient, Services
+from gateway.deps import GatewayRuntime, ReadModelsAccess
+from paizhu.checkpoints import Checkpointer
+from paizhu.keys import Keys, load_keys
+from paizhu.services import available_services, build_app
+from paizhu.settings import Settings
+from projections.catalog import available as available_projections
+from projections.common.db import Database, connect
+from projections.common.feeds import LogFollower
+from projections.common.runner import ProjectionRunner
+from services.common.application import ServiceApplication
+from services.common.clock import Clock
+from services.common.consumers import EmbeddedPolicyRunner
+
+log = logging.getLogger(__name__)
+
+
+def ephemeral_keys(settings: Settings) -> Keys:
+    """Fresh keys held in memory only (tests, benchmarks)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return load_keys(replace_settings(settings, data_dir=Path(tmp), mode="embedded"))
+
+
+def replace_settings(settings: Settings, **changes: Any) -> Settings:
+    return settings.model_copy(update=changes)
+
+
+class Platform:
+    """Embedded mode. `in_memory` keeps stores and read models in memory (tests)."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None, in_memory: bool = False) -> None:
+        load_all()
+        self.settings = settings
+        self.in_memory = in_memory
+        if not in_memory:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.keys = ephemeral_keys(settings) if in_memory else load_keys(settings)
+        self.apps: dict[str, ServiceApplication] = {
+            service: build_app(settings, self.keys, service, clock=clock, in_memory=in_memory)
+            for service in available_services()
+        }
+        self.read_db: Database = connect("sqlite://:memory:" if in_memory else settings.read_models_url())
+        self.runners: dict[str, ProjectionRunner] = {}
+        self.followers: dict[str, LogFollower] = {}
+        readers = {name: app.integration_events for name, app in self.apps.items()}
+        for name, projection_class in available_projections().items():
+            runner = ProjectionRunner(projection_class(), self.read_db)
+            runner.setup()
+            self.runners[name] = runner
+            self.followers[name] = LogFollower(runner, readers)
+        self.policy_runners = [
+            EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name})
+            for name, app in self.apps.items()
+            if app._policies
+        ]
+        self.checkpointer = Checkpointer(self.keys.checkpoint_private_key())
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._sync_lock = threading.Lock()
+        for app in self.apps.values():
+            app.on_recorded.append(self._wake.set)
+
+    # -- running ---------------------------------------------------------------------------
+    def sync(self) -> int:
+        """Run policies and projections until nothing new is left; return events read."""
+        total = 0
+        with self._sync_lock:
+            while True:
+                read = sum(runner.run_once() for runner in self.policy_runners)
+                read += sum(follower.run_once() for follower in self.followers.values())
+                total += read
+                if read == 0:
+                    return total
+
+    def checkpoint(self) -> None:
+        for app in self.apps.values():
+            self.checkpointer.checkpoint(app)
+
+    def _loop(self) -> None:
+        idle = 0.0
+        while not self._stop.is_set():
+            try:
+                if self.sync() == 0:
+                    self._wake.wait(0.25)
+                    self._wake.clear()
+                    idle += 0.25
+                    if idle >= self.settings.checkpoint_interval_seconds:
+                        self.checkpoint()
+                        idle = 0.0
+            except Exception:
+                log.exception("embedded follower loop failed; retrying")
+                self._stop.wait(1.0)
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="paizhu-followers", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        try:
+            self.checkpoint()
+        except Exception:
+            log.exception("final checkpoint failed")
+        for app in self.apps.values():
+            app.close()
+        self.read_db.close()
+
+    # -- the gateway's view of it ------------------------------------------------------------
+    def gateway_runtime(self) -> GatewayRuntime:
+        hashes = demo_password_hashes(None if self.in_memory else self.settings.data_dir / "keys" / "accounts.json")
+        authenticator = Authenticator(
+            token_key=self.keys.token_signing, password_hashes=hashes,
+            ttl_minutes=self.settings.token_ttl_minutes,
+        )
+        return GatewayRuntime(
+            services=Services({name: LocalClient(app) for name, app in self.apps.items()}),
+            authenticator=authenticator,
+            read_models=ReadModelsAccess(self.read_db, self.runners),
+            mode="embedded",
+            readiness={f"service:{n}": (lambda a=a: a.max_position()) for n, a in self.apps.items()},
+        )

@@ -1,0 +1,77 @@
+"""Constructing the service applications from settings (embedded SQLite or distributed PostgreSQL)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+from events.topics import SERVICES
+from paizhu.keys import Keys
+from paizhu.settings import Settings
+from services.common.application import ServiceApplication
+from services.common.clock import Clock
+
+
+def app_class(service: str) -> type[ServiceApplication]:
+    module = importlib.import_module(f"services.{service}.application")
+    for _, candidate in inspect.getmembers(module, inspect.isclass):
+        if issubclass(candidate, ServiceApplication) and candidate.name == service:
+            return candidate
+    raise LookupError(f"no application class for service {service!r}")
+
+
+def available_services() -> list[str]:
+    found = []
+    for service in SERVICES:
+        try:
+            app_class(service)
+        except (ModuleNotFoundError, LookupError):
+            continue
+        found.append(service)
+    return found
+
+
+def ensure_pg_schema(settings: Settings, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(settings.pg_dsn(), autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+
+def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = False) -> dict[str, str]:
+    env: dict[str, str] = {}
+    if in_memory:
+        env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+    elif settings.mode == "embedded":
+        stores = settings.data_dir / "stores"
+        stores.mkdir(parents=True, exist_ok=True)
+        env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+        env["SQLITE_DBNAME"] = str((stores / f"{service}.db").resolve())
+        env["SQLITE_LOCK_TIMEOUT"] = "10"
+    else:
+        ensure_pg_schema(settings, service)
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_DBNAME=settings.pg_dbname,
+            POSTGRES_HOST=settings.pg_host,
+            POSTGRES_PORT=str(settings.pg_port),
+            POSTGRES_USER=settings.pg_user,
+            POSTGRES_PASSWORD=settings.pg_password.get_secret_value(),
+            POSTGRES_SCHEMA=service,
+            POSTGRES_POOL_SIZE="5",
+        )
+    if service in keys.cipher:
+        env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+        env["CIPHER_KEY"] = keys.cipher[service]
+    env["CLUES_SEALING_PUBLIC_KEY"] = keys.clues_sealing_public
+    if service == "clues":
+        env["CLUES_SEALING_PRIVATE_KEY"] = keys.clues_sealing_private
+    if service == "units" and not in_memory:
+        env["UNITS_BLOB_DIR"] = str((settings.data_dir / "blobs").resolve())
+    return env
+
+
+def build_app(
+    settings: Settings, keys: Keys, service: str, clock: Clock | None = None, in_memory: bool = False
+) -> ServiceApplication:
+    return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)

@@ -1,0 +1,68 @@
+"""Settings of every Paizhu process, from environment variables prefixed `PAIZHU_` (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PAIZHU_", env_nested_delimiter="__", extra="ignore")
+
+    mode: Literal["embedded", "distributed"] = "embedded"
+    data_dir: Path = Field(default=Path("data"), description="embedded stores, read models, keys, blobs")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    demo: bool = Field(default=True, description="seed the demo scenario on first start (embedded)")
+    log_level: str = "INFO"
+
+    # PostgreSQL (distributed): one schema per service, read models in schema `read_models`
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 5432
+    pg_user: str = "postgres"
+    pg_password: SecretStr = SecretStr("")
+    pg_dbname: str = "paizhu"
+    read_model_url: str | None = Field(default=None, description="read-model database; default derived")
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_partitions: int = 1
+
+    # distributed: where the gateway finds each service's command interface
+    ledgers_url: str = "http://127.0.0.1:8101"
+    clues_url: str = "http://127.0.0.1:8102"
+    inspections_url: str = "http://127.0.0.1:8103"
+    units_url: str = "http://127.0.0.1:8104"
+    service_token: SecretStr | None = Field(default=None, description="shared secret gateway -> services")
+
+    # keys: given here in production; generated in data_dir/keys (mode 0600) in embedded mode
+    cipher_services: list[str] = Field(default=["clues"], description="services whose store is encrypted")
+    cipher_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    checkpoint_signing_key: SecretStr | None = None
+    token_signing_key: SecretStr | None = None
+    clues_sealing_private_key: SecretStr | None = None
+    checkpoint_interval_seconds: float = 60.0
+
+    # authentication (distributed): an external OpenID Connect provider
+    oidc_jwks_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    token_ttl_minutes: int = 480
+
+    def service_url(self, service: str) -> str:
+        url: str = getattr(self, f"{service}_url")
+        return url
+
+    def pg_dsn(self, dbname: str | None = None) -> str:
+        password = self.pg_password.get_secret_value()
+        auth = f"{self.pg_user}:{password}@" if password else f"{self.pg_user}@"
+        return f"postgresql://{auth}{self.pg_host}:{self.pg_port}/{dbname or self.pg_dbname}"
+
+    def read_models_url(self) -> str:
+        if self.read_model_url:
+            return self.read_model_url
+        if self.mode == "embedded":
+            return f"sqlite://{(self.data_dir / 'read_models.db').resolve()}"
+        return self.pg_dsn()

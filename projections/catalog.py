@@ -1,0 +1,27 @@
+"""The projections Paizhu runs, by name."""
+
+from __future__ import annotations
+
+import importlib
+
+from projections.common.projection import Projection
+
+PROJECTIONS = {
+    "hq_dashboard": "projections.hq_dashboard.projection:HqDashboard",
+    "inspection_handoff": "projections.inspection_handoff.projection:InspectionHandoff",
+}
+
+
+def available() -> dict[str, type[Projection]]:
+    found = {}
+    for name, path in PROJECTIONS.items():
+        module_name, _, attr = path.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name is not None and module_name.startswith(error.name):
+                continue
+            raise
+        if hasattr(module, attr):
+            found[name] = getattr(module, attr)
+    return found

@@ -1,0 +1,67 @@
+"""A service's command interface over HTTP (distributed mode): `POST /commands/{name}`, `POST /queries/{name}`.
+
+Only the gateway calls it (shared secret in `X-Paizhu-Service-Token`); the actor, correlation id and
+trace context travel in headers so the events record who did what.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError, validate_call
+
+from services.common.application import ServiceApplication
+from services.common.context import CommandContext
+from services.common.errors import DomainError
+from services.common.telemetry import context_from_headers, tracer
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
+    api = FastAPI(title=f"paizhu {app.name} service", docs_url=None, redoc_url=None)
+    commands, queries = app.commands(), app.queries()
+
+    def run(kind: str, name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
+        if token and not hmac.compare_digest(request.headers.get("x-paizhu-service-token", ""), token):
+            return _error(401, "unauthenticated", "service token required")
+        table = commands if kind == "command" else queries
+        method = table.get(name)
+        if method is None:
+            return _error(404, "unknown_operation", f"unknown {kind}: {name}")
+        actor = json.loads(request.headers.get("x-paizhu-actor", "{}") or "{}")
+        context = CommandContext(
+            actor=actor or CommandContext().actor,
+            correlation_id=request.headers.get("x-correlation-id", ""),
+        )
+        parent = context_from_headers(request.headers)
+        with tracer.start_as_current_span(f"service {app.name}.{name}", context=parent):
+            try:
+                with app.acting(context):
+                    result = validate_call(method)(**body)
+            except ValidationError as error:
+                return _error(422, "invalid_input", str(error.errors(include_url=False)[:3]))
+            except DomainError as error:
+                return JSONResponse({"error": {"code": error.code, "message": error.message}},
+                                    status_code=error.status)
+        return JSONResponse({"result": result})
+
+    @api.post("/commands/{name}")
+    def run_command(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
+        return run("command", name, request, body)
+
+    @api.post("/queries/{name}")
+    def run_query(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
+        return run("query", name, request, body)
+
+    @api.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "service": app.name, "position": app.max_position()}
+
+    return api
