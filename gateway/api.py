@@ -25,7 +25,7 @@ def routers() -> list[APIRouter]:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
-            if error.name != name:
+            if error.name is None or not name.startswith(error.name):
                 raise
             log.warning("router %s not present", name)
             continue

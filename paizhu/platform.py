@@ -11,7 +11,7 @@ from events.catalog import load_all
 from gateway.auth import Authenticator, demo_password_hashes
 from gateway.clients import LocalClient, Services
 from gateway.deps import GatewayRuntime, ReadModelsAccess
-from paizhu.checkpoints import Checkpointer
+from services.common.integrity import Checkpointer
 from paizhu.keys import Keys, load_keys
 from paizhu.services import available_services, build_app
 from paizhu.settings import Settings

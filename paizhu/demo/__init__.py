@@ -1,0 +1,77 @@
+"""The demo scenario: a deterministic, realistic data set after seed 002 (the group resident in the
+Ministry of Ecology and Environment). Each service contributes `paizhu/demo/<service>.py: seed(demo)`."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from gateway.accounts import ACCOUNTS
+from services.common.application import ServiceApplication
+from services.common.clock import ManualClock
+from services.common.context import CommandContext
+
+if TYPE_CHECKING:
+    from paizhu.platform import Platform
+
+log = logging.getLogger(__name__)
+
+DEMO_START = datetime(2025, 1, 6, 1, 30, tzinfo=timezone.utc)
+ORDER = ("units", "ledgers", "clues", "inspections")
+"""Units first (the roster), ledgers next; clues and inspections build on both."""
+
+
+class Demo:
+    def __init__(self, platform: Platform, clock: ManualClock) -> None:
+        self.platform = platform
+        self.clock = clock
+
+    def app(self, service: str) -> ServiceApplication:
+        return self.platform.apps[service]
+
+    @contextmanager
+    def acting(self, user_id: str) -> Iterator[None]:
+        account = ACCOUNTS[user_id]
+        actor = {"user": account.user_id, "org": account.org_id, "role": account.roles[0]}
+        for app in self.platform.apps.values():
+            app.clock = self.clock
+        from services.common.context import command_context
+
+        with command_context(CommandContext(actor=actor, clock=self.clock)):
+            yield
+
+    def sync(self) -> None:
+        """Let policies and projections catch up (cross-service hand-offs happen here)."""
+        self.platform.sync()
+
+
+def seed_demo(platform: Platform, clock: ManualClock | None = None) -> bool:
+    """Seed once: returns False when the stores already hold data."""
+    if any(app.max_position() for app in platform.apps.values()):
+        return False
+    clock = clock or ManualClock(DEMO_START)
+    if clock.now() < DEMO_START:
+        clock.set(DEMO_START)
+    original = {name: app.clock for name, app in platform.apps.items()}
+    demo = Demo(platform, clock)
+    try:
+        for service in ORDER:
+            if service not in platform.apps:
+                continue
+            try:
+                module = importlib.import_module(f"paizhu.demo.{service}")
+            except ModuleNotFoundError as error:
+                if error.name != f"paizhu.demo.{service}":
+                    raise
+                continue
+            module.seed(demo)
+            demo.sync()
+    finally:
+        for name, app in platform.apps.items():
+            app.clock = original[name]
+    platform.sync()
+    return True
