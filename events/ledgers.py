@@ -26,3 +26,205 @@ class DirectiveStageRecorded(Contract):
     stage: str
     done_on: date
     skipped_with_reason: bool
+
+
+# -- corrections, the loop's opening, stage deadlines, evaluations (distribution "hq") ---------------
+class DeadlineRuleFacts(Contract):
+    """How a deadline was computed: `count` calendar or working days after `from_date`."""
+
+    basis: str
+    """calendar | working (working days of the official Chinese calendar, 调休 included)"""
+    count: int
+    from_date: date
+
+
+@contract("ledgers.DirectiveAmended", 1)
+class DirectiveAmended(Contract):
+    """A correction of a registration: the new values, the old ones and why (never an edit)."""
+
+    directive_id: str
+    changes: dict[str, str | bool | None]
+    previous: dict[str, str | bool | None]
+    reason: str
+
+
+@contract("ledgers.DirectiveWithdrawn", 1)
+class DirectiveWithdrawn(Contract):
+    """A mistaken entry withdrawn from the master ledger (it stays in the history)."""
+
+    directive_id: str
+    reason: str
+
+
+@contract("ledgers.DirectiveNotificationLinked", 1)
+class DirectiveNotificationLinked(Contract):
+    """The unit's notification (units.DirectiveNotified) was filed: opened_loop when it created the entry."""
+
+    directive_id: str
+    notification_id: str
+    opened_loop: bool
+
+
+@contract("ledgers.StageDeadlineSet", 1)
+class StageDeadlineSet(Contract):
+    directive_id: str
+    stage: str
+    rule: DeadlineRuleFacts
+    due_on: date
+
+
+@contract("ledgers.StageOverdue", 1)
+class StageOverdue(Contract):
+    directive_id: str
+    stage: str
+    due_on: date
+    detected_on: date
+
+
+@contract("ledgers.DepartmentEvaluated", 1)
+class DepartmentEvaluated(Contract):
+    """The four dimensions (思想认识、目标定位、责任落实、精神状态), scores 1 (poor) to 5 (good)."""
+
+    directive_id: str
+    department: str
+    understanding: int
+    goal_setting: int
+    responsibility: int
+    drive: int
+    rationale: str
+    evaluated_on: date
+
+
+@contract("ledgers.CategoryConfigured", 1)
+class CategoryConfigured(Contract):
+    """A detail-ledger category of a group (细账类别) and its look-back interval."""
+
+    code: str
+    name: str
+    look_back_basis: str
+    look_back_days: int
+
+
+# -- the four lists' items (distribution "unit": addressed to the unit) ------------------------------
+@contract("ledgers.ItemOpened", 1)
+class ItemOpened(Contract):
+    item_id: str
+    directive_id: str | None
+    list_kind: str
+    """task | responsibility | problem | implementation"""
+    title: str
+    owner: str
+    deadline_rule: DeadlineRuleFacts | None
+    due_on: date | None
+    problem_type: str | None
+    source: str
+    """group | notification | inspection | clue | import"""
+    source_ref: str | None
+    """the other service's record it came from (inspection rectification item, recommendation)"""
+
+
+@contract("ledgers.ItemProgressUpdated", 1)
+class ItemProgressUpdated(Contract):
+    item_id: str
+    status: str
+    """open | in_progress | done"""
+    summary: str
+    report_ref: str | None
+
+
+@contract("ledgers.ItemDeadlineSet", 1)
+class ItemDeadlineSet(Contract):
+    item_id: str
+    rule: DeadlineRuleFacts
+    due_on: date
+    reason: str
+
+
+@contract("ledgers.ItemOverdue", 1)
+class ItemOverdue(Contract):
+    item_id: str
+    due_on: date
+    detected_on: date
+
+
+@contract("ledgers.ItemClosed", 1)
+class ItemClosed(Contract):
+    """销号 with evidence; the look-back (回头看) is due on look_back_due_on."""
+
+    item_id: str
+    evidence_count: int
+    closed_on: date
+    look_back_due_on: date
+
+
+@contract("ledgers.ItemLookBackDue", 1)
+class ItemLookBackDue(Contract):
+    item_id: str
+    due_on: date
+    detected_on: date
+
+
+@contract("ledgers.ItemLookBackConfirmed", 1)
+class ItemLookBackConfirmed(Contract):
+    item_id: str
+    similar_checked: bool
+    checked_on: date
+
+
+@contract("ledgers.ItemReopened", 1)
+class ItemReopened(Contract):
+    item_id: str
+    reason: str
+    reopened_on: date
+    due_on: date | None
+
+
+@contract("ledgers.SchedulingRoundOpened", 1)
+class SchedulingRoundOpened(Contract):
+    """调度: the group asks the unit for progress on these directives by respond_by (distribution "unit")."""
+
+    round_id: str
+    subject: str
+    directive_ids: list[str]
+    respond_by: date
+
+
+@contract("ledgers.SchedulingRoundOverdue", 1)
+class SchedulingRoundOverdue(Contract):
+    round_id: str
+    respond_by: date
+    detected_on: date
+    missing_directive_ids: list[str]
+
+
+# -- group facts about items and the reconciliation (distribution "hq") ------------------------------
+@contract("ledgers.ProblemJudged", 1)
+class ProblemJudged(Contract):
+    """精准分析研判: root causes and whether it is an individual's conduct or the political ecology."""
+
+    item_id: str
+    problem_type: str | None
+    root_causes: list[str]
+    ecology: str
+
+
+class ReconciliationFinding(Contract):
+    kind: str
+    """missing_in_report | missing_in_ledger | status_differs"""
+    reference_number: str
+    directive_id: str | None
+    title: str
+    ledger_status: str | None
+    reported_status: str | None
+
+
+@contract("ledgers.ReconciliationRecorded", 1)
+class ReconciliationRecorded(Contract):
+    """对账: the master ledger compared with the unit's supervision report; every mismatch is a finding."""
+
+    reconciliation_id: str
+    report_id: str
+    period: str
+    compared_on: date
+    matched: int
+    findings: list[ReconciliationFinding]

@@ -1,4 +1,4 @@
-"""Ledgers domain: directives in the master ledger and their full-cycle stages."""
+"""Ledgers domain: directives in the master ledger, their corrections, stages, stage deadlines, evaluations."""
 
 from __future__ import annotations
 
@@ -9,6 +9,18 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError
+from services.ledgers.vocab import EVALUATION_DIMENSIONS, SCORE_MAX, SCORE_MIN
+
+AMENDABLE = (
+    "reference_number",
+    "issuer",
+    "title",
+    "issued_on",
+    "received_on",
+    "lead_department",
+    "category",
+    "tied_to_duties",
+)
 
 STAGES = (
     "relay_study",  # 学习传达
@@ -60,6 +72,11 @@ class Directive(ChainedAggregate):
         self.tied_to_duties = tied_to_duties
         self.stages: dict[str, dict[str, Any]] = {}
         self.withdrawn = False
+        self.withdrawn_reason: str | None = None
+        self.amendments = 0
+        self.stage_deadlines: dict[str, dict[str, Any]] = {}
+        self.notifications: list[str] = []
+        self.evaluations: dict[str, dict[str, Any]] = {}
 
     @staticmethod
     def check_registration(title: str, reference_number: str, issued_on: date, received_on: date) -> None:
@@ -78,9 +95,19 @@ class Directive(ChainedAggregate):
                 return stage
         return None
 
-    def check_stage(self, stage: str, skip_reason: str | None) -> None:
+    def check_not_withdrawn(self) -> None:
         if self.withdrawn:
             raise DirectiveWithdrawnError("该批示件已撤销 (directive withdrawn)")
+
+    @property
+    def status(self) -> str:
+        """The ledger's status in the unit report's vocabulary (not_started, in_progress, completed)."""
+        if "result_evaluation" in self.stages:
+            return "completed"
+        return "in_progress" if self.stages else "not_started"
+
+    def check_stage(self, stage: str, skip_reason: str | None) -> None:
+        self.check_not_withdrawn()
         if stage not in STAGES:
             raise InvalidInputError(f"未知阶段 (unknown stage): {stage}", code="unknown_stage")
         if stage in self.stages:
@@ -109,4 +136,97 @@ class Directive(ChainedAggregate):
             "document": document,
             "done_by": done_by,
             "skip_reason": skip_reason,
+        }
+
+    # -- corrections (a new event with reason and actor, never an edit) ------------------------
+    def check_amendment(self, changes: dict[str, Any], reason: str) -> dict[str, Any]:
+        """The effective changes (fields whose value really changes); refuses empty or unknown ones."""
+        self.check_not_withdrawn()
+        if not reason.strip():
+            raise InvalidInputError("更正须说明理由 (a correction needs a reason)", code="reason_required")
+        unknown = sorted(set(changes) - set(AMENDABLE))
+        if unknown:
+            raise InvalidInputError(f"不可更正的字段 (fields cannot be amended): {unknown}", code="not_amendable")
+        effective = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if not effective:
+            raise InvalidInputError("没有任何改动 (nothing changes)", code="no_change")
+        for field in ("reference_number", "title", "issuer", "lead_department"):
+            if field in effective and not str(effective[field]).strip():
+                raise InvalidInputError(f"{field} 不能为空 (is required)", code="field_required")
+        issued = effective.get("issued_on", self.issued_on)
+        received = effective.get("received_on", self.received_on)
+        if received < issued:
+            raise InvalidInputError("收文日期不能早于印发日期 (received before issued)", code="received_before_issued")
+        return effective
+
+    @event("Amended")
+    def amend(self, changes: dict[str, Any], previous: dict[str, Any], reason: str) -> None:
+        for field, value in changes.items():
+            setattr(self, field, value)
+        self.amendments += 1
+
+    def check_withdrawal(self, reason: str) -> None:
+        self.check_not_withdrawn()
+        if not reason.strip():
+            raise InvalidInputError("撤销须说明理由 (a withdrawal needs a reason)", code="reason_required")
+
+    @event("Withdrawn")
+    def withdraw(self, reason: str) -> None:
+        self.withdrawn = True
+        self.withdrawn_reason = reason
+
+    # -- the closed loop: notifications, stage deadlines --------------------------------------
+    @event("NotificationLinked")
+    def link_notification(self, notification_id: str, opened_loop: bool) -> None:
+        self.notifications.append(notification_id)
+
+    def check_stage_deadline(self, stage: str) -> None:
+        self.check_not_withdrawn()
+        if stage not in STAGES:
+            raise InvalidInputError(f"未知阶段 (unknown stage): {stage}", code="unknown_stage")
+        if stage in self.stages:
+            raise ConflictError(f"阶段已记录，无需期限 (stage already recorded): {stage}", code="stage_recorded")
+
+    @event("StageDeadlineSet")
+    def set_stage_deadline(self, stage: str, rule: dict[str, Any], due_on: date, reason: str | None) -> None:
+        self.stage_deadlines[stage] = {"rule": rule, "due_on": due_on, "overdue_on": None}
+
+    def overdue_stages(self, today: date) -> list[str]:
+        """Stages whose deadline passed without the stage recorded and not yet marked overdue."""
+        if self.withdrawn:
+            return []
+        return [
+            stage
+            for stage, deadline in self.stage_deadlines.items()
+            if stage not in self.stages and deadline["overdue_on"] is None and today > deadline["due_on"]
+        ]
+
+    @event("StageOverdue")
+    def mark_stage_overdue(self, stage: str, due_on: date, detected_on: date) -> None:
+        self.stage_deadlines[stage]["overdue_on"] = detected_on
+
+    # -- evaluations (四个评价维度) ---------------------------------------------------------
+    def check_evaluation(self, department: str, scores: dict[str, int], rationale: str) -> None:
+        self.check_not_withdrawn()
+        if not department.strip():
+            raise InvalidInputError("须指明被评价部门 (department required)", code="department_required")
+        if set(scores) != set(EVALUATION_DIMENSIONS):
+            raise InvalidInputError(
+                "须对思想认识、目标定位、责任落实、精神状态逐项评分 "
+                "(score understanding, goal_setting, responsibility and drive)",
+                code="dimensions_required",
+            )
+        for dimension, score in scores.items():
+            if not isinstance(score, int) or isinstance(score, bool) or not SCORE_MIN <= score <= SCORE_MAX:
+                raise InvalidInputError(
+                    f"评分须为{SCORE_MIN}-{SCORE_MAX}分 (score must be {SCORE_MIN}-{SCORE_MAX}): {dimension}",
+                    code="score_out_of_range",
+                )
+        if not rationale.strip():
+            raise InvalidInputError("评价须写明理由 (a rationale is required)", code="rationale_required")
+
+    @event("Evaluated")
+    def evaluate(self, department: str, scores: dict[str, int], rationale: str, evaluated_on: date) -> None:
+        self.evaluations[department] = {
+            "scores": dict(scores), "rationale": rationale, "evaluated_on": evaluated_on
         }

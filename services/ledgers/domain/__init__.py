@@ -1,0 +1,1 @@
+"""Aggregates of the ledgers service besides the directive (see services.ledgers.domainmodel)."""

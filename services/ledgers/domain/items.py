@@ -1,0 +1,248 @@
+"""Items of the four lists (四单合一): tasks, responsibilities, problems, implementation records.
+
+An item is addressed to the unit (its events are distributed to the unit) except the group's own
+judgements about it (root cause, similar matters), which stay with the group and HQ. Closure (销号)
+needs evidence and schedules a look-back (回头看) that can reopen the item.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import event
+
+from services.common.aggregate import ChainedAggregate
+from services.common.errors import ConflictError, InvalidInputError
+from services.ledgers.vocab import ECOLOGY_JUDGEMENTS, LIST_KINDS, PROBLEM_TYPES, ROOT_CAUSES
+
+STATUSES = ("open", "in_progress", "done", "closed")
+"""done = the unit reports it finished; closed = 销号 approved by the group with evidence."""
+SOURCES = ("group", "notification", "inspection", "clue", "import")
+
+
+class ClosureNeedsEvidenceError(InvalidInputError):
+    code = "closure_needs_evidence"
+
+
+class ItemClosedError(ConflictError):
+    code = "item_closed"
+
+
+class ItemNotClosedError(ConflictError):
+    code = "item_not_closed"
+
+
+def item_id_for(source_key: str) -> UUID:
+    """Deterministic id of an item created from another service's record (idempotent policies)."""
+    return uuid5(NAMESPACE_URL, f"paizhu:ledgers:item:{source_key}")
+
+
+class LedgerItem(ChainedAggregate):
+    """One item of a directive's four lists, or a rectification item handed over by another service."""
+
+    default_distribution = "unit"
+    event_distribution: ClassVar[dict[str, str]] = {"RootCauseJudged": "hq", "SimilarLinked": "hq"}
+
+    @staticmethod
+    def create_id(source_key: str | None) -> UUID:
+        return item_id_for(source_key) if source_key else uuid4()
+
+    @event("Opened")
+    def __init__(
+        self,
+        group_id: str,
+        unit_id: str,
+        directive_id: str | None,
+        list_kind: str,
+        title: str,
+        description: str,
+        owner: str,
+        follower: str | None,
+        deadline_rule: dict[str, Any] | None,
+        due_on: date | None,
+        problem_type: str | None,
+        source: str,
+        source_ref: str | None,
+        source_key: str | None,
+        evidence_refs: list[str],
+    ) -> None:
+        self.group_id = group_id
+        self.unit_id = unit_id
+        self.directive_id = directive_id
+        self.list_kind = list_kind
+        self.title = title
+        self.description = description
+        self.owner = owner
+        self.follower = follower
+        self.deadline_rule = deadline_rule
+        self.due_on = due_on
+        self.overdue_on: date | None = None
+        self.problem_type = problem_type
+        self.source = source
+        self.source_ref = source_ref
+        self.status = "open"
+        self.evidence_refs: list[str] = list(evidence_refs)
+        self.progress: list[dict[str, Any]] = []
+        self.root_causes: list[str] = []
+        self.ecology: str | None = None
+        self.similar_item_ids: list[str] = []
+        self.closure: dict[str, Any] | None = None
+        self.look_back_due_on: date | None = None
+        self.look_back_due_marked = False
+        self.look_backs: list[dict[str, Any]] = []
+        self.reopen_count = 0
+
+    @staticmethod
+    def check_opening(list_kind: str, title: str, owner: str, problem_type: str | None) -> None:
+        if list_kind not in LIST_KINDS:
+            raise InvalidInputError(f"未知清单 (unknown list): {list_kind}", code="unknown_list")
+        if not title.strip():
+            raise InvalidInputError("事项标题不能为空 (title is required)", code="title_required")
+        if not owner.strip():
+            raise InvalidInputError("须指明责任人或责任部门 (owner is required)", code="owner_required")
+        if problem_type is not None and problem_type not in PROBLEM_TYPES:
+            raise InvalidInputError(f"未知问题类型 (unknown problem type): {problem_type}", code="unknown_problem_type")
+        if list_kind == "problem" and problem_type is None:
+            raise InvalidInputError("问题须分类 (a problem needs its type)", code="problem_type_required")
+        if list_kind != "problem" and problem_type is not None:
+            raise InvalidInputError("仅问题清单可分类 (only problems have a type)", code="problem_type_not_allowed")
+
+    def check_open(self) -> None:
+        if self.status == "closed":
+            raise ItemClosedError("该事项已销号 (item closed)")
+
+    # -- progress, evidence, follower, deadline ------------------------------------------
+    def check_progress(self, status: str, summary: str) -> None:
+        self.check_open()
+        if status not in ("open", "in_progress", "done"):
+            raise InvalidInputError(f"未知状态 (unknown status): {status}", code="unknown_status")
+        if not summary.strip():
+            raise InvalidInputError("须说明进展 (a summary is required)", code="summary_required")
+
+    @event("ProgressUpdated")
+    def update_progress(self, status: str, summary: str, reported_by: str, report_ref: str | None) -> None:
+        self.status = status
+        self.progress.append({"status": status, "summary": summary, "reported_by": reported_by,
+                              "report_ref": report_ref})
+
+    def check_evidence(self, evidence_refs: list[str]) -> list[str]:
+        new = [ref.strip() for ref in evidence_refs if ref.strip() and ref.strip() not in self.evidence_refs]
+        if not new:
+            raise InvalidInputError("没有新的证据 (no new evidence)", code="evidence_required")
+        return new
+
+    @event("EvidenceAttached")
+    def attach_evidence(self, evidence_refs: list[str], note: str) -> None:
+        self.evidence_refs.extend(evidence_refs)
+
+    @event("FollowerAssigned")
+    def assign_follower(self, follower: str) -> None:
+        self.follower = follower
+
+    @event("DeadlineSet")
+    def set_deadline(self, rule: dict[str, Any], due_on: date, reason: str) -> None:
+        self.deadline_rule = rule
+        self.due_on = due_on
+        self.overdue_on = None
+
+    def is_overdue_unmarked(self, today: date) -> bool:
+        return (
+            self.status != "closed" and self.due_on is not None and self.overdue_on is None
+            and today > self.due_on
+        )
+
+    @event("Overdue")
+    def mark_overdue(self, due_on: date, detected_on: date) -> None:
+        self.overdue_on = detected_on
+
+    # -- the group's judgement (problems only) -------------------------------------------
+    def check_judgement(self, root_causes: list[str], ecology: str) -> None:
+        if self.list_kind != "problem":
+            raise InvalidInputError("仅问题可研判原因 (only problems are judged)", code="not_a_problem")
+        unknown = [cause for cause in root_causes if cause not in ROOT_CAUSES]
+        if not root_causes or unknown:
+            raise InvalidInputError(f"原因研判无效 (invalid root causes): {unknown}", code="root_cause_invalid")
+        if ecology not in ECOLOGY_JUDGEMENTS:
+            raise InvalidInputError(f"未知研判 (unknown judgement): {ecology}", code="ecology_invalid")
+
+    @event("RootCauseJudged")
+    def judge(self, root_causes: list[str], ecology: str, note: str) -> None:
+        self.root_causes = list(root_causes)
+        self.ecology = ecology
+
+    def check_link(self, similar_item_ids: list[str]) -> list[str]:
+        new = [i for i in similar_item_ids if i != str(self.id) and i not in self.similar_item_ids]
+        if not new:
+            raise InvalidInputError("没有新的类似事项 (no new similar items)", code="similar_required")
+        return new
+
+    @event("SimilarLinked")
+    def link_similar(self, similar_item_ids: list[str], note: str) -> None:
+        self.similar_item_ids.extend(similar_item_ids)
+
+    # -- closure (销号) and look-back (回头看) ----------------------------------------------
+    def check_closure(self, evidence_refs: list[str], summary: str) -> None:
+        self.check_open()
+        if not [ref for ref in evidence_refs if ref.strip()] and not self.evidence_refs:
+            raise ClosureNeedsEvidenceError("销号需要证据 (closure needs evidence)")
+        if not summary.strip():
+            raise InvalidInputError("须说明销号依据 (a summary is required)", code="summary_required")
+
+    @event("Closed")
+    def close(
+        self,
+        evidence_refs: list[str],
+        summary: str,
+        approved_by: str,
+        closed_on: date,
+        look_back_rule: dict[str, Any],
+        look_back_due_on: date,
+    ) -> None:
+        self.evidence_refs.extend(ref for ref in evidence_refs if ref not in self.evidence_refs)
+        self.status = "closed"
+        self.closure = {"summary": summary, "approved_by": approved_by, "closed_on": closed_on}
+        self.look_back_due_on = look_back_due_on
+        self.look_back_due_marked = False
+
+    def is_look_back_due_unmarked(self, today: date) -> bool:
+        return (
+            self.status == "closed" and self.look_back_due_on is not None
+            and not self.look_back_due_marked and today >= self.look_back_due_on
+        )
+
+    @event("LookBackDue")
+    def mark_look_back_due(self, due_on: date, detected_on: date) -> None:
+        self.look_back_due_marked = True
+
+    def check_look_back(self, findings: str) -> None:
+        if self.status != "closed" or self.look_back_due_on is None:
+            raise ItemNotClosedError("未销号的事项无需回头看 (only a closed item has a look-back)")
+        if not findings.strip():
+            raise InvalidInputError("须记录回头看情况 (findings are required)", code="findings_required")
+
+    @event("LookBackConfirmed")
+    def confirm_look_back(self, findings: str, similar_checked: bool, checked_on: date) -> None:
+        self.look_backs.append({"outcome": "confirmed", "findings": findings,
+                                "similar_checked": similar_checked, "checked_on": checked_on})
+        self.look_back_due_on = None
+
+    @event("Reopened")
+    def reopen(
+        self,
+        reason: str,
+        similar_checked: bool,
+        reopened_on: date,
+        deadline_rule: dict[str, Any] | None,
+        due_on: date | None,
+    ) -> None:
+        self.look_backs.append({"outcome": "reopened", "findings": reason,
+                                "similar_checked": similar_checked, "checked_on": reopened_on})
+        self.status = "open"
+        self.closure = None
+        self.look_back_due_on = None
+        self.reopen_count += 1
+        self.deadline_rule = deadline_rule
+        self.due_on = due_on
+        self.overdue_on = None

@@ -1,0 +1,203 @@
+"""The closed loop (闭环监督): the master-ledger index, scheduling rounds (调度) and reconciliations (对账)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from services.common.aggregate import ChainedAggregate
+from services.common.errors import ConflictError, InvalidInputError
+
+_BRACKETS = str.maketrans({"[": "〔", "【": "〔", "［": "〔", "]": "〕", "】": "〕", "］": "〕"})
+
+
+def normalize_reference(reference_number: str) -> str:
+    """文号 as compared across the ledger and the unit's report: no spaces, one kind of year brackets."""
+    return "".join(reference_number.split()).translate(_BRACKETS)
+
+
+class DuplicateReferenceError(ConflictError):
+    code = "duplicate_reference"
+
+
+class MasterLedger(ChainedAggregate):
+    """The master ledger (总账) of one unit: which directive holds which reference number.
+
+    It is saved together with each registration, so two registrations of the same reference number
+    cannot both succeed (the second is refused, or loses the optimistic-concurrency race with a 409).
+    """
+
+    default_distribution = "hq"
+
+    @staticmethod
+    def create_id(unit_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"paizhu:ledgers:master:{unit_id}")
+
+    @event("Opened")
+    def __init__(self, group_id: str, unit_id: str) -> None:
+        self.group_id = group_id
+        self.unit_id = unit_id
+        self.entries: dict[str, str] = {}
+
+    def check_free(self, reference_number: str, directive_id: str | None = None) -> None:
+        holder = self.entries.get(normalize_reference(reference_number))
+        if holder is not None and holder != directive_id:
+            raise DuplicateReferenceError(
+                f"总账中已有该文号 (reference number already in the master ledger): {reference_number}"
+            )
+
+    def directive_for(self, reference_number: str) -> str | None:
+        return self.entries.get(normalize_reference(reference_number))
+
+    @event("EntryAdded")
+    def add_entry(self, reference_number: str, directive_id: str) -> None:
+        self.entries[normalize_reference(reference_number)] = directive_id
+
+    @event("EntryRekeyed")
+    def rekey(self, old_reference: str, new_reference: str, directive_id: str) -> None:
+        self.entries.pop(normalize_reference(old_reference), None)
+        self.entries[normalize_reference(new_reference)] = directive_id
+
+    @event("EntryWithdrawn")
+    def remove_entry(self, reference_number: str, directive_id: str) -> None:
+        self.entries.pop(normalize_reference(reference_number), None)
+
+
+class SchedulingRound(ChainedAggregate):
+    """A scheduling round (调度): the group asks the unit for progress on directives by a date."""
+
+    default_distribution = "unit"
+
+    @event("Opened")
+    def __init__(
+        self,
+        group_id: str,
+        unit_id: str,
+        subject: str,
+        directive_ids: list[str],
+        respond_by_rule: dict[str, Any],
+        respond_by: date,
+        requested_on: date,
+    ) -> None:
+        self.group_id = group_id
+        self.unit_id = unit_id
+        self.subject = subject
+        self.directive_ids = list(directive_ids)
+        self.respond_by_rule = respond_by_rule
+        self.respond_by = respond_by
+        self.requested_on = requested_on
+        self.responses: dict[str, dict[str, Any]] = {}
+        self.overdue_on: date | None = None
+        self.closed = False
+
+    @staticmethod
+    def check_opening(subject: str, directive_ids: list[str]) -> None:
+        if not subject.strip():
+            raise InvalidInputError("调度事项不能为空 (subject is required)", code="subject_required")
+        if not directive_ids:
+            raise InvalidInputError("须选择调度的批示件 (choose directives)", code="directives_required")
+
+    def check_response(self, directive_id: str, status: str, summary: str) -> None:
+        if self.closed:
+            raise ConflictError("调度已结束 (round closed)", code="round_closed")
+        if directive_id not in self.directive_ids:
+            raise InvalidInputError("该批示件不在本轮调度中 (directive not in this round)", code="not_in_round")
+        if status not in ("not_started", "in_progress", "completed") or not summary.strip():
+            raise InvalidInputError("进展状态或说明无效 (invalid status or summary)", code="response_invalid")
+
+    @event("ResponseRecorded")
+    def record_response(self, directive_id: str, status: str, summary: str, responded_on: date) -> None:
+        self.responses[directive_id] = {"status": status, "summary": summary, "responded_on": responded_on}
+
+    @property
+    def missing(self) -> list[str]:
+        return [d for d in self.directive_ids if d not in self.responses]
+
+    def is_overdue_unmarked(self, today: date) -> bool:
+        return not self.closed and self.overdue_on is None and bool(self.missing) and today > self.respond_by
+
+    @event("Overdue")
+    def mark_overdue(self, due_on: date, detected_on: date, missing: list[str]) -> None:
+        self.overdue_on = detected_on
+
+    def check_close(self) -> None:
+        if self.closed:
+            raise ConflictError("调度已结束 (round closed)", code="round_closed")
+
+    @event("Closed")
+    def close(self, note: str) -> None:
+        self.closed = True
+
+
+FINDING_KINDS = {
+    "missing_in_report": "总账有、专报无 (in the ledger, missing from the unit's report)",
+    "missing_in_ledger": "专报有、总账无 (in the unit's report, missing from the ledger)",
+    "status_differs": "状态不一致 (status differs)",
+}
+
+
+def compare(ledger: dict[str, dict[str, Any]], reported: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings of a reconciliation. Both sides keyed by normalised reference number.
+
+    ledger values: {"directive_id", "title", "status"}; reported values: {"title", "status"}.
+    """
+    findings: list[dict[str, Any]] = []
+    for reference in sorted(set(ledger) | set(reported)):
+        ours, theirs = ledger.get(reference), reported.get(reference)
+        if theirs is None:
+            assert ours is not None
+            findings.append({"kind": "missing_in_report", "reference_number": reference,
+                             "directive_id": ours["directive_id"], "title": ours["title"],
+                             "ledger_status": ours["status"], "reported_status": None})
+        elif ours is None:
+            findings.append({"kind": "missing_in_ledger", "reference_number": reference, "directive_id": None,
+                             "title": theirs["title"], "ledger_status": None, "reported_status": theirs["status"]})
+        elif ours["status"] != theirs["status"]:
+            findings.append({"kind": "status_differs", "reference_number": reference,
+                             "directive_id": ours["directive_id"], "title": ours["title"],
+                             "ledger_status": ours["status"], "reported_status": theirs["status"]})
+    return findings
+
+
+class Reconciliation(ChainedAggregate):
+    """One reconciliation (对账) of the master ledger with one supervision report of the unit."""
+
+    default_distribution = "hq"
+
+    @staticmethod
+    def create_id(report_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"paizhu:ledgers:reconciliation:{report_id}")
+
+    @event("Recorded")
+    def __init__(
+        self,
+        group_id: str,
+        unit_id: str,
+        report_id: str,
+        period: str,
+        compared_on: date,
+        matched: int,
+        findings: list[dict[str, Any]],
+    ) -> None:
+        self.group_id = group_id
+        self.unit_id = unit_id
+        self.report_id = report_id
+        self.period = period
+        self.compared_on = compared_on
+        self.matched = matched
+        self.findings = [dict(f, resolution=None) for f in findings]
+
+    def check_resolution(self, index: int, note: str) -> None:
+        if not 0 <= index < len(self.findings):
+            raise InvalidInputError("对账发现不存在 (no such finding)", code="no_such_finding")
+        if self.findings[index]["resolution"] is not None:
+            raise ConflictError("该发现已处理 (finding already resolved)", code="finding_resolved")
+        if not note.strip():
+            raise InvalidInputError("须说明处理情况 (a note is required)", code="note_required")
+
+    @event("FindingResolved")
+    def resolve_finding(self, index: int, note: str, resolved_on: date) -> None:
+        self.findings[index]["resolution"] = {"note": note, "resolved_on": resolved_on}

@@ -1,0 +1,146 @@
+"""Reactions to other services' integration events (recorded exactly once with the consumed position)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import ProcessingEvent
+
+from events import clues, inspections, units
+from events.envelope import Envelope
+from services.common.application import policy
+from services.ledgers.app_directives import DirectiveCommands
+from services.ledgers.app_items import ItemCommands
+from services.ledgers.app_loop import LoopCommands
+from services.ledgers.deadlines import DeadlineRule
+from services.ledgers.domain.items import LedgerItem, item_id_for
+from services.ledgers.domain.loop import MasterLedger
+from services.ledgers.domainmodel import Directive
+from services.ledgers.vocab import PROBLEM_TYPES
+
+
+class Policies(DirectiveCommands, ItemCommands, LoopCommands):
+    def _routing(self, envelope: Envelope) -> tuple[str, str] | None:
+        if not envelope.group_id or not envelope.unit_id:
+            return None  # nothing to file it under; tracking still advances
+        return envelope.group_id, envelope.unit_id
+
+    @policy("units.DirectiveNotified")
+    def on_directive_notified(
+        self, envelope: Envelope, payload: units.DirectiveNotified, processing: ProcessingEvent[Any]
+    ) -> None:
+        """The unit's notification opens the loop: a new master-ledger entry, or a link to the existing one."""
+        routing = self._routing(envelope)
+        if routing is None:
+            return
+        group_id, unit_id = routing
+        ledger_id = MasterLedger.create_id(unit_id)
+        existing = None
+        if ledger_id in self.repository:
+            master: MasterLedger = self.repository.get(ledger_id)
+            existing = master.directive_for(payload.reference_number)
+        if existing is not None:
+            directive: Directive = self.repository.get(self._uuid(existing))
+            if payload.notification_id not in directive.notifications:
+                directive.link_notification(notification_id=payload.notification_id, opened_loop=False)
+                processing.collect_events(directive)
+            return
+        issued_on = min(payload.issued_on, payload.received_on)
+        directive, others = self.new_directive(
+            group_id, unit_id, payload.reference_number, payload.issuer, payload.title, issued_on,
+            payload.received_on, payload.lead_department,
+        )
+        directive.link_notification(notification_id=payload.notification_id, opened_loop=True)
+        processing.collect_events(directive, *others)
+
+    @policy("units.SupervisionReportSubmitted")
+    def on_supervision_report(
+        self, envelope: Envelope, payload: units.SupervisionReportSubmitted, processing: ProcessingEvent[Any]
+    ) -> None:
+        """Reconcile (对账) the master ledger with the unit's supervision report; each mismatch is a finding."""
+        routing = self._routing(envelope)
+        if routing is None:
+            return
+        items = [item.model_dump() for item in payload.items]
+        reconciliation = self.new_reconciliation(routing[0], routing[1], payload.report_id, payload.period, items)
+        if reconciliation is not None:
+            processing.collect_events(reconciliation)
+
+    @policy("inspections.RectificationItemHandedOver")
+    def on_rectification_handed_over(
+        self, envelope: Envelope, payload: inspections.RectificationItemHandedOver, processing: ProcessingEvent[Any]
+    ) -> None:
+        """A rectification item after an inspection round enters the problem list (巡视整改)."""
+        routing = self._routing(envelope)
+        if routing is None:
+            return
+        key = f"inspections/{payload.item_id}"
+        if item_id_for(key) in self.repository:
+            return
+        problem_type = payload.problem_type if payload.problem_type in PROBLEM_TYPES else "other"
+        origin = f"巡视轮次 {payload.round_id}" if payload.round_id else f"监督活动 {payload.activity_id}"
+        item = self.new_item(
+            group_id=routing[0], unit_id=routing[1], directive_id=None, list_kind="problem",
+            title=payload.title, owner=payload.responsible_department,
+            deadline=DeadlineRule.on(payload.deadline),
+            description=f"{payload.description}\n（来源 source: {origin}）", problem_type=problem_type,
+            source="inspection", source_ref=payload.item_id, source_key=key,
+        )
+        processing.collect_events(item)
+
+    @policy("clues.RecommendationIssued")
+    def on_recommendation_issued(
+        self, envelope: Envelope, payload: clues.RecommendationIssued, processing: ProcessingEvent[Any]
+    ) -> None:
+        """A supervision recommendation (纪检监察建议): one implementation item per recommendation."""
+        routing = self._routing(envelope)
+        if routing is None:
+            return
+        created = []
+        problems = "；".join(payload.problems)
+        for number, text in enumerate(payload.recommendations or [payload.title], start=1):
+            key = f"clues/{payload.recommendation_id}/{number}"
+            if item_id_for(key) in self.repository:
+                continue
+            created.append(self.new_item(
+                group_id=routing[0], unit_id=routing[1], directive_id=None, list_kind="implementation",
+                title=f"{payload.title}（{payload.reference_number}）第{number}条：{text}",
+                owner=payload.responsible_department, deadline=DeadlineRule.on(payload.deadline),
+                description=f"指出问题 (problems): {problems}", source="clue",
+                source_ref=payload.recommendation_id, source_key=key,
+            ))
+        if created:
+            processing.collect_events(*created)
+
+    @policy("units.RectificationReported")
+    def on_rectification_reported(
+        self, envelope: Envelope, payload: units.RectificationReported, processing: ProcessingEvent[Any]
+    ) -> None:
+        """The unit reports what it did: the items it answers get progress (done when completed) and evidence."""
+        targets = list(self.index.items_by_source_ref.get(payload.subject_ref, []))
+        if not targets and self._is_item(payload.subject_ref):
+            targets = [payload.subject_ref]
+        evidence = f"units:report:{payload.report_id}"
+        changed = []
+        for item_id in targets:
+            item: LedgerItem = self.repository.get(self._uuid(item_id))
+            if item.status == "closed" or envelope.unit_id not in (None, item.unit_id):
+                continue
+            item.update_progress(status="done" if payload.completed else "in_progress",
+                                 summary=payload.summary, reported_by="unit", report_ref=payload.report_id)
+            if evidence not in item.evidence_refs:
+                item.attach_evidence(evidence_refs=[evidence], note="单位整改报告 (the unit's report)")
+            changed.append(item)
+        if changed:
+            processing.collect_events(*changed)
+
+    def _is_item(self, value: str) -> bool:
+        try:
+            return isinstance(self.repository.get(self._uuid(value)), LedgerItem)
+        except Exception:  # not a uuid or no such aggregate
+            return False
+
+    @staticmethod
+    def _uuid(value: str) -> UUID:
+        return UUID(value)

@@ -1,0 +1,55 @@
+"""Controlled vocabularies of the ledgers, from the seed (精准发现问题, 精准分析研判, 四单合一)."""
+
+from __future__ import annotations
+
+LIST_KINDS = {
+    "task": "任务清单 (tasks)",
+    "responsibility": "责任清单 (responsibilities)",
+    "problem": "问题清单 (problems)",
+    "implementation": "落实清单 (implementation records)",
+}
+
+PROBLEM_TYPES = {
+    "empty_statements": "空泛表态",
+    "perfunctory": "敷衍塞责",
+    "escalating_targets": "层层加码",
+    "one_size_fits_all": "一刀切",
+    "inaction": "不担当不作为",
+    "disregarding_public_interest": "漠视损害群众利益",
+    "abuse_of_power": "滥用职权",
+    "defying_bans": "顶风违纪",
+    "other": "其他",
+}
+
+ROOT_CAUSES = {
+    "political_stance": "政治站位不高",
+    "capability_and_conduct": "能力作风不硬",
+    "insufficient_responsibility": "履职担当不足",
+    "weak_institutions": "制度机制不健全",
+}
+
+ECOLOGY_JUDGEMENTS = {
+    "individual": "个别干部的表现 (an individual's conduct)",
+    "political_ecology": "单位政治生态受到污染 (the unit's political ecology is polluted)",
+}
+
+EVALUATION_DIMENSIONS = {
+    "understanding": "思想认识",
+    "goal_setting": "目标定位",
+    "responsibility": "责任落实",
+    "drive": "精神状态",
+}
+SCORE_MIN, SCORE_MAX = 1, 5
+"""1 差 poor, 2 较差, 3 一般 fair, 4 较好, 5 好 good."""
+
+REPORTED_STATUSES = ("not_started", "in_progress", "completed")
+"""The unit's supervision report statuses (events.units.ReportedItem); the ledger speaks the same."""
+
+DEMO_CATEGORIES = (
+    ("pollution_prevention", "污染防治攻坚战落实情况", 90),
+    ("nuclear_safety", "核安全监管工作", 60),
+    ("central_inspection", "中央生态环境保护督察", 90),
+    ("river_basins", "长江黄河流域生态保护", 120),
+    ("carbon_peaking", "碳达峰碳中和", 180),
+)
+"""(code, name, look-back interval in calendar days): the five detail-ledger categories of seed 002."""
