@@ -1,0 +1,73 @@
+"""Statutory time limits of clue handling, counted in calendar or Chinese working days."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import chinese_calendar
+
+from services.common.clock import CHINA_TZ
+
+
+def is_workday(day: date) -> bool:
+    """Official working day (holidays and adjusted weekends included); plain weekdays beyond the calendar's data."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (the start day itself not counted)."""
+    current = start
+    counted = 0
+    while counted < days:
+        current += timedelta(days=1)
+        if is_workday(current):
+            counted += 1
+    return current
+
+
+def china_date(moment: datetime) -> date:
+    return moment.astimezone(CHINA_TZ).date()
+
+
+@dataclass(frozen=True)
+class Limit:
+    days: int
+    working_days: bool = False
+
+    def due(self, start: date) -> date:
+        if self.working_days:
+            return add_working_days(start, self.days)
+        return start + timedelta(days=self.days)
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    """Configurable limits. Defaults: disposition proposed within one month of receipt; a letter inquiry
+    answered within 15 working days; preliminary verification within 90 days; a held clue reviewed
+    within 180 days."""
+
+    disposition: Limit = Limit(30)
+    inquiry_reply: Limit = Limit(15, working_days=True)
+    verification: Limit = Limit(90)
+    hold_review: Limit = Limit(180)
+
+    def of(self, kind: str) -> Limit:
+        limit: Limit = getattr(self, kind)
+        return limit
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TimeLimits:
+        """Read `CLUES_LIMIT_<KIND>` = "<days>" or "<days>w" (working days) overrides."""
+        values = {}
+        for kind in ("disposition", "inquiry_reply", "verification", "hold_review"):
+            raw = env.get(f"CLUES_LIMIT_{kind.upper()}")
+            if raw:
+                raw = raw.strip().lower()
+                working = raw.endswith("w")
+                values[kind] = Limit(int(raw.rstrip("w")), working_days=working)
+        return cls(**values)

@@ -1,0 +1,127 @@
+"""Clues domain events -> published integration events: statistics-safe facts only.
+
+Redaction is by construction: each map function builds its contract from ids, codes, statuses and dates,
+never from the subject, the summary, notes, reasons or documents. A clue's domain events are distributed
+to its compartment; what is published about them goes to the group and HQ (`hq`), never to the unit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events import clues as contracts
+from events.envelope import Envelope
+from services.clues.domainmodel import DISPOSITION_STATUS, Clue
+from services.clues.recommendation import Recommendation
+from services.common.integration import IntegrationMapper, Published
+
+PUBLISHED_CLUE_DISTRIBUTION = "hq"
+
+
+class CluesIntegrationMapper(IntegrationMapper):
+    """Publishes compartmented clue events with distribution `hq` (their facts, not their content)."""
+
+    def to_envelope(self, event: Any, position: int) -> Envelope | None:
+        envelope = super().to_envelope(event, position)
+        if envelope is not None and envelope.distribution.startswith("compartment:"):
+            envelope = envelope.model_copy(update={"distribution": PUBLISHED_CLUE_DISTRIBUTION})
+        return envelope
+
+
+mapper = CluesIntegrationMapper("clues")
+
+
+def _clue_id(event: Any) -> str:
+    return str(event.originator_id)
+
+
+@mapper.maps(Clue.Registered)
+def clue_registered(event: Any) -> Published:
+    return Published(
+        contracts.ClueRegistered(
+            clue_id=_clue_id(event),
+            source=event.source,
+            categories=list(event.categories),
+            key_person=bool(event.subject.get("key_person")),
+            received_on=event.received_on,
+            status=event.status,
+            referral_id=(event.referral or {}).get("referral_id"),
+            disposition_due_on=event.disposition_due_on,
+        )
+    )
+
+
+def _status(event: Any, **facts: Any) -> Published:
+    values: dict[str, Any] = {"disposition": None, "four_forms": None, "result": None, "due_on": None}
+    values.update(facts)
+    return Published(contracts.ClueStatusChanged(clue_id=_clue_id(event), status=event.status, **values))
+
+
+@mapper.maps(Clue.Accepted, Clue.Reopened)
+def clue_opened(event: Any) -> Published:
+    return _status(event, due_on=event.due_on)
+
+
+@mapper.maps(Clue.DispositionProposed)
+def disposition_proposed(event: Any) -> Published:
+    return _status(event, disposition=event.disposition)
+
+
+@mapper.maps(Clue.DispositionDecided)
+def disposition_decided(event: Any) -> Published:
+    result = "closed" if event.approved and DISPOSITION_STATUS.get(event.disposition or "") == "closed" else None
+    return _status(event, disposition=event.disposition, due_on=event.due_on, result=result)
+
+
+@mapper.maps(Clue.InquiryRecorded)
+def inquiry_recorded(event: Any) -> Published:
+    return _status(event, disposition="inquiry", due_on=event.due_on)
+
+
+@mapper.maps(Clue.InquiryReplied)
+def inquiry_replied(event: Any) -> Published:
+    return _status(event, disposition="inquiry")
+
+
+@mapper.maps(Clue.VerificationReported)
+def verification_reported(event: Any) -> Published:
+    return _status(event, disposition="preliminary_verification")
+
+
+@mapper.maps(Clue.Concluded)
+def concluded(event: Any) -> Published:
+    return _status(event, four_forms=event.four_forms, result=event.result)
+
+
+@mapper.maps(Clue.DeadlineOverdue)
+def clue_overdue(event: Any) -> Published:
+    return Published(contracts.ClueOverdue(clue_id=_clue_id(event), deadline=event.deadline, due_on=event.due_on))
+
+
+@mapper.maps(Recommendation.Issued)
+def recommendation_issued(event: Any) -> Published:
+    return Published(
+        contracts.RecommendationIssued(
+            recommendation_id=str(event.originator_id),
+            reference_number=event.reference_number,
+            title=event.title,
+            problems=list(event.problems),
+            recommendations=list(event.recommendations),
+            responsible_department=event.responsible_department,
+            deadline=event.deadline,
+        )
+    )
+
+
+@mapper.maps(Recommendation.Closed)
+def recommendation_closed(event: Any) -> Published:
+    return Published(
+        contracts.RecommendationClosed(recommendation_id=str(event.originator_id), closed_on=event.closed_on)
+    )
+
+
+@mapper.maps(Recommendation.Overdue)
+def recommendation_overdue(event: Any) -> Published:
+    return Published(
+        contracts.RecommendationOverdue(recommendation_id=str(event.originator_id), deadline=event.deadline)
+    )

@@ -1,0 +1,114 @@
+"""Reactions of the clues service to other services' integration events.
+
+Sealed referral content (`inspections.ClueReferred.sealed_content`)
+----------------------------------------------------------------------
+An inspection team or a supervision activity refers a clue by sealing its content for the clues
+service's public key (`events.sealed.seal(content, public_key)`; the clues service holds the private key
+in its env as `CLUES_SEALING_PRIVATE_KEY`, base64). The plaintext content is this JSON object::
+
+    {
+        "subject_name": str,      # 被反映人姓名 (required)
+        "subject_unit": str,      # 所在单位/部门
+        "subject_post": str,      # 职务
+        "key_person": bool,       # 驻在单位领导班子成员或"一把手" (key person of the unit's leadership)
+        "categories": [str],      # codes: political organisational integrity mass work life duty_illegality
+        "summary": str            # 主要问题摘要 (allegation summary, required)
+    }
+
+The referral becomes a clue in status `referred` with an empty compartment; the group leader takes it in
+(`accept_referral`). Its id derives from the referral id, so a redelivered referral never makes two clues.
+
+Rectification reports (`units.RectificationReported`) whose `subject_ref` is one of this service's
+recommendations are recorded as the unit's response to it; reports about anything else are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.application import ProcessingEvent
+
+from events.envelope import Envelope
+from events.sealed import unseal
+from services.clues.deadlines import TimeLimits, china_date
+from services.clues.domainmodel import Clue
+from services.clues.recommendation import Recommendation
+from services.common.application import policy
+from services.common.errors import NotFoundError
+
+SEALING_KEY_ENV = "CLUES_SEALING_PRIVATE_KEY"
+
+
+class SealingKeyMissingError(RuntimeError):
+    """The clues service cannot open referrals without its private key: a deployment error, not a domain one."""
+
+
+def referral_content(sealed_content: str, private_key: str | None) -> dict[str, Any]:
+    if not private_key:
+        raise SealingKeyMissingError(
+            f"线索服务未配置解封私钥 (clues service has no {SEALING_KEY_ENV}); cannot open a referral"
+        )
+    return unseal(sealed_content, private_key)
+
+
+class CluesPolicies:
+    """Mixed into the clues application: `@policy` methods the runtime calls with tracking."""
+
+    # provided by the application (annotations only, so they never shadow its methods)
+    env: Any
+    time_limits: TimeLimits
+    load: Callable[..., Any]
+
+    @policy("inspections.ClueReferred")
+    def on_clue_referred(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
+        content = referral_content(payload.sealed_content, self.env.get(SEALING_KEY_ENV))
+        subject, categories, summary = Clue.check_intake(
+            "inspection_referral",
+            {
+                "name": content.get("subject_name", ""),
+                "unit": content.get("subject_unit", ""),
+                "post": content.get("subject_post", ""),
+                "key_person": content.get("key_person", False),
+            },
+            list(content.get("categories", [])),
+            str(content.get("summary", "")),
+        )
+        received_on = china_date(envelope.occurred_at)
+        clue = Clue(
+            intake_key=f"referral/{payload.referral_id}",
+            group_id=envelope.group_id or "",
+            unit_id=envelope.unit_id or "",
+            source="inspection_referral",
+            referral={
+                "referral_id": payload.referral_id,
+                "round_id": payload.round_id,
+                "activity_id": payload.activity_id,
+                "referred_by": envelope.actor.user,
+            },
+            subject=subject,
+            categories=categories,
+            summary=summary,
+            received_on=received_on,
+            documents=[],
+            members={},
+            status="referred",
+            disposition_due_on=self.time_limits.of("disposition").due(received_on),
+        )
+        processing.collect_events(clue)
+
+    @policy("units.RectificationReported")
+    def on_rectification_reported(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
+        try:
+            recommendation: Recommendation = self.load(payload.subject_ref, Recommendation)
+        except NotFoundError:
+            return
+        if recommendation.unit_id != envelope.unit_id or recommendation.status not in ("issued", "responded"):
+            return
+        recommendation.record_response(
+            report_id=payload.report_id,
+            summary=payload.summary,
+            completed=payload.completed,
+            received_on=china_date(envelope.occurred_at),
+        )
+        processing.collect_events(recommendation)
