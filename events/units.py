@@ -45,3 +45,299 @@ class RectificationReported(Contract):
     """the id of the rectification item, problem or recommendation it answers"""
     summary: str
     completed: bool
+
+
+# -- inbound from the unit (distribution "unit") ----------------------------------------------
+
+
+@contract("units.ProgressReported", 1)
+class ProgressReported(Contract):
+    """The unit reports progress on a directive or answers a scheduling request (调度)."""
+
+    report_id: str
+    subject_ref: str
+    period: str
+    summary: str
+    answers_item_id: str | None = None
+
+
+@contract("units.SituationNoticed", 1)
+class SituationNoticed(Contract):
+    """An important-situation notice (重要情况通报) from the unit."""
+
+    notice_id: str
+    category: str
+    title: str
+    summary: str
+    occurred_on: date
+
+
+@contract("units.DemocraticEvaluationReported", 1)
+class DemocraticEvaluationReported(Contract):
+    """Democratic-evaluation result of one cadre (feeds the integrity file)."""
+
+    submission_id: str
+    cadre: str
+    post: str
+    year: int
+    grade: str
+    """one of: excellent, good, fair, poor"""
+
+
+@contract("units.DutyIntegrityReportSubmitted", 1)
+class DutyIntegrityReportSubmitted(Contract):
+    """A cadre's annual duty-and-integrity report (述责述廉) (feeds the integrity file)."""
+
+    submission_id: str
+    cadre: str
+    post: str
+    year: int
+
+
+@contract("units.IntegrityOpinionReplied", 1)
+class IntegrityOpinionReplied(Contract):
+    """The unit's integrity-opinion reply (廉政意见回函) about one cadre."""
+
+    submission_id: str
+    cadre: str
+    request_ref: str
+    opinion: str
+    """one of: no_objection, objection, pending_verification"""
+
+
+@contract("units.InboundReceived", 1)
+class InboundReceived(Contract):
+    """Any other submission from the unit, with its receipt (回执)."""
+
+    submission_id: str
+    kind: str
+    title: str
+    receipt_number: str
+    answers_item_id: str | None = None
+    attachment_count: int
+
+
+# -- roster (distribution "unit") -------------------------------------------------------------
+
+
+@contract("units.UnitRegistered", 1)
+class UnitRegistered(Contract):
+    name: str
+    party_group_name: str
+
+
+@contract("units.DepartmentChanged", 1)
+class DepartmentChanged(Contract):
+    """A department added, renamed or dissolved (司局, 处室, 直属单位)."""
+
+    department_id: str
+    change: str
+    """one of: added, renamed, dissolved"""
+    name: str
+    kind: str
+    parent_id: str | None = None
+    on: date
+
+
+@contract("units.PersonAppointed", 1)
+class PersonAppointed(Contract):
+    """A key person or network member took up a post (key persons; three-level network)."""
+
+    post_id: str
+    person_name: str
+    post_kind: str
+    """head, leadership, department_head, discipline_secretary, discipline_member, branch_discipline_member"""
+    title: str
+    department_id: str
+    since: date
+
+
+@contract("units.PersonLeftPost", 1)
+class PersonLeftPost(Contract):
+    post_id: str
+    person_name: str
+    post_kind: str
+    left_on: date
+    reason: str
+
+
+@contract("units.CounterpartAssigned", 1)
+class CounterpartAssigned(Contract):
+    """Routing matrix: the group member who speaks for a counterpart of the unit (distribution "hq")."""
+
+    counterpart_id: str
+    level: str
+    member: str
+    member_role: str
+
+
+# -- outbound to the unit (distribution "unit") -----------------------------------------------
+
+
+@contract("units.OutboundIssued", 1)
+class OutboundIssued(Contract):
+    """Feedback, a recommendation, a document or scheduling request sent to the unit."""
+
+    item_id: str
+    kind: str
+    title: str
+    reference_number: str
+    counterpart_id: str
+    counterpart_name: str
+    level: str
+    signed_by: str
+    deadline: date
+    issued_on: date
+    source_ref: str | None = None
+    """for a recommendation: clues' recommendation_id"""
+
+
+class OutboundStep(Contract):
+    item_id: str
+    kind: str
+    source_ref: str | None = None
+
+
+@contract("units.OutboundDelivered", 1)
+class OutboundDelivered(OutboundStep):
+    channel: str
+    delivered_on: date
+
+
+@contract("units.OutboundAcknowledged", 1)
+class OutboundAcknowledged(OutboundStep):
+    acknowledged_on: date
+
+
+@contract("units.OutboundAnswered", 1)
+class OutboundAnswered(OutboundStep):
+    submission_id: str
+    completed: bool
+    answered_on: date
+
+
+@contract("units.OutboundOverdue", 1)
+class OutboundOverdue(OutboundStep):
+    deadline: date
+    detected_on: date
+
+
+@contract("units.OutboundWithdrawn", 1)
+class OutboundWithdrawn(OutboundStep):
+    reason: str
+
+
+# -- feedback deliberation (distribution "group") ---------------------------------------------
+
+
+@contract("units.FeedbackDecided", 1)
+class FeedbackDecided(Contract):
+    """The group leadership decided on an important feedback draft (组领导研究决定)."""
+
+    draft_id: str
+    decision: str
+    """approve or return"""
+    decided_on: date
+
+
+@contract("units.FeedbackIssued", 1)
+class FeedbackIssued(Contract):
+    """A feedback draft issued after collective deliberation."""
+
+    draft_id: str
+    item_id: str
+    important: bool
+    opinion_count: int
+    revision: int
+
+
+# -- power operation (distribution "hq") ------------------------------------------------------
+
+
+@contract("units.PowerMatterRegistered", 1)
+class PowerMatterRegistered(Contract):
+    """A 三重一大 matter (major decision, cadre appointment, major project, large fund use)."""
+
+    matter_id: str
+    category: str
+    title: str
+    department_id: str
+    department_name: str
+    decided_on: date
+    source: str
+    """unit_report or meeting_observation"""
+    amount_yuan: int | None = None
+
+
+@contract("units.PowerObservationRecorded", 1)
+class PowerObservationRecorded(Contract):
+    matter_id: str
+    note: str
+    concern: bool
+    observed_on: date
+
+
+@contract("units.PowerListRevised", 1)
+class PowerListRevised(Contract):
+    department_id: str
+    department_name: str
+    powers: list[str]
+    revised_on: date
+
+
+@contract("units.RiskPointChanged", 1)
+class RiskPointChanged(Contract):
+    """An integrity risk point (风险点) recorded or retired."""
+
+    department_id: str
+    point_id: str
+    change: str
+    """recorded or retired"""
+    power: str
+    level: str
+    on: date
+
+
+# -- upward and coordination ------------------------------------------------------------------
+
+
+@contract("units.UpwardSubmitted", 1)
+class UpwardSubmitted(Contract):
+    """A request (请示) or report (报告) from the group to the commission (distribution "hq")."""
+
+    submission_id: str
+    kind: str
+    title: str
+    submitted_on: date
+
+
+@contract("units.UpwardReplied", 1)
+class UpwardReplied(Contract):
+    submission_id: str
+    final: bool
+    replied_on: date
+
+
+@contract("units.ConsultationHeld", 1)
+class ConsultationHeld(Contract):
+    """A consultation with the unit (定期会商) and the actions agreed (distribution "unit")."""
+
+    consultation_id: str
+    kind: str
+    held_on: date
+    topics: list[str]
+    action_count: int
+
+
+@contract("units.ConsultationActionCompleted", 1)
+class ConsultationActionCompleted(Contract):
+    consultation_id: str
+    action_id: str
+    done_on: date
+
+
+@contract("units.JointSupervisionAnnounced", 1)
+class JointSupervisionAnnounced(Contract):
+    announcement_id: str
+    title: str
+    published_on: date

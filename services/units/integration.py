@@ -1,0 +1,246 @@
+"""Units domain events -> published integration events (group-internal drafts and opinions stay private)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from events import units as contracts
+from services.common.integration import IntegrationMapper, Published
+from services.units.deliberation import FeedbackDraft
+from services.units.inbound import InboundSubmission
+from services.units.outbound import OutboundItem
+from services.units.power import PowerList, PowerMatter
+from services.units.roster import Unit
+from services.units.routing import RoutingMatrix
+from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
+
+mapper = IntegrationMapper("units")
+
+
+def _id(event: Any) -> str:
+    return str(event.originator_id)
+
+
+@mapper.maps(InboundSubmission.Submitted)
+def inbound_submitted(event: Any) -> Published | None:
+    sid, d, kind = _id(event), event.details, event.kind
+    payload: Any
+    if kind == "directive_notification":
+        payload = contracts.DirectiveNotified(
+            notification_id=sid, reference_number=d["reference_number"], issuer=d["issuer"], title=event.title,
+            issued_on=date.fromisoformat(d["issued_on"]), received_on=date.fromisoformat(d["received_on"]),
+            lead_department=d["lead_department"],
+        )
+    elif kind == "supervision_report":
+        payload = contracts.SupervisionReportSubmitted(
+            report_id=sid, period=d["period"], items=[contracts.ReportedItem(**item) for item in d["items"]]
+        )
+    elif kind in ("rectification_report", "recommendation_reply"):
+        payload = contracts.RectificationReported(
+            report_id=sid, subject_ref=d["subject_ref"], summary=d["summary"], completed=d["completed"]
+        )
+    elif kind == "progress_report":
+        payload = contracts.ProgressReported(
+            report_id=sid, subject_ref=d["subject_ref"], period=d["period"], summary=d["summary"],
+            answers_item_id=event.answers_item_id,
+        )
+    elif kind == "situation_notice":
+        payload = contracts.SituationNoticed(
+            notice_id=sid, category=d["category"], title=event.title, summary=d["summary"],
+            occurred_on=date.fromisoformat(d["occurred_on"]),
+        )
+    elif kind == "democratic_evaluation":
+        payload = contracts.DemocraticEvaluationReported(
+            submission_id=sid, cadre=d["cadre"], post=d["post"], year=d["year"], grade=d["grade"]
+        )
+    elif kind == "duty_integrity_report":
+        payload = contracts.DutyIntegrityReportSubmitted(submission_id=sid, cadre=d["cadre"], post=d["post"],
+                                                         year=d["year"])
+    elif kind == "integrity_opinion_reply":
+        payload = contracts.IntegrityOpinionReplied(
+            submission_id=sid, cadre=d["cadre"], request_ref=d["request_ref"], opinion=d["opinion"]
+        )
+    else:
+        payload = contracts.InboundReceived(
+            submission_id=sid, kind=kind, title=event.title, receipt_number=event.receipt_number,
+            answers_item_id=event.answers_item_id, attachment_count=len(event.attachments),
+        )
+    return Published(payload)
+
+
+@mapper.maps(Unit.Registered)
+def unit_registered(event: Any) -> Published:
+    return Published(contracts.UnitRegistered(name=event.name, party_group_name=event.party_group_name))
+
+
+@mapper.maps(Unit.DepartmentAdded)
+def department_added(event: Any) -> Published:
+    return Published(contracts.DepartmentChanged(
+        department_id=event.department_id, change="added", name=event.name, kind=event.kind,
+        parent_id=event.parent_id, on=event.since,
+    ))
+
+
+@mapper.maps(Unit.DepartmentRenamed)
+def department_renamed(event: Any) -> Published:
+    return Published(contracts.DepartmentChanged(
+        department_id=event.department_id, change="renamed", name=event.new_name, kind="", on=event.on
+    ))
+
+
+@mapper.maps(Unit.DepartmentDissolved)
+def department_dissolved(event: Any) -> Published:
+    return Published(contracts.DepartmentChanged(
+        department_id=event.department_id, change="dissolved", name="", kind="", on=event.on
+    ))
+
+
+@mapper.maps(Unit.PersonAppointed)
+def person_appointed(event: Any) -> Published:
+    return Published(contracts.PersonAppointed(
+        post_id=event.post_id, person_name=event.person_name, post_kind=event.post_kind, title=event.title,
+        department_id=event.department_id, since=event.since,
+    ))
+
+
+@mapper.maps(Unit.PersonLeftPost)
+def person_left(event: Any) -> Published:
+    return Published(contracts.PersonLeftPost(
+        post_id=event.post_id, person_name=event.person_name, post_kind=event.post_kind,
+        left_on=event.left_on, reason=event.reason,
+    ))
+
+
+@mapper.maps(RoutingMatrix.CounterpartAssigned)
+def counterpart_assigned(event: Any) -> Published:
+    return Published(contracts.CounterpartAssigned(
+        counterpart_id=event.counterpart_id, level=event.level, member=event.member, member_role=event.member_role
+    ))
+
+
+@mapper.maps(OutboundItem.Issued)
+def outbound_issued(event: Any) -> Published:
+    return Published(contracts.OutboundIssued(
+        item_id=_id(event), kind=event.kind, title=event.title, reference_number=event.reference_number,
+        counterpart_id=event.counterpart_id, counterpart_name=event.counterpart_name, level=event.level,
+        signed_by=event.signed_by, deadline=event.deadline, issued_on=event.issued_on, source_ref=event.source_ref,
+    ))
+
+
+def _step(event: Any) -> dict[str, Any]:
+    return {"item_id": _id(event), "kind": event.item_kind, "source_ref": event.source_ref}
+
+
+@mapper.maps(OutboundItem.Delivered)
+def outbound_delivered(event: Any) -> Published:
+    return Published(contracts.OutboundDelivered(**_step(event), channel=event.channel,
+                                                 delivered_on=event.delivered_on))
+
+
+@mapper.maps(OutboundItem.Acknowledged)
+def outbound_acknowledged(event: Any) -> Published:
+    return Published(contracts.OutboundAcknowledged(**_step(event), acknowledged_on=event.acknowledged_on))
+
+
+@mapper.maps(OutboundItem.Answered)
+def outbound_answered(event: Any) -> Published:
+    return Published(contracts.OutboundAnswered(**_step(event), submission_id=event.submission_id,
+                                                completed=event.completed, answered_on=event.answered_on))
+
+
+@mapper.maps(OutboundItem.Overdue)
+def outbound_overdue(event: Any) -> Published:
+    return Published(contracts.OutboundOverdue(**_step(event), deadline=event.deadline,
+                                               detected_on=event.detected_on))
+
+
+@mapper.maps(OutboundItem.Withdrawn)
+def outbound_withdrawn(event: Any) -> Published:
+    return Published(contracts.OutboundWithdrawn(**_step(event), reason=event.reason))
+
+
+@mapper.maps(FeedbackDraft.LeadershipDecided)
+def feedback_decided(event: Any) -> Published:
+    return Published(contracts.FeedbackDecided(draft_id=_id(event), decision=event.decision,
+                                               decided_on=event.decided_on))
+
+
+@mapper.maps(FeedbackDraft.Issued)
+def feedback_issued(event: Any) -> Published:
+    return Published(contracts.FeedbackIssued(
+        draft_id=_id(event), item_id=event.item_id, important=event.important,
+        opinion_count=event.opinion_count, revision=event.revision,
+    ))
+
+
+@mapper.maps(PowerMatter.Registered)
+def power_matter_registered(event: Any) -> Published:
+    return Published(contracts.PowerMatterRegistered(
+        matter_id=_id(event), category=event.category, title=event.title, department_id=event.department_id,
+        department_name=event.department_name, decided_on=event.decided_on, source=event.source,
+        amount_yuan=event.amount_yuan,
+    ))
+
+
+@mapper.maps(PowerMatter.ObservationRecorded)
+def power_observation(event: Any) -> Published:
+    return Published(contracts.PowerObservationRecorded(
+        matter_id=_id(event), note=event.note, concern=event.concern, observed_on=event.observed_on
+    ))
+
+
+@mapper.maps(PowerList.PowersRevised)
+def powers_revised(event: Any) -> Published:
+    return Published(contracts.PowerListRevised(
+        department_id=event.department_id, department_name=event.department_name,
+        powers=[p["name"] for p in event.powers], revised_on=event.revised_on,
+    ))
+
+
+@mapper.maps(PowerList.RiskPointRecorded)
+def risk_point_recorded(event: Any) -> Published:
+    return Published(contracts.RiskPointChanged(
+        department_id=event.department_id, point_id=event.point_id, change="recorded", power=event.power,
+        level=event.level, on=event.recorded_on,
+    ))
+
+
+@mapper.maps(PowerList.RiskPointRetired)
+def risk_point_retired(event: Any) -> Published:
+    return Published(contracts.RiskPointChanged(
+        department_id=event.department_id, point_id=event.point_id, change="retired", power=event.power,
+        level=event.level, on=event.retired_on,
+    ))
+
+
+@mapper.maps(UpwardSubmission.Submitted)
+def upward_submitted(event: Any) -> Published:
+    return Published(contracts.UpwardSubmitted(submission_id=_id(event), kind=event.kind, title=event.title,
+                                               submitted_on=event.submitted_on))
+
+
+@mapper.maps(UpwardSubmission.Replied)
+def upward_replied(event: Any) -> Published:
+    return Published(contracts.UpwardReplied(submission_id=_id(event), final=event.final,
+                                             replied_on=event.replied_on))
+
+
+@mapper.maps(Consultation.Held)
+def consultation_held(event: Any) -> Published:
+    return Published(contracts.ConsultationHeld(
+        consultation_id=_id(event), kind=event.kind, held_on=event.held_on, topics=list(event.topics),
+        action_count=len(event.actions),
+    ))
+
+
+@mapper.maps(Consultation.ActionCompleted)
+def consultation_action_completed(event: Any) -> Published:
+    return Published(contracts.ConsultationActionCompleted(consultation_id=_id(event), action_id=event.action_id,
+                                                           done_on=event.done_on))
+
+
+@mapper.maps(JointAnnouncement.Published)
+def joint_announced(event: Any) -> Published:
+    return Published(contracts.JointSupervisionAnnounced(announcement_id=_id(event), title=event.title,
+                                                         published_on=event.published_on))

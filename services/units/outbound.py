@@ -1,0 +1,194 @@
+"""Outbound to the unit: feedback, recommendations, document and scheduling requests, each tracked to its answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from eventsourcing.domain import event
+
+from services.common.aggregate import ChainedAggregate
+from services.common.errors import ConflictError, InvalidInputError
+
+OUTBOUND_KINDS = {
+    "feedback": "反馈意见 (feedback)",
+    "recommendation": "纪检监察建议 (supervision recommendation)",
+    "document_request": "调阅资料 (document request)",
+    "scheduling_request": "调度通知 (scheduling request)",
+    "directive_relay": "传达上级要求 (relay of HQ instructions)",
+}
+REPLY_KIND = {
+    "feedback": "feedback_reply",
+    "recommendation": "recommendation_reply",
+    "document_request": "document_submission",
+    "scheduling_request": "progress_report",
+    "directive_relay": "progress_report",
+}
+OUTBOUND_NAMESPACE = uuid.UUID("5a8e41c4-4b1e-4d0b-8d6a-6f7574626f78")
+
+
+class OutboundStateError(ConflictError):
+    code = "outbound_state"
+
+
+class OutboundItem(ChainedAggregate):
+    """An item the group sends to the unit: delivered, acknowledged (签收), answered, or overdue."""
+
+    default_distribution = "unit"
+
+    @staticmethod
+    def create_id(kind: str, source_ref: str | None) -> uuid.UUID:
+        # An item made from another service's record gets a stable id, so a hand-off is recorded once.
+        if source_ref:
+            return uuid.uuid5(OUTBOUND_NAMESPACE, f"{kind}:{source_ref}")
+        return uuid.uuid4()
+
+    @staticmethod
+    def check_issue(kind: str, title: str, body: str, deadline: date, today: date) -> None:
+        if kind not in OUTBOUND_KINDS:
+            raise InvalidInputError(f"未知事项类型 (unknown item kind): {kind}", code="unknown_kind")
+        if not (title or "").strip():
+            raise InvalidInputError("标题不能为空 (title is required)", code="title_required")
+        if not (body or "").strip():
+            raise InvalidInputError("正文不能为空 (body is required)", code="body_required")
+        if deadline < today:
+            raise InvalidInputError("办理期限不能早于今天 (deadline in the past)", code="deadline_in_past")
+
+    @event("Issued")
+    def __init__(
+        self,
+        group_id: str,
+        unit_id: str,
+        kind: str,
+        title: str,
+        body: str,
+        reference_number: str,
+        counterpart_id: str,
+        counterpart_name: str,
+        level: str,
+        signed_by: str,
+        signer_role: str,
+        deadline: date,
+        issued_on: date,
+        source_ref: str | None,
+    ) -> None:
+        self.group_id = group_id
+        self.unit_id = unit_id
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.reference_number = reference_number
+        self.counterpart_id = counterpart_id
+        self.counterpart_name = counterpart_name
+        self.level = level
+        self.signed_by = signed_by
+        self.signer_role = signer_role
+        self.deadline = deadline
+        self.issued_on = issued_on
+        self.source_ref = source_ref
+        self.delivered: dict[str, Any] | None = None
+        self.acknowledged: dict[str, Any] | None = None
+        self.answers: list[dict[str, Any]] = []
+        self.completed = False
+        self.overdue_on: date | None = None
+        self.withdrawn: str | None = None
+
+    def _facts(self) -> dict[str, str | None]:
+        """What every step event repeats, so consumers need not keep the item to understand it."""
+        return {"item_kind": self.kind, "source_ref": self.source_ref}
+
+    @property
+    def status(self) -> str:
+        if self.withdrawn:
+            return "withdrawn"
+        if self.completed:
+            return "completed"
+        if self.answers:
+            return "answered"
+        if self.acknowledged:
+            return "acknowledged"
+        if self.delivered:
+            return "delivered"
+        return "issued"
+
+    @property
+    def is_open(self) -> bool:
+        return not (self.withdrawn or self.completed)
+
+    def _check_open(self) -> None:
+        if self.withdrawn:
+            raise OutboundStateError("该事项已撤回 (item withdrawn)", code="item_withdrawn")
+        if self.completed:
+            raise OutboundStateError("该事项已办结 (item already completed)", code="item_completed")
+
+    def check_delivery(self) -> None:
+        self._check_open()
+        if self.delivered is not None:
+            raise OutboundStateError("已送达 (already delivered)", code="already_delivered")
+
+    def deliver(self, channel: str, delivered_on: date) -> None:
+        self._delivered(channel=channel, delivered_on=delivered_on, **self._facts())
+
+    @event("Delivered")
+    def _delivered(self, channel: str, delivered_on: date, item_kind: str, source_ref: str | None) -> None:
+        self.delivered = {"channel": channel, "delivered_on": delivered_on}
+
+    def check_acknowledgement(self) -> None:
+        self._check_open()
+        if self.acknowledged is not None:
+            raise OutboundStateError("已签收 (already acknowledged)", code="already_acknowledged")
+
+    def acknowledge(self, by: str, acknowledged_on: date) -> None:
+        self._acknowledged(by=by, acknowledged_on=acknowledged_on, **self._facts())
+
+    @event("Acknowledged")
+    def _acknowledged(self, by: str, acknowledged_on: date, item_kind: str, source_ref: str | None) -> None:
+        self.acknowledged = {"by": by, "acknowledged_on": acknowledged_on}
+
+    def check_answer(self, reply_kind: str) -> None:
+        self._check_open()
+        if self.acknowledged is None:
+            raise OutboundStateError("须先签收再答复 (acknowledge the item before answering)", code="not_acknowledged")
+        if reply_kind != REPLY_KIND[self.kind]:
+            raise InvalidInputError(
+                f"答复类型与事项不符，应为 {REPLY_KIND[self.kind]} (reply kind does not match the item)",
+                code="reply_kind_mismatch",
+            )
+
+    def answer(self, submission_id: str, summary: str, completed: bool, answered_on: date) -> None:
+        self._answered(submission_id=submission_id, summary=summary, completed=completed, answered_on=answered_on,
+                       **self._facts())
+
+    @event("Answered")
+    def _answered(
+        self, submission_id: str, summary: str, completed: bool, answered_on: date, item_kind: str,
+        source_ref: str | None,
+    ) -> None:
+        self.answers.append(
+            {"submission_id": submission_id, "summary": summary, "completed": completed, "answered_on": answered_on}
+        )
+        if completed:
+            self.completed = True
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and not self.answers and today > self.deadline and self.overdue_on is None
+
+    def mark_overdue(self, detected_on: date) -> None:
+        self._overdue(deadline=self.deadline, detected_on=detected_on, **self._facts())
+
+    @event("Overdue")
+    def _overdue(self, deadline: date, detected_on: date, item_kind: str, source_ref: str | None) -> None:
+        self.overdue_on = detected_on
+
+    def check_withdrawal(self, reason: str) -> None:
+        self._check_open()
+        if not (reason or "").strip():
+            raise InvalidInputError("撤回须说明理由 (withdrawal needs a reason)", code="reason_required")
+
+    def withdraw(self, reason: str) -> None:
+        self._withdrawn(reason=reason, **self._facts())
+
+    @event("Withdrawn")
+    def _withdrawn(self, reason: str, item_kind: str, source_ref: str | None) -> None:
+        self.withdrawn = reason

@@ -1,0 +1,123 @@
+"""Upward (请示报告机制) to the commission, consultations with the unit (定期会商) and joint announcements."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from eventsourcing.domain import event
+
+from services.common.aggregate import ChainedAggregate
+from services.common.errors import ConflictError, InvalidInputError, NotFoundError
+
+UPWARD_KINDS = {"request": "请示 (request)", "report": "报告 (report)"}
+CONSULTATION_KINDS = {
+    "regular": "定期会商 (regular consultation)",
+    "thematic": "专题会商 (thematic consultation)",
+    "joint_clue_screening": "线索联合排查 (joint screening)",
+}
+
+
+def _need(value: str | None, label: str, code: str) -> None:
+    if not (value or "").strip():
+        raise InvalidInputError(f"{label}不能为空 ({code.replace('_', ' ')})", code=code)
+
+
+class UpwardSubmission(ChainedAggregate):
+    """A request (请示) or report (报告) from the group to the commission, and the commission's replies."""
+
+    default_distribution = "hq"
+
+    @staticmethod
+    def check_submission(kind: str, title: str, body: str) -> None:
+        if kind not in UPWARD_KINDS:
+            raise InvalidInputError(f"须为请示或报告 (kind must be request or report): {kind}", code="unknown_kind")
+        _need(title, "标题", "title_required")
+        _need(body, "正文", "body_required")
+
+    @event("Submitted")
+    def __init__(
+        self, group_id: str, unit_id: str | None, kind: str, title: str, body: str, submitted_by: str,
+        submitted_on: date,
+    ) -> None:
+        self.group_id = group_id
+        self.unit_id = unit_id
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.submitted_by = submitted_by
+        self.submitted_on = submitted_on
+        self.replies: list[dict[str, Any]] = []
+
+    def check_reply(self, reply: str) -> None:
+        _need(reply, "批复内容", "reply_required")
+        if self.kind == "request" and any(r["final"] for r in self.replies):
+            raise ConflictError("该请示已批复 (the request was already answered)", code="already_answered")
+
+    @event("Replied")
+    def reply(self, replied_by: str, reply: str, final: bool, replied_on: date) -> None:
+        self.replies.append({"replied_by": replied_by, "reply": reply, "final": final, "replied_on": replied_on})
+
+
+class Consultation(ChainedAggregate):
+    """A consultation with the unit's leadership (会商): minutes and agreed actions, shared with the unit."""
+
+    default_distribution = "unit"
+
+    @staticmethod
+    def check_consultation(kind: str, topics: list[str], minutes: str, actions: list[dict[str, Any]]) -> None:
+        if kind not in CONSULTATION_KINDS:
+            raise InvalidInputError(f"未知会商类型 (unknown consultation kind): {kind}", code="unknown_kind")
+        if not topics or not all((t or "").strip() for t in topics):
+            raise InvalidInputError("会商议题不能为空 (topics are required)", code="topics_required")
+        _need(minutes, "会议纪要", "minutes_required")
+        for action in actions:
+            _need(action.get("text"), "商定事项", "action_text_required")
+            _need(action.get("owner"), "责任方", "action_owner_required")
+
+    @event("Held")
+    def __init__(
+        self, group_id: str, unit_id: str, kind: str, held_on: date, participants: list[str], topics: list[str],
+        minutes: str, actions: list[dict[str, Any]],
+    ) -> None:
+        self.group_id = group_id
+        self.unit_id = unit_id
+        self.kind = kind
+        self.held_on = held_on
+        self.participants = participants
+        self.topics = topics
+        self.minutes = minutes
+        self.actions = {a["action_id"]: dict(a, done=None) for a in actions}
+
+    def check_action_done(self, action_id: str) -> None:
+        action = self.actions.get(action_id)
+        if action is None:
+            raise NotFoundError(f"商定事项不存在 (agreed action not found): {action_id}", code="action_not_found")
+        if action["done"] is not None:
+            raise ConflictError("该事项已完成 (action already done)", code="action_done")
+
+    @event("ActionCompleted")
+    def complete_action(self, action_id: str, note: str, done_on: date) -> None:
+        self.actions[action_id]["done"] = {"note": note, "done_on": done_on}
+
+
+class JointAnnouncement(ChainedAggregate):
+    """A joint supervision announcement (联合监督通报) by the group and the unit."""
+
+    default_distribution = "unit"
+
+    @staticmethod
+    def check_announcement(title: str, body: str) -> None:
+        _need(title, "标题", "title_required")
+        _need(body, "正文", "body_required")
+
+    @event("Published")
+    def __init__(
+        self, group_id: str, unit_id: str, title: str, body: str, published_on: date, published_by: str
+    ) -> None:
+        self.group_id = group_id
+        self.unit_id = unit_id
+        self.title = title
+        self.body = body
+        self.published_on = published_on
+        self.published_by = published_by
