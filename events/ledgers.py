@@ -203,9 +203,10 @@ class ProblemJudged(Contract):
     """精准分析研判: root causes and whether it is an individual's conduct or the political ecology."""
 
     item_id: str
-    problem_type: str | None
     root_causes: list[str]
+    """political_stance | capability_and_conduct | insufficient_responsibility | weak_institutions"""
     ecology: str
+    """individual | political_ecology"""
 
 
 class ReconciliationFinding(Contract):

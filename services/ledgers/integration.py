@@ -166,7 +166,7 @@ def item_reopened(event: Any) -> Published:
 @mapper.maps(LedgerItem.RootCauseJudged)
 def problem_judged(event: Any) -> Published:
     return Published(contracts.ProblemJudged(
-        item_id=str(event.originator_id), problem_type=None, root_causes=event.root_causes, ecology=event.ecology,
+        item_id=str(event.originator_id), root_causes=event.root_causes, ecology=event.ecology,
     ))
 
 
