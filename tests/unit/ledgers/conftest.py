@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ GROUP, UNIT = "group-mee", "unit-mee"
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc))
+    return ManualClock(datetime(2025, 3, 3, 1, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -134,9 +134,9 @@ def test_closure_with_evidence_attached_earlier_is_accepted(app: LedgersApplicat
 def test_look_back_comes_due_once_and_can_reopen_the_item(app: LedgersApplication, clock: ManualClock) -> None:
     item_id = add_item(app, register(app))
     app.close_item(item_id, summary="完成", evidence_refs=["doc:a"])
-    clock.set(datetime(2025, 5, 31, 2, tzinfo=timezone.utc))
+    clock.set(datetime(2025, 5, 31, 2, tzinfo=UTC))
     assert app.run_scheduler()["look_backs_due"] == 0
-    clock.set(datetime(2025, 6, 1, 2, tzinfo=timezone.utc))
+    clock.set(datetime(2025, 6, 1, 2, tzinfo=UTC))
     assert app.run_scheduler()["look_backs_due"] == 1
     assert app.run_scheduler()["look_backs_due"] == 0
     app.record_look_back(item_id, "回头看发现问题反弹", similar_checked=True, reopen=True,
@@ -165,7 +165,7 @@ def test_item_overdue_is_recorded_once_and_again_after_a_new_deadline(
     app: LedgersApplication, clock: ManualClock
 ) -> None:
     item_id = add_item(app, register(app), deadline=date(2025, 3, 10))
-    clock.set(datetime(2025, 3, 11, 2, tzinfo=timezone.utc))
+    clock.set(datetime(2025, 3, 11, 2, tzinfo=UTC))
     assert app.run_scheduler()["items_overdue"] == 1
     assert app.run_scheduler()["items_overdue"] == 0
     assert app.list_items(group_id=GROUP, overdue=True)[0]["item_id"] == item_id
@@ -181,5 +181,5 @@ def test_item_overdue_is_recorded_once_and_again_after_a_new_deadline(
 def test_closed_item_is_never_overdue(app: LedgersApplication, clock: ManualClock) -> None:
     item_id = add_item(app, register(app), deadline=date(2025, 3, 10))
     app.close_item(item_id, summary="完成", evidence_refs=["doc:a"])
-    clock.set(datetime(2025, 3, 20, 2, tzinfo=timezone.utc))
+    clock.set(datetime(2025, 3, 20, 2, tzinfo=UTC))
     assert app.run_scheduler()["items_overdue"] == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -22,7 +22,7 @@ def test_scheduling_round_asks_for_progress_by_a_date(app: LedgersApplication, c
     app.record_round_response(round_id, first, "in_progress", "已印发实施方案")
     view = app.get_scheduling_round(round_id)
     assert view["missing"] == [second] and view["distribution"] == "unit"
-    clock.set(datetime(2025, 3, 11, 2, tzinfo=timezone.utc))
+    clock.set(datetime(2025, 3, 11, 2, tzinfo=UTC))
     assert app.run_scheduler()["rounds_overdue"] == 1
     assert app.run_scheduler()["rounds_overdue"] == 0
     assert app.get_scheduling_round(round_id)["overdue_on"] == "2025-03-11"
@@ -48,7 +48,7 @@ def test_answered_round_is_not_overdue(app: LedgersApplication, clock: ManualClo
     directive_id = register(app)
     round_id = app.open_scheduling_round(GROUP, UNIT, "调度", [directive_id], date(2025, 3, 10))["round_id"]
     app.record_round_response(round_id, directive_id, "completed", "已完成")
-    clock.set(datetime(2025, 4, 1, 2, tzinfo=timezone.utc))
+    clock.set(datetime(2025, 4, 1, 2, tzinfo=UTC))
     assert app.run_scheduler()["rounds_overdue"] == 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -100,7 +100,7 @@ def test_stage_overdue_is_recorded_once_when_the_deadline_passes(
 ) -> None:
     directive_id = register(app)
     app.set_stage_deadline(directive_id, "relay_study", date(2025, 3, 5))
-    clock.set(datetime(2025, 3, 5, 15, 0, tzinfo=timezone.utc))  # 23:00 in Beijing, still the 5th
+    clock.set(datetime(2025, 3, 5, 15, 0, tzinfo=UTC))  # 23:00 in Beijing, still the 5th
     assert app.run_scheduler()["stages_overdue"] == 0
     clock.advance(timedelta(hours=2))  # the 6th in Beijing
     assert app.run_scheduler()["stages_overdue"] == 1
