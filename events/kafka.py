@@ -22,14 +22,14 @@ PRODUCER_SETTINGS: dict[str, Any] = {
 def ensure_topics(bootstrap: str, topics: Iterable[str], partitions: int = 1, timeout: float = 30.0) -> None:
     """Create the topics if they do not exist (idempotent; waits for the broker)."""
     from kafka.admin import KafkaAdminClient, NewTopic
-    from kafka.errors import NoBrokersAvailable, TopicAlreadyExistsError
+    from kafka.errors import KafkaError, TopicAlreadyExistsError
 
     deadline = time.monotonic() + timeout
     while True:
         try:
             admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="paizhu-admin")
             break
-        except NoBrokersAvailable:
+        except KafkaError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)

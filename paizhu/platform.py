@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
 from typing import Any
 
 from events.catalog import load_all
 from gateway.auth import Authenticator, demo_password_hashes
 from gateway.clients import LocalClient, Services
 from gateway.deps import GatewayRuntime, ReadModelsAccess
-from services.common.integrity import Checkpointer
 from paizhu.keys import Keys, load_keys
 from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
@@ -22,6 +20,7 @@ from projections.common.runner import ProjectionRunner
 from services.common.application import ServiceApplication
 from services.common.clock import Clock
 from services.common.consumers import EmbeddedPolicyRunner
+from services.common.integrity import Checkpointer
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ class Api:
 def embedded_api(
     clock: ManualClock | None = None, data_dir: Path | None = None, demo: bool = False
 ) -> Iterator[Api]:
-    clock = clock or ManualClock(datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc))
+    clock = clock or ManualClock(datetime(2025, 3, 3, 1, 0, tzinfo=UTC))
     settings = Settings(mode="embedded", data_dir=data_dir or Path("unused"), demo=demo)
     platform = Platform(settings, clock=clock, in_memory=data_dir is None)
     if demo:

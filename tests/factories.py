@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from events.envelope import GENESIS_HASH, Actor, Envelope, event_id_for
@@ -32,7 +32,7 @@ def make_envelope(
         stream_id=stream_id,
         stream_version=stream_version,
         position=position,
-        occurred_at=datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc),
+        occurred_at=datetime(2025, 3, 1, 9, 0, tzinfo=UTC),
         actor=Actor(user="tester", org=group_id or "paizhu", role="staff"),
         group_id=group_id,
         unit_id=unit_id,

@@ -7,7 +7,7 @@ import importlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from gateway.accounts import ACCOUNTS
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEMO_START = datetime(2025, 1, 6, 1, 30, tzinfo=timezone.utc)
+DEMO_START = datetime(2025, 1, 6, 1, 30, tzinfo=UTC)
 ORDER = ("units", "ledgers", "clues", "inspections")
 """Units first (the roster), ledgers next; clues and inspections build on both."""
 

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from opentelemetry import trace
@@ -192,7 +192,7 @@ class ProjectionRunner:
                     (name, service, positions[service]),
                 )
         self._positions = positions
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for occurred in lags:
             projection_lag.record((now - occurred).total_seconds() * 1000, {"projection": self.projection.name})
         return applied
@@ -218,7 +218,7 @@ class ProjectionRunner:
             (
                 self.projection.name, item.source, item.partition, item.offset,
                 envelope.type if envelope else None, envelope.schema_version if envelope else None,
-                reason, body, datetime.now(timezone.utc).isoformat(),
+                reason, body, datetime.now(UTC).isoformat(),
             ),
         )
         dead_letters.add(1, {"projection": self.projection.name})

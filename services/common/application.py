@@ -14,9 +14,9 @@ from uuid import UUID
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
+    JSONTranscoder,
     ProcessRecorder,
     Tracking,
-    Transcoder,
     Transcoding,
 )
 
@@ -29,7 +29,6 @@ from services.common.telemetry import command_latency, current_traceparent, trac
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-PolicyHandler = Callable[[Any, Envelope, Any, ProcessingEvent], None]
 
 
 class DateAsISO(Transcoding):
@@ -99,10 +98,10 @@ class ServiceApplication(Application[UUID]):
             if event_type:
                 self._policies[event_type] = getattr(self, attr)
 
-    def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
+    def construct_recorder(self) -> ProcessRecorder:
         return self.factory.process_recorder()
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
@@ -147,7 +146,7 @@ class ServiceApplication(Application[UUID]):
     def load(self, aggregate_id: UUID | str, kind: type[Any] | None = None) -> Any:
         """Get an aggregate or raise NotFoundError (and check its type when given)."""
         try:
-            aggregate = self.repository.get(UUID(str(aggregate_id)))
+            aggregate: Any = self.repository.get(UUID(str(aggregate_id)))
         except Exception as error:  # AggregateNotFoundError or a malformed id
             raise NotFoundError(f"记录不存在 (not found): {aggregate_id}") from error
         if kind is not None and not isinstance(aggregate, kind):

@@ -22,7 +22,7 @@ class CommandContext:
     clock: Clock = field(default_factory=SystemClock)
 
 
-_current: ContextVar[CommandContext] = ContextVar("paizhu_command_context", default=CommandContext())
+_current: ContextVar[CommandContext] = ContextVar("paizhu_command_context", default=CommandContext())  # noqa: B039 (frozen)
 
 
 def current() -> CommandContext:

@@ -91,12 +91,12 @@ class Checkpointer:
             try:
                 log: CheckpointLog = app.repository.get(log_id)
             except Exception:
-                log = CheckpointLog._create(CheckpointLog.Started, id=log_id, service=app.name)
+                log = CheckpointLog._create(CheckpointLog.Started, id=log_id, service=app.name)  # type: ignore[attr-defined]
             digest, changed, last = log.log_digest, {}, log.position
             for notification in _notifications(app, log.position):
                 if notification.originator_id == log_id:
                     continue
-                domain_event = app.mapper.to_domain_event(notification)
+                domain_event: Any = app.mapper.to_domain_event(notification)
                 stream = str(notification.originator_id)
                 digest = _step(digest, notification.id, stream, notification.originator_version,
                                domain_event.hash)

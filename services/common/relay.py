@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -71,7 +71,7 @@ class Relay:
             log.error("test hook: crashing between the broker's acknowledgement and saving the position")
             os._exit(17)
         self.app.process_recorder.insert_tracking(Tracking(application_name=RELAY_TRACKING, notification_id=last))
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for envelope in envelopes:
             relay_lag.record((now - envelope.occurred_at).total_seconds() * 1000, {"service": self.app.name})
         return last - start

