@@ -18,7 +18,7 @@ class RosterCommands(UnitsBase):
     def register_unit(self, group_id: str, unit_id: str, name: str, party_group_name: str) -> dict[str, Any]:
         """Register a supervised unit (with its party leadership group) and the group's routing matrix for it."""
         Unit.check_registration(name, party_group_name)
-        if self.repository.contains(Unit.create_id(unit_id)):
+        if Unit.create_id(unit_id) in self.repository:
             raise ConflictError(f"单位已登记 (unit already registered): {unit_id}", code="unit_exists")
         unit = Unit(group_id=group_id, unit_id=unit_id, name=name.strip(), party_group_name=party_group_name.strip())
         matrix = RoutingMatrix(group_id=group_id, unit_id=unit_id)

@@ -24,7 +24,7 @@ class UnitsPolicies(OutboundCommands):
         if not envelope.unit_id:
             return
         item_id = OutboundItem.create_id("recommendation", payload.recommendation_id)
-        if self.repository.contains(item_id):
+        if item_id in self.repository:
             return  # republished under another position: already an item
         unit = self.unit(envelope.unit_id)
         department = unit.department_by_name(payload.responsible_department)
