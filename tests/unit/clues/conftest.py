@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from services.clues.application import CluesApplication
 from services.common.clock import ManualClock
 from tests.factories import acting_as
 
-START = datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 in Beijing
+START = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # Monday 09:00 in Beijing
 SUBJECT_NAME = "甄晓岚"
 SUMMARY = "反映其在环评审批中收受企业所送购物卡，并违规干预项目评审"
 
