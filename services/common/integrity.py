@@ -233,7 +233,11 @@ def _check_stream(report: StoreReport, stream: str, stored_events: list[_Stored]
         recomputed = _hash_at(event_, version)
         if recomputed != event_.hash:
             moved = [v for v in by_version if v != version and _hash_at(event_, v) == event_.hash]
-            if moved:
+            twin = by_version.get(moved[0]) if moved else None
+            if twin is not None and twin.event is not None and twin.event.hash == event_.hash:
+                report.findings.append(Finding("inserted", report.service, stream, version, stored.position,
+                                               f"a copy of version {moved[0]} inserted as version {version}"))
+            elif moved:
                 report.findings.append(Finding("reordered", report.service, stream, version, stored.position,
                                                f"the event stored as version {version} is version {moved[0]}"))
             else:
