@@ -1,9 +1,32 @@
-"""Permissions of the ledgers service's actions."""
+"""Permissions of the ledgers service's actions.
+
+Group staff record; the group leader or deputy approves closures (销号) and reopenings; HQ and audit read;
+the unit reads the items and scheduling rounds addressed to it (distribution "unit") and nothing else.
+"""
 
 from __future__ import annotations
 
-from gateway.authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, rule
+from gateway.authz import AUDIT_ROLES, GROUP_LEADERSHIP, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
 
 rule("ledgers.register_directive", GROUP_ROLES, description="group staff record")
 rule("ledgers.record_stage", GROUP_ROLES)
 rule("ledgers.read_directive", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)
+rule("ledgers.amend_directive", GROUP_ROLES, description="corrections: a new event with a reason")
+rule("ledgers.withdraw_directive", GROUP_ROLES)
+rule("ledgers.set_stage_deadline", GROUP_ROLES)
+rule("ledgers.evaluate_department", GROUP_ROLES)
+rule("ledgers.configure_category", GROUP_LEADERSHIP, description="the group's detail-ledger categories")
+rule("ledgers.read_category", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)
+rule("ledgers.record_item", GROUP_ROLES, description="four-list items: open, progress, evidence, deadline")
+rule("ledgers.judge_problem", GROUP_ROLES)
+rule("ledgers.close_item", GROUP_LEADERSHIP, description="销号 approved by group leadership")
+rule("ledgers.record_look_back", GROUP_ROLES, description="a confirming look-back")
+rule("ledgers.reopen_item", GROUP_LEADERSHIP, description="a look-back that reopens the item")
+rule("ledgers.read_item", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES | UNIT_ROLES,
+     description="the unit reads items addressed to it (checked with can_read)")
+rule("ledgers.schedule", GROUP_ROLES, description="调度 rounds")
+rule("ledgers.read_round", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES | UNIT_ROLES)
+rule("ledgers.reconcile", GROUP_ROLES, description="对账 and its findings")
+rule("ledgers.read_reconciliation", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)
+rule("ledgers.run_scheduler", GROUP_LEADERSHIP | HQ_ROLES, scope="any",
+     description="record overdue / look-back-due events now (normally the platform's timer)")

@@ -134,9 +134,10 @@ class Queries(LedgersBase):
         return {"group_id": group_id, "categories": list(config.categories.values()) if config else []}
 
     @query
-    def get_item(self, item_id: str) -> dict[str, Any]:
+    def get_item(self, item_id: str, for_unit: bool = False) -> dict[str, Any]:
+        """One item; `for_unit` leaves out the group's own judgement of it."""
         item: LedgerItem = self.load(item_id, LedgerItem)
-        return item_view(item)
+        return unit_item_view(item) if for_unit else item_view(item)
 
     @query
     def combined_view(self, directive_id: str) -> dict[str, Any]:
