@@ -133,10 +133,15 @@ class InspectionsApplication(ActivityCommands):
         return {"round_id": round_id, "request_id": request_id, "position": self.record(inspection_round)}
 
     @command
-    def answer_information(self, round_id: str, request_id: str, answer: str) -> dict[str, Any]:
-        """Answer a request for information (late answers are accepted; the overdue event stays)."""
+    def answer_information(
+        self, round_id: str, request_id: str, answer: str, side: str | None = None
+    ) -> dict[str, Any]:
+        """Answer a request for information (late answers are accepted; the overdue event stays).
+
+        `side` ("team" or "group") is who answers: a request is answered by the side it was addressed to.
+        """
         inspection_round = self._round(round_id)
-        inspection_round.check_answer(request_id, answer)
+        inspection_round.check_answer(request_id, answer, side)
         inspection_round.answer_information(request_id=request_id, answer=answer.strip(),
                                             answered_at=self.clock.now())
         return {"round_id": round_id, "request_id": request_id, "position": self.record(inspection_round)}

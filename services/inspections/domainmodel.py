@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 
 from events.envelope import GENESIS_HASH
 from services.common.aggregate import ChainedAggregate
-from services.common.errors import ConflictError, InvalidInputError, NotFoundError
+from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 
 PROBLEM_TYPES = (
     "empty_statements",  # 空泛表态
@@ -250,9 +250,13 @@ class InspectionRound(ChainedAggregate):
             raise NotFoundError(f"信息请求不存在 (request not found): {request_id}")
         return found
 
-    def check_answer(self, request_id: str, answer: str) -> None:
+    def check_answer(self, request_id: str, answer: str, side: str | None) -> None:
         self.check_not_closed()
-        if self.request(request_id)["answer"] is not None:
+        request = self.request(request_id)
+        if side is not None and request["direction"].startswith(f"{side}_to_"):
+            raise ForbiddenError("不能答复本方提出的请求 (a request is answered by the other side)",
+                                 code="own_request")
+        if request["answer"] is not None:
             raise ConflictError("该请求已答复 (request already answered)", code="already_answered")
         require_text(answer, "答复内容", "answer", "answer_required")
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.common.clock import ManualClock
-from services.common.errors import ConflictError, InvalidInputError, NotFoundError
+from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.inspections.application import InspectionsApplication
 from tests.unit.inspections.conftest import published
 
@@ -80,3 +80,11 @@ def test_a_late_answer_is_accepted_and_the_overdue_stays(
     app.answer_information(open_round, request_id, "迟复")
     [request] = app.get_round(open_round)["requests"]
     assert request["overdue"] is True and request["answer"] == "迟复"
+
+
+def test_a_side_cannot_answer_its_own_request(app: InspectionsApplication, open_round: str) -> None:
+    request_id = app.request_information(open_round, "team_to_group", "请提供材料", date(2025, 3, 5))["request_id"]
+    with pytest.raises(ForbiddenError) as error:
+        app.answer_information(open_round, request_id, "自问自答", side="team")
+    assert error.value.code == "own_request"
+    app.answer_information(open_round, request_id, "已提供", side="group")
