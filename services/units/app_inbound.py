@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from datetime import date
 from typing import Any
 
 from services.common.application import command, query
-from services.units.attachments import validate_attachment
+from services.common.errors import NotFoundError
+from services.units.attachments import AttachmentError, validate_attachment
 from services.units.base import UnitsBase, jsonable
 from services.units.inbound import INBOUND_KINDS, InboundSubmission, normalise_details, receipt_number
 from services.units.outbound import REPLY_KIND, OutboundItem
@@ -16,8 +19,17 @@ from services.units.power import PowerMatter
 
 class InboundCommands(UnitsBase):
     @command
-    def upload_attachment(self, filename: str, data: bytes, declared_sha256: str | None = None) -> dict[str, Any]:
-        """Store an attachment by its SHA-256 (size, type and declared hash checked); events then refer to it."""
+    def upload_attachment(
+        self, filename: str, content_base64: str, declared_sha256: str | None = None
+    ) -> dict[str, Any]:
+        """Store an attachment by its SHA-256 (size, type and declared hash checked); events then refer to it.
+
+        The content travels as base64 so the command is the same in-process and over HTTP.
+        """
+        try:
+            data = base64.b64decode(content_base64, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise AttachmentError("附件内容编码错误 (content is not base64)", code="attachment_encoding") from error
         meta = validate_attachment(data, filename, declared_sha256)
         self.blobs.put(data)
         return dict(meta, position=0)
@@ -202,6 +214,9 @@ class InboundCommands(UnitsBase):
         return sorted(rows, key=lambda r: r["receipt"]["received_at"], reverse=True)
 
     @query
-    def get_attachment(self, sha256: str) -> bytes | None:
-        """The bytes of a stored attachment (the gateway checks the reader may see a record that cites it)."""
-        return self.blobs.get(sha256.strip().lower())
+    def get_attachment(self, sha256: str) -> dict[str, Any]:
+        """A stored attachment as base64 (the gateway checks the reader may see a record that cites it)."""
+        data = self.blobs.get(sha256.strip().lower())
+        if data is None:
+            raise NotFoundError("附件不存在 (attachment not found)", code="attachment_not_found")
+        return {"sha256": sha256.strip().lower(), "content_base64": base64.b64encode(data).decode()}

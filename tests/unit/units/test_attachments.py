@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,11 @@ from services.units.attachments import (
 )
 from services.units.blobstore import BlobStore
 from tests.unit.units.conftest import Ctx
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -59,21 +65,21 @@ def test_the_real_limit_is_twenty_megabytes() -> None:
 
 def test_declared_hash_not_matching_the_bytes_is_refused(ctx: Ctx) -> None:
     with pytest.raises(AttachmentHashMismatchError) as refused:
-        ctx.call("zhao.unit", "upload_attachment", filename="报告.pdf", data=PDF,
+        ctx.call("zhao.unit", "upload_attachment", filename="报告.pdf", content_base64=b64(PDF),
                  declared_sha256=hashlib.sha256(b"other").hexdigest())
     assert refused.value.code == "attachment_hash_mismatch"
     assert not ctx.app.blobs.exists(hashlib.sha256(PDF).hexdigest())
 
 
 def test_uploaded_attachment_is_cited_by_hash_in_the_submission(ctx: Ctx) -> None:
-    meta = ctx.call("zhao.unit", "upload_attachment", filename="专报.pdf", data=PDF)
+    meta = ctx.call("zhao.unit", "upload_attachment", filename="专报.pdf", content_base64=b64(PDF))
     result = ctx.call("zhao.unit", "submit_situation_notice", unit_id="unit-mee", title="突发环境事件情况",
                       category="突发事件", summary="某地发生突发环境事件", occurred_on=date(2025, 3, 2),
                       attachments=[{"sha256": meta["sha256"], "filename": "专报.pdf"}])
     stored = ctx.app.get_submission(result["submission_id"])
     assert stored["attachments"] == [{"sha256": hashlib.sha256(PDF).hexdigest(), "size": len(PDF),
                                       "media_type": "application/pdf", "filename": "专报.pdf"}]
-    assert ctx.app.get_attachment(meta["sha256"]) == PDF
+    assert base64.b64decode(ctx.app.get_attachment(meta["sha256"])["content_base64"]) == PDF
 
 
 def test_citing_an_attachment_never_uploaded_is_refused(ctx: Ctx) -> None:
