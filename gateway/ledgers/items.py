@@ -16,9 +16,9 @@ router = APIRouter()
 
 def readable_item(services: Services, principal: authz.Principal, item_id: str) -> dict[str, Any]:
     """Load an item as this principal may see it (404 when they may not know it exists)."""
-    authz.require(principal, "ledgers.read_item", hide=True)
     for_unit = principal.org_kind == "unit"
     item: dict[str, Any] = services.query("ledgers", "get_item", principal, item_id=item_id, for_unit=for_unit)
+    authz.require(principal, "ledgers.read_item", hide=True, group_id=item["group_id"], unit_id=item["unit_id"])
     authz.require_read(principal, group_id=item["group_id"], unit_id=item["unit_id"],
                        distribution=item["distribution"])
     return item
@@ -38,7 +38,7 @@ def _call(services: Services, principal: authz.Principal, command: str, **kwargs
 def list_items(principal: CurrentPrincipal, services: Services, status: str | None = None,
                overdue: bool | None = None, source: str | None = None) -> list[dict[str, Any]]:
     """Items across directives; a unit user gets the items addressed to their unit, without the group's notes."""
-    authz.require(principal, "ledgers.read_item")
+    authz.require(principal, "ledgers.read_item", group_id=principal.group_id, unit_id=principal.unit_id)
     filters: dict[str, Any] = {"status": status, "overdue": overdue, "source": source}
     if principal.org_kind == "group":
         filters["group_id"] = principal.group_id
@@ -115,8 +115,8 @@ def record_look_back(item_id: str, body: schemas.LookBack, principal: CurrentPri
 
 # -- scheduling rounds (调度) ------------------------------------------------------------------------
 def readable_round(services: Services, principal: authz.Principal, round_id: str) -> dict[str, Any]:
-    authz.require(principal, "ledgers.read_round", hide=True)
     found: dict[str, Any] = services.query("ledgers", "get_scheduling_round", principal, round_id=round_id)
+    authz.require(principal, "ledgers.read_round", hide=True, group_id=found["group_id"], unit_id=found["unit_id"])
     authz.require_read(principal, group_id=found["group_id"], unit_id=found["unit_id"],
                        distribution=found["distribution"])
     return found
@@ -151,8 +151,9 @@ def close_round(round_id: str, body: schemas.Note, principal: CurrentPrincipal,
 
 # -- reconciliations (对账) ---------------------------------------------------------------------------
 def readable_reconciliation(services: Services, principal: authz.Principal, rec_id: str) -> dict[str, Any]:
-    authz.require(principal, "ledgers.read_reconciliation", hide=True)
     found: dict[str, Any] = services.query("ledgers", "get_reconciliation", principal, reconciliation_id=rec_id)
+    authz.require(principal, "ledgers.read_reconciliation", hide=True, group_id=found["group_id"],
+                  unit_id=found["unit_id"])
     authz.require_read(principal, group_id=found["group_id"], unit_id=found["unit_id"],
                        distribution=found["distribution"])
     return found
@@ -168,7 +169,8 @@ def reconcile(body: schemas.ReconciliationCreate, principal: CurrentPrincipal,
 
 @router.get("/reconciliations")
 def list_reconciliations(principal: CurrentPrincipal, services: Services) -> list[dict[str, Any]]:
-    authz.require(principal, "ledgers.read_reconciliation")
+    authz.require(principal, "ledgers.read_reconciliation", group_id=principal.group_id,
+                  unit_id=principal.unit_id)
     group = {"group_id": principal.group_id} if principal.org_kind == "group" else {}
     rows: list[dict[str, Any]] = services.query("ledgers", "list_reconciliations", principal, **group)
     return [r for r in rows if authz.can_read(principal, group_id=r["group_id"], unit_id=r["unit_id"],

@@ -18,6 +18,8 @@ router = APIRouter(prefix="/api/ledgers", tags=["ledgers"])
 def readable_directive(services: Services, principal: authz.Principal, directive_id: str) -> dict[str, Any]:
     """Load a directive and check the principal may see it (404 otherwise)."""
     directive: dict[str, Any] = services.query("ledgers", "get_directive", principal, directive_id=directive_id)
+    authz.require(principal, "ledgers.read_directive", hide=True, group_id=directive["group_id"],
+                  unit_id=directive["unit_id"])
     authz.require_read(principal, group_id=directive["group_id"], unit_id=directive["unit_id"],
                        distribution="hq")
     return directive
@@ -33,7 +35,6 @@ def register_directive(body: DirectiveCreate, principal: CurrentPrincipal, servi
 
 @router.get("/directives/{directive_id}")
 def get_directive(directive_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
-    authz.require(principal, "ledgers.read_directive", hide=True)
     return readable_directive(services, principal, directive_id)
 
 
@@ -55,6 +56,11 @@ def _group_filter(principal: authz.Principal) -> dict[str, Any]:
     return {"group_id": principal.group_id} if principal.org_kind == "group" else {}
 
 
+def own_scope(principal: authz.Principal) -> dict[str, Any]:
+    """The scope of a listing: the principal's own group or unit (HQ and audit: everywhere)."""
+    return {"group_id": principal.group_id, "unit_id": principal.unit_id}
+
+
 def _directive_action(services: Services, principal: authz.Principal, directive_id: str, action: str) -> None:
     directive = readable_directive(services, principal, directive_id)
     authz.require(principal, action, group_id=directive["group_id"], unit_id=directive["unit_id"])
@@ -64,7 +70,7 @@ def _directive_action(services: Services, principal: authz.Principal, directive_
 def list_directives(principal: CurrentPrincipal, services: Services, category: str | None = None,
                     unit_id: str | None = None, include_withdrawn: bool = False) -> list[dict[str, Any]]:
     """The master ledger (总账); `category` gives a detail ledger (细账)."""
-    authz.require(principal, "ledgers.read_directive")
+    authz.require(principal, "ledgers.read_directive", **own_scope(principal))
     rows: list[dict[str, Any]] = services.query(
         "ledgers", "list_directives", principal, category=category, unit_id=unit_id,
         include_withdrawn=include_withdrawn, **_group_filter(principal))
@@ -96,7 +102,6 @@ def withdraw_directive(directive_id: str, body: schemas.Reason, principal: Curre
 def directive_corrections(directive_id: str, principal: CurrentPrincipal,
                           services: Services) -> list[dict[str, Any]]:
     """What was corrected, when and by whom."""
-    authz.require(principal, "ledgers.read_directive", hide=True)
     readable_directive(services, principal, directive_id)
     rows: list[dict[str, Any]] = services.query("ledgers", "directive_corrections", principal,
                                                 directive_id=directive_id)
@@ -125,7 +130,6 @@ def evaluate_department(directive_id: str, body: schemas.Evaluation, principal: 
 @router.get("/directives/{directive_id}/lists")
 def combined_view(directive_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
     """四单合一: the directive's tasks, responsibilities, problems and implementation records."""
-    authz.require(principal, "ledgers.read_directive", hide=True)
     readable_directive(services, principal, directive_id)
     view: dict[str, Any] = services.query("ledgers", "combined_view", principal, directive_id=directive_id)
     return view
@@ -134,7 +138,6 @@ def combined_view(directive_id: str, principal: CurrentPrincipal, services: Serv
 @router.get("/directives/{directive_id}/three-looks")
 def three_looks(directive_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
     """看态度、看行动、看效果."""
-    authz.require(principal, "ledgers.read_directive", hide=True)
     readable_directive(services, principal, directive_id)
     view: dict[str, Any] = services.query("ledgers", "three_looks", principal, directive_id=directive_id)
     return view
