@@ -324,6 +324,11 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         }
 
     @query
+    def get_clue_facts(self, clue_id: str) -> dict[str, Any]:
+        """One clue's facts (status, disposition, deadlines): no content, so no disclosure."""
+        return clue_facts(self._clue(clue_id))
+
+    @query
     def list_clues(self, group_id: str, reader: str) -> list[dict[str, Any]]:
         """The clues of a group whose compartment includes the reader: facts only, no content."""
         return [clue_facts(c) for c in self._clues() if c.group_id == group_id and reader in c.members]
