@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
@@ -241,7 +242,7 @@ class InspectionsApplication(ActivityCommands):
         return None
 
     @policy("units.RectificationReported")
-    def on_rectification_reported(self, envelope: Envelope, payload: Any, processing: ProcessingEvent) -> None:
+    def on_rectification_reported(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[UUID]) -> None:
         """The unit reported on a rectification item handed over by a round: the team sees the progress."""
         inspection_round = self.round_of_item(payload.subject_ref)
         if inspection_round is None:
