@@ -1,0 +1,146 @@
+"""Demo ledgers of the group resident in the Ministry of Ecology and Environment (seed 002, part four).
+
+Five detail-ledger categories, directives in each with stages and four-list items, a scheduling round,
+a reconciliation with mismatches, overdue items, closures with evidence, and a look-back that reopens one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from services.ledgers.vocab import DEMO_CATEGORIES
+
+GROUP, UNIT = "group-mee", "unit-mee"
+STAGE_LIMITS = {
+    "relay_study": {"basis": "working", "count": 5},
+    "deployment": {"basis": "working", "count": 15},
+    "plan": {"basis": "calendar", "count": 45},
+}
+DIRECTIVES = (
+    # reference, issuer, title, issued, received, lead department, category
+    ("中办发〔2024〕61号", "中共中央办公厅", "关于深入推进长江经济带生态环境保护修复的重要批示",
+     date(2024, 12, 27), date(2025, 1, 3), "水生态环境司", "river_basins"),
+    ("国核安发〔2025〕2号", "国务院办公厅", "关于进一步加强核电厂运行安全监管的重要指示",
+     date(2025, 1, 2), date(2025, 1, 6), "核电安全监管司", "nuclear_safety"),
+    ("中办发〔2025〕9号", "中共中央办公厅", "关于推动黄河流域生态保护和高质量发展的重要指示",
+     date(2025, 2, 20), date(2025, 2, 24), "黄河流域生态环境监督管理局", "river_basins"),
+    ("中发〔2025〕5号", "中共中央 国务院", "关于深入打好污染防治攻坚战的意见",
+     date(2025, 2, 25), date(2025, 2, 28), "大气环境司", "pollution_prevention"),
+    ("中办发〔2025〕14号", "中共中央办公厅", "关于做好第三轮中央生态环境保护督察整改工作的通知",
+     date(2025, 3, 3), date(2025, 3, 5), "中央生态环境保护督察办公室", "central_inspection"),
+    ("国发〔2025〕7号", "国务院", "关于加快推进碳达峰碳中和重点工作的通知",
+     date(2025, 3, 4), date(2025, 3, 7), "应对气候变化司", "carbon_peaking"),
+)
+
+
+def _at(demo: Any, day: date, hour: int = 2) -> None:
+    """Move the demo clock forward to this Beijing morning (never backwards)."""
+    moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+    if moment > demo.clock.now():
+        demo.clock.set(moment)
+
+
+def _directive(app: Any, row: tuple[Any, ...]) -> str:
+    """Register a directive, or reuse the entry the unit's notification already opened."""
+    reference, issuer, title, issued, received, department, category = row
+    for existing in app.list_directives(group_id=GROUP, unit_id=UNIT):
+        if existing["reference_number"] == reference:
+            if existing["category"] != category:
+                app.amend_directive(existing["directive_id"], {"category": category, "tied_to_duties": True},
+                                    reason="纳入细账管理 (filed in a detail ledger)")
+            return str(existing["directive_id"])
+    result = app.register_directive(group_id=GROUP, unit_id=UNIT, reference_number=reference, issuer=issuer,
+                                    title=title, issued_on=issued, received_on=received,
+                                    lead_department=department, category=category, tied_to_duties=True)
+    return str(result["directive_id"])
+
+
+def _stages(app: Any, directive_id: str, *done: tuple[str, date, str, str]) -> None:
+    for stage, day, summary, meeting in done:
+        app.record_stage(directive_id, stage, day, summary, "部党组", meeting=meeting)
+
+
+def seed(demo: Any) -> None:
+    app = demo.app("ledgers")
+    _at(demo, date(2025, 1, 6))
+    with demo.acting("li.na"):
+        for code, name, days in DEMO_CATEGORIES:
+            app.configure_category(group_id=GROUP, code=code, name=name, look_back_days=days,
+                                   stage_limits=STAGE_LIMITS)
+    with demo.acting("zhang.wei"):
+        yangtze, nuclear = _directive(app, DIRECTIVES[0]), _directive(app, DIRECTIVES[1])
+        _stages(app, yangtze, ("relay_study", date(2025, 1, 6), "部党组会议第一议题传达学习", "部党组会议"))
+        app.add_item(directive_id=yangtze, list_kind="task", title="长江沿线废矿物油专项整治",
+                           owner="固体废物与化学品司", follower="zhou.min",
+                           deadline={"basis": "working", "count": 40, "from_date": date(2025, 1, 6)})
+        app.add_item(directive_id=yangtze, list_kind="responsibility", title="水生态环境司牵头，长江局配合",
+                     owner="水生态环境司", follower="zhou.min")
+        perfunctory = app.add_item(
+            directive_id=yangtze, list_kind="problem", title="个别地方整治方案照搬照抄、敷衍塞责",
+            owner="长江流域生态环境监督管理局", follower="zhang.wei", problem_type="perfunctory",
+            deadline={"basis": "working", "count": 30, "from_date": date(2025, 1, 6)})["item_id"]
+        app.judge_problem(perfunctory, ["insufficient_responsibility", "capability_and_conduct"], "individual",
+                          note="跟踪式监督中发现，属个别干部履职不到位")
+        app.add_item(directive_id=yangtze, list_kind="implementation", title="召开长江保护修复专题推进会",
+                     owner="办公厅", evidence_refs=["doc:专题推进会会议纪要"])
+        _stages(app, nuclear, ("relay_study", date(2025, 1, 7), "部党组会议传达学习", "部党组会议"))
+        inspection = app.add_item(directive_id=nuclear, list_kind="task", title="开展核电厂运行安全专项检查",
+                                  owner="核电安全监管司", follower="zhang.wei",
+                                  deadline={"basis": "working", "count": 20, "from_date": date(2025, 1, 7)})["item_id"]
+        rules = app.add_item(directive_id=nuclear, list_kind="implementation", title="修订核安全监督检查办法",
+                             owner="核电安全监管司", follower="zhou.min")["item_id"]
+    _at(demo, date(2025, 1, 20))
+    with demo.acting("zhang.wei"):
+        _stages(app, yangtze, ("deployment", date(2025, 1, 17), "印发工作部署通知", "部常务会议"))
+        _stages(app, nuclear, ("deployment", date(2025, 1, 20), "专题部署运行安全检查", "部党组会议"),
+                ("plan", date(2025, 1, 24), "印发专项检查方案", "部长专题会"))
+        app.attach_evidence(inspection, ["doc:核电厂运行安全专项检查报告"], note="检查覆盖全部在运机组")
+    _at(demo, date(2025, 2, 10))
+    with demo.acting("wang.qiang"):
+        app.close_item(inspection, summary="专项检查完成，问题已整改", evidence_refs=["doc:整改验收记录"])
+        app.close_item(rules, summary="办法已印发", evidence_refs=["doc:核安全监督检查办法（2025年修订）"])
+    _at(demo, date(2025, 3, 7))
+    with demo.acting("zhang.wei"):
+        yellow = _directive(app, DIRECTIVES[2])
+        pollution = _directive(app, DIRECTIVES[3])
+        central = _directive(app, DIRECTIVES[4])
+        carbon = _directive(app, DIRECTIVES[5])
+        _stages(app, yellow, ("relay_study", date(2025, 2, 26), "部党组会议传达学习", "部党组会议"))
+        _stages(app, pollution, ("relay_study", date(2025, 3, 3), "部党组会议传达学习", "部党组会议"),
+                ("deployment", date(2025, 3, 6), "全国生态环境系统视频会议部署", "视频会议"))
+        _stages(app, central, ("relay_study", date(2025, 3, 6), "部党组会议传达学习", "部党组会议"))
+        app.record_stage(carbon, "plan", date(2025, 3, 7), "并入年度碳达峰工作方案", "部党组",
+                         skip_reason="已在年度工作会议统一传达部署 (relayed and deployed at the annual meeting)")
+        app.add_item(directive_id=yellow, list_kind="problem", title="部分河段整治搞一刀切，简单关停沿河企业",
+                     owner="黄河流域生态环境监督管理局", follower="zhou.min", problem_type="one_size_fits_all",
+                     deadline={"basis": "working", "count": 30, "from_date": date(2025, 3, 7)})
+        app.add_item(directive_id=central, list_kind="task", title="督察整改方案报送",
+                     owner="中央生态环境保护督察办公室", follower="zhang.wei",
+                     deadline={"basis": "working", "count": 10, "from_date": date(2025, 3, 7)})
+        app.add_item(directive_id=pollution, list_kind="task", title="重点区域秋冬季大气污染综合治理",
+                     owner="大气环境司", follower="zhou.min",
+                     deadline={"basis": "calendar", "count": 240, "from_date": date(2025, 3, 7)})
+        app.evaluate_department(nuclear, "核电安全监管司",
+                                {"understanding": 5, "goal_setting": 4, "responsibility": 5, "drive": 4},
+                                "第一时间传达部署，专项检查扎实，制度修订及时")
+        app.evaluate_department(yangtze, "水生态环境司",
+                                {"understanding": 4, "goal_setting": 3, "responsibility": 3, "drive": 3},
+                                "部署及时，但个别地方方案照搬照抄，压力传导不够")
+    _at(demo, date(2025, 3, 31))
+    with demo.acting("zhang.wei"):
+        app.open_scheduling_round(group_id=GROUP, unit_id=UNIT, subject="2025年一季度重要指示批示落实进展调度",
+                                  directive_ids=[yangtze, yellow, pollution],
+                                  respond_by={"basis": "working", "count": 5, "from_date": date(2025, 3, 31)})
+        app.reconcile(group_id=GROUP, unit_id=UNIT, report_id="demo-督查专报-2025Q1", period="2025Q1", items=[
+            {"reference_number": DIRECTIVES[0][0], "title": DIRECTIVES[0][2], "status": "in_progress"},
+            {"reference_number": DIRECTIVES[1][0], "title": DIRECTIVES[1][2], "status": "completed"},
+            {"reference_number": DIRECTIVES[3][0], "title": DIRECTIVES[3][2], "status": "in_progress"},
+            {"reference_number": "环办〔2025〕3号", "title": "关于木里矿区生态修复整治的批示", "status": "in_progress"},
+        ])
+    _at(demo, date(2025, 4, 14))
+    with demo.acting("li.na"):
+        app.run_scheduler()  # overdue: the oil task, the perfunctory problem, the round; look-backs due
+        app.record_look_back(inspection, "回头看发现个别机组整改反弹，举一反三不到位", similar_checked=False,
+                             reopen=True, deadline={"basis": "working", "count": 15, "from_date": date(2025, 4, 14)})
+        app.record_look_back(rules, "制度执行良好，同类制度已同步修订", similar_checked=True)
