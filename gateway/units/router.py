@@ -1,0 +1,8 @@
+"""Units routes (the router object lives in common.py; the route modules attach themselves to it)."""
+
+from __future__ import annotations
+
+from gateway.units import routes_portal, routes_work
+from gateway.units.common import router
+
+__all__ = ["router", "routes_portal", "routes_work"]
