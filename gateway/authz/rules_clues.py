@@ -16,7 +16,8 @@ rule("clues.register", GROUP_ROLES, description="group members register clues fo
 rule("clues.list", GROUP_ROLES, description="a member lists the clues whose compartment includes them")
 rule("clues.intake_queue", LEADER | {"group_deputy"}, description="referred clues awaiting the leader")
 rule("clues.accept_referral", LEADER)
-rule("clues.read", GROUP_ROLES, description="compartment members read (every read recorded)")
+rule("clues.read", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES,
+     description="compartment members read (every read recorded); HQ and auditors only once added to it")
 rule("clues.work", GROUP_ROLES, description="compartment members: notes, screening, proposals, execution")
 rule("clues.decide", LEADER, description="disposition, conclusion, reopening: decided by the group leader")
 rule("clues.manage_compartment", LEADER)

@@ -15,13 +15,15 @@ def distribution_of(recommendation: Result) -> str:
     return "group" if recommendation["status"] == "drafted" else "unit"
 
 
-def readable(services: Services, principal: Principal, recommendation_id: str, action: str) -> Result:
+def readable(services: Services, principal: Principal, recommendation_id: str, action: str | None = None) -> Result:
+    """Load a recommendation the principal may see (404 otherwise), then check the action (403)."""
     recommendation: Result = services.query("clues", "get_recommendation", principal,
                                             recommendation_id=recommendation_id)
-    authz.require(principal, action, hide=True, group_id=recommendation["group_id"],
-                  unit_id=recommendation["unit_id"])
-    authz.require_read(principal, group_id=recommendation["group_id"], unit_id=recommendation["unit_id"],
-                       distribution=distribution_of(recommendation))
+    scope = {"group_id": recommendation["group_id"], "unit_id": recommendation["unit_id"]}
+    authz.require(principal, "clues.read_recommendation", hide=True, **scope)
+    authz.require_read(principal, distribution=distribution_of(recommendation), **scope)
+    if action is not None:
+        authz.require(principal, action, **scope)
     return recommendation
 
 
@@ -52,7 +54,7 @@ def list_recommendations(principal: CurrentPrincipal, services: Services) -> lis
 
 @router.get("/recommendations/{recommendation_id}")
 def get_recommendation(recommendation_id: str, principal: CurrentPrincipal, services: Services) -> Result:
-    return readable(services, principal, recommendation_id, "clues.read_recommendation")
+    return readable(services, principal, recommendation_id)
 
 
 @router.post("/recommendations/{recommendation_id}/issue")

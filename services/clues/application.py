@@ -51,7 +51,11 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         return current().actor.get("user", "")
 
     def _clue(self, clue_id: str) -> Clue:
-        clue: Clue = self.load(clue_id, Clue)
+        try:
+            clue: Clue = self.load(clue_id, Clue)
+        except NotFoundError:
+            # The same answer as for a clue outside one's compartment: existence is not revealed.
+            raise NotInCompartmentError("记录不存在 (not found)") from None
         return clue
 
     def _ids(self, created: type[Any]) -> Iterator[UUID]:
