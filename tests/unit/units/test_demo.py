@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from paizhu.demo import DEMO_START, Demo
+from paizhu.demo import units as units_demo
+from paizhu.platform import Platform
+from paizhu.settings import Settings
+from services.common.clock import ManualClock
+
+
+def test_demo_seed_builds_the_ministry_and_a_year_of_traffic() -> None:
+    clock = ManualClock(DEMO_START)
+    platform = Platform(Settings(mode="embedded", data_dir=Path("unused"), demo=True), clock=clock, in_memory=True)
+    units_demo.seed(Demo(platform, clock))
+    app = platform.apps["units"]
+    roster = app.get_unit("unit-mee")  # type: ignore[attr-defined]
+    names = {d["name"] for d in roster["departments"]}
+    assert {"大气环境司", "水生态环境司", "核设施安全监管司", "生态环境执法局", "办公厅"} <= names
+    assert roster["network"]["discipline_secretary"][0]["person_name"] == "周亚平"
+    [draft] = app.list_feedback_drafts("unit-mee")  # type: ignore[attr-defined]
+    assert draft["status"] == "issued" and draft["revision"] == 2
+    assert app.get_item(draft["issued_item_id"])["status"] == "completed"  # type: ignore[attr-defined]
+    statuses = {i["kind"]: i for i in app.list_items("unit-mee")}  # type: ignore[attr-defined]
+    assert any(i["overdue_on"] for i in app.list_items("unit-mee"))  # type: ignore[attr-defined]
+    assert "document_request" in statuses
+    assert len(app.list_submissions("unit-mee")) >= 10  # type: ignore[attr-defined]
