@@ -138,7 +138,7 @@ INBOUND_ROUTES = {
 }
 
 
-def _inbound_route(path: str, command: str, model: type[s.WithAttachments]) -> None:
+def _inbound_route(path: str, command: str, model: type[Any]) -> None:
     def submit(unit_id: str, body: Any, principal: CurrentPrincipal, services: Services) -> Result:
         require_on_unit(services, principal, "units.submit_inbound", unit_id)
         return call(services, principal, command, unit_id=unit_id, **body.model_dump())

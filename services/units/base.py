@@ -81,7 +81,7 @@ class UnitsBase(ServiceApplication):
         return matrix
 
     def all_of(self, created_event: type[Any], kind: type[Any], unit_id: str | None = None) -> list[Any]:
-        aggregates = [self.repository.get(i) for i in self.index.ids(created_event)]
+        aggregates: list[Any] = [self.repository.get(i) for i in self.index.ids(created_event)]
         return [a for a in aggregates if isinstance(a, kind) and (unit_id is None or a.unit_id == unit_id)]
 
     def attachments(self, refs: Iterable[dict[str, Any]] | None) -> list[dict[str, Any]]:
