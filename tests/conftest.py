@@ -40,9 +40,9 @@ def wait_port(port: int, timeout: float = 15.0) -> None:
     raise TimeoutError(f"nothing listens on {port}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def kafka_bootstrap() -> Iterator[str]:
-    """A Tansu broker (Kafka protocol, memory storage) on a free port, for this test session."""
+    """A fresh Tansu broker (Kafka protocol, memory storage) on a free port, per test module."""
     port = free_port()
     url = f"tcp://127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -52,6 +52,11 @@ def kafka_bootstrap() -> Iterator[str]:
     )
     try:
         wait_port(port)
+        from events.kafka import ensure_topics
+        from events.topics import DEAD_LETTER_TOPIC, SERVICES, topic_for
+
+        # the broker would auto-create topics with several partitions; Paizhu's have one by default
+        ensure_topics(f"127.0.0.1:{port}", [*map(topic_for, SERVICES), DEAD_LETTER_TOPIC], partitions=1)
         yield f"127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -102,3 +107,52 @@ def distributed_env(dbname: str, bootstrap: str, data_dir: Path) -> dict[str, st
         "PAIZHU_CLUES_SEALING_PRIVATE_KEY": private,
         "PAIZHU_SERVICE_TOKEN": secrets.token_urlsafe(16),
     }
+
+
+@pytest.fixture(scope="module")
+def distributed(pg_database: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment of a distributed deployment on a fresh database (one per test module)."""
+    return distributed_env(pg_database, kafka_bootstrap, tmp_path_factory.mktemp("data"))
+
+
+def settings_from(env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Settings exactly as a process started with `env` would read them."""
+    from paizhu.settings import Settings
+
+    previous = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return Settings()
+    finally:
+        for k, v in previous.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_cli(env: dict[str, str], *args: str, **kwargs):  # type: ignore[no-untyped-def]
+    """Start a `paizhu` process with this environment."""
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "paizhu.cli", *args], env={**os.environ, **env}, **kwargs)
+
+
+def read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list:  # type: ignore[type-arg]
+    """Every message of a topic (partition 0) up to its current end."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    tp = TopicPartition(topic, 0)
+    consumer.assign([tp])
+    end = consumer.end_offsets([tp])[tp]
+    consumer.seek_to_beginning(tp)
+    messages = []
+    deadline = time.monotonic() + timeout
+    while consumer.position(tp) < end:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"read {len(messages)} of {end} messages of {topic}")
+        for batch in consumer.poll(timeout_ms=500).values():
+            messages.extend(batch)
+    consumer.close()
+    return messages

@@ -127,7 +127,9 @@ class ServiceApplication(Application[UUID]):
         }
 
     def record(self, *aggregates: Any) -> int:
-        """Save aggregates; return the notification id of the last event recorded (0 if none)."""
+        """Save aggregates; return the position of the last published event recorded (0 if none).
+
+        Read models can be waited on for that position (read-your-writes)."""
         with tracer.start_as_current_span(f"append {self.name}"):
             try:
                 recordings = self.save(*aggregates)
@@ -137,7 +139,8 @@ class ServiceApplication(Application[UUID]):
                     code="concurrent_write",
                 ) from error
         self._recorded()
-        return max((r.notification.id for r in recordings), default=0)
+        published = [r.notification.id for r in recordings if self.integration.publishes(r.domain_event)]
+        return max(published, default=0)
 
     def _recorded(self) -> None:
         for listener in self.on_recorded:

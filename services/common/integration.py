@@ -37,6 +37,9 @@ class IntegrationMapper:
 
         return register
 
+    def publishes(self, event: Any) -> bool:
+        return type(event).__qualname__ in self._maps
+
     def to_envelope(self, event: Any, position: int) -> Envelope | None:
         func = self._maps.get(type(event).__qualname__)
         if func is None:
