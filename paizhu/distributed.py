@@ -47,7 +47,19 @@ def service_process(settings: Settings, name: str) -> tuple[Any, threading.Event
         sources = list(app.consumes) or [s for s in available_services() if s != name]
         runner = KafkaPolicyRunner(app, settings.kafka_bootstrap, sources)
         threading.Thread(target=runner.run, args=(stop,), name=f"policies-{name}", daemon=True).start()
+    if app.scheduler_command:
+        threading.Thread(target=_scheduler, args=(app, settings.scheduler_interval_seconds, stop),
+                         name=f"scheduler-{name}", daemon=True).start()
     return create_service_app(app, _token(settings)), stop
+
+
+def _scheduler(app: ServiceApplication, interval: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            app.run_scheduled()
+        except Exception:
+            log.exception("scheduler of %s failed", app.name)
+        stop.wait(interval)
 
 
 def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from events.catalog import load_all
@@ -90,23 +91,36 @@ class Platform:
         for app in self.apps.values():
             self.checkpointer.checkpoint(app)
 
+    def run_schedulers(self) -> None:
+        """Record Overdue/Due events for every deadline passed (each service's scheduler)."""
+        for name, app in self.apps.items():
+            try:
+                app.run_scheduled()
+            except Exception:
+                log.exception("scheduler of %s failed", name)
+
     def _loop(self) -> None:
-        idle = 0.0
+        last_checkpoint = last_schedule = time.monotonic()
         while not self._stop.is_set():
             try:
                 if self.sync() == 0:
                     self._wake.wait(0.25)
                     self._wake.clear()
-                    idle += 0.25
-                    if idle >= self.settings.checkpoint_interval_seconds:
-                        self.checkpoint()
-                        idle = 0.0
+                now = time.monotonic()
+                if now - last_schedule >= self.settings.scheduler_interval_seconds:
+                    self.run_schedulers()
+                    last_schedule = now
+                if now - last_checkpoint >= self.settings.checkpoint_interval_seconds:
+                    self.checkpoint()
+                    last_checkpoint = now
             except Exception:
                 log.exception("embedded follower loop failed; retrying")
                 self._stop.wait(1.0)
 
     def start(self) -> None:
+        """Follow the logs in a background thread; deadlines are checked at once, then periodically."""
         if self._thread is None:
+            self.run_schedulers()
             self._thread = threading.Thread(target=self._loop, name="paizhu-followers", daemon=True)
             self._thread.start()
 

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     token_signing_key: SecretStr | None = None
     clues_sealing_private_key: SecretStr | None = None
     checkpoint_interval_seconds: float = 60.0
+    scheduler_interval_seconds: float = Field(default=60.0, description="how often deadlines are checked")
 
     # authentication (distributed): an external OpenID Connect provider
     oidc_jwks_url: str | None = None

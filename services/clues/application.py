@@ -30,6 +30,7 @@ class UnencryptedStoreError(RuntimeError):
 
 class CluesApplication(ServiceApplication, CluesPolicies):
     name = "clues"
+    scheduler_command = "record_overdue"
     integration = mapper
     consumes = ("inspections", "units")
 

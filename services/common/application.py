@@ -85,6 +85,8 @@ class ServiceApplication(Application[UUID]):
     integration: ClassVar[IntegrationMapper]
     consumes: ClassVar[tuple[str, ...]] = ()
     """Services whose integration events this service's policies react to."""
+    scheduler_command: ClassVar[str | None] = None
+    """The command that records Overdue/Due events for passed deadlines; the runtime runs it periodically."""
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
@@ -208,6 +210,14 @@ class ServiceApplication(Application[UUID]):
             return False
         self._recorded()
         return True
+
+    def run_scheduled(self) -> Any:
+        """Run the deadline scheduler (if the service has one) as the system."""
+        if self.scheduler_command is None:
+            return None
+        context = CommandContext(actor={"user": f"scheduler:{self.name}", "org": "paizhu", "role": "system"})
+        with self.acting(context):
+            return getattr(self, self.scheduler_command)()
 
     @contextmanager
     def acting(self, context: CommandContext) -> Iterator[None]:

@@ -20,6 +20,7 @@ from services.inspections.views import round_summary, round_view, unit_item
 
 class InspectionsApplication(ActivityCommands):
     name = "inspections"
+    scheduler_command = "check_deadlines"
     integration = mapper
     consumes = ("units",)
 

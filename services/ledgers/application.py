@@ -10,3 +10,4 @@ class LedgersApplication(Policies, Queries):
     """The ledgers service (台账): directives, four lists, stages, closed loop, evaluations."""
 
     name = "ledgers"
+    scheduler_command = "run_scheduler"

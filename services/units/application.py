@@ -14,6 +14,7 @@ from services.units.policies import UnitsPolicies
 
 class UnitsApplication(RosterCommands, InboundCommands, UnitsPolicies, PowerCommands):
     name = "units"
+    scheduler_command = "record_overdue"
     integration = mapper
     consumes = ("clues",)
 
