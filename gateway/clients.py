@@ -46,7 +46,7 @@ class HttpClient:
         self.token = token
 
     def call(self, kind: str, name: str, principal: Principal, kwargs: dict[str, Any]) -> Any:
-        headers = {"x-paizhu-actor": json.dumps(principal.actor)}
+        headers = {"x-paizhu-actor": json.dumps(principal.actor), "content-type": "application/json"}
         if self.token:
             headers["x-paizhu-service-token"] = self.token
         traceparent = current_traceparent()
@@ -54,10 +54,14 @@ class HttpClient:
             headers["traceparent"] = traceparent
         path = f"/{'commands' if kind == 'command' else 'queries'}/{name}"
         response = self.http.post(path, content=json.dumps(kwargs, default=str), headers=headers)
-        body = response.json()
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
         if response.status_code >= 400:
-            error = body.get("error", {})
-            raise RemoteError(response.status_code, error.get("code", "error"), error.get("message", ""))
+            error = body.get("error") or {}
+            raise RemoteError(response.status_code, error.get("code", "service_error"),
+                              error.get("message") or f"服务返回错误 (service answered {response.status_code})")
         return body["result"]
 
 

@@ -1,0 +1,137 @@
+"""Processes of the distributed mode and an OpenID Connect provider's JWKS, for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from gateway.accounts import ACCOUNTS
+from tests.conftest import free_port, run_cli
+
+ISSUER = "https://idp.test.paizhu"
+AUDIENCE = "paizhu-gateway"
+
+
+@dataclass
+class IdentityProvider:
+    """A stand-in OpenID Connect provider: publishes a JWKS, signs RS256 tokens."""
+
+    key: Any = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    kid: str = "test-key-1"
+    url: str = ""
+
+    def jwks(self) -> dict[str, Any]:
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+        return {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS256"}]}
+
+    def token(self, user_id: str) -> str:
+        account = ACCOUNTS[user_id]
+        now = int(time.time())
+        claims = {"sub": user_id, "name": account.name, "org": account.org_id, "roles": list(account.roles),
+                  "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 600}
+        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
+
+
+@pytest.fixture(scope="module")
+def identity_provider() -> Iterator[IdentityProvider]:
+    provider = IdentityProvider()
+    body = json.dumps(provider.jwks()).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    provider.url = f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield provider
+    server.shutdown()
+
+
+def wait_http(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not come up")
+
+
+class Cluster:
+    """Starts `paizhu` processes with one environment; stops them all at the end."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.processes: dict[str, subprocess.Popen] = {}  # type: ignore[type-arg]
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:  # type: ignore[type-arg]
+        process = run_cli(self.env, *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.processes[name] = process
+        return process
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+
+@pytest.fixture(scope="module")
+def cluster(distributed: dict[str, str], identity_provider: IdentityProvider) -> Iterator[tuple[Cluster, str]]:
+    """Every service, relay and projector, and the gateway, as separate processes."""
+    from events.topics import SERVICES
+    from projections.catalog import PROJECTIONS
+
+    ports = {service: free_port() for service in SERVICES}
+    gateway_port = free_port()
+    env = {
+        **distributed,
+        **{f"PAIZHU_{s.upper()}_URL": f"http://127.0.0.1:{p}" for s, p in ports.items()},
+        "PAIZHU_OIDC_JWKS_URL": identity_provider.url,
+        "PAIZHU_OIDC_ISSUER": ISSUER,
+        "PAIZHU_OIDC_AUDIENCE": AUDIENCE,
+        "PAIZHU_SCHEDULER_INTERVAL_SECONDS": "2",
+        "PAIZHU_LOG_LEVEL": "WARNING",
+    }
+    nodes = Cluster(env)
+    try:
+        for service, port in ports.items():
+            nodes.start(f"service-{service}", "service", service, "--port", str(port))
+        for service in SERVICES:
+            nodes.start(f"relay-{service}", "relay", service)
+        for projection in PROJECTIONS:
+            nodes.start(f"project-{projection}", "project", projection)
+        nodes.start("gateway", "gateway", "--port", str(gateway_port))
+        for port in ports.values():
+            wait_http(f"http://127.0.0.1:{port}/healthz")
+        base = f"http://127.0.0.1:{gateway_port}"
+        wait_http(f"{base}/healthz")
+        yield nodes, base
+    finally:
+        nodes.stop_all()
