@@ -229,3 +229,66 @@ class ReconciliationRecorded(Contract):
     compared_on: date
     matched: int
     findings: list[ReconciliationFinding]
+
+
+# -- spreadsheet imports and the group's quarterly review (distribution "hq") ------------------------
+class ImportedRow(Contract):
+    row: int
+    """the row number in the workbook"""
+    reference_number: str
+    directive_id: str
+
+
+@contract("ledgers.LedgerImported", 1)
+class LedgerImported(Contract):
+    """A master ledger imported from an .xlsx file; each row also arrives as ledgers.DirectiveRegistered."""
+
+    import_id: str
+    sha256: str
+    filename: str
+    imported: list[ImportedRow]
+    skipped_rows: list[int]
+    imported_on: date
+
+
+class FollowUpAction(Contract):
+    action: str
+    owner: str
+    deadline: date
+
+
+@contract("ledgers.QuarterlyReviewHeld", 1)
+class QuarterlyReviewHeld(Contract):
+    """组务会季度专题研究: the group meeting's study of its supervision work in a quarter."""
+
+    review_id: str
+    quarter: str
+    """like 2025Q1"""
+    meeting_on: date
+    chaired_by: str
+    attendees: list[str]
+    topics: list[str]
+    decisions: list[str]
+    follow_ups: list[FollowUpAction]
+
+
+@contract("ledgers.SelfLookBackRecorded", 1)
+class SelfLookBackRecorded(Contract):
+    """自身回头看: the group's findings about its own supervision work in the quarter (of QuarterlyReviewHeld)."""
+
+    review_id: str
+    good_practices: list[str]
+    shortcomings: list[str]
+    causes: list[str]
+    measures: list[str]
+    recorded_on: date
+
+
+@contract("ledgers.ReviewFollowUpCompleted", 1)
+class ReviewFollowUpCompleted(Contract):
+    """A follow-up action of a quarterly review done; `index` is its position in QuarterlyReviewHeld.follow_ups."""
+
+    review_id: str
+    index: int
+    note: str
+    completed_on: date

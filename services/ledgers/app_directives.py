@@ -9,6 +9,7 @@ from services.common.application import command
 from services.ledgers.base import LedgersBase
 from services.ledgers.deadlines import DeadlineRule
 from services.ledgers.domain.config import GroupLedgerConfig, UnknownCategoryError
+from services.ledgers.domain.loop import MasterLedger
 from services.ledgers.domainmodel import Directive
 
 
@@ -33,11 +34,15 @@ class DirectiveCommands(LedgersBase):
         lead_department: str,
         category: str | None = None,
         tied_to_duties: bool = False,
+        ledger: MasterLedger | None = None,
     ) -> tuple[Directive, list[Any]]:
-        """A new directive, its master-ledger entry and its default stage deadlines (not saved)."""
+        """A new directive, its master-ledger entry and its default stage deadlines (not saved).
+
+        Pass `ledger` to register several directives against one master-ledger instance (an import)."""
         Directive.check_registration(title, reference_number, issued_on, received_on)
         config = self._check_category(group_id, category)
-        ledger = self.master_ledger(group_id, unit_id)
+        if ledger is None:
+            ledger = self.master_ledger(group_id, unit_id)
         ledger.check_free(reference_number)
         directive = Directive(
             group_id=group_id,

@@ -12,8 +12,10 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
+from services.ledgers.domain.imports import ImportBatch
 from services.ledgers.domain.items import LedgerItem
 from services.ledgers.domain.loop import Reconciliation, SchedulingRound
+from services.ledgers.domain.reviews import QuarterlyReview
 from services.ledgers.domainmodel import Directive
 
 _KINDS = {
@@ -21,6 +23,8 @@ _KINDS = {
     get_topic(LedgerItem.Opened): "item",
     get_topic(SchedulingRound.Opened): "round",
     get_topic(Reconciliation.Recorded): "reconciliation",
+    get_topic(ImportBatch.Recorded): "import",
+    get_topic(QuarterlyReview.Held): "review",
 }
 BATCH = 500
 

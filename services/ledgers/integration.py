@@ -8,8 +8,10 @@ from typing import Any
 from events import ledgers as contracts
 from services.common.integration import IntegrationMapper, Published
 from services.ledgers.domain.config import GroupLedgerConfig
+from services.ledgers.domain.imports import ImportBatch
 from services.ledgers.domain.items import LedgerItem
 from services.ledgers.domain.loop import Reconciliation, SchedulingRound
+from services.ledgers.domain.reviews import QuarterlyReview
 from services.ledgers.domainmodel import Directive
 
 mapper = IntegrationMapper("ledgers")
@@ -192,4 +194,38 @@ def reconciliation_recorded(event: Any) -> Published:
         reconciliation_id=str(event.originator_id), report_id=event.report_id, period=event.period,
         compared_on=event.compared_on, matched=event.matched,
         findings=[contracts.ReconciliationFinding(**f) for f in event.findings],
+    ))
+
+
+@mapper.maps(ImportBatch.Recorded)
+def ledger_imported(event: Any) -> Published:
+    return Published(contracts.LedgerImported(
+        import_id=str(event.originator_id), sha256=event.sha256, filename=event.filename,
+        imported=[contracts.ImportedRow(**row) for row in event.imported],
+        skipped_rows=[row["row"] for row in event.skipped], imported_on=event.imported_on,
+    ))
+
+
+@mapper.maps(QuarterlyReview.Held)
+def quarterly_review_held(event: Any) -> Published:
+    return Published(contracts.QuarterlyReviewHeld(
+        review_id=str(event.originator_id), quarter=event.quarter, meeting_on=event.meeting_on,
+        chaired_by=event.chaired_by, attendees=event.attendees, topics=event.topics, decisions=event.decisions,
+        follow_ups=[contracts.FollowUpAction(**f) for f in event.follow_ups],
+    ))
+
+
+@mapper.maps(QuarterlyReview.SelfLookBackRecorded)
+def self_look_back_recorded(event: Any) -> Published:
+    return Published(contracts.SelfLookBackRecorded(
+        review_id=str(event.originator_id),
+        good_practices=event.good_practices, shortcomings=event.shortcomings, causes=event.causes,
+        measures=event.measures, recorded_on=event.recorded_on,
+    ))
+
+
+@mapper.maps(QuarterlyReview.FollowUpCompleted)
+def review_follow_up_completed(event: Any) -> Published:
+    return Published(contracts.ReviewFollowUpCompleted(
+        review_id=str(event.originator_id), index=event.index, note=event.note, completed_on=event.completed_on,
     ))
