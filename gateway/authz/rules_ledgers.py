@@ -30,3 +30,11 @@ rule("ledgers.reconcile", GROUP_ROLES, description="对账 and its findings")
 rule("ledgers.read_reconciliation", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)
 rule("ledgers.run_scheduler", GROUP_LEADERSHIP | HQ_ROLES, scope="any",
      description="record overdue / look-back-due events now (normally the platform's timer)")
+rule("ledgers.import_directives", GROUP_ROLES, description="import a master ledger from .xlsx (preview, confirm)")
+rule("ledgers.read_import", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)
+rule("ledgers.export_ledger", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES,
+     description="download a ledger view as .xlsx (only what the principal may read)")
+rule("ledgers.record_quarterly_review", GROUP_LEADERSHIP, description="组务会季度专题研究, recorded by leadership")
+rule("ledgers.record_self_look_back", GROUP_LEADERSHIP, description="the group's 自身回头看")
+rule("ledgers.complete_review_follow_up", GROUP_ROLES)
+rule("ledgers.read_quarterly_review", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)

@@ -1,4 +1,8 @@
-"""Ledgers routes: the master ledger, its corrections, stages, evaluations, categories (items in items.py)."""
+"""Ledgers routes: the master ledger, its corrections, stages, evaluations, categories.
+
+Items, rounds and reconciliations are in items.py; imports and exports in spreadsheets.py; quarterly reviews
+in reviews.py.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,13 @@ from fastapi import APIRouter
 from gateway import authz
 from gateway.deps import CurrentPrincipal, Services
 from gateway.ledgers import schemas
+from gateway.ledgers.access import group_filter, own_scope, readable_directive
 from gateway.ledgers.items import router as items_router
+from gateway.ledgers.reviews import router as reviews_router
 from gateway.ledgers.schemas import DirectiveCreate, StageRecord
+from gateway.ledgers.spreadsheets import router as spreadsheets_router
 
 router = APIRouter(prefix="/api/ledgers", tags=["ledgers"])
-
-
-def readable_directive(services: Services, principal: authz.Principal, directive_id: str) -> dict[str, Any]:
-    """Load a directive and check the principal may see it (404 otherwise)."""
-    directive: dict[str, Any] = services.query("ledgers", "get_directive", principal, directive_id=directive_id)
-    authz.require(principal, "ledgers.read_directive", hide=True, group_id=directive["group_id"],
-                  unit_id=directive["unit_id"])
-    authz.require_read(principal, group_id=directive["group_id"], unit_id=directive["unit_id"],
-                       distribution="hq")
-    return directive
 
 
 @router.post("/directives", status_code=201)
@@ -51,16 +48,6 @@ def record_stage(directive_id: str, body: StageRecord, principal: CurrentPrincip
 
 
 # -- directives: listing, corrections, deadlines, evaluations, views -----------------------------------
-def _group_filter(principal: authz.Principal) -> dict[str, Any]:
-    """A group member lists their own group's records; HQ and audit list every group's."""
-    return {"group_id": principal.group_id} if principal.org_kind == "group" else {}
-
-
-def own_scope(principal: authz.Principal) -> dict[str, Any]:
-    """The scope of a listing: the principal's own group or unit (HQ and audit: everywhere)."""
-    return {"group_id": principal.group_id, "unit_id": principal.unit_id}
-
-
 def _directive_action(services: Services, principal: authz.Principal, directive_id: str, action: str) -> None:
     directive = readable_directive(services, principal, directive_id)
     authz.require(principal, action, group_id=directive["group_id"], unit_id=directive["unit_id"])
@@ -73,7 +60,7 @@ def list_directives(principal: CurrentPrincipal, services: Services, category: s
     authz.require(principal, "ledgers.read_directive", **own_scope(principal))
     rows: list[dict[str, Any]] = services.query(
         "ledgers", "list_directives", principal, category=category, unit_id=unit_id,
-        include_withdrawn=include_withdrawn, **_group_filter(principal))
+        include_withdrawn=include_withdrawn, **group_filter(principal))
     return [r for r in rows if authz.can_read(principal, group_id=r["group_id"], unit_id=r["unit_id"],
                                               distribution="hq")]
 
@@ -180,3 +167,5 @@ def retire_category(group_id: str, code: str, body: schemas.Reason, principal: C
 
 
 router.include_router(items_router)
+router.include_router(spreadsheets_router)
+router.include_router(reviews_router)

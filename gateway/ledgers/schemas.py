@@ -195,3 +195,39 @@ class ReconciliationCreate(BaseModel):
     report_id: str = Field(min_length=1, max_length=200)
     period: str = Field(min_length=1, max_length=32)
     items: list[ReportedRow] = Field(max_length=2000)
+
+
+# -- quarterly review (组务会季度专题研究) and self look-back (自身回头看) ------------------------------
+class FollowUpIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field(min_length=1, max_length=2000, description="后续措施")
+    owner: str = Field(min_length=1, max_length=200, description="责任人")
+    deadline: date
+
+
+class QuarterlyReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quarter: str = Field(pattern=r"^\d{4}Q[1-4]$", description="季度，如 2025Q1")
+    meeting_on: date
+    chaired_by: str = Field(min_length=1, max_length=200, description="主持人")
+    attendees: list[str] = Field(min_length=1, max_length=100)
+    topics: list[str] = Field(min_length=1, max_length=50, description="研究的专题")
+    decisions: list[str] = Field(min_length=1, max_length=50, description="会议决定")
+    follow_ups: list[FollowUpIn] = Field(default_factory=list, max_length=100)
+
+
+class SelfLookBackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    good_practices: list[str] = Field(default_factory=list, max_length=50, description="好的做法")
+    shortcomings: list[str] = Field(default_factory=list, max_length=50, description="存在不足")
+    causes: list[str] = Field(default_factory=list, max_length=50, description="原因分析")
+    measures: list[str] = Field(default_factory=list, max_length=50, description="改进措施")
+
+
+class FollowUpDone(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=1, max_length=4000)

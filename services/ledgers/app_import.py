@@ -11,7 +11,15 @@ from services.common.errors import InvalidInputError
 from services.ledgers.app_directives import DirectiveCommands
 from services.ledgers.deadlines import plain
 from services.ledgers.domain.imports import ImportBatch
-from services.ledgers.spreadsheet import IMPORT_COLUMNS, ParsedRow, check_rows, read_rows, sha256_of
+from services.ledgers.spreadsheet import (
+    IMPORT_COLUMNS,
+    XLSX_MEDIA_TYPE,
+    ParsedRow,
+    check_rows,
+    read_rows,
+    sha256_of,
+    template_workbook,
+)
 
 
 def decode_upload(content_base64: str) -> bytes:
@@ -42,6 +50,12 @@ class ImportCommands(DirectiveCommands):
             return None
         batch: ImportBatch = self.repository.get(batch_id)
         return batch
+
+    @query
+    def import_template(self) -> dict[str, Any]:
+        """The .xlsx template of a master-ledger import (docs/ledger-import-template.md)."""
+        return {"filename": "总账导入模板.xlsx", "media_type": XLSX_MEDIA_TYPE,
+                "content_base64": base64.b64encode(template_workbook()).decode("ascii")}
 
     @query
     def preview_import(
