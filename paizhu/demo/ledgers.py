@@ -144,3 +144,28 @@ def seed(demo: Any) -> None:
         app.record_look_back(inspection, "回头看发现个别机组整改反弹，举一反三不到位", similar_checked=False,
                              reopen=True, deadline={"basis": "working", "count": 15, "from_date": date(2025, 4, 14)})
         app.record_look_back(rules, "制度执行良好，同类制度已同步修订", similar_checked=True)
+        _quarterly_review(app)
+
+
+def _quarterly_review(app: Any) -> None:
+    """组务会季度专题研究 of 2025Q1 and the group's self look-back (自身回头看)."""
+    review_id = app.record_quarterly_review(
+        group_id=GROUP, quarter="2025Q1", meeting_on=date(2025, 4, 14), chaired_by="李娜",
+        attendees=["李娜", "王强", "张伟", "周敏"],
+        topics=["一季度重要指示批示贯彻落实情况", "一季度对账发现问题及整改跟踪", "逾期事项与回头看重新打开事项"],
+        decisions=["对逾期的废矿物油整治任务和敷衍塞责问题逐项约谈督办",
+                   "木里矿区生态修复批示未入总账，督促部办公厅补登并说明原因",
+                   "二季度围绕核安全监管开展点穴式监督"],
+        follow_ups=[
+            {"action": "约谈固体废物与化学品司主要负责人", "owner": "王强", "deadline": date(2025, 4, 30)},
+            {"action": "督促补登总账漏登事项并复核对账", "owner": "张伟", "deadline": date(2025, 4, 25)},
+            {"action": "制定核安全监管点穴式监督方案", "owner": "周敏", "deadline": date(2025, 5, 15)},
+        ],
+    )["review_id"]
+    app.record_self_look_back(
+        review_id,
+        good_practices=["总账细账动态更新，四单合一逐项明确专人督办", "对账及时发现总账漏登和状态不一致"],
+        shortcomings=["对逾期事项预警不够及时，两项任务逾期后才督办", "回头看中举一反三检查不够深入"],
+        causes=["督办节点未按工作日提前预警", "回头看清单未列明同类事项"],
+        measures=["期限前5个工作日提醒责任人和督办人", "回头看时同步核查关联同类事项并记录"],
+    )

@@ -80,7 +80,7 @@ class ExportQueries(Queries):
         view = self.combined_view(directive_id)
         d = view["directive"]
         names = self._category_names(d["group_id"])
-        items = []
+        items: list[list[Any]] = []
         for kind, label in LIST_KINDS.items():
             for item in view["lists"][kind]:
                 items.append([len(items) + 1, label.split(" ")[0], item["title"], item["description"],
