@@ -24,6 +24,7 @@ TContract = TypeVar("TContract", bound=type[Contract])
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 _contracts: dict[tuple[str, int], type[Contract]] = {}
+_latest: dict[str, int] = {}
 _upcasters: dict[tuple[str, int], Upcaster] = {}
 
 
@@ -39,6 +40,7 @@ def contract(type_name: str, schema_version: int) -> Callable[[TContract], TCont
         if key in _contracts and _contracts[key] is not model:
             raise ValueError(f"contract {type_name} v{schema_version} registered twice")
         _contracts[key] = model
+        _latest[type_name] = max(schema_version, _latest.get(type_name, 0))
         model.event_type = type_name  # type: ignore[attr-defined]
         model.schema_version = schema_version  # type: ignore[attr-defined]
         return model
@@ -61,8 +63,7 @@ def contracts() -> dict[tuple[str, int], type[Contract]]:
 
 
 def latest_version(type_name: str) -> int | None:
-    versions = [v for (t, v) in _contracts if t == type_name]
-    return max(versions) if versions else None
+    return _latest.get(type_name)
 
 
 def is_known(type_name: str, schema_version: int) -> bool:

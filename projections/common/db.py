@@ -53,18 +53,50 @@ class Database(ABC):
         )
 
 
-class _SqliteTx(Tx):
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+class _BufferedTx(Tx):
+    """Consecutive executions of the same statement are sent as one `executemany` (in order):
+    a batch of events touching one table costs one round of the driver, not one per event."""
+
+    def __init__(self) -> None:
+        self._sql: str | None = None
+        self._rows: list[tuple[Any, ...]] = []
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.connection.execute(sql.replace("%s", "?"), tuple(params))
+        if sql != self._sql:
+            self.flush()
+            self._sql = sql
+        self._rows.append(tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self.connection.executemany(sql.replace("%s", "?"), [tuple(r) for r in rows])
+        for row in rows:
+            self.execute(sql, row)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self.connection.execute(sql.replace("%s", "?"), tuple(params)).fetchall())
+        self.flush()
+        return self._fetchall(sql, tuple(params))
+
+    def flush(self) -> None:
+        if self._sql is not None and self._rows:
+            self._executemany(self._sql, self._rows)
+        self._sql, self._rows = None, []
+
+    @abstractmethod
+    def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None: ...
+
+    @abstractmethod
+    def _fetchall(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]: ...
+
+
+class _SqliteTx(_BufferedTx):
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        super().__init__()
+        self.connection = connection
+
+    def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.connection.executemany(sql.replace("%s", "?"), rows)
+
+    def _fetchall(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return list(self.connection.execute(sql.replace("%s", "?"), params).fetchall())
 
 
 class SqliteDatabase(Database):
@@ -83,7 +115,9 @@ class SqliteDatabase(Database):
         with self._lock:
             self._connection.execute("BEGIN IMMEDIATE")
             try:
-                yield _SqliteTx(self._connection)
+                tx = _SqliteTx(self._connection)
+                yield tx
+                tx.flush()
             except BaseException:
                 self._connection.execute("ROLLBACK")
                 raise
@@ -93,19 +127,20 @@ class SqliteDatabase(Database):
         self._connection.close()
 
 
-class _PostgresTx(Tx):
+class _PostgresTx(_BufferedTx):
     def __init__(self, connection: Any) -> None:
+        super().__init__()
         self.connection = connection
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.connection.execute(sql, tuple(params))
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if len(rows) == 1:
+            self.connection.execute(sql, rows[0])
+            return
         with self.connection.cursor() as cursor:
-            cursor.executemany(sql, [tuple(r) for r in rows])
+            cursor.executemany(sql, rows)
 
-    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self.connection.execute(sql, tuple(params)).fetchall())
+    def _fetchall(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return list(self.connection.execute(sql, params).fetchall())
 
 
 class PostgresDatabase(Database):
@@ -118,9 +153,11 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        with self.pool.connection() as connection:
-            with connection.transaction():
-                yield _PostgresTx(connection)
+        # Pipeline mode: a batch's statements go out without waiting for each answer.
+        with self.pool.connection() as connection, connection.pipeline(), connection.transaction():
+            tx = _PostgresTx(connection)
+            yield tx
+            tx.flush()
 
     def close(self) -> None:
         self.pool.close()

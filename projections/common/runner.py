@@ -85,6 +85,8 @@ class ProjectionRunner:
         """Drop the read model and its tracking: the next run rebuilds it from the beginning."""
         name = self.projection.name
         with self.db.transaction() as tx:
+            for statement in TRACKING_DDL:
+                tx.execute(statement)
             self.projection.drop(tx)
             for table in ("projection_tracking", "projection_positions", "dead_letters"):
                 tx.execute(f"DELETE FROM {table} WHERE projection = %s", (name,))

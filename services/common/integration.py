@@ -49,8 +49,9 @@ class IntegrationMapper:
             return None
         payload = published.payload
         stream_id = str(event.originator_id)
-        return Envelope(
-            event_id=event_id_for(self.service, stream_id, event.originator_version),
+        event_id = event_id_for(self.service, stream_id, event.originator_version)
+        envelope = Envelope(
+            event_id=event_id,
             type=payload.event_type,  # type: ignore[attr-defined]
             schema_version=payload.schema_version,  # type: ignore[attr-defined]
             service=self.service,
@@ -63,9 +64,10 @@ class IntegrationMapper:
             unit_id=published.unit_id or event.unit_id,
             distribution=event.distribution,
             correlation_id=event.correlation_id,
-            causation_id=event.causation_id or event_id_for(self.service, stream_id, event.originator_version),
+            causation_id=event.causation_id or event_id,
             traceparent=event.traceparent,
             prev_hash=event.prev_hash,
             hash=event.hash,
             payload=payload.model_dump(mode="json"),
         )
+        return envelope

@@ -57,3 +57,13 @@ def test_envelope_round_trips_through_its_wire_encoding() -> None:
     envelope = make_envelope(DirectiveStageRecorded(directive_id="d", stage="plan", done_on="2025-01-01",
                                                     skipped_with_reason=True), service="ledgers", position=7)
     assert type(envelope).from_bytes(envelope.to_bytes()) == envelope
+
+
+def test_event_ids_are_uuid5_of_service_stream_and_version() -> None:
+    import uuid
+
+    from events.envelope import EVENT_ID_NAMESPACE, event_id_for
+
+    expected = uuid.uuid5(EVENT_ID_NAMESPACE, "ledgers/abc/3")
+    assert event_id_for("ledgers", "abc", 3) == str(expected)
+    assert event_id_for("ledgers", "abc", 4) != str(expected)
