@@ -1,0 +1,42 @@
+# Paizhu: one image for every process of the distributed mode (see deploy/README.md).
+#   docker build -t paizhu .
+#   docker run --rm paizhu --help
+# The entrypoint is the `paizhu` command line; the command picks the process:
+#   service NAME | relay NAME | project NAME | gateway | rebuild NAME | verify | checkpoint
+
+# --- build: a wheel of the project (and of nothing else; dependencies come as wheels from the index)
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml ./
+COPY events ./events
+COPY services ./services
+COPY projections ./projections
+COPY gateway ./gateway
+COPY paizhu ./paizhu
+RUN pip wheel --no-deps --wheel-dir /wheels .
+
+# --- runtime
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PAIZHU_MODE=distributed \
+    PAIZHU_DATA_DIR=/var/lib/paizhu
+
+RUN groupadd --system --gid 10001 paizhu \
+ && useradd --system --uid 10001 --gid paizhu --home-dir /var/lib/paizhu --shell /usr/sbin/nologin paizhu \
+ && mkdir -p /var/lib/paizhu/blobs \
+ && chown -R paizhu:paizhu /var/lib/paizhu \
+ && chmod 0750 /var/lib/paizhu
+
+COPY --from=build /wheels /wheels
+RUN pip install /wheels/*.whl && rm -rf /wheels
+
+USER paizhu:paizhu
+WORKDIR /var/lib/paizhu
+EXPOSE 8000 8101 8102 8103 8104
+
+ENTRYPOINT ["paizhu"]
+CMD ["--help"]

@@ -1,0 +1,274 @@
+"""The deployment files (docker-compose.yml, Dockerfile, deploy/) agree with the code they run."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from events.topics import DEAD_LETTER_TOPIC, SERVICES, topic_for
+from paizhu.settings import Settings
+from projections.catalog import PROJECTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+SYSTEMD = DEPLOY / "systemd"
+GENERATE_KEYS = DEPLOY / "generate-keys.py"
+KEY_SETTINGS = {
+    "PAIZHU_CIPHER_KEYS", "PAIZHU_CHECKPOINT_SIGNING_KEY", "PAIZHU_TOKEN_SIGNING_KEY",
+    "PAIZHU_CLUES_SEALING_PRIVATE_KEY", "PAIZHU_SERVICE_TOKEN",
+}
+
+
+def cli_commands() -> set[str]:
+    from paizhu.cli import app
+
+    names = set()
+    for info in app.registered_commands:
+        assert info.callback is not None
+        names.add(info.name or info.callback.__name__.lower().replace("_", "-"))
+    return names
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    return document
+
+
+@pytest.fixture(scope="module")
+def paizhu_processes(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The compose services built from ./Dockerfile (entrypoint `paizhu`), except the tools profile."""
+    return {
+        name: spec for name, spec in compose["services"].items()
+        if "build" in spec and "tools" not in spec.get("profiles", [])
+    }
+
+
+def default_port(service: str) -> int:
+    return int(Settings(_env_file=None).service_url(service).rsplit(":", 1)[1])  # type: ignore[call-arg]
+
+
+# -- docker-compose.yml ------------------------------------------------------------------------
+
+def test_infrastructure_services(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    postgres = services["postgres"]
+    assert postgres["image"] == "postgres:16"
+    assert "healthcheck" in postgres and postgres["volumes"]
+    kafka = services["kafka"]
+    assert kafka["image"] == "apache/kafka:3.9.0"
+    assert "healthcheck" in kafka
+    assert set(kafka["environment"]["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert str(kafka["environment"]["KAFKA_LOG_RETENTION_MS"]) == "-1"
+    collector = services["otel-collector"]
+    assert collector["image"].startswith("otel/opentelemetry-collector-contrib")
+    assert any(v.startswith("./deploy/otel-collector.yaml:") for v in collector["volumes"])
+    assert set(compose["volumes"]) >= {"postgres-data", "kafka-data"}
+
+
+def test_every_paizhu_subcommand_in_compose_exists(compose: dict[str, Any]) -> None:
+    commands = cli_commands()
+    built = {name: spec for name, spec in compose["services"].items() if "build" in spec}
+    assert built
+    for name, spec in built.items():
+        assert spec["build"]["dockerfile"] == "Dockerfile", name
+        assert spec["command"][0] in commands | {"--help"}, f"{name}: {spec['command']}"
+
+
+def test_every_service_has_a_service_and_a_relay(paizhu_processes: dict[str, dict[str, Any]]) -> None:
+    for service in SERVICES:
+        spec = paizhu_processes[service]
+        assert spec["command"] == ["service", service, "--host", "0.0.0.0"]  # noqa: S104
+        assert str(default_port(service)) in [str(p) for p in spec["expose"]]
+        assert "ports" not in spec, "service ports stay internal"
+        assert paizhu_processes[f"relay-{service}"]["command"] == ["relay", service]
+        assert paizhu_processes[f"relay-{service}"]["depends_on"][service]["condition"] == "service_healthy"
+
+
+def test_every_projection_has_a_projector(paizhu_processes: dict[str, dict[str, Any]]) -> None:
+    for projection in PROJECTIONS:
+        spec = paizhu_processes[f"projector-{projection.replace('_', '-')}"]
+        assert spec["command"] == ["project", projection]
+
+
+def test_nothing_runs_that_the_code_does_not_know(paizhu_processes: dict[str, dict[str, Any]]) -> None:
+    for name, spec in paizhu_processes.items():
+        command = spec["command"]
+        if command[0] in ("service", "relay"):
+            assert command[1] in SERVICES, name
+        elif command[0] == "project":
+            assert command[1] in PROJECTIONS, name
+        else:
+            assert command[0] == "gateway", name
+
+
+def test_gateway(paizhu_processes: dict[str, dict[str, Any]]) -> None:
+    gateway = paizhu_processes["gateway"]
+    assert gateway["command"][:3] == ["gateway", "--host", "0.0.0.0"]  # noqa: S104
+    assert any(str(p).endswith(":8000") or str(p) == "8000" for p in gateway["ports"])
+    for service in SERVICES:
+        assert gateway["environment"][f"PAIZHU_{service.upper()}_URL"] == f"http://{service}:{default_port(service)}"
+        assert gateway["depends_on"][service]["condition"] == "service_healthy"
+
+
+def test_environment_matches_settings(paizhu_processes: dict[str, dict[str, Any]]) -> None:
+    fields = set(Settings.model_fields)
+    service_names = set()
+    for name, spec in paizhu_processes.items():
+        env = spec["environment"]
+        assert env["PAIZHU_MODE"] == "distributed", name
+        assert env["PAIZHU_KAFKA_BOOTSTRAP"] == "kafka:9092", name
+        assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318", name
+        for variable in env:
+            if variable.startswith("PAIZHU_"):
+                assert variable.removeprefix("PAIZHU_").lower() in fields, f"{name}: unknown setting {variable}"
+        service_names.add(env["OTEL_SERVICE_NAME"])
+        assert spec["depends_on"]["postgres"]["condition"] == "service_healthy", name
+        if spec["command"][0] != "gateway":
+            assert spec["depends_on"]["kafka"]["condition"] == "service_healthy", name
+    assert len(service_names) == len(paizhu_processes), "one OTEL_SERVICE_NAME per process"
+
+
+def test_secrets_come_from_dotenv_only(compose: dict[str, Any], paizhu_processes: dict[str, dict[str, Any]]) -> None:
+    for name, spec in paizhu_processes.items():
+        env = spec["environment"]
+        keys = KEY_SETTINGS & set(env)
+        if spec["command"][0] == "project":
+            assert not keys, f"{name} needs no keys"
+        else:
+            assert keys == KEY_SETTINGS, name
+        for variable in [*keys, "PAIZHU_PG_PASSWORD"]:
+            value = env[variable]
+            assert value.startswith("${" + variable + ":?") and value.endswith("}"), f"{name}: {variable} not from .env"
+    password = compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    assert password.startswith("${PAIZHU_PG_PASSWORD:?")
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert ".env" in ignored and "**/.env" in ignored
+
+
+# -- Dockerfile, systemd, collector, topics ----------------------------------------------------
+
+def test_dockerfile() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
+    assert re.search(r'^ENTRYPOINT \["paizhu"\]$', text, re.M)
+    users = re.findall(r"^USER (\S+)", text, re.M)
+    assert users and not users[-1].startswith(("root", "0"))
+
+
+def test_systemd_units_run_existing_subcommands() -> None:
+    commands = cli_commands()
+    units = {p.name: p.read_text() for p in SYSTEMD.glob("*.service")}
+    assert set(units) == {
+        "paizhu-service@.service", "paizhu-relay@.service", "paizhu-projector@.service", "paizhu-gateway.service",
+    }
+    expected = {
+        "paizhu-service@.service": ["service", "%i"], "paizhu-relay@.service": ["relay", "%i"],
+        "paizhu-projector@.service": ["project", "%i"], "paizhu-gateway.service": ["gateway"],
+    }
+    for name, text in units.items():
+        (exec_start,) = re.findall(r"^ExecStart=(.+)$", text, re.M)
+        argv = exec_start.split()
+        assert argv[0].endswith("/paizhu"), name
+        assert argv[1] in commands, name
+        assert argv[1:1 + len(expected[name])] == expected[name], name
+        assert "EnvironmentFile=/etc/paizhu/paizhu.env" in text.splitlines(), name
+        assert "Restart=always" in text.splitlines(), name
+        assert re.search(r"^User=paizhu$", text, re.M), name
+
+
+def test_otel_collector_config() -> None:
+    config = yaml.safe_load((DEPLOY / "otel-collector.yaml").read_text())
+    protocols = config["receivers"]["otlp"]["protocols"]
+    assert protocols["http"]["endpoint"].endswith(":4318") and protocols["grpc"]["endpoint"].endswith(":4317")
+    assert "batch" in config["processors"] and "debug" in config["exporters"]
+    for pipeline in config["service"]["pipelines"].values():
+        assert pipeline["receivers"] == ["otlp"] and "batch" in pipeline["processors"]
+        assert set(pipeline["exporters"]) <= set(config["exporters"])
+
+
+def test_create_topics_script_creates_every_topic(tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    for tool in ("kafka-topics.sh", "kafka-configs.sh"):
+        fake = tmp_path / tool
+        fake.write_text(f'#!/usr/bin/env bash\necho "{tool} $*" >> "{calls}"\n')
+        fake.chmod(0o755)
+    env = {"PATH": os.environ["PATH"], "KAFKA_BIN": str(tmp_path), "BOOTSTRAP": "k:9092"}
+    subprocess.run(["bash", str(DEPLOY / "kafka" / "create-topics.sh")], env=env, check=True)
+    lines = calls.read_text().splitlines()
+    created = [re.search(r"--topic (\S+)", line).group(1) for line in lines if "--create" in line]  # type: ignore[union-attr]
+    assert created == [*map(topic_for, SERVICES), DEAD_LETTER_TOPIC]
+    for line in lines:
+        if "--create" in line:
+            assert "--replication-factor 3" in line and "retention.ms=-1" in line
+            assert "min.insync.replicas=2" in line and "--partitions 1" in line
+
+
+# -- deploy/generate-keys.py --------------------------------------------------------------------
+
+def parse_env_block(text: str) -> dict[str, str]:
+    from dotenv import dotenv_values
+
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, quoted = line.partition("=")
+            assert quoted.startswith("'") and quoted.endswith("'"), name
+            values[name] = quoted[1:-1]
+    assert dict(dotenv_values(stream=io.StringIO(text))) == values  # Compose and pydantic read it the same
+    return values
+
+
+def test_generated_keys_parse_and_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from events.sealed import seal, unseal
+    from paizhu.keys import load_keys
+
+    run = subprocess.run([sys.executable, str(GENERATE_KEYS)], capture_output=True, text=True, check=True)
+    values = parse_env_block(run.stdout)
+    assert set(values) == KEY_SETTINGS | {"PAIZHU_PG_PASSWORD"}
+    for name in Settings.model_fields:
+        monkeypatch.delenv(f"PAIZHU_{name.upper()}", raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PAIZHU_MODE", "distributed")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    keys = load_keys(settings)  # distributed: raises if any key is missing
+
+    assert set(json.loads(values["PAIZHU_CIPHER_KEYS"])) == set(settings.cipher_services)
+    aes = base64.b64decode(keys.cipher["clues"], validate=True)
+    assert len(aes) == 32
+    AESGCM(aes).encrypt(b"\0" * 12, b"x", None)
+    private = keys.checkpoint_private_key()
+    private.public_key().verify(private.sign(b"checkpoint"), b"checkpoint")
+    assert len(base64.b64decode(keys.checkpoint_public_key_b64())) == 32
+    assert unseal(seal({"线索": "内容"}, keys.clues_sealing_public), keys.clues_sealing_private) == {"线索": "内容"}
+    assert len(keys.token_signing) >= 32
+    assert settings.service_token is not None and len(settings.service_token.get_secret_value()) >= 32
+    assert "Keys(<redacted>)" == repr(keys)
+
+    again = parse_env_block(subprocess.run(
+        [sys.executable, str(GENERATE_KEYS)], capture_output=True, text=True, check=True).stdout)
+    assert all(again[name] != values[name] for name in values), "fresh keys every run"
+
+
+def test_generate_keys_output_file_is_private_and_never_overwritten(tmp_path: Path) -> None:
+    target = tmp_path / "paizhu.env"
+    subprocess.run([sys.executable, str(GENERATE_KEYS), "--output", str(target)], check=True, capture_output=True)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    before = target.read_text()
+    again = subprocess.run([sys.executable, str(GENERATE_KEYS), "-o", str(target)], capture_output=True, text=True)
+    assert again.returncode != 0 and target.read_text() == before
+    assert before not in again.stderr and before not in again.stdout
