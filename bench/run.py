@@ -256,7 +256,10 @@ def bench_lag(settings: Settings, keys: Keys, dsn: str, env: dict[str, str], rat
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-    lags = sorted((seen[p] - done[p]) * 1000 for p in done if p in seen)
+    series = [(seen[p] - done[p]) * 1000 for p in sorted(done) if p in seen]
+    if os.environ.get("PAIZHU_BENCH_DEBUG"):
+        console.print([round(x) for x in series[::25]])
+    lags = sorted(series)
     console.print(f"  commands: {sent[0]} at {achieved:.0f}/s; lags measured: {len(lags)}")
     metric("e2e_load_events_per_s", achieved, "events/s")
     metric("e2e_lag_p50_ms", statistics.median(lags), "ms")
@@ -268,7 +271,6 @@ def bench_lag(settings: Settings, keys: Keys, dsn: str, env: dict[str, str], rat
 def bench_tracing_overhead(count: int = 1500) -> None:
     console.print("[bold]tracing overhead on the command path (embedded SQLite store, default sampler)[/]")
     from opentelemetry import trace
-    from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
     from services.ledgers.application import LedgersApplication
@@ -296,13 +298,16 @@ def bench_tracing_overhead(count: int = 1500) -> None:
 
     run()  # warm-up
     without = statistics.median(run() for _ in range(3))
-    provider = TracerProvider()  # default sampler: parent-based, always on
+    from paizhu.telemetry import build_tracer_provider
+
+    provider = build_tracer_provider()  # Paizhu's default sampling (parent-based, 10% of new traces)
     provider.add_span_processor(BatchSpanProcessor(Discard()))
     trace.set_tracer_provider(provider)
     with_tracing = statistics.median(run() for _ in range(3))
     metric("commands_per_s_untraced", without, "commands/s")
     metric("commands_per_s_traced", with_tracing, "commands/s")
     metric("tracing_overhead_pct", (1 - with_tracing / without) * 100, "%")
+
 
 
 def main() -> None:

@@ -23,8 +23,11 @@ def _settings(**overrides: object) -> Settings:
     return settings.model_copy(update=changes) if changes else settings
 
 
-def _logging(settings: Settings) -> None:
+def _logging(settings: Settings, process: str = "paizhu") -> None:
+    from paizhu.telemetry import configure
+
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure(process)
 
 
 def _stop_event() -> threading.Event:
@@ -47,11 +50,8 @@ def serve(
     from gateway.main import create_app
     from paizhu.demo import seed_demo
     from paizhu.platform import Platform
-    from paizhu.telemetry import configure
-
     settings = _settings(host=host, port=port, data_dir=data_dir, demo=demo, mode="embedded")
     _logging(settings)
-    configure("paizhu")
     platform = Platform(settings)
     if settings.demo and seed_demo(platform):
         typer.echo("demo data seeded / 已写入演示数据")
@@ -86,7 +86,7 @@ def service(name: str, host: str = "127.0.0.1", port: Annotated[int | None, type
     from paizhu.distributed import service_process
 
     settings = _settings(mode="distributed")
-    _logging(settings)
+    _logging(settings, f"paizhu-{name}")
     api, stop = service_process(settings, name)
     default_port = int(settings.service_url(name).rsplit(":", 1)[1])
     try:
@@ -101,7 +101,7 @@ def relay(name: str) -> None:
     from paizhu.distributed import relay_process
 
     settings = _settings(mode="distributed")
-    _logging(settings)
+    _logging(settings, f"paizhu-relay-{name}")
     relay_process(settings, name, _stop_event())
 
 
@@ -111,7 +111,7 @@ def project(name: str) -> None:
     from paizhu.distributed import projector_process
 
     settings = _settings(mode="distributed")
-    _logging(settings)
+    _logging(settings, f"paizhu-projector-{name}")
     projector_process(settings, name, _stop_event())
 
 
@@ -124,7 +124,7 @@ def gateway(host: str = "127.0.0.1", port: Annotated[int | None, typer.Option()]
     from paizhu.distributed import gateway_runtime
 
     settings = _settings(mode="distributed")
-    _logging(settings)
+    _logging(settings, "paizhu-gateway")
     uvicorn.run(create_app(gateway_runtime(settings)), host=host, port=port or settings.port,
                 log_level=settings.log_level.lower())
 

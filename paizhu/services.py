@@ -35,7 +35,9 @@ def ensure_pg_schema(settings: Settings, schema: str) -> None:
     import psycopg
 
     with psycopg.connect(settings.pg_dsn(), autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        exists = connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
+        if not exists:  # CREATE needs a right on the database that a per-process role may lack
+            connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
 
 
 def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = False) -> dict[str, str]:

@@ -1,11 +1,28 @@
-"""OpenTelemetry set-up: exporters from the standard OTEL_* variables; nothing exported when unset."""
+"""OpenTelemetry set-up: exporters from the standard OTEL_* variables; nothing exported when unset.
+
+Sampling: the standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG when set; otherwise Paizhu's
+default, parent-based with 10% of new traces sampled (a request's whole trace is kept or dropped).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 from opentelemetry import metrics, trace
+
+DEFAULT_SAMPLE_RATIO = 0.1
+
+
+def build_tracer_provider(resource: Any = None) -> Any:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
+    if os.environ.get("OTEL_TRACES_SAMPLER"):
+        return TracerProvider(resource=resource)  # the SDK reads the OTEL_TRACES_SAMPLER* variables
+    ratio = float(os.environ.get("OTEL_TRACES_SAMPLER_ARG", DEFAULT_SAMPLE_RATIO))
+    return TracerProvider(resource=resource, sampler=ParentBased(TraceIdRatioBased(ratio)))
 
 
 def configure(service_name: str) -> None:
@@ -19,11 +36,10 @@ def configure(service_name: str) -> None:
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
     from opentelemetry.sdk.resources import Resource
-    from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", service_name)})
-    provider = TracerProvider(resource=resource)  # sampler from OTEL_TRACES_SAMPLER (default parent/always on)
+    provider = build_tracer_provider(resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     metrics.set_meter_provider(
