@@ -204,7 +204,22 @@ def bench_lag(settings: Settings, keys: Keys, dsn: str, env: dict[str, str], rat
     runner.setup()
     processes = [run_cli(env, "relay", "ledgers"), run_cli(env, "project", "hq_dashboard")]
     try:
-        runner.wait_for("ledgers", app.max_position(), timeout=120)  # catch up with the earlier runs first
+        # measure a warm system: the relay has published everything, the projector has read it all
+        from kafka import KafkaConsumer, TopicPartition
+
+        deadline = time.monotonic() + 120
+        while (app.process_recorder.max_tracking_id("relay:kafka") or 0) < app.max_position():
+            if time.monotonic() > deadline:
+                raise TimeoutError("relay did not start")
+            time.sleep(0.1)
+
+        consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None)
+        tp = TopicPartition(topic_for("ledgers"), 0)
+        end = consumer.end_offsets([tp])[tp]
+        consumer.close()
+        deadline = time.monotonic() + 120
+        while runner.tracked_offsets().get((tp.topic, 0), -1) < end - 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
         done: dict[int, float] = {}
         seen: dict[int, float] = {}
         stop = threading.Event()
@@ -297,13 +312,13 @@ def bench_tracing_overhead(count: int = 1500) -> None:
             return SpanExportResult.SUCCESS
 
     run()  # warm-up
-    without = statistics.median(run() for _ in range(3))
+    without = statistics.median(run() for _ in range(5))
     from paizhu.telemetry import build_tracer_provider
 
     provider = build_tracer_provider()  # Paizhu's default sampling (parent-based, 10% of new traces)
     provider.add_span_processor(BatchSpanProcessor(Discard()))
     trace.set_tracer_provider(provider)
-    with_tracing = statistics.median(run() for _ in range(3))
+    with_tracing = statistics.median(run() for _ in range(5))
     metric("commands_per_s_untraced", without, "commands/s")
     metric("commands_per_s_traced", with_tracing, "commands/s")
     metric("tracing_overhead_pct", (1 - with_tracing / without) * 100, "%")

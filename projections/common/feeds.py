@@ -83,6 +83,7 @@ class KafkaFeed:
         consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap, enable_auto_commit=False, group_id=None,
             max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024,
+            fetch_max_wait_ms=20,  # low latency: do not let an empty fetch sit at the broker
         )
         partitions = [
             TopicPartition(topic, p)

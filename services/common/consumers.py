@@ -72,7 +72,7 @@ class KafkaPolicyRunner:
         consumer = KafkaConsumer(
             *self.topics, bootstrap_servers=self.bootstrap, group_id=f"paizhu.policy.{self.app.name}",
             enable_auto_commit=False, auto_offset_reset="earliest", max_poll_interval_ms=10000,
-            session_timeout_ms=6000, heartbeat_interval_ms=1000,
+            session_timeout_ms=6000, heartbeat_interval_ms=1000, fetch_max_wait_ms=20,
         )
         try:
             while not stop.is_set():
