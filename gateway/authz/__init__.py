@@ -81,9 +81,10 @@ def in_scope(principal: Principal, scope: Scope) -> bool:
     if kind in ("hq", "audit"):
         return True
     if kind == "group":
+        resident = scope.unit_id is None or scope.unit_id in principal.supervised_unit_ids
         if scope.group_id is not None:
-            return scope.group_id == principal.group_id
-        return scope.unit_id is not None and scope.unit_id in principal.supervised_unit_ids
+            return scope.group_id == principal.group_id and resident
+        return scope.unit_id is not None and resident
     if kind == "unit":
         return scope.unit_id is not None and scope.unit_id == principal.unit_id
     if kind == "inspection_team":

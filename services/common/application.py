@@ -152,10 +152,11 @@ class ServiceApplication(Application[UUID]):
         """Get an aggregate or raise NotFoundError (and check its type when given)."""
         try:
             aggregate: Any = self.repository.get(UUID(str(aggregate_id)))
+        # one message for every kind of absence, the same as authz gives for a record one may not see
         except Exception as error:  # AggregateNotFoundError or a malformed id
-            raise NotFoundError(f"记录不存在 (not found): {aggregate_id}") from error
+            raise NotFoundError("记录不存在 (not found)") from error
         if kind is not None and not isinstance(aggregate, kind):
-            raise NotFoundError(f"记录不存在 (not found): {aggregate_id}")
+            raise NotFoundError("记录不存在 (not found)")
         return aggregate
 
     # -- the integration feed (relay, embedded projections and policies read it) ------------

@@ -58,6 +58,9 @@ def test_bad_input_gets_documented_errors_and_records_nothing() -> None:
         other_group = api.post("zhou.other", "/api/ledgers/directives", json=DIRECTIVE)
         assert other_group.status_code == 403 and other_group.json()["error"]["code"] == "forbidden"
         assert api.post("chen.hq", "/api/ledgers/directives", json=DIRECTIVE).status_code == 403
+        # a group records only for the units it is resident in
+        not_resident = api.post("zhang.wei", "/api/ledgers/directives", json={**DIRECTIVE, "unit_id": "unit-mwr"})
+        assert not_resident.status_code == 403
         assert ledgers.max_position() == 0  # nothing was recorded
 
         directive_id = api.post("zhang.wei", "/api/ledgers/directives", json=DIRECTIVE).json()["directive_id"]
