@@ -35,7 +35,17 @@ from projections.hq_dashboard.projection import HqDashboard
 from services.common.context import CommandContext, command_context
 from services.common.relay import Relay, kafka_producer
 from services.ledgers.domainmodel import Directive
-from tests.conftest import PG_HOST, PG_PASSWORD, PG_PORT, PG_USER, free_port, pg_dsn, run_cli, tansu_binary, wait_port
+from tests.conftest import (
+    PG_HOST,
+    PG_PASSWORD,
+    PG_PORT,
+    PG_USER,
+    free_port,
+    pg_dsn,
+    run_cli,
+    tansu_binary,
+    wait_port,
+)
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 EVENTS = int(os.environ.get("PAIZHU_BENCH_EVENTS", "20000"))
@@ -285,12 +295,12 @@ def bench_lag(settings: Settings, keys: Keys, dsn: str, env: dict[str, str], rat
 
 def bench_tracing_overhead(count: int = 1500) -> None:
     console.print("[bold]tracing overhead on the command path (embedded SQLite store, default sampler)[/]")
+    import tempfile
+
     from opentelemetry import trace
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
     from services.ledgers.application import LedgersApplication
-
-    import tempfile
 
     def run() -> float:
         store = tempfile.NamedTemporaryFile(suffix=".db", delete=False).name
