@@ -43,7 +43,7 @@ def service_process(settings: Settings, name: str) -> tuple[Any, threading.Event
     keys = load_keys(settings)
     app = build_app(settings, keys, name)
     stop = threading.Event()
-    if app._policies:
+    if app.has_policies:
         sources = list(app.consumes) or [s for s in available_services() if s != name]
         runner = KafkaPolicyRunner(app, settings.kafka_bootstrap, sources)
         threading.Thread(target=runner.run, args=(stop,), name=f"policies-{name}", daemon=True).start()

@@ -65,7 +65,7 @@ class Platform:
         self.policy_runners = [
             EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name})
             for name, app in self.apps.items()
-            if app._policies
+            if app.has_policies
         ]
         self.checkpointer = Checkpointer(self.keys.checkpoint_private_key())
         self._stop = threading.Event()

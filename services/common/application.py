@@ -178,6 +178,10 @@ class ServiceApplication(Application[UUID]):
         return envelopes, last
 
     # -- policies ---------------------------------------------------------------------------
+    @property
+    def has_policies(self) -> bool:
+        return bool(self._policies)
+
     def handles(self, event_type: str) -> bool:
         return event_type in self._policies
 
