@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from events.topics import SERVICES
 from paizhu.keys import Keys
@@ -73,7 +75,24 @@ def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = 
     return env
 
 
+@contextmanager
+def pg_setup_lock(settings: Settings, service: str) -> Iterator[None]:
+    """Held while a process creates a service's schema and tables.
+
+    The service process and its relay start together and both create them; PostgreSQL's
+    CREATE ... IF NOT EXISTS is not safe against a concurrent one (unique violation in its catalogue).
+    """
+    import psycopg
+
+    with psycopg.connect(settings.pg_dsn(), autocommit=True) as connection:
+        connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"paizhu.setup.{service}",))
+        yield  # closing the session releases the lock
+
+
 def build_app(
     settings: Settings, keys: Keys, service: str, clock: Clock | None = None, in_memory: bool = False
 ) -> ServiceApplication:
-    return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
+    if in_memory or settings.mode == "embedded":
+        return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
+    with pg_setup_lock(settings, service):
+        return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)

@@ -43,6 +43,8 @@ TRACKING_DDL = (
     "PRIMARY KEY (projection, source, part, msg_offset))",
 )
 
+DDL_LOCK = "paizhu.read_models.ddl"
+
 
 @dataclass(frozen=True)
 class Item:
@@ -75,8 +77,16 @@ class ProjectionRunner:
         self._crash_after = int(crash_after) if crash_after else None
 
     # -- set-up ----------------------------------------------------------------------------
+    def _serialise_ddl(self, tx: Tx) -> None:
+        # Projectors and the gateway start together and each creates the tables; PostgreSQL's
+        # CREATE ... IF NOT EXISTS is not safe against a concurrent one (unique violation in its
+        # catalogue), so they take turns. The lock goes with the transaction.
+        if self.db.dialect == "postgres":
+            tx.fetchall("SELECT pg_advisory_xact_lock(hashtext(%s))", (DDL_LOCK,))
+
     def setup(self) -> None:
         with self.db.transaction() as tx:
+            self._serialise_ddl(tx)
             for statement in TRACKING_DDL:
                 tx.execute(statement)
             self.projection.create(tx)
@@ -85,6 +95,7 @@ class ProjectionRunner:
         """Drop the read model and its tracking: the next run rebuilds it from the beginning."""
         name = self.projection.name
         with self.db.transaction() as tx:
+            self._serialise_ddl(tx)
             for statement in TRACKING_DDL:
                 tx.execute(statement)
             self.projection.drop(tx)
