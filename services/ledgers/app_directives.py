@@ -150,7 +150,7 @@ class DirectiveCommands(LedgersBase):
         """Set (or move) a stage's deadline; the rule and the computed date are both recorded."""
         directive: Directive = self.load(directive_id, Directive)
         directive.check_stage_deadline(stage)
-        rule, due_on = self.deadline(deadline)
+        rule, due_on = self.required_deadline(deadline)
         directive.set_stage_deadline(stage=stage, rule=rule, due_on=due_on, reason=reason)
         return {"directive_id": directive_id, "due_on": due_on.isoformat() if due_on else None,
                 "position": self.record(directive)}

@@ -120,8 +120,7 @@ class ItemCommands(LedgersBase):
         item.check_open()
         if not reason.strip():
             raise InvalidInputError("调整期限须说明理由 (a reason is required)", code="reason_required")
-        rule, due_on = self.deadline(deadline)
-        assert rule is not None and due_on is not None
+        rule, due_on = self.required_deadline(deadline)
         item.set_deadline(rule=rule, due_on=due_on, reason=reason.strip())
         return {"item_id": item_id, "due_on": due_on.isoformat(), "position": self.record(item)}
 

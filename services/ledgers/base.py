@@ -8,6 +8,7 @@ from typing import Any
 from services.common.application import ServiceApplication
 from services.common.clock import Clock
 from services.common.context import current
+from services.common.errors import InvalidInputError
 from services.ledgers.deadlines import DeadlineRule, rule_from, today
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.loop import MasterLedger
@@ -56,3 +57,10 @@ class LedgersBase(ServiceApplication):
         if rule is None:
             return None, None
         return rule.as_dict(), rule.due_on()
+
+    @classmethod
+    def required_deadline(cls, value: DeadlineRule | dict[str, Any] | date | None) -> tuple[dict[str, Any], date]:
+        rule, due_on = cls.deadline(value)
+        if rule is None or due_on is None:
+            raise InvalidInputError("期限必填 (a deadline is required)", code="deadline_required")
+        return rule, due_on

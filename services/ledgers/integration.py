@@ -50,6 +50,10 @@ def _facts(rule: dict[str, Any] | None) -> contracts.DeadlineRuleFacts | None:
     return None if rule is None else contracts.DeadlineRuleFacts(**rule)
 
 
+def _required_facts(rule: dict[str, Any]) -> contracts.DeadlineRuleFacts:
+    return contracts.DeadlineRuleFacts(**rule)
+
+
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
 
@@ -78,7 +82,7 @@ def notification_linked(event: Any) -> Published:
 @mapper.maps(Directive.StageDeadlineSet)
 def stage_deadline_set(event: Any) -> Published:
     return Published(contracts.StageDeadlineSet(
-        directive_id=str(event.originator_id), stage=event.stage, rule=_facts(event.rule), due_on=event.due_on,
+        directive_id=str(event.originator_id), stage=event.stage, rule=_required_facts(event.rule), due_on=event.due_on,
     ))
 
 
@@ -125,7 +129,7 @@ def item_progress(event: Any) -> Published:
 @mapper.maps(LedgerItem.DeadlineSet)
 def item_deadline(event: Any) -> Published:
     return Published(contracts.ItemDeadlineSet(
-        item_id=str(event.originator_id), rule=_facts(event.rule), due_on=event.due_on, reason=event.reason,
+        item_id=str(event.originator_id), rule=_required_facts(event.rule), due_on=event.due_on, reason=event.reason,
     ))
 
 

@@ -94,7 +94,7 @@ class OutboundItem(ChainedAggregate):
         self.overdue_on: date | None = None
         self.withdrawn: str | None = None
 
-    def _facts(self) -> dict[str, str | None]:
+    def _facts(self) -> dict[str, Any]:
         """What every step event repeats, so consumers need not keep the item to understand it."""
         return {"item_kind": self.kind, "source_ref": self.source_ref}
 
