@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
 
 from events.catalog import load_all
 from gateway.auth import Authenticator, demo_password_hashes
@@ -32,11 +31,7 @@ def ephemeral_keys(settings: Settings) -> Keys:
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as tmp:
-        return load_keys(replace_settings(settings, data_dir=Path(tmp), mode="embedded"))
-
-
-def replace_settings(settings: Settings, **changes: Any) -> Settings:
-    return settings.model_copy(update=changes)
+        return load_keys(settings.model_copy(update={"data_dir": Path(tmp), "mode": "embedded"}))
 
 
 class Platform:

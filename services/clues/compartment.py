@@ -32,15 +32,6 @@ class Compartmented:
     def distribution_of(self, event_name: str) -> str:
         return self.event_distribution.get(event_name, f"compartment:{self.compartment_key()}")
 
-    @classmethod
-    def _create(cls, event_class: type[Any], *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
-        aggregate = super()._create(event_class, id=id, **kwargs)  # type: ignore[misc]
-        # The id is only known now: stamp the compartment on the created event and seal it again.
-        created = aggregate._pending_events[-1]
-        object.__setattr__(created, "distribution", aggregate.distribution_of(event_class.__name__))
-        aggregate._seal_last_event()
-        return aggregate
-
 
 def disclosure_id(clue_id: str) -> UUID:
     return uuid5(DISCLOSURE_NAMESPACE, str(clue_id))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from events import clues as contracts
-from events.envelope import Envelope
 from services.clues.domainmodel import DISPOSITION_STATUS, Clue
 from services.clues.recommendation import Recommendation
 from services.common.integration import IntegrationMapper, Published
@@ -18,17 +17,12 @@ from services.common.integration import IntegrationMapper, Published
 PUBLISHED_CLUE_DISTRIBUTION = "hq"
 
 
-class CluesIntegrationMapper(IntegrationMapper):
-    """Publishes compartmented clue events with distribution `hq` (their facts, not their content)."""
-
-    def to_envelope(self, event: Any, position: int) -> Envelope | None:
-        envelope = super().to_envelope(event, position)
-        if envelope is not None and envelope.distribution.startswith("compartment:"):
-            envelope = envelope.model_copy(update={"distribution": PUBLISHED_CLUE_DISTRIBUTION})
-        return envelope
+def published_distribution(recorded: str) -> str:
+    """Compartmented clue events are published with distribution `hq` (their facts, not their content)."""
+    return PUBLISHED_CLUE_DISTRIBUTION if recorded.startswith("compartment:") else recorded
 
 
-mapper = CluesIntegrationMapper("clues")
+mapper = IntegrationMapper("clues", published_distribution)
 
 
 def _clue_id(event: Any) -> str:

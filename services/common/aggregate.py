@@ -39,7 +39,8 @@ class ChainedAggregate(Aggregate):
     """Every event records its group and unit, actor, correlation, trace, distribution and `prev_hash`/`hash`.
 
     `default_distribution` says who may see the aggregate's events; `event_distribution` overrides
-    it per event name (e.g. an item addressed to the unit is `unit`).
+    it per event name (e.g. an item addressed to the unit is `unit`); an aggregate whose distribution
+    depends on its id or state (a round, a clue's compartment) overrides `distribution_of`.
     """
 
     default_distribution: ClassVar[str] = "hq"
@@ -99,12 +100,13 @@ class ChainedAggregate(Aggregate):
 
     @classmethod
     def _create(cls, event_class: type[Any], *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
-        name = event_class.__name__
-        distribution = cls.event_distribution.get(name, cls.default_distribution)
-        kwargs.update(cls._meta(event_class, distribution, GENESIS_HASH))
+        kwargs.update(cls._meta(event_class, "", GENESIS_HASH))
         kwargs.setdefault("group_id", None)
         kwargs.setdefault("unit_id", None)
         aggregate = super()._create(event_class, id=id, **kwargs)
+        # only now are the id and the initial state known, which a distribution may depend on
+        created = aggregate._pending_events[-1]
+        object.__setattr__(created, "distribution", aggregate.distribution_of(event_class.__name__))
         aggregate._seal_last_event()
         return aggregate
 

@@ -25,9 +25,12 @@ MapFunc = Callable[[Any], Published | None]
 class IntegrationMapper:
     """Maps domain events by their class name (e.g. `Directive.Registered`); unmapped events stay private."""
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, published_distribution: Callable[[str], str] | None = None) -> None:
+        """`published_distribution` maps an event's recorded distribution to the one it is published
+        with (e.g. a clue's compartment: its published facts go to `hq`)."""
         self.service = service
         self._maps: dict[str, MapFunc] = {}
+        self._published_distribution = published_distribution
 
     def maps(self, *event_classes: type[Any]) -> Callable[[MapFunc], MapFunc]:
         def register(func: MapFunc) -> MapFunc:
@@ -62,7 +65,7 @@ class IntegrationMapper:
             actor=Actor(**event.actor),
             group_id=published.group_id or event.group_id,
             unit_id=published.unit_id or event.unit_id,
-            distribution=event.distribution,
+            distribution=(self._published_distribution or str)(event.distribution),
             correlation_id=event.correlation_id,
             causation_id=event.causation_id or event_id,
             traceparent=event.traceparent,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -92,12 +91,3 @@ def kafka_producer(bootstrap: str) -> Any:
     from events.kafka import PRODUCER_SETTINGS
 
     return KafkaProducer(bootstrap_servers=bootstrap, client_id="paizhu-relay", **PRODUCER_SETTINGS)
-
-
-def wait_quiet(relay: Relay, timeout: float = 10.0) -> None:
-    """Run until the relay has published everything (tests and `paizhu relay --once`)."""
-    deadline = time.monotonic() + timeout
-    while relay.position() < relay.app.max_position():
-        relay.run_once()
-        if time.monotonic() > deadline:
-            raise TimeoutError("relay did not catch up")

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Any
-from uuid import uuid4
 
 from eventsourcing.domain import event
 
-from events.envelope import GENESIS_HASH
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 
@@ -70,17 +68,6 @@ class InspectionRound(ChainedAggregate):
 
     event_distribution = {"FindingHandedOver": "unit", "RectificationProgressRecorded": "unit",
                           "RectificationItemOverdue": "unit"}
-
-    @classmethod
-    def _create(cls, event_class: type[Any], *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
-        originator_id = id or uuid4()
-        distribution = cls.event_distribution.get(event_class.__name__, f"inspection:{originator_id}")
-        kwargs.update(cls._meta(event_class, distribution, GENESIS_HASH))
-        kwargs.setdefault("group_id", None)
-        kwargs.setdefault("unit_id", None)
-        aggregate = super(ChainedAggregate, cls)._create(event_class, id=originator_id, **kwargs)
-        aggregate._seal_last_event()
-        return aggregate
 
     def distribution_of(self, event_name: str) -> str:
         return self.event_distribution.get(event_name, f"inspection:{self.id}")
