@@ -7,7 +7,7 @@ import time
 from datetime import date
 
 import pytest
-from kafka import KafkaProducer
+from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
 
 from events.catalog import load_all
 from events.topics import topic_for
@@ -41,11 +41,17 @@ def test_a_notification_delivered_twice_opens_one_directive(distributed: dict[st
                               args=(stop,))
     runner.start()
     try:
+        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
         deadline = time.monotonic() + 60
-        while ledgers.process_recorder.max_tracking_id("units") != 5:
-            assert time.monotonic() < deadline, "the policy did not consume the notification"
+        while True:  # until the consumer group has committed past both copies
+            group = f"paizhu.policy.{ledgers.name}"
+            committed = admin.list_group_offsets(group).get(group, {}).get(TopicPartition(topic_for("units"), 0))
+            if committed is not None and committed.offset >= 2:
+                break
+            assert time.monotonic() < deadline, "the policy did not consume both deliveries"
             time.sleep(0.1)
-        time.sleep(1.0)  # the duplicate has been delivered by now too
+        admin.close()
+        assert ledgers.process_recorder.max_tracking_id("units") == 5
     finally:
         stop.set()
         runner.join(30)
