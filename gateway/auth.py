@@ -15,8 +15,8 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+from authz import Principal
 from gateway.accounts import ACCOUNTS, DEMO_PASSWORD, ORGS
-from gateway.authz import Principal
 from gateway.errors import AuthError
 
 _hasher = PasswordHasher()

@@ -1,21 +1,30 @@
-"""How the gateway reaches the services: in-process (embedded) or over HTTP (distributed)."""
+"""How the gateway reaches the services: in-process (embedded) or over HTTP (distributed).
+
+Both carry the same typed operation (`services.common.interface`) and give the same result and the same
+errors: a refusal raises the service's `DomainError` (in-process) or a `RemoteError` with its status and code.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from pydantic import validate_call
 
-from gateway.authz import Principal
-from services.common.application import ServiceApplication
+from authz import Permission, Principal
+from services.common.application import ServiceApplication, operation_of
 from services.common.context import CommandContext
-from services.common.errors import DomainError
+from services.common.errors import DomainError, UnavailableError
+from services.common.interface import Operation, result_adapter
 from services.common.telemetry import current_traceparent
+
+R = TypeVar("R")
 
 
 class ServiceClient(Protocol):
+    def run(self, operation: Operation[R], permission: Permission) -> R: ...
+
     def call(self, kind: str, name: str, principal: Principal, kwargs: dict[str, Any]) -> Any: ...
 
 
@@ -31,13 +40,19 @@ class LocalClient:
     def __init__(self, app: ServiceApplication) -> None:
         self.app = app
 
+    def run(self, operation: Operation[R], permission: Permission) -> R:
+        context = CommandContext(actor=permission.principal.actor, principal=permission.principal,
+                                 action=permission.action)
+        with self.app.acting(context):
+            return self.app.execute(operation)
+
     def call(self, kind: str, name: str, principal: Principal, kwargs: dict[str, Any]) -> Any:
         table = self.app.commands() if kind == "command" else self.app.queries()
         method = table.get(name)
         if method is None:
             raise LookupError(f"{self.app.name} has no {kind} {name}")
         with self.app.acting(CommandContext(actor=principal.actor)):
-            return validate_call(method)(**kwargs)
+            return (method if operation_of(method.handler) else validate_call(method))(**kwargs)
 
 
 class HttpClient:
@@ -45,15 +60,23 @@ class HttpClient:
         self.http = httpx.Client(base_url=base_url, timeout=timeout)
         self.token = token
 
-    def call(self, kind: str, name: str, principal: Principal, kwargs: dict[str, Any]) -> Any:
-        headers = {"x-paizhu-actor": json.dumps(principal.actor), "content-type": "application/json"}
+    def _headers(self, principal: Principal, action: str | None = None) -> dict[str, str]:
+        headers = {"x-paizhu-actor": json.dumps(principal.actor), "content-type": "application/json",
+                   "x-paizhu-principal": json.dumps(principal.to_dict())}
+        if action:
+            headers["x-paizhu-action"] = action
         if self.token:
             headers["x-paizhu-service-token"] = self.token
         traceparent = current_traceparent()
         if traceparent:
             headers["traceparent"] = traceparent
-        path = f"/{'commands' if kind == 'command' else 'queries'}/{name}"
-        response = self.http.post(path, content=json.dumps(kwargs, default=str), headers=headers)
+        return headers
+
+    def _post(self, path: str, content: str, headers: dict[str, str]) -> Any:
+        try:
+            response = self.http.post(path, content=content, headers=headers)
+        except (httpx.ConnectError, httpx.TimeoutException) as error:
+            raise UnavailableError("服务暂不可用，请稍后重试 (service unavailable, retry later)") from error
         try:
             body = response.json()
         except ValueError:
@@ -63,6 +86,16 @@ class HttpClient:
             raise RemoteError(response.status_code, error.get("code", "service_error"),
                               error.get("message") or f"服务返回错误 (service answered {response.status_code})")
         return body["result"]
+
+    def run(self, operation: Operation[R], permission: Permission) -> R:
+        headers = self._headers(permission.principal, permission.action)
+        result = self._post(f"/operations/{operation.operation_name()}", operation.model_dump_json(), headers)
+        value: R = result_adapter(type(operation)).validate_python(result)
+        return value
+
+    def call(self, kind: str, name: str, principal: Principal, kwargs: dict[str, Any]) -> Any:
+        path = f"/{'commands' if kind == 'command' else 'queries'}/{name}"
+        return self._post(path, json.dumps(kwargs, default=str), self._headers(principal))
 
 
 class Services:
@@ -74,13 +107,17 @@ class Services:
     def _client(self, service: str) -> ServiceClient:
         client = self.clients.get(service)
         if client is None:
-            raise DomainError(f"服务不可用 (service unavailable): {service}", code="service_unavailable")
+            raise UnavailableError(f"服务不可用 (service unavailable): {service}")
         return client
+
+    def run(self, operation: Operation[R], permission: Permission) -> R:
+        """Run one operation of a service's interface under a route's permission."""
+        return self._client(operation.service).run(operation, permission)
 
     def call(self, service: str, command: str, principal: Principal, **kwargs: Any) -> Any:
         """Run a command of a service as this principal."""
         return self._client(service).call("command", command, principal, kwargs)
 
     def query(self, service: str, name: str, principal: Principal, **kwargs: Any) -> Any:
-        """Run a query of a service (the caller decides with gateway.authz what may be shown)."""
+        """Run a query of a service (the caller decides with authz what may be shown)."""
         return self._client(service).call("query", name, principal, kwargs)

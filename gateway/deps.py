@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from authz import Principal
 from gateway.auth import Authenticator
-from gateway.authz import Principal
 from gateway.clients import Services as ServicesClient
 from gateway.errors import AuthError
 from projections.common.db import Database

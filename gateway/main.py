@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
 
-from gateway import authz, errors
+import authz
+from gateway import errors
 from gateway.api import routers
 from gateway.deps import GatewayRuntime
 from services.common.telemetry import context_from_headers, tracer

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway import authz
-from gateway.authz import Principal
+import authz
+from authz import Principal
 from gateway.clues import schemas as s
 from gateway.clues.router import Result, call, guarded, router
 from gateway.deps import CurrentPrincipal, Services

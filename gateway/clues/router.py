@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from gateway import authz
-from gateway.authz import AUDIT_ROLES, Principal
-from gateway.authz.rules_clues import group_leader_of, joint_screening_users_allowed, may_join_compartment
+import authz
+from authz import AUDIT_ROLES, Principal
+from authz.rules_clues import group_leader_of, joint_screening_users_allowed, may_join_compartment
 from gateway.clues import schemas as s
 from gateway.deps import CurrentPrincipal, Services
 from services.common.errors import InvalidInputError

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from gateway import authz
+import authz
 from gateway.deps import CurrentPrincipal, ReadModels
 from projections.hq_dashboard.view import HqDashboardView
 

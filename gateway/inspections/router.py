@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from gateway import authz
+import authz
 from gateway.deps import CurrentPrincipal, ReadModels, Services
 from gateway.inspections import schemas
 from gateway.inspections.activities import router as activities_router

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway import authz
+import authz
 from gateway.deps import Services
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from gateway import authz
+import authz
 from gateway.deps import CurrentPrincipal, Services
 from gateway.ledgers import schemas
 from gateway.ledgers.access import group_filter, own_scope

@@ -10,41 +10,47 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from gateway import authz
+import authz
+from authz import Permission
 from gateway.deps import CurrentPrincipal, Services
+from gateway.errors import API_ERRORS
 from gateway.ledgers import schemas
 from gateway.ledgers.access import group_filter, own_scope, readable_directive
 from gateway.ledgers.items import router as items_router
 from gateway.ledgers.reviews import router as reviews_router
-from gateway.ledgers.schemas import DirectiveCreate, StageRecord
 from gateway.ledgers.spreadsheets import router as spreadsheets_router
+from gateway.permissions import require
+from services.ledgers.interface import (
+    DirectiveRecorded,
+    DirectiveView,
+    GetDirective,
+    RecordStage,
+    RegisterDirective,
+    StageBody,
+)
 
-router = APIRouter(prefix="/api/ledgers", tags=["ledgers"])
+router = APIRouter(prefix="/api/ledgers", tags=["ledgers"], responses=API_ERRORS)
 
 
 @router.post("/directives", status_code=201)
-def register_directive(body: DirectiveCreate, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
+def register_directive(body: RegisterDirective, services: Services,
+                       permission: Permission = require("ledgers.register_directive")) -> DirectiveRecorded:
     """Register a directive in the master ledger (总账)."""
-    authz.require(principal, "ledgers.register_directive", group_id=body.group_id, unit_id=body.unit_id)
-    result: dict[str, Any] = services.call("ledgers", "register_directive", principal, **body.model_dump())
-    return result
+    return services.run(body, permission)
 
 
 @router.get("/directives/{directive_id}")
-def get_directive(directive_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
-    return readable_directive(services, principal, directive_id)
+def get_directive(directive_id: str, services: Services,
+                  permission: Permission = require("ledgers.read_directive")) -> DirectiveView:
+    """One directive: registration, stages, deadlines, evaluations, corrections."""
+    return services.run(GetDirective(directive_id=directive_id), permission)
 
 
 @router.post("/directives/{directive_id}/stages", status_code=201)
-def record_stage(directive_id: str, body: StageRecord, principal: CurrentPrincipal,
-                 services: Services) -> dict[str, Any]:
+def record_stage(directive_id: str, body: StageBody, services: Services,
+                 permission: Permission = require("ledgers.record_stage")) -> DirectiveRecorded:
     """Record one of the seven full-cycle stages (全周期管理)."""
-    directive = readable_directive(services, principal, directive_id)
-    authz.require(principal, "ledgers.record_stage", group_id=directive["group_id"],
-                  unit_id=directive["unit_id"])
-    result: dict[str, Any] = services.call("ledgers", "record_stage", principal, directive_id=directive_id,
-                                           **body.model_dump())
-    return result
+    return services.run(RecordStage(directive_id=directive_id, **body.fields()), permission)
 
 
 # -- directives: listing, corrections, deadlines, evaluations, views -----------------------------------

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from gateway import authz
+import authz
 from gateway.deps import CurrentPrincipal, Services
 from gateway.ledgers.access import group_filter, own_scope, readable_directive
 

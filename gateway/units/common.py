@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from gateway import authz
+import authz
 from gateway.deps import Services
 
 router = APIRouter(prefix="/api/units", tags=["units"])

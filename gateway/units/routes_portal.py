@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import File, Form, UploadFile
 from fastapi.responses import Response
 
-from gateway import authz
+import authz
 from gateway.deps import CurrentPrincipal, Services
 from gateway.units import schemas as s
 from gateway.units.common import (

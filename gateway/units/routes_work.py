@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Query
 
-from gateway import authz
+import authz
 from gateway.deps import CurrentPrincipal, Services
 from gateway.units import schemas as s
 from gateway.units.common import (

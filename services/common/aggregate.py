@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
+from authz import Scope
 from events.envelope import GENESIS_HASH, chain_hash
 from services.common.context import current
 
@@ -75,6 +76,14 @@ class ChainedAggregate(Aggregate):
     @property
     def chain_head(self) -> str:
         return self._chain_head
+
+    def access_scope(self) -> Scope | None:
+        """The facts the authoriser needs about this record (None: an internal record nobody acts on).
+
+        Records whose readers depend on their state (a round's team, a clue's compartment) override it.
+        """
+        return Scope(group_id=getattr(self, "group_id", None), unit_id=getattr(self, "unit_id", None),
+                     distribution=self.default_distribution)
 
     def distribution_of(self, event_name: str) -> str:
         return self.event_distribution.get(event_name, self.default_distribution)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import time
+import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -11,7 +13,7 @@ from datetime import date
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -19,16 +21,24 @@ from eventsourcing.persistence import (
     Tracking,
     Transcoding,
 )
+from pydantic import ValidationError
 
+import authz
 from events.envelope import SYSTEM_ACTOR, Envelope
 from services.common.clock import Clock, SystemClock
 from services.common.context import CommandContext, command_context, current
-from services.common.errors import ConflictError, NotFoundError
+from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.common.integration import IntegrationMapper
+from services.common.interface import Operation, result_adapter
 from services.common.telemetry import command_latency, current_traceparent, tracer
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
+
+
+class ContractError(RuntimeError):
+    """An operation's handler returned something its declared result type does not admit."""
 
 
 class DateAsISO(Transcoding):
@@ -42,8 +52,35 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+@functools.cache
+def operation_of(func: Callable[..., Any]) -> type[Operation[Any]] | None:
+    """The operation model a handler takes as its one argument (None for a keyword-argument method)."""
+    hints = typing.get_type_hints(func)
+    parameters = [p for p in inspect.signature(func).parameters if p != "self"]
+    candidate = hints.get(parameters[0]) if len(parameters) == 1 else None
+    return candidate if isinstance(candidate, type) and issubclass(candidate, Operation) else None
+
+
+def _as_operation(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Let a handler be called with its operation or with the operation's fields as keywords."""
+    operation = operation_of(func)
+    if operation is None or (len(args) == 1 and not kwargs and isinstance(args[0], operation)):
+        return args
+    try:
+        return (operation(**dict(zip(operation.positional_order(), args, strict=False)), **kwargs),)
+    except ValidationError as error:
+        raise InvalidInputError(validation_message(error), code="invalid_input") from error
+
+
+def validation_message(error: ValidationError) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors(include_url=False)[:3]
+    )
+    return f"请求内容有误 (invalid input): {problems}"
+
+
 def command(func: F) -> F:
-    """Mark an application method as a command callable through the service interface."""
+    """Mark an application method as a command: it takes its operation model (or that model's fields)."""
 
     @functools.wraps(func)
     def wrapper(self: ServiceApplication, *args: Any, **kwargs: Any) -> Any:
@@ -52,20 +89,27 @@ def command(func: F) -> F:
         with tracer.start_as_current_span(f"command {name}"):
             with command_context(replace(current(), traceparent=current_traceparent(), clock=self.clock)):
                 try:
-                    return func(self, *args, **kwargs)
+                    return func(self, *_as_operation(func, args, kwargs), **({} if operation_of(func) else kwargs))
                 finally:
                     command_latency.record(
                         (time.perf_counter() - started) * 1000, {"command": name}
                     )
 
     wrapper.is_command = True  # type: ignore[attr-defined]
+    wrapper.handler = func  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
 
 
 def query(func: F) -> F:
-    """Mark an application method as a query callable through the service interface."""
-    func.is_query = True  # type: ignore[attr-defined]
-    return func
+    """Mark an application method as a query: it takes its operation model (or that model's fields)."""
+
+    @functools.wraps(func)
+    def wrapper(self: ServiceApplication, *args: Any, **kwargs: Any) -> Any:
+        return func(self, *_as_operation(func, args, kwargs), **({} if operation_of(func) else kwargs))
+
+    wrapper.is_query = True  # type: ignore[attr-defined]
+    wrapper.handler = func  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
 
 
 def policy(event_type: str) -> Callable[[F], F]:
@@ -94,6 +138,13 @@ class ServiceApplication(Application[UUID]):
         """Called after every write (embedded mode wakes its followers with it)."""
         super().__init__(env=env)
         self._policies: dict[str, Callable[..., None]] = {}
+        self._handlers: dict[type[Operation[Any]], Callable[..., Any]] = {}
+        for attr in dir(type(self)):
+            method = getattr(type(self), attr, None)
+            handler = getattr(method, "handler", None)
+            operation = operation_of(handler) if handler is not None else None
+            if operation is not None:
+                self._handlers[operation] = getattr(self, attr)
         for attr in dir(type(self)):
             handler = getattr(type(self), attr, None)
             event_type = getattr(handler, "handles_event_type", None)
@@ -128,10 +179,47 @@ class ServiceApplication(Application[UUID]):
             if getattr(getattr(type(self), name, None), "is_query", False)
         }
 
+    def execute(self, operation: Operation[R]) -> R:
+        """Run one operation of this service's interface and return its validated result."""
+        handler = self._handlers.get(type(operation))
+        if handler is None:
+            raise NotFoundError(
+                f"服务没有此操作 (unknown operation): {type(operation).__name__}", code="unknown_operation"
+            )
+        value = handler(operation)
+        try:
+            result: R = result_adapter(type(operation)).validate_python(value, from_attributes=True)
+        except ValidationError as error:  # the service broke its own contract: a fault, never the caller's
+            raise ContractError(f"{self.name}.{type(operation).__name__} returned {error}") from None
+        return result
+
+    def authorize(self, aggregate: Any, created: bool = False) -> None:
+        """Check a record against the permission the caller acts under (no permission: system work).
+
+        A record one may not know exists answers 404 like a missing one; creating a record outside one's
+        scope answers 403.
+        """
+        context = current()
+        scope_of = getattr(aggregate, "access_scope", None)
+        if context.principal is None or context.action is None or scope_of is None:
+            return
+        scope = scope_of()
+        if scope is None:
+            return
+        if created:
+            if not authz.can(context.principal, context.action, scope):
+                raise ForbiddenError(f"无权执行此操作 (not allowed: {context.action})", code="forbidden")
+            return
+        authz.authorize(context.principal, context.action, scope)
+
     def record(self, *aggregates: Any) -> int:
         """Save aggregates; return the position of the last published event recorded (0 if none).
 
         Read models can be waited on for that position (read-your-writes)."""
+        for aggregate in aggregates:
+            pending = getattr(aggregate, "_pending_events", None)
+            if pending and pending[0].originator_version == 1:
+                self.authorize(aggregate, created=True)
         with tracer.start_as_current_span(f"append {self.name}"):
             try:
                 recordings = self.save(*aggregates)
@@ -153,10 +241,11 @@ class ServiceApplication(Application[UUID]):
         try:
             aggregate: Any = self.repository.get(UUID(str(aggregate_id)))
         # one message for every kind of absence, the same as authz gives for a record one may not see
-        except Exception as error:  # AggregateNotFoundError or a malformed id
+        except (AggregateNotFoundError, ValueError) as error:
             raise NotFoundError("记录不存在 (not found)") from error
         if kind is not None and not isinstance(aggregate, kind):
             raise NotFoundError("记录不存在 (not found)")
+        self.authorize(aggregate)
         return aggregate
 
     # -- the integration feed (relay, embedded projections and policies read it) ------------

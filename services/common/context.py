@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
+from authz import Principal
 from services.common.clock import Clock, SystemClock
 
 
@@ -20,6 +21,11 @@ class CommandContext:
     causation_id: str = ""
     traceparent: str = ""
     clock: Clock = field(default_factory=SystemClock)
+    principal: Principal | None = None
+    """Who called through the gateway (None for policies, schedulers and scripts)."""
+    action: str | None = None
+    """The permission the call was made under: every record the service loads or creates for it is
+    checked against it (`ServiceApplication.authorize`)."""
 
 
 _current: ContextVar[CommandContext] = ContextVar("paizhu_command_context", default=CommandContext())  # noqa: B039 (frozen)

@@ -39,3 +39,11 @@ class ConflictError(DomainError):
 class ForbiddenError(DomainError):
     status = 403
     code = "forbidden"
+
+
+class UnavailableError(DomainError):
+    """What the call needs (a service, the database, the broker) does not answer now; retry later."""
+
+    status = 503
+    code = "service_unavailable"
+    retry_after = 5

@@ -14,9 +14,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError, validate_call
 
-from services.common.application import ServiceApplication
+from authz import Principal
+from services.common.application import ServiceApplication, operation_of, validation_message
 from services.common.context import CommandContext
 from services.common.errors import DomainError
+from services.common.interface import operations, result_adapter
 from services.common.telemetry import context_from_headers, tracer
 
 
@@ -44,13 +46,39 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
         with tracer.start_as_current_span(f"service {app.name}.{name}", context=parent):
             try:
                 with app.acting(context):
-                    result = validate_call(method)(**body)
+                    result = (method if operation_of(method.handler) else validate_call(method))(**body)  # type: ignore[attr-defined]
             except ValidationError as error:
                 return _error(422, "invalid_input", str(error.errors(include_url=False)[:3]))
             except DomainError as error:
                 return JSONResponse({"error": {"code": error.code, "message": error.message}},
                                     status_code=error.status)
         return JSONResponse({"result": result})
+
+    @api.post("/operations/{name}")
+    def run_operation(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
+        if token and not hmac.compare_digest(request.headers.get("x-paizhu-service-token", ""), token):
+            return _error(401, "unauthenticated", "service token required")
+        operation_type = operations(app.name).get(name)
+        if operation_type is None:
+            return _error(404, "unknown_operation", f"服务没有此操作 (unknown operation): {name}")
+        principal_header = request.headers.get("x-paizhu-principal")
+        principal = Principal.from_dict(json.loads(principal_header)) if principal_header else None
+        context = CommandContext(
+            actor=principal.actor if principal else CommandContext().actor,
+            correlation_id=request.headers.get("x-correlation-id", ""),
+            principal=principal,
+            action=request.headers.get("x-paizhu-action") or None,
+        )
+        with tracer.start_as_current_span(f"service {app.name}.{name}", context=context_from_headers(request.headers)):
+            try:
+                operation = operation_type.model_validate(body)
+                with app.acting(context):
+                    result = app.execute(operation)
+            except ValidationError as error:
+                return _error(422, "invalid_input", validation_message(error))
+            except DomainError as error:
+                return _error(error.status, error.code, error.message)
+        return JSONResponse({"result": result_adapter(operation_type).dump_python(result, mode="json")})
 
     @api.post("/commands/{name}")
     def run_command(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:

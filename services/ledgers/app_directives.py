@@ -11,6 +11,7 @@ from services.ledgers.deadlines import DeadlineRule
 from services.ledgers.domain.config import GroupLedgerConfig, UnknownCategoryError
 from services.ledgers.domain.loop import MasterLedger
 from services.ledgers.domainmodel import Directive
+from services.ledgers.interface import DirectiveRecorded, RecordStage, RegisterDirective
 
 
 class DirectiveCommands(LedgersBase):
@@ -65,26 +66,14 @@ class DirectiveCommands(LedgersBase):
         return directive, [ledger]
 
     @command
-    def register_directive(
-        self,
-        group_id: str,
-        unit_id: str,
-        reference_number: str,
-        issuer: str,
-        title: str,
-        issued_on: date,
-        received_on: date,
-        lead_department: str,
-        category: str | None = None,
-        tied_to_duties: bool = False,
-    ) -> dict[str, Any]:
+    def register_directive(self, c: RegisterDirective) -> DirectiveRecorded:
         """Register a directive in the master ledger (总账); with a category it also has a detail ledger (细账)."""
         directive, others = self.new_directive(
-            group_id, unit_id, reference_number, issuer, title, issued_on, received_on, lead_department,
-            category, tied_to_duties,
+            c.group_id, c.unit_id, c.reference_number, c.issuer, c.title, c.issued_on, c.received_on,
+            c.lead_department, c.category, c.tied_to_duties,
         )
         position = self.record(directive, *others)
-        return {"directive_id": str(directive.id), "position": position}
+        return DirectiveRecorded(directive_id=str(directive.id), position=position)
 
     @command
     def amend_directive(self, directive_id: str, changes: dict[str, Any], reason: str) -> dict[str, Any]:
@@ -118,30 +107,20 @@ class DirectiveCommands(LedgersBase):
         return {"directive_id": directive_id, "position": self.record(directive, ledger)}
 
     @command
-    def record_stage(
-        self,
-        directive_id: str,
-        stage: str,
-        done_on: date,
-        summary: str,
-        done_by: str,
-        meeting: str | None = None,
-        document: str | None = None,
-        skip_reason: str | None = None,
-    ) -> dict[str, Any]:
+    def record_stage(self, c: RecordStage) -> DirectiveRecorded:
         """Record what was done at one of the seven full-cycle stages (全周期管理)."""
-        directive: Directive = self.load(directive_id, Directive)
-        directive.check_stage(stage, skip_reason)
+        directive: Directive = self.load(c.directive_id, Directive)
+        directive.check_stage(c.stage, c.skip_reason)
         directive.record_stage(
-            stage=stage,
-            done_on=done_on,
-            summary=summary,
-            meeting=meeting,
-            document=document,
-            done_by=done_by,
-            skip_reason=skip_reason,
+            stage=c.stage,
+            done_on=c.done_on,
+            summary=c.summary,
+            meeting=c.meeting,
+            document=c.document,
+            done_by=c.done_by,
+            skip_reason=c.skip_reason,
         )
-        return {"directive_id": directive_id, "position": self.record(directive)}
+        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive))
 
     @command
     def set_stage_deadline(

@@ -10,6 +10,7 @@ from services.ledgers.deadlines import plain
 from services.ledgers.domain.items import LedgerItem
 from services.ledgers.domain.loop import Reconciliation, SchedulingRound
 from services.ledgers.domainmodel import STAGES, Directive
+from services.ledgers.interface import DirectiveView, GetDirective
 from services.ledgers.vocab import EVALUATION_DIMENSIONS, LIST_KINDS
 
 
@@ -84,10 +85,10 @@ def unit_item_view(item: LedgerItem) -> dict[str, Any]:
 
 class Queries(LedgersBase):
     @query
-    def get_directive(self, directive_id: str) -> dict[str, Any]:
+    def get_directive(self, q: GetDirective) -> DirectiveView:
         """One directive as the group's workbench shows it."""
-        directive: Directive = self.load(directive_id, Directive)
-        return directive_view(directive)
+        directive: Directive = self.load(q.directive_id, Directive)
+        return DirectiveView.model_validate(directive_view(directive))
 
     @query
     def directive_corrections(self, directive_id: str) -> list[dict[str, Any]]:

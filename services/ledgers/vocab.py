@@ -53,3 +53,13 @@ DEMO_CATEGORIES = (
     ("carbon_peaking", "碳达峰碳中和", 180),
 )
 """(code, name, look-back interval in calendar days): the five detail-ledger categories of seed 002."""
+
+STAGE_LABELS = {
+    "relay_study": "学习传达 (relay and study)",
+    "deployment": "作出部署 (deployment)",
+    "plan": "制定方案 (plan)",
+    "execution": "贯彻执行 (execution)",
+    "result_evaluation": "结果评估 (result evaluation)",
+    "look_back_review": "回头检视 (look-back review)",
+    "institution_building": "建章立制 (institution building)",
+}

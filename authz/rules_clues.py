@@ -8,7 +8,7 @@ with invited discipline-committee users for joint screening.
 
 from __future__ import annotations
 
-from gateway.authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
+from authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
 
 LEADER = frozenset({"group_leader"})
 

@@ -6,7 +6,7 @@ Team members are in scope of a round only while it is open and they are among it
 
 from __future__ import annotations
 
-from gateway.authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, TEAM_ROLES, UNIT_ROLES, rule
+from authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, TEAM_ROLES, UNIT_ROLES, rule
 
 ROUND_READERS = GROUP_ROLES | HQ_ROLES | AUDIT_ROLES | TEAM_ROLES
 

@@ -6,10 +6,10 @@ the unit reads the items and scheduling rounds addressed to it (distribution "un
 
 from __future__ import annotations
 
-from gateway.authz import AUDIT_ROLES, GROUP_LEADERSHIP, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
+from authz import AUDIT_ROLES, GROUP_LEADERSHIP, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
 
 rule("ledgers.register_directive", GROUP_ROLES, description="group staff record")
-rule("ledgers.record_stage", GROUP_ROLES)
+rule("ledgers.record_stage", GROUP_ROLES, reads="ledgers.read_directive")
 rule("ledgers.read_directive", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)
 rule("ledgers.amend_directive", GROUP_ROLES, description="corrections: a new event with a reason")
 rule("ledgers.withdraw_directive", GROUP_ROLES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, rule
+from authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, rule
 
 rule("hq_dashboard.read", HQ_ROLES | AUDIT_ROLES | GROUP_ROLES, scope="any",
      description="HQ sees every group; a group sees its own rows (filtered by can_read)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
+from authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
 
 UNIT_SENDERS = frozenset({"unit_liaison", "unit_party_group"})
 

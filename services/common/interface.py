@@ -1,0 +1,118 @@
+"""A service's typed interface: one pydantic model per command and query, one per result.
+
+The gateway builds an operation (`RegisterDirective(...)`) and hands it to the service's client; in
+embedded mode the same object reaches the application method in-process, in distributed mode it crosses
+HTTP as JSON and is validated into the same model on the other side. Each operation names its result
+type as its generic parameter, so `services.run(RegisterDirective(...))` is typed `DirectiveRegistered`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+R = TypeVar("R")
+
+_registry: dict[str, dict[str, type[Operation[Any]]]] = {}
+
+
+class Fields(BaseModel):
+    """Frozen, closed models: an unknown field is refused, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def fields(self) -> dict[str, Any]:
+        """The values as keyword arguments (nested models stay models)."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+
+class Operation(Fields, Generic[R]):
+    """A call into one service. Subclasses set `service` and parametrise Command or Query with the result."""
+
+    service: ClassVar[str] = ""
+    kind: ClassVar[Literal["command", "query"]] = "command"
+    result_type: ClassVar[Any] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        for base in cls.__mro__:
+            metadata = getattr(base, "__pydantic_generic_metadata__", None) or {}
+            if metadata.get("origin") is not None and metadata.get("args"):
+                cls.result_type = metadata["args"][0]
+                break
+        if cls.service and not cls.__pydantic_generic_metadata__.get("origin"):
+            operations = _registry.setdefault(cls.service, {})
+            if operations.get(cls.__name__, cls) is not cls:
+                raise TypeError(f"operation {cls.service}.{cls.__name__} defined twice")
+            operations[cls.__name__] = cls
+
+    @classmethod
+    def operation_name(cls) -> str:
+        return cls.__name__
+
+    @classmethod
+    def positional_order(cls) -> list[str]:
+        """Fields for positional arguments: the operation's own (the record's id) before those it inherits."""
+        own = [name for name in cls.__dict__.get("__annotations__", {}) if name in cls.model_fields]
+        return own + [name for name in cls.model_fields if name not in own]
+
+class Body(Fields):
+    """The fields a request states, for a command that adds the record's id from the path.
+
+    `class RecordStage(Command[DirectiveRecorded], StageBody)`: the route takes `StageBody`, the
+    service the command; the fields are written once.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Command(Operation[R], Generic[R]):
+    """Changes state: records events and returns what the caller needs (ids, the position written)."""
+
+    kind: ClassVar[Literal["command", "query"]] = "command"
+
+
+class Query(Operation[R], Generic[R]):
+    """Reads one record or a small derived view; lists belong to read models."""
+
+    kind: ClassVar[Literal["command", "query"]] = "query"
+
+
+class Result(BaseModel):
+    """What an operation returns. Item access (`result["position"]`) reads a field, for scripts and tests."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in type(self).model_fields:
+            raise KeyError(name)
+        return getattr(self, name)
+
+
+class Recorded(Result):
+    """A command that changed an existing record: the position of the last published event it wrote."""
+
+    position: int
+
+
+def operations(service: str) -> dict[str, type[Operation[Any]]]:
+    """The service's operations by name (its interface module must have been imported)."""
+    return dict(_registry.get(service, {}))
+
+
+@cache
+def result_adapter(operation: type[Operation[Any]]) -> TypeAdapter[Any]:
+    return TypeAdapter(operation.result_type)
+
+
+def vocabulary(labels: dict[str, str]) -> Any:
+    """A closed vocabulary as a type: its codes are the allowed values, its labels the description.
+
+    Use it once, beside the vocabulary's labels:
+    `if TYPE_CHECKING: ListKind = str` / `else: ListKind = vocabulary(LIST_KINDS)`.
+    """
+    described = "; ".join(f"`{code}` {label}" for code, label in labels.items())
+    return Annotated[Literal[tuple(labels)], Field(description=described)]
