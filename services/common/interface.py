@@ -8,6 +8,7 @@ type as its generic parameter, so `services.run(RegisterDirective(...))` is type
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
@@ -116,3 +117,18 @@ def vocabulary(labels: dict[str, str]) -> Any:
     """
     described = "; ".join(f"`{code}` {label}" for code, label in labels.items())
     return Annotated[Literal[tuple(labels)], Field(description=described)]
+
+
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+"""Text may hold line breaks and tabs, never other control characters (they break exports and logs)."""
+
+Day = Annotated[date, Field(ge=date(1949, 10, 1), le=date(2099, 12, 31))]
+"""A date a person states: bounded, so deadline arithmetic never leaves the calendar."""
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+"""A record's id or a code (uuid, `group-mee`, `unit-mee`, a category code)."""
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_CONTROL_CHARACTERS)]
+"""A short text: a name, a department, a title of a person or a post."""
+Title = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_CONTROL_CHARACTERS)]
+Note = Annotated[str, Field(min_length=1, max_length=4000, pattern=NO_CONTROL_CHARACTERS)]
+"""A paragraph: a summary, a reason, a rationale."""
+Count = Annotated[int, Field(ge=0, le=100_000)]
