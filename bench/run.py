@@ -29,11 +29,11 @@ from paizhu.keys import Keys
 from paizhu.services import build_app
 from paizhu.settings import Settings
 from projections.common.db import PostgresDatabase
-from projections.common.feeds import KafkaFeed, LogFollower
-from projections.common.runner import ProjectionRunner
 from projections.hq_dashboard.projection import HqDashboard
+from runtime.projection_feeds import KafkaFeed, LogFollower
+from runtime.projection_runner import ProjectionRunner
+from runtime.relay import Relay, kafka_producer
 from services.common.context import CommandContext, command_context
-from services.common.relay import Relay, kafka_producer
 from services.ledgers.domainmodel import Directive
 from tests.conftest import (
     PG_HOST,
@@ -323,7 +323,7 @@ def bench_tracing_overhead(count: int = 1500) -> None:
 
     run()  # warm-up
     without = statistics.median(run() for _ in range(5))
-    from paizhu.telemetry import build_tracer_provider
+    from runtime.telemetry import build_tracer_provider
 
     provider = build_tracer_provider()  # Paizhu's default sampling (parent-based, 10% of new traces)
     provider.add_span_processor(BatchSpanProcessor(Discard()))

@@ -13,11 +13,11 @@ import httpx
 from pydantic import validate_call
 
 from authz import Permission, Principal
+from runtime.telemetry import current_traceparent
 from services.common.application import ServiceApplication, operation_of
 from services.common.context import CommandContext
 from services.common.errors import DomainError, UnavailableError
 from services.common.interface import Operation, result_adapter
-from services.common.telemetry import current_traceparent
 
 R = TypeVar("R")
 

@@ -13,7 +13,7 @@ import authz
 from gateway import errors
 from gateway.api import routers
 from gateway.deps import GatewayRuntime
-from services.common.telemetry import context_from_headers, tracer
+from runtime.telemetry import context_from_headers, tracer
 
 DESCRIPTION = """派驻监督平台 Paizhu — 网关 API (gateway API).
 

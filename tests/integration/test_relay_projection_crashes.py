@@ -12,11 +12,11 @@ from events.topics import topic_for
 from paizhu.keys import load_keys
 from paizhu.services import build_app
 from projections.common.db import connect
-from projections.common.feeds import KafkaFeed
-from projections.common.runner import ProjectionRunner
 from projections.hq_dashboard.projection import HqDashboard
 from projections.hq_dashboard.view import HqDashboardView
-from services.common.relay import RELAY_TRACKING
+from runtime.projection_feeds import KafkaFeed
+from runtime.projection_runner import ProjectionRunner
+from runtime.relay import RELAY_TRACKING
 from tests.conftest import run_cli, settings_from
 from tests.factories import acting_as
 

@@ -18,8 +18,8 @@ from opentelemetry import trace
 
 from events.envelope import Envelope
 from events.topics import topic_for
+from runtime.telemetry import context_from_traceparent, current_traceparent, relay_lag, tracer
 from services.common.application import ServiceApplication
-from services.common.telemetry import context_from_traceparent, current_traceparent, relay_lag, tracer
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError, validate_call
 
 from authz import Principal
+from runtime.telemetry import context_from_headers, tracer
 from services.common.application import ServiceApplication, operation_of, validation_message
 from services.common.context import CommandContext
 from services.common.errors import DomainError
 from services.common.interface import operations, result_adapter
-from services.common.telemetry import context_from_headers, tracer
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

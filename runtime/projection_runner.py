@@ -23,7 +23,7 @@ from events.envelope import Envelope
 from events.registry import UnknownEventError, decode, is_known
 from projections.common.db import Database, Tx
 from projections.common.projection import Projection
-from services.common.telemetry import (
+from runtime.telemetry import (
     context_from_traceparent,
     dead_letters,
     projection_lag,

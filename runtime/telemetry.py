@@ -1,5 +1,7 @@
-"""OpenTelemetry set-up: exporters from the standard OTEL_* variables; nothing exported when unset.
+"""OpenTelemetry: the tracer and instruments shared by services, relays, projections and the gateway, and the
+process set-up.
 
+Set-up: exporters from the standard OTEL_* variables; nothing exported when unset.
 Sampling: the standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG when set; otherwise Paizhu's
 default, parent-based with 10% of new traces sampled (a request's whole trace is kept or dropped).
 """
@@ -8,9 +10,46 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from opentelemetry import metrics, trace
+from opentelemetry.context import Context
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+tracer = trace.get_tracer("paizhu")
+meter = metrics.get_meter("paizhu")
+_propagator = TraceContextTextMapPropagator()
+
+command_latency = meter.create_histogram(
+    "paizhu.command.duration", unit="ms", description="time to run one command"
+)
+relay_lag = meter.create_histogram(
+    "paizhu.relay.lag", unit="ms", description="event recorded -> broker acknowledged"
+)
+projection_lag = meter.create_histogram(
+    "paizhu.projection.lag", unit="ms", description="event recorded -> read model committed"
+)
+dead_letters = meter.create_counter(
+    "paizhu.projection.dead_letters", description="events parked because they could not be decoded"
+)
+
+
+def current_traceparent() -> str:
+    carrier: dict[str, str] = {}
+    _propagator.inject(carrier)
+    return carrier.get("traceparent", "")
+
+
+def context_from_traceparent(traceparent: str) -> Context | None:
+    if not traceparent:
+        return None
+    return _propagator.extract({"traceparent": traceparent})
+
+
+def context_from_headers(headers: Mapping[str, str]) -> Context:
+    return _propagator.extract(dict(headers))
+
 
 DEFAULT_SAMPLE_RATIO = 0.1
 

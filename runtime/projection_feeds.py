@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from events.envelope import Envelope
 from events.topics import DEAD_LETTER_TOPIC
-from projections.common.runner import Item, ProjectionRunner
+from runtime.projection_runner import Item, ProjectionRunner
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class KafkaFeed:
         self.bootstrap = bootstrap
         self.topics = topics
         self.batch = batch
-        self._producer = None
+        self._producer: Any = None
 
     def _dead_letter(self, projection: str, item: Item, reason: str) -> None:
         if self._producer is None:
@@ -78,7 +79,7 @@ class KafkaFeed:
         from events.kafka import ensure_topics
 
         ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC])
-        self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        producer = self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
         self.runner.dead_letter_sink = self._dead_letter
         consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap, enable_auto_commit=False, group_id=None,
@@ -111,8 +112,8 @@ class KafkaFeed:
                 if items:
                     self.runner.process(items)
                     processed += len(items)
-                    self._producer.flush()
+                    producer.flush()
         finally:
             consumer.close()
-            self._producer.close()
+            producer.close()
         return processed
