@@ -9,7 +9,6 @@ service position already applied is a duplicate and is skipped. Undecodable even
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -73,8 +72,6 @@ class ProjectionRunner:
         self.dead_letter_sink = dead_letter_sink
         self._positions: dict[str, int] | None = None
         self._changed = threading.Condition()
-        crash_after = os.environ.get("PAIZHU_TEST_PROJECTOR_CRASH_AFTER")
-        self._crash_after = int(crash_after) if crash_after else None
 
     # -- set-up ----------------------------------------------------------------------------
     def _serialise_ddl(self, tx: Tx) -> None:
@@ -192,9 +189,6 @@ class ProjectionRunner:
                             self._apply(tx, handler, envelope, payload, item)
                         applied += 1
                         lags.append(envelope.occurred_at)
-                        if self._crash_after is not None and applied >= self._crash_after:
-                            log.error("test hook: crashing in the middle of a batch, before commit")
-                            os._exit(18)
                 elif not is_known(envelope.type, envelope.schema_version):
                     self._dead_letter(tx, item, envelope, "unknown event type or schema version")
                 positions[envelope.service] = envelope.position

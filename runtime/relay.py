@@ -8,7 +8,6 @@ broker acknowledged every message of the batch; after a crash the relay republis
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -32,10 +31,13 @@ class Relay:
         self.producer = producer
         self.batch = batch
         self.topic = topic_for(app.name)
-        self.crash_after_ack = os.environ.get("PAIZHU_TEST_RELAY_CRASH_AFTER_ACK") == "1"
 
     def position(self) -> int:
         return self.app.process_recorder.max_tracking_id(RELAY_TRACKING) or 0
+
+    def save_position(self, position: int) -> None:
+        """Record that the broker acknowledged everything up to `position` (called only after the acks)."""
+        self.app.process_recorder.insert_tracking(Tracking(application_name=RELAY_TRACKING, notification_id=position))
 
     def _headers(self, envelope: Envelope) -> tuple[list[tuple[str, bytes]], Any]:
         parent = context_from_traceparent(envelope.traceparent)
@@ -66,10 +68,7 @@ class Relay:
             future.get(timeout=30)  # raises if the broker did not acknowledge
         for span in spans:
             span.end()
-        if self.crash_after_ack:
-            log.error("test hook: crashing between the broker's acknowledgement and saving the position")
-            os._exit(17)
-        self.app.process_recorder.insert_tracking(Tracking(application_name=RELAY_TRACKING, notification_id=last))
+        self.save_position(last)
         now = datetime.now(UTC)
         for envelope in envelopes:
             relay_lag.record((now - envelope.occurred_at).total_seconds() * 1000, {"service": self.app.name})
