@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import statistics
-import subprocess
 import threading
 import time
 import uuid
@@ -22,6 +21,17 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from bench.support import (
+    PG_HOST,
+    PG_PASSWORD,
+    PG_PORT,
+    PG_USER,
+    create_database,
+    drop_database,
+    pg_dsn,
+    run_cli,
+    start_broker,
+)
 from events.catalog import load_all
 from events.kafka import PRODUCER_SETTINGS, ensure_topics
 from events.topics import topic_for
@@ -35,17 +45,6 @@ from runtime.projection_runner import ProjectionRunner
 from runtime.relay import Relay, kafka_producer
 from services.common.context import CommandContext, command_context
 from services.ledgers.domainmodel import Directive
-from tests.conftest import (
-    PG_HOST,
-    PG_PASSWORD,
-    PG_PORT,
-    PG_USER,
-    free_port,
-    pg_dsn,
-    run_cli,
-    tansu_binary,
-    wait_port,
-)
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 EVENTS = int(os.environ.get("PAIZHU_BENCH_EVENTS", "20000"))
@@ -56,28 +55,6 @@ metrics: dict[str, dict[str, Any]] = {}
 def metric(name: str, value: float, unit: str) -> None:
     metrics[name] = {"value": round(value, 2), "unit": unit}
     console.print(f"  {name}: {value:,.1f} {unit}")
-
-
-def start_broker() -> tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
-    port = free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    process = subprocess.Popen([tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-                                "--storage-engine", "memory://tansu/", "--silent"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_port(port)
-    return process, f"127.0.0.1:{port}"
-
-
-def fresh_database() -> str:
-    name = f"paizhu_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_dsn("paizhu_test"), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return name
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(pg_dsn("paizhu_test"), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def settings_for(dbname: str, bootstrap: str) -> tuple[Settings, Keys]:
@@ -338,7 +315,7 @@ def bench_tracing_overhead(count: int = 1500) -> None:
 def main() -> None:
     load_all()
     broker, bootstrap = start_broker()
-    dbname = fresh_database()
+    dbname = create_database("paizhu_bench_")
     try:
         settings, keys = settings_for(dbname, bootstrap)
         dsn = pg_dsn(dbname)

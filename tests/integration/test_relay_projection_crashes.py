@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-
+from bench.support import run_cli
 from events.catalog import load_all
 from events.topics import topic_for
 from paizhu.keys import load_keys
@@ -22,7 +22,7 @@ from projections.hq_dashboard.view import HqDashboardView
 from runtime.projection_feeds import KafkaFeed
 from runtime.projection_runner import ProjectionRunner
 from runtime.relay import RELAY_TRACKING
-from tests.conftest import run_cli, settings_from
+from tests.conftest import settings_from
 from tests.factories import acting_as
 from tests.integration.crashing import PROJECTOR_CRASHED, RELAY_CRASHED
 
