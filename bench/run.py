@@ -21,17 +21,8 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
-from bench.support import (
-    PG_HOST,
-    PG_PASSWORD,
-    PG_PORT,
-    PG_USER,
-    create_database,
-    drop_database,
-    pg_dsn,
-    run_cli,
-    start_broker,
-)
+from bench import support
+from bench.support import create_database, drop_database, pg_dsn, pg_env, run_cli, start_broker
 from events.catalog import load_all
 from events.kafka import PRODUCER_SETTINGS, ensure_topics
 from events.topics import topic_for
@@ -61,8 +52,9 @@ def settings_for(dbname: str, bootstrap: str) -> tuple[Settings, Keys]:
     from events.sealed import generate_keypair
     from paizhu.keys import _new_ed25519
 
-    settings = Settings(mode="distributed", pg_host=PG_HOST, pg_port=PG_PORT, pg_user=PG_USER,
-                        pg_password=PG_PASSWORD, pg_dbname=dbname, kafka_bootstrap=bootstrap)
+    settings = Settings(mode="distributed", pg_host=support.PG_HOST, pg_port=support.PG_PORT,
+                        pg_user=support.PG_USER, pg_password=support.PG_PASSWORD, pg_dbname=dbname,
+                        kafka_bootstrap=bootstrap)
     keys = Keys(cipher={"clues": base64.b64encode(secrets.token_bytes(32)).decode()},
                 checkpoint_signing=_new_ed25519(), token_signing=secrets.token_urlsafe(32),
                 clues_sealing_private=generate_keypair()[0])
@@ -72,8 +64,7 @@ def settings_for(dbname: str, bootstrap: str) -> tuple[Settings, Keys]:
 def bench_env(dbname: str, bootstrap: str, keys: Keys) -> dict[str, str]:
     """The environment of the relay and projector processes (same database, broker and keys)."""
     return {
-        "PAIZHU_MODE": "distributed", "PAIZHU_PG_HOST": PG_HOST, "PAIZHU_PG_PORT": str(PG_PORT),
-        "PAIZHU_PG_USER": PG_USER, "PAIZHU_PG_PASSWORD": PG_PASSWORD, "PAIZHU_PG_DBNAME": dbname,
+        "PAIZHU_MODE": "distributed", **pg_env(dbname),
         "PAIZHU_KAFKA_BOOTSTRAP": bootstrap, "PAIZHU_CIPHER_KEYS": json.dumps(keys.cipher),
         "PAIZHU_CHECKPOINT_SIGNING_KEY": keys.checkpoint_signing, "PAIZHU_TOKEN_SIGNING_KEY": keys.token_signing,
         "PAIZHU_CLUES_SEALING_PRIVATE_KEY": keys.clues_sealing_private, "PAIZHU_LOG_LEVEL": "WARNING",

@@ -61,6 +61,12 @@ def pg_dsn(dbname: str) -> str:
     return f"postgresql://{PG_USER}:{PG_PASSWORD}@{PG_HOST}:{PG_PORT}/{dbname}"
 
 
+def pg_env(dbname: str) -> dict[str, str]:
+    """The PAIZHU_PG_* variables of a process that uses this database on the local PostgreSQL."""
+    return {"PAIZHU_PG_HOST": PG_HOST, "PAIZHU_PG_PORT": str(PG_PORT), "PAIZHU_PG_USER": PG_USER,
+            "PAIZHU_PG_PASSWORD": PG_PASSWORD, "PAIZHU_PG_DBNAME": dbname}
+
+
 def create_database(prefix: str) -> str:
     """A fresh, empty database on the local PostgreSQL; its name."""
     import psycopg

@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.support import (
-    PG_HOST,
-    PG_PASSWORD,
-    PG_PORT,
-    PG_USER,
-    create_database,
-    drop_database,
-    start_broker,
-)
+from bench.support import create_database, drop_database, pg_env, start_broker
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +54,7 @@ def distributed_env(dbname: str, bootstrap: str, data_dir: Path) -> dict[str, st
     return {
         "PAIZHU_MODE": "distributed",
         "PAIZHU_DATA_DIR": str(data_dir),
-        "PAIZHU_PG_HOST": PG_HOST, "PAIZHU_PG_PORT": str(PG_PORT), "PAIZHU_PG_USER": PG_USER,
-        "PAIZHU_PG_PASSWORD": PG_PASSWORD, "PAIZHU_PG_DBNAME": dbname,
+        **pg_env(dbname),
         "PAIZHU_KAFKA_BOOTSTRAP": bootstrap,
         "PAIZHU_CIPHER_KEYS": f'{{"clues": "{base64.b64encode(secrets.token_bytes(32)).decode()}"}}',
         "PAIZHU_CHECKPOINT_SIGNING_KEY": base64.b64encode(signing).decode(),
