@@ -64,6 +64,27 @@ def test_a_result_is_the_same_typed_model_in_both_modes(clients: dict[str, Servi
         assert view.issued_on == date(2025, 1, 2)
 
 
+def attempt(client: ServiceClient, case: str) -> tuple[int, str]:
+    existing = client.run(registration(f"中发〔2024〕{uuid.uuid4().hex[:6]}号"),
+                          Permission(STAFF, "ledgers.register_directive")).directive_id
+    read, stage = Permission(STAFF, "ledgers.read_directive"), Permission(STAFF, "ledgers.record_stage")
+    calls: dict[str, Callable[[], Any]] = {
+        "missing record": lambda: client.run(GetDirective(directive_id=str(uuid.uuid4())), read),
+        "malformed id": lambda: client.run(GetDirective(directive_id="not-a-uuid"), read),
+        "another group's record": lambda: client.run(
+            GetDirective(directive_id=existing), Permission(OTHER_GROUP, "ledgers.read_directive")),
+        "a unit reading the group's record": lambda: client.run(
+            GetDirective(directive_id=existing), Permission(UNIT, "ledgers.read_directive")),
+        "creating in another group's unit": lambda: client.run(
+            registration("中发〔2023〕1号"), Permission(OTHER_GROUP, "ledgers.register_directive")),
+        "a rule the record refuses": lambda: client.run(RecordStage(
+            directive_id=existing, stage="plan", done_on=date(2025, 2, 1), summary="方案", done_by="综合司"),
+            stage),
+        "an operation the service does not have": lambda: client.run(NotALedgersOperation(), read),
+    }
+    return outcome(calls[case])
+
+
 @pytest.mark.parametrize(("case", "expected"), [
     ("missing record", (404, "not_found")),
     ("malformed id", (404, "not_found")),
@@ -75,24 +96,5 @@ def test_a_result_is_the_same_typed_model_in_both_modes(clients: dict[str, Servi
 ])
 def test_a_refusal_is_the_same_in_both_modes(clients: dict[str, ServiceClient], case: str,
                                              expected: tuple[int, str]) -> None:
-    seen = {}
-    for mode, client in clients.items():
-        existing = client.run(registration(f"中发〔2024〕{uuid.uuid4().hex[:6]}号"),
-                              Permission(STAFF, "ledgers.register_directive")).directive_id
-        read, stage = Permission(STAFF, "ledgers.read_directive"), Permission(STAFF, "ledgers.record_stage")
-        calls: dict[str, Callable[[], Any]] = {
-            "missing record": lambda: client.run(GetDirective(directive_id=str(uuid.uuid4())), read),
-            "malformed id": lambda: client.run(GetDirective(directive_id="not-a-uuid"), read),
-            "another group's record": lambda: client.run(
-                GetDirective(directive_id=existing), Permission(OTHER_GROUP, "ledgers.read_directive")),
-            "a unit reading the group's record": lambda: client.run(
-                GetDirective(directive_id=existing), Permission(UNIT, "ledgers.read_directive")),
-            "creating in another group's unit": lambda: client.run(
-                registration("中发〔2023〕1号"), Permission(OTHER_GROUP, "ledgers.register_directive")),
-            "a rule the record refuses": lambda: client.run(RecordStage(
-                directive_id=existing, stage="plan", done_on=date(2025, 2, 1), summary="方案", done_by="综合司"),
-                stage),
-            "an operation the service does not have": lambda: client.run(NotALedgersOperation(), read),
-        }
-        seen[mode] = outcome(calls[case])
+    seen = {mode: attempt(client, case) for mode, client in clients.items()}
     assert seen["embedded"] == seen["distributed"] == expected
