@@ -14,7 +14,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError, validate_call
 
+import authz
 from authz import Principal
+from events.plain import plain
 from runtime.telemetry import context_from_headers, tracer
 from services.common.application import ServiceApplication, operation_of, validation_message
 from services.common.context import CommandContext
@@ -27,6 +29,7 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
+    authz.load_rules()  # the service checks the caller's permission on every record it loads or creates
     api = FastAPI(title=f"paizhu {app.name} service", docs_url=None, redoc_url=None)
     commands, queries = app.commands(), app.queries()
 
@@ -52,7 +55,7 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
             except DomainError as error:
                 return JSONResponse({"error": {"code": error.code, "message": error.message}},
                                     status_code=error.status)
-        return JSONResponse({"result": result})
+        return JSONResponse({"result": plain(result)})  # a converted handler returns its result model
 
     @api.post("/operations/{name}")
     def run_operation(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
