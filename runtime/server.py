@@ -29,7 +29,7 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
-    authz.load_rules()  # the service checks the caller's permission on every record it loads or creates
+    authz.load_rules()  # the service checks each record against the caller's permission: it needs the rules
     api = FastAPI(title=f"paizhu {app.name} service", docs_url=None, redoc_url=None)
     commands, queries = app.commands(), app.queries()
 
