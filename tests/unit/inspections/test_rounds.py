@@ -18,7 +18,7 @@ def test_recorded_round_is_planned_and_lists_members(app: InspectionsApplication
     assert view["member_ids"] == ["liu.team", "xu.team"]
     assert view["team_id"] == "team-3"
     assert view["distribution"] == f"inspection:{round_id}"
-    assert view["phases"]["during"] == {"start": "2025-03-11", "end": "2025-05-10"}
+    assert view["phases"]["during"].model_dump(mode="json") == {"start": "2025-03-11", "end": "2025-05-10"}
 
 
 def test_round_events_are_distributed_to_the_round(app: InspectionsApplication, open_round: str) -> None:
