@@ -34,7 +34,7 @@ class SupervisionActivity(ChainedAggregate):
     event_distribution = {"FindingHandedOver": "unit"}
 
     @classmethod
-    def plan(
+    def new_plan(
         cls, group_id: str, unit_id: str, kind: str, title: str, plan: str, participant_ids: list[str],
         methods: list[str], start_on: date, end_on: date, leader_id: str | None, hq_offices: list[str],
         topic: str | None,

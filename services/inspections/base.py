@@ -56,7 +56,7 @@ class InspectionsBase(ServiceApplication):
         """Every aggregate that recorded such an event, for the service's own work: lists filter what they
         return themselves, the scheduler and the policies act as the system; none is checked one by one."""
         for stream_id in self.stream_ids(event_class):
-            aggregate = self.repository.get(UUID(stream_id))
+            aggregate: Any = self.repository.get(UUID(stream_id))
             if isinstance(aggregate, kind):
                 yield aggregate
 

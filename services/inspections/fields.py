@@ -52,8 +52,16 @@ def listed(label_zh: str, label_en: str, code: str) -> BeforeValidator:
 
 
 if TYPE_CHECKING:
-    ProblemType = Direction = Side = RoundStatus = FindingStatus = ProgressSource = str
-    ActivityKind = Method = ActivityStatus = FindingOutcome = str
+    ProblemType = str
+    Direction = str
+    Side = str
+    RoundStatus = str
+    FindingStatus = str
+    ProgressSource = str
+    ActivityKind = str
+    Method = str
+    ActivityStatus = str
+    FindingOutcome = str
 else:
     ProblemType = Annotated[vocabulary(PROBLEM_TYPES), _checked(check_problem_type, str)]
     Direction = Annotated[vocabulary(REQUEST_DIRECTIONS), _checked(check_direction, str)]

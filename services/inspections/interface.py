@@ -303,7 +303,7 @@ class PlanActivity(Command[ActivityRecorded]):
 
     group_id: Id
     unit_id: Id
-    kind: ActivityKind
+    kind: ActivityKind = Field()  # type: ignore[misc, assignment]  # the request field is `kind`; Operation.kind is a ClassVar
     title: Annotated[Title, stated("监督事项", "title", "title_required")]
     plan: Annotated[Note, stated("监督方案", "plan", "plan_required")]
     participant_ids: Annotated[list[Id], Field(max_length=50),
@@ -445,4 +445,4 @@ class ListActivities(Query[list[ActivityView]]):
 
     group_id: Id | None = None
     unit_id: Id | None = None
-    kind: ActivityKind | None = None
+    kind: ActivityKind | None = None  # type: ignore[misc, assignment]  # as in PlanActivity
