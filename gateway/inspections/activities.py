@@ -13,11 +13,7 @@ from services.inspections.fields import ActivityKind
 from services.inspections.interface import (
     ActivityConclusion,
     ActivityFindingBody,
-    ActivityFindingRecorded,
     ActivityHandOverBody,
-    ActivityItemRecorded,
-    ActivityRecorded,
-    ActivityReferralRecorded,
     ActivityStart,
     ClueContent,
     CompleteActivity,
@@ -30,6 +26,12 @@ from services.inspections.interface import (
     ReferActivityFinding,
     StartActivity,
     WorkBody,
+)
+from services.inspections.results import (
+    ActivityFindingRecorded,
+    ActivityItemRecorded,
+    ActivityRecorded,
+    ActivityReferralRecorded,
 )
 from services.inspections.views import ActivityView
 

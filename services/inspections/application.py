@@ -13,28 +13,17 @@ from services.common.application import command
 from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
 from services.inspections.interface import (
-    ActivityFindingRecorded,
-    ActivityItemRecorded,
-    ActivityRecorded,
-    ActivityReferralRecorded,
     AnswerInformation,
     ChangeRoundMembers,
     CheckDeadlines,
     CloseRound,
-    ClueHandedOver,
     CompleteActivity,
     CompleteLookBack,
-    DeadlinesChecked,
-    FindingRecorded,
     FreezeBriefingPackage,
     HandOverActivityFinding,
     HandOverClue,
     HandOverFinding,
-    ItemRecorded,
-    LookBackRecorded,
     OpenRound,
-    Overdue,
-    PackageFrozen,
     PlanActivity,
     RecordActivityFinding,
     RecordActivityWork,
@@ -43,15 +32,28 @@ from services.inspections.interface import (
     RecordRound,
     ReferActivityFinding,
     ReferClue,
-    ReferralRecorded,
     RequestInformation,
-    RequestRecorded,
-    RoundRecorded,
     ScheduleLookBack,
     StartActivity,
 )
 from services.inspections.policies import Policies
 from services.inspections.queries import Queries
+from services.inspections.results import (
+    ActivityFindingRecorded,
+    ActivityItemRecorded,
+    ActivityRecorded,
+    ActivityReferralRecorded,
+    ClueHandedOver,
+    DeadlinesChecked,
+    FindingRecorded,
+    ItemRecorded,
+    LookBackRecorded,
+    Overdue,
+    PackageFrozen,
+    ReferralRecorded,
+    RequestRecorded,
+    RoundRecorded,
+)
 from services.inspections.sealing import clue_content, seal_content
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from services.common.interface import Body, Command, Day, Id, Name, Note, Query, Result, Title
+from services.common.interface import Body, Command, Day, Id, Name, Note, Query, Title
 from services.inspections.fields import (
     ActivityKind,
     Direction,
@@ -25,71 +25,22 @@ from services.inspections.fields import (
     listed,
     stated,
 )
+from services.inspections.results import (
+    ActivityFindingRecorded,
+    ActivityItemRecorded,
+    ActivityRecorded,
+    ActivityReferralRecorded,
+    ClueHandedOver,
+    DeadlinesChecked,
+    FindingRecorded,
+    ItemRecorded,
+    LookBackRecorded,
+    PackageFrozen,
+    ReferralRecorded,
+    RequestRecorded,
+    RoundRecorded,
+)
 from services.inspections.views import ActivityView, FrozenPackage, RoundSummary, RoundView, UnitItem
-
-
-# -- results of commands -----------------------------------------------------------------------
-class RoundRecorded(Result):
-    round_id: str
-    position: int
-
-
-class PackageFrozen(RoundRecorded):
-    package_id: str
-
-
-class ClueHandedOver(RoundRecorded):
-    clue_id: str
-
-
-class ReferralRecorded(RoundRecorded):
-    referral_id: str
-
-
-class RequestRecorded(RoundRecorded):
-    request_id: str
-
-
-class FindingRecorded(RoundRecorded):
-    finding_id: str
-
-
-class ItemRecorded(RoundRecorded):
-    item_id: str
-
-
-class LookBackRecorded(RoundRecorded):
-    look_back_id: str
-
-
-class Overdue(Result):
-    """A request (`request_id`) or a rectification item (`item_id`) marked overdue."""
-
-    round_id: str
-    request_id: str | None = None
-    item_id: str | None = None
-
-
-class DeadlinesChecked(Result):
-    overdue: list[Overdue]
-    position: int
-
-
-class ActivityRecorded(Result):
-    activity_id: str
-    position: int
-
-
-class ActivityFindingRecorded(ActivityRecorded):
-    finding_id: str
-
-
-class ActivityItemRecorded(ActivityRecorded):
-    item_id: str
-
-
-class ActivityReferralRecorded(ActivityRecorded):
-    referral_id: str
 
 
 # -- rounds ------------------------------------------------------------------------------------

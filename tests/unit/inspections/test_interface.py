@@ -17,7 +17,7 @@ from gateway.auth import principal_from_claims
 from gateway.clients import HttpClient, LocalClient
 from services.common.application import operation_of
 from services.common.errors import DomainError
-from services.common.interface import Operation, operations
+from services.common.interface import Operation, Query, operations
 from services.common.server import create_service_app
 from services.inspections import interface as api
 from services.inspections.application import InspectionsApplication
@@ -48,7 +48,7 @@ def test_every_operation_has_a_handler_and_every_handler_an_operation(app: Inspe
     assert {name for name, method in methods.items() if operation_of(method.handler) is None} == set()
     for operation in declared:
         assert operation.service == "inspections"
-        assert (operation.kind == "query") == issubclass(operation, api.Query), operation
+        assert (operation.kind == "query") == issubclass(operation, Query), operation
 
 
 # -- the OpenAPI document ------------------------------------------------------------------------------
