@@ -60,35 +60,35 @@ def list_activities(services: Services, kind: ActivityKind | None = None, unit_i
 
 
 @router.get("/{activity_id}")
-def get_activity(activity_id: str, services: Services,
+def get_activity(activity_id: Id, services: Services,
                  permission: Permission = require("inspections.read_activity")) -> ActivityView:
     """One activity with its plan, whole-process record and findings (referrals without content)."""
     return services.run(GetActivity(activity_id=activity_id), permission)
 
 
 @router.post("/{activity_id}/start")
-def start_activity(activity_id: str, body: ActivityStart, services: Services,
+def start_activity(activity_id: Id, body: ActivityStart, services: Services,
                    permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
     """Start carrying out a planned activity."""
     return services.run(StartActivity(activity_id=activity_id, **body.fields()), permission)
 
 
 @router.post("/{activity_id}/work", status_code=201)
-def record_work(activity_id: str, body: WorkBody, services: Services,
+def record_work(activity_id: Id, body: WorkBody, services: Services,
                 permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
     """Record work done by one of the planned methods (谈心谈话, 会议监督, 驻点调研, 现场检查, ...)."""
     return services.run(RecordActivityWork(activity_id=activity_id, **body.fields()), permission)
 
 
 @router.post("/{activity_id}/findings", status_code=201)
-def record_finding(activity_id: str, body: ActivityFindingBody, services: Services,
+def record_finding(activity_id: Id, body: ActivityFindingBody, services: Services,
                    permission: Permission = require("inspections.carry_out_activity")) -> ActivityFindingRecorded:
     """Record a problem the activity found."""
     return services.run(RecordActivityFinding(activity_id=activity_id, **body.fields()), permission)
 
 
 @router.post("/{activity_id}/findings/{finding_id}/hand-over")
-def hand_over_finding(activity_id: str, finding_id: str, body: ActivityHandOverBody, services: Services,
+def hand_over_finding(activity_id: Id, finding_id: Id, body: ActivityHandOverBody, services: Services,
                       permission: Permission = require("inspections.hand_over_activity_finding"),
                       ) -> ActivityItemRecorded:
     """The finding becomes a problem-list item (ledgers)."""
@@ -97,7 +97,7 @@ def hand_over_finding(activity_id: str, finding_id: str, body: ActivityHandOverB
 
 
 @router.post("/{activity_id}/findings/{finding_id}/refer")
-def refer_finding(activity_id: str, finding_id: str, body: ClueContent, services: Services,
+def refer_finding(activity_id: Id, finding_id: Id, body: ClueContent, services: Services,
                   permission: Permission = require("inspections.refer_activity_finding"),
                   ) -> ActivityReferralRecorded:
     """The finding becomes a clue (sealed for the clues service)."""
@@ -106,7 +106,7 @@ def refer_finding(activity_id: str, finding_id: str, body: ClueContent, services
 
 
 @router.post("/{activity_id}/complete")
-def complete_activity(activity_id: str, body: ActivityConclusion, services: Services,
+def complete_activity(activity_id: Id, body: ActivityConclusion, services: Services,
                       permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
     """Complete the activity with its conclusion."""
     return services.run(CompleteActivity(activity_id=activity_id, **body.fields()), permission)

@@ -11,7 +11,7 @@ from authz import Permission
 from gateway.deps import ReadModels, Services
 from gateway.permissions import require
 from projections.inspection_handoff.view import InspectionHandoffView
-from services.common.interface import Result
+from services.common.interface import Id, Result
 from services.inspections.interface import (
     FreezeBriefingPackage,
     GetBriefingPackage,
@@ -44,7 +44,7 @@ class VerifiedBriefingPackage(Result):
 
 
 @router.post("/rounds/{round_id}/briefing-packages", status_code=201)
-def freeze_briefing_package(round_id: str, services: Services, read_models: ReadModels,
+def freeze_briefing_package(round_id: Id, services: Services, read_models: ReadModels,
                             permission: Permission = require("inspections.freeze_briefing_package"),
                             ) -> FrozenBriefingPackage:
     """Build the briefing package from the record as it is now, and freeze its positions and hash.
@@ -62,7 +62,7 @@ def freeze_briefing_package(round_id: str, services: Services, read_models: Read
 
 
 @router.get("/rounds/{round_id}/briefing-packages/{package_id}")
-def get_briefing_package(round_id: str, package_id: str, services: Services, read_models: ReadModels,
+def get_briefing_package(round_id: Id, package_id: Id, services: Services, read_models: ReadModels,
                          permission: Permission = require("inspections.read_briefing_package"),
                          ) -> VerifiedBriefingPackage:
     """Rebuild a frozen package from the history at its stated positions and verify its hash."""

@@ -96,35 +96,35 @@ def list_rounds(services: Services, unit_id: Id | None = None,
 
 
 @router.get("/rounds/{round_id}")
-def get_round(round_id: str, services: Services,
+def get_round(round_id: Id, services: Services,
               permission: Permission = require("inspections.read_round")) -> RoundView:
     """One round with its records; referrals show only that they were made (no content)."""
     return services.run(GetRound(round_id=round_id), permission)
 
 
 @router.post("/rounds/{round_id}/open")
-def open_round(round_id: str, services: Services,
+def open_round(round_id: Id, services: Services,
                permission: Permission = require("inspections.open_round")) -> RoundRecorded:
     """Open the round: from now on its team's members may see and work on it."""
     return services.run(OpenRound(round_id=round_id), permission)
 
 
 @router.post("/rounds/{round_id}/close")
-def close_round(round_id: str, body: CloseBody, services: Services,
+def close_round(round_id: Id, body: CloseBody, services: Services,
                 permission: Permission = require("inspections.close_round")) -> RoundRecorded:
     """Close the round: its team's members lose access."""
     return services.run(CloseRound(round_id=round_id, **body.fields()), permission)
 
 
 @router.post("/rounds/{round_id}/members")
-def change_members(round_id: str, body: MembersBody, services: Services,
+def change_members(round_id: Id, body: MembersBody, services: Services,
                    permission: Permission = require("inspections.change_round_members")) -> RoundRecorded:
     """Replace the team's members who may access the round."""
     return services.run(ChangeRoundMembers(round_id=round_id, **body.fields()), permission)
 
 
 @router.post("/rounds/{round_id}/handed-over-clues", status_code=201)
-def hand_over_clue(round_id: str, body: ClueHandOverBody, services: Services,
+def hand_over_clue(round_id: Id, body: ClueHandOverBody, services: Services,
                    permission: Permission = require("inspections.hand_over_clue")) -> ClueHandedOver:
     """The group leader hands one clue to the team, with a recorded reason."""
     return services.run(HandOverClue(round_id=round_id, **body.fields()), permission)
@@ -132,14 +132,14 @@ def hand_over_clue(round_id: str, body: ClueHandOverBody, services: Services,
 
 # -- during ------------------------------------------------------------------------------------
 @router.post("/rounds/{round_id}/referrals", status_code=201)
-def refer_clue(round_id: str, body: ClueContent, services: Services,
+def refer_clue(round_id: Id, body: ClueContent, services: Services,
                permission: Permission = require("inspections.refer_clue")) -> ReferralRecorded:
     """The team refers a clue to the group (sealed for the clues service)."""
     return services.run(ReferClue(round_id=round_id, **body.fields()), permission)
 
 
 @router.post("/rounds/{round_id}/requests", status_code=201)
-def request_information(round_id: str, body: InformationRequestBody, services: Services,
+def request_information(round_id: Id, body: InformationRequestBody, services: Services,
                         permission: Permission = require("inspections.request_information")) -> RequestRecorded:
     """A request for information to the other side (team -> group or group -> team), with a deadline."""
     direction = "team_to_group" if side_of(permission.principal) == "team" else "group_to_team"
@@ -147,7 +147,7 @@ def request_information(round_id: str, body: InformationRequestBody, services: S
 
 
 @router.post("/rounds/{round_id}/requests/{request_id}/answer")
-def answer_information(round_id: str, request_id: str, body: AnswerBody, services: Services,
+def answer_information(round_id: Id, request_id: Id, body: AnswerBody, services: Services,
                        permission: Permission = require("inspections.answer_information")) -> RequestRecorded:
     """Answer a request addressed to one's own side."""
     return services.run(AnswerInformation(round_id=round_id, request_id=request_id,
@@ -156,21 +156,21 @@ def answer_information(round_id: str, request_id: str, body: AnswerBody, service
 
 # -- after -------------------------------------------------------------------------------------
 @router.post("/rounds/{round_id}/findings", status_code=201)
-def record_finding(round_id: str, body: FindingBody, services: Services,
+def record_finding(round_id: Id, body: FindingBody, services: Services,
                    permission: Permission = require("inspections.record_finding")) -> FindingRecorded:
     """The team records a finding the unit must rectify by the deadline."""
     return services.run(RecordFinding(round_id=round_id, **body.fields()), permission)
 
 
 @router.post("/rounds/{round_id}/findings/{finding_id}/hand-over")
-def hand_over_finding(round_id: str, finding_id: str, services: Services,
+def hand_over_finding(round_id: Id, finding_id: Id, services: Services,
                       permission: Permission = require("inspections.hand_over_finding")) -> ItemRecorded:
     """The finding becomes a rectification item (problem list of the ledgers service)."""
     return services.run(HandOverFinding(round_id=round_id, finding_id=finding_id), permission)
 
 
 @router.post("/rounds/{round_id}/items/{item_id}/progress", status_code=201)
-def record_progress(round_id: str, item_id: str, body: ProgressBody, services: Services,
+def record_progress(round_id: Id, item_id: Id, body: ProgressBody, services: Services,
                     permission: Permission = require("inspections.record_rectification_progress")) -> ItemRecorded:
     """The group records progress of a rectification item."""
     return services.run(RecordRectificationProgress(round_id=round_id, item_id=item_id, **body.fields()),
@@ -178,14 +178,14 @@ def record_progress(round_id: str, item_id: str, body: ProgressBody, services: S
 
 
 @router.post("/rounds/{round_id}/look-backs", status_code=201)
-def schedule_look_back(round_id: str, body: LookBackBody, services: Services,
+def schedule_look_back(round_id: Id, body: LookBackBody, services: Services,
                        permission: Permission = require("inspections.schedule_look_back")) -> LookBackRecorded:
     """Schedule a look-back (回头看) of the round's rectification."""
     return services.run(ScheduleLookBack(round_id=round_id, **body.fields()), permission)
 
 
 @router.post("/rounds/{round_id}/look-backs/{look_back_id}/complete")
-def complete_look_back(round_id: str, look_back_id: str, body: LookBackConclusion, services: Services,
+def complete_look_back(round_id: Id, look_back_id: Id, body: LookBackConclusion, services: Services,
                        permission: Permission = require("inspections.complete_look_back")) -> LookBackRecorded:
     """Record the look-back's conclusion; items whose rectification was not real are reopened."""
     return services.run(CompleteLookBack(round_id=round_id, look_back_id=look_back_id, **body.fields()),
@@ -206,7 +206,7 @@ def check_deadlines(services: Services,
 
 
 @router.get("/units/{unit_id}/rectification-items")
-def unit_rectification_items(unit_id: str, services: Services,
+def unit_rectification_items(unit_id: Id, services: Services,
                              permission: Permission = require("inspections.read_unit_items")) -> list[UnitItem]:
     """The findings and rectification items addressed to a unit: all a unit may see of inspections."""
     return services.run(UnitRectificationItems(unit_id=unit_id), permission)
