@@ -211,7 +211,7 @@ class InspectionsApplication(Queries, Policies):
     def plan_activity(self, c: PlanActivity) -> ActivityRecorded:
         """Plan a supervision activity: its kind, plan, participants, methods and dates."""
         activity = SupervisionActivity.new_plan(
-            group_id=c.group_id, unit_id=c.unit_id, kind=c.kind, title=c.title, plan=c.plan,
+            group_id=c.group_id, unit_id=c.unit_id, kind=c.activity_kind, title=c.title, plan=c.plan,
             participant_ids=c.participant_ids, methods=c.methods, start_on=c.start_on, end_on=c.end_on,
             leader_id=c.leader_id, hq_offices=c.hq_offices, topic=c.topic,
         )

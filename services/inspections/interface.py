@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from services.common.interface import Body, Command, Day, Id, Name, Note, Query, Title
 from services.inspections.fields import (
@@ -41,6 +41,10 @@ from services.inspections.results import (
     RoundRecorded,
 )
 from services.inspections.views import ActivityView, FrozenPackage, RoundSummary, RoundView, UnitItem
+
+BY_NAME_OR_KIND = ConfigDict(validate_by_name=True, validate_by_alias=True)
+"""An activity's kind is `kind` in a request; in the model it is `activity_kind`, as `Operation.kind`
+already says whether an operation is a command or a query."""
 
 
 # -- rounds ------------------------------------------------------------------------------------
@@ -251,10 +255,11 @@ class PlanActivity(Command[ActivityRecorded]):
     """Plan a supervision activity: its kind, plan, participants, methods and dates."""
 
     service = "inspections"
+    model_config = BY_NAME_OR_KIND
 
     group_id: Id
     unit_id: Id
-    kind: ActivityKind = Field()  # type: ignore[misc, assignment]  # the request field is `kind`; Operation.kind is a ClassVar
+    activity_kind: ActivityKind = Field(alias="kind")
     title: Annotated[Title, stated("监督事项", "title", "title_required")]
     plan: Annotated[Note, stated("监督方案", "plan", "plan_required")]
     participant_ids: Annotated[list[Id], Field(max_length=50),
@@ -393,7 +398,8 @@ class ListActivities(Query[list[ActivityView]]):
     """Supervision activities, optionally of one group, unit or kind."""
 
     service = "inspections"
+    model_config = BY_NAME_OR_KIND
 
     group_id: Id | None = None
     unit_id: Id | None = None
-    kind: ActivityKind | None = None  # type: ignore[misc, assignment]  # as in PlanActivity
+    activity_kind: ActivityKind | None = Field(default=None, alias="kind")

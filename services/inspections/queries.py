@@ -87,5 +87,5 @@ class Queries(InspectionsBase):
         return [
             activity_view(a) for a in self.scan(SupervisionActivity.Planned, SupervisionActivity)
             if (not q.group_id or a.group_id == q.group_id) and (not q.unit_id or a.unit_id == q.unit_id)
-            and (not q.kind or a.kind == q.kind)
+            and (not q.activity_kind or a.kind == q.activity_kind)
         ]

@@ -208,3 +208,18 @@ def test_the_gateway_answers_invalid_requests_with_the_aggregates_codes(gateway:
     assert (extra.status_code, extra.json()["error"]["code"]) == (422, "invalid_input")
     listed = gateway.get("zhang.wei", "/api/inspections/activities", params={"kind": "gossip"})
     assert (listed.status_code, listed.json()["error"]["code"]) == (422, "unknown_kind")
+
+
+def test_an_activity_is_planned_and_listed_by_kind_in_both_modes(clients: dict[str, Runner]) -> None:
+    plan = api.PlanActivity(kind="consultation", group_id="group-mee", unit_id="unit-mee", title="季度会商",
+                            plan="会商整改进展", participant_ids=["zhang.wei"], methods=["consultation_meeting"],
+                            start_on=date(2025, 4, 1), end_on=date(2025, 4, 2))
+    planned = {mode: run(plan, "zhang.wei", "inspections.plan_activity").activity_id for mode, run in clients.items()}
+    for run in clients.values():
+        listed = run(api.ListActivities(kind="consultation"), "zhang.wei", None)
+        assert {a.activity_id for a in listed} == set(planned.values())
+        assert {a.kind for a in listed} == {"consultation"}
+        assert run(api.ListActivities(kind="joint"), "zhang.wei", None) == []
+    refused = api.PlanActivity(**plan.model_dump() | {"unit_id": "unit-mwr"})
+    for run in clients.values():  # the group plans only in the units it is resident in
+        assert refusal(run, refused, "zhang.wei", "inspections.plan_activity") == (403, "forbidden")
