@@ -223,3 +223,16 @@ def test_an_activity_is_planned_and_listed_by_kind_in_both_modes(clients: dict[s
     refused = api.PlanActivity(**plan.model_dump() | {"unit_id": "unit-mwr"})
     for run in clients.values():  # the group plans only in the units it is resident in
         assert refusal(run, refused, "zhang.wei", "inspections.plan_activity") == (403, "forbidden")
+
+
+def test_a_round_one_may_not_know_answers_exactly_as_a_missing_one(gateway: Api) -> None:
+    created = gateway.post("zhang.wei", "/api/inspections/rounds", json={
+        **{k: str(v) if isinstance(v, date) else v for k, v in round_kwargs().items()}})
+    path = f"/api/inspections/rounds/{created.json()['round_id']}"
+    missing = gateway.get("zhang.wei", "/api/inspections/rounds/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404
+    for user, request in (("zhou.other", path), ("xu.team", path), ("zhao.unit", path),
+                          ("zhou.other", f"{path}/close")):
+        method = gateway.post if request.endswith("/close") else gateway.get
+        answer = method(user, request, **({"json": {"summary": "结束"}} if request.endswith("/close") else {}))
+        assert (answer.status_code, answer.content) == (404, missing.content), (user, request)
