@@ -52,4 +52,4 @@ def test_after_joint_screening_concludes_the_unit_reads_nothing(app: CluesApplic
         app.conclude_joint_screening(clue_id, "排查认为需进一步核实")
         with pytest.raises(NotFoundError):
             app.read_joint_screening(clue_id, "zhao.unit", "再看一次")
-    assert app.clue_access(clue_id)["joint_readers"] == []
+    assert app.load(clue_id).joint_screening_scope().compartment == frozenset()

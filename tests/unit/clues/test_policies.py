@@ -60,17 +60,17 @@ def test_referred_clue_is_opened_by_the_leader_and_its_content_unsealed(
 ) -> None:
     deliver(app, referral(keypair[1]))
     clue_id = app.intake_queue("group-mee")[0]["clue_id"]
-    assert app.clue_access(clue_id)["members"] == []
+    assert app.load(clue_id).access_scope().compartment == frozenset()
     with as_leader(app):
         app.accept_referral(clue_id, "li.na", ["zhou.min"])
         content = app.read_clue(clue_id, "li.na", "受理巡视移交线索")
     assert content["status"] == "registered"
     assert content["source"] == "inspection_referral"
-    assert content["subject"] == {"name": "贾卫东", "unit": "核与辐射安全监管司", "post": "处长", "key_person": False}
+    assert content["subject"].model_dump() == {"name": "贾卫东", "unit": "核与辐射安全监管司", "post": "处长", "key_person": False}
     assert content["allegations"]["summary"] == CONTENT["summary"]
     assert content["referral"]["referral_id"] == "ref-001"
     assert app.intake_queue("group-mee") == []
-    assert app.clue_access(clue_id)["members"] == ["li.na", "zhou.min"]
+    assert app.load(clue_id).access_scope().compartment == {"li.na", "zhou.min"}
 
 
 def test_referral_for_another_key_cannot_be_opened(app: CluesApplication) -> None:
