@@ -14,7 +14,6 @@ from authz import Scope
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError
 
-
 RECOMMENDATION_STATUS_LABELS = {
     "drafted": "起草中 (drafted, inside the group)",
     "issued": "已发出 (issued to the unit)",

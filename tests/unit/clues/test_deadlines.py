@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from services.clues.application import CluesApplication
 from services.clues.deadlines import Limit, TimeLimits, add_working_days
-from services.common.clock import ManualClock
 from services.clues.interface import OverdueClue
+from services.common.clock import ManualClock
 from tests.unit.clues.conftest import START, as_leader, as_staff, decide, register
 
 
