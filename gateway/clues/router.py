@@ -7,8 +7,9 @@ the caller against it (`Clue.access_scope`): an outsider gets the 404 a missing 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from authz import Permission
 from authz.rules_clues import group_leader_of
@@ -68,6 +69,9 @@ from services.clues.interface import (
     VerificationBody,
 )
 from services.common.errors import InvalidInputError
+
+ID_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
+"""The pattern of `services.common.interface.Id`, for a query parameter."""
 
 router = APIRouter(prefix="/api/clues", tags=["clues"], responses=API_ERRORS)
 
@@ -141,7 +145,7 @@ def list_disclosures(clue_id: str, services: Services,
 
 
 @router.get("/statistics")
-def statistics(services: Services, group_id: str | None = None,
+def statistics(services: Services, group_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
                permission: Permission = require("clues.statistics")) -> ClueStatistics:
     """Counts by status, category, disposition and four forms: a group its own, HQ any; never a unit."""
     principal = permission.principal

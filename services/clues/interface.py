@@ -68,7 +68,7 @@ else:
     Channel = vocabulary(CHANNEL_LABELS)
 
 FourForms = Annotated[int, Field(ge=1, le=4, description="四种形态 (the four forms of supervision), 1-4")]
-Optional = Annotated[str, Field(max_length=4000, pattern=NO_CONTROL_CHARACTERS)]
+FreeText = Annotated[str, Field(max_length=4000, pattern=NO_CONTROL_CHARACTERS)]
 """A text that may be empty, or whose emptiness the domain refuses with its own code."""
 Sha256 = Annotated[str, Field(pattern=r"^[0-9A-Fa-f]{64}$", description="SHA-256, 64 hex digits")]
 
@@ -322,11 +322,11 @@ class ClueBody(Body):
     unit_id: Id
     source: Source
     subject_name: Name = Field(description="被反映人 (the official the clue is about)")
-    subject_unit: Optional = Field(default="", max_length=200)
-    subject_post: Optional = Field(default="", max_length=200)
+    subject_unit: FreeText = Field(default="", max_length=200)
+    subject_post: FreeText = Field(default="", max_length=200)
     key_person: bool = Field(default=False, description="驻在单位领导班子成员或一把手 (of the unit's leadership)")
     categories: list[Category] = Field(max_length=7)
-    summary: Optional = Field(description="主要问题摘要 (the allegations in brief)")
+    summary: FreeText = Field(description="主要问题摘要 (the allegations in brief)")
     assigned: list[Id] = Field(default_factory=list, max_length=20)
     received_on: Day | None = None
     documents: list[DocumentBody] = Field(default_factory=list, max_length=50)
@@ -338,7 +338,8 @@ class RegisterClue(Directory, Command[ClueRecorded], ClueBody):
     service = "clues"
 
     group_id: Id
-    leader: str = Field(max_length=64, description="the group leader (always in the compartment)")
+    leader: str = Field(max_length=64, pattern=r"^[A-Za-z0-9_.:\-]*$",
+                        description="the group leader (always in the compartment; none: refused as leader_required)")
 
 
 class AcceptBody(Body):
@@ -384,7 +385,7 @@ class AddDocument(Command[ClueRecorded], DocumentBody):
 
 class AssessmentBody(Body):
     political_analysis: Note = Field(description="政治分析 (the political analysis, first)")
-    analysis: Optional = ""
+    analysis: FreeText = ""
 
 
 class NoteAssessment(Command[ClueRecorded], AssessmentBody):
@@ -428,7 +429,7 @@ class ProposeDisposition(Command[ClueRecorded], ProposalBody):
 
 class DecisionBody(Body):
     approved: bool
-    reason: Optional = Field(default="", description="required to send back or to choose another disposition")
+    reason: FreeText = Field(default="", description="required to send back or to choose another disposition")
     disposition: Disposition | None = None
 
 
