@@ -11,8 +11,10 @@ from events.inspections import ClueReferred
 from events.sealed import generate_keypair, seal
 from events.units import RectificationReported
 from services.clues.application import CluesApplication
+from services.clues.interface import Person
 from services.clues.policies import SealingKeyMissingError
 from services.common.clock import ManualClock
+from services.common.errors import InvalidInputError
 from tests.factories import make_envelope, payload_of
 from tests.unit.clues.conftest import as_leader, as_staff
 
@@ -118,3 +120,19 @@ def test_reports_about_other_things_or_from_another_unit_are_ignored(app: CluesA
     deliver(app, report("some-ledger-item", position=4))
     deliver(app, report(rec_id, unit_id="unit-mwr", position=5))
     assert app.get_recommendation(rec_id)["responses"] == []
+
+
+def test_the_leader_assigns_only_people_who_may_know_the_clue(app: CluesApplication, keypair: tuple[str, str]) -> None:
+    deliver(app, referral(keypair[1]))
+    clue_id = app.intake_queue("group-mee")[0]["clue_id"]
+    people = [Person(user_id="zhou.min", org_id="group-mee", org_kind="group", roles=["group_staff"]),
+              Person(user_id="zhou.other", org_id="group-mwr", org_kind="group", roles=["group_staff"]),
+              Person(user_id="zhao.unit", org_id="unit-mee", org_kind="unit", roles=["unit_liaison"])]
+    with as_leader(app):
+        for refused in ("zhou.other", "zhao.unit", "nobody"):
+            with pytest.raises(InvalidInputError) as error:
+                app.accept_referral(clue_id, "li.na", ["zhou.min", refused], directory=people)
+            assert error.value.code == "not_allowed_in_compartment" and refused in error.value.message
+        assert app.load(clue_id).status == "referred"
+        app.accept_referral(clue_id, "li.na", ["zhou.min"], directory=people)
+    assert app.load(clue_id).access_scope().compartment == {"li.na", "zhou.min"}
