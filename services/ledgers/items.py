@@ -178,10 +178,14 @@ class ItemHandlers(LedgerRecords):
 
     @command
     def record_look_back(self, c: RecordLookBack) -> LookBackRecorded:
-        """Record the look-back (回头看) of a closed item: confirmed, or reopened with a new deadline."""
+        """Record the look-back (回头看) of a closed item: confirmed, or reopened with a new deadline.
+
+        Reopening needs `ledgers.reopen_item` (group leadership) besides the look-back's own permission.
+        """
         item = self._item(c.item_id)
         item.check_look_back(c.findings)
         if c.reopen:
+            self.authorize_also("ledgers.reopen_item", item)
             rule, due_on = self.deadline(c.deadline)
             item.reopen(reason=c.findings, similar_checked=c.similar_checked, reopened_on=self.today(),
                         deadline_rule=rule, due_on=due_on)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+import authz
 from authz import Scope
 from services.common.application import ServiceApplication
 from services.common.clock import Clock
@@ -66,6 +67,13 @@ class LedgerRecords(ServiceApplication):
 
     def actor_user(self) -> str:
         return current().actor.get("user", "system")
+
+    def authorize_also(self, action: str, aggregate: Any) -> None:
+        """Check a second action on a loaded record, for a request that needs more (a look-back that reopens)."""
+        context = current()
+        scope = aggregate.access_scope()
+        if context.principal is not None and context.action is not None and scope is not None:
+            authz.authorize(context.principal, action, scope)
 
     def get(self, aggregate_id: str | UUID, kind: type[A]) -> A:
         """An aggregate read for the service's own work (no permission check: listings, comparisons)."""
