@@ -36,7 +36,8 @@ def record_quarterly_review(group_id: str, body: QuarterlyReviewBody, services: 
 def list_group_reviews(group_id: str, services: Services,
                        permission: Permission = require("ledgers.read_quarterly_review")) -> list[ReviewView]:
     """One group's quarterly reviews (404 for whoever may not read that group's)."""
-    return readable(permission.principal, services.run(ListQuarterlyReviews(group_id=group_id), permission))
+    rows = services.run(ListQuarterlyReviews(group_id=group_id), permission)
+    return readable(permission.principal, rows)
 
 
 @router.get("/quarterly-reviews")
@@ -44,7 +45,8 @@ def list_reviews(services: Services, permission: Permission = require(
         "ledgers.read_quarterly_review", listing=True)) -> list[ReviewView]:
     """Quarterly reviews: a group member sees their group's, HQ and audit every group's."""
     principal = permission.principal
-    return readable(principal, services.run(ListQuarterlyReviews(group_id=group_filter(principal)), permission))
+    rows = services.run(ListQuarterlyReviews(group_id=group_filter(principal)), permission)
+    return readable(principal, rows)
 
 
 @router.get("/quarterly-reviews/{review_id}")

@@ -17,13 +17,14 @@ from gateway.ledgers.items import router as items_router
 from gateway.ledgers.reviews import router as reviews_router
 from gateway.ledgers.spreadsheets import router as spreadsheets_router
 from gateway.permissions import require
+from services.common.interface import Id
 from services.ledgers.interface import (
     AddItem,
     AmendBody,
     AmendDirective,
     CategoryBody,
-    CategoryConfig,
     CategoryCode,
+    CategoryConfig,
     CategoryRecorded,
     CombinedView,
     ConfigureCategory,
@@ -37,7 +38,6 @@ from services.ledgers.interface import (
     GetCombinedView,
     GetDirective,
     GetThreeLooks,
-    Id,
     ItemBody,
     ItemRecorded,
     ListDirectives,

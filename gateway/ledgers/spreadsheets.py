@@ -12,13 +12,13 @@ from authz import Permission
 from gateway.deps import Services
 from gateway.ledgers.access import group_filter, readable
 from gateway.permissions import require
+from services.common.interface import Id
 from services.ledgers.interface import (
     CategoryCode,
     ConfirmImport,
     ExportCombinedView,
     ExportDirectives,
     GetImport,
-    Id,
     ImportConfirmed,
     ImportPreview,
     ImportTemplate,
@@ -102,7 +102,8 @@ def list_imports(services: Services,
                  permission: Permission = require("ledgers.read_import", listing=True)) -> list[ImportView]:
     """Import batches: a group member sees their group's, HQ and audit every group's."""
     principal = permission.principal
-    return readable(principal, services.run(ListImports(group_id=group_filter(principal)), permission))
+    rows = services.run(ListImports(group_id=group_filter(principal)), permission)
+    return readable(principal, rows)
 
 
 @router.get("/imports/{import_id}")

@@ -78,7 +78,7 @@ class LedgerRecords(ServiceApplication):
     def get(self, aggregate_id: str | UUID, kind: type[A]) -> A:
         """An aggregate read for the service's own work (no permission check: listings, comparisons)."""
         try:
-            aggregate = self.repository.get(UUID(str(aggregate_id)))
+            aggregate: Any = self.repository.get(UUID(str(aggregate_id)))
         except (AggregateNotFoundError, ValueError) as error:
             raise NotFoundError("记录不存在 (not found)") from error
         if not isinstance(aggregate, kind):

@@ -39,7 +39,13 @@ from services.ledgers.spreadsheet import (
     sha256_of,
     template_workbook,
 )
-from services.ledgers.vocab import ITEM_STATUSES, LIST_KINDS, PROBLEM_TYPES, REPORTED_STATUS_LABELS, STAGE_LABELS
+from services.ledgers.vocab import (
+    ITEM_STATUSES,
+    LIST_KINDS,
+    PROBLEM_TYPES,
+    REPORTED_STATUS_LABELS,
+    STAGE_LABELS,
+)
 
 STAGE_HEADINGS = {stage: label.split(" ")[0] for stage, label in STAGE_LABELS.items()}
 DIRECTIVE_STATUS = {code: label.split(" ")[0] for code, label in REPORTED_STATUS_LABELS.items()}
