@@ -38,6 +38,9 @@ XLSX_FILE: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
           "description": "the .xlsx workbook (Content-Disposition: attachment)"}}
 """The OpenAPI response of a download: the workbook's real media type, not JSON."""
+XLSX_UPLOAD: dict[str, Any] = {
+    "requestBody": {"content": {"multipart/form-data": {"encoding": {"file": {"contentType": XLSX_MEDIA_TYPE}}}}}}
+"""The OpenAPI request of an upload: the `file` part is an .xlsx workbook."""
 
 
 def _download(file: WorkbookFile) -> Response:
@@ -66,7 +69,7 @@ def import_template(services: Services,
     return _download(services.run(ImportTemplate(), permission))
 
 
-@router.post("/imports/preview")
+@router.post("/imports/preview", openapi_extra=XLSX_UPLOAD)
 def preview_import(
     services: Services,
     file: UploadFile = File(..., description="the master ledger, .xlsx, at most 5 MB"),  # noqa: B008
@@ -79,8 +82,8 @@ def preview_import(
                                       filename=file.filename or ""), permission)
 
 
-@router.post("/imports", status_code=201, responses={200: {"model": ImportConfirmed,
-                                                          "description": "this file was imported before"}})
+@router.post("/imports", status_code=201, openapi_extra=XLSX_UPLOAD,
+             responses={200: {"model": ImportConfirmed, "description": "this file was imported before"}})
 def confirm_import(
     services: Services,
     response: Response,

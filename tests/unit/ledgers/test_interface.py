@@ -46,6 +46,7 @@ from services.ledgers.vocab import (
 )
 
 authz.load_rules()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def handlers() -> dict[type[Operation[Any]], str]:
@@ -123,9 +124,16 @@ def test_every_route_documents_its_errors_with_the_error_schema(document: dict[s
         content = spec["responses"][success]["content"]
         assert content, (method, path)
         if path.endswith(".xlsx"):
-            assert list(content) == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+            assert list(content) == [XLSX]
         else:
             assert content["application/json"]["schema"], (method, path)
+
+
+def test_uploads_state_the_workbook_media_type(document: dict[str, Any]) -> None:
+    for path in ("/api/ledgers/imports/preview", "/api/ledgers/imports"):
+        form = document["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]
+        assert form["encoding"]["file"]["contentType"] == XLSX
+        assert form["schema"]["$ref"].startswith("#/components/schemas/")
 
 
 def test_request_bodies_are_the_interface_models(document: dict[str, Any]) -> None:
