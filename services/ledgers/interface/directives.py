@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from services.common.interface import (
     Body,
@@ -160,6 +160,13 @@ class DirectiveChanges(Fields):
     lead_department: Name | None = None
     category: CategoryCode | None = None
     tied_to_duties: bool | None = None
+
+    @model_validator(mode="after")
+    def _only_the_category_may_be_cleared(self) -> DirectiveChanges:
+        cleared = sorted(name for name in self.model_fields_set if getattr(self, name) is None and name != "category")
+        if cleared:
+            raise ValueError(f"只有细账类别可以清空 (only the category may be cleared): {cleared}")
+        return self
 
     def given(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.model_fields_set}
