@@ -6,6 +6,7 @@ records.py the look-ups and record factories they share; policies.py the reactio
 
 from __future__ import annotations
 
+import authz.rules_ledgers  # noqa: F401  (the rules this service checks its records against, in every process)
 from services.ledgers.directives import DirectiveHandlers
 from services.ledgers.items import ItemHandlers
 from services.ledgers.loop import LoopHandlers

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from services.common.interface import (
     Body,
@@ -150,7 +150,7 @@ class RecordStage(Command[DirectiveRecorded], StageBody):
     directive_id: Id
 
 class DirectiveChanges(Fields):
-    """The registration fields to correct (only those given)."""
+    """The registration fields to correct: only those given (`category: null` clears the category)."""
 
     reference_number: Reference | None = None
     issuer: Name | None = None
@@ -160,6 +160,12 @@ class DirectiveChanges(Fields):
     lead_department: Name | None = None
     category: CategoryCode | None = None
     tied_to_duties: bool | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_the_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Dump only the fields given, so the changes mean the same after crossing HTTP as JSON."""
+        data: dict[str, Any] = handler(self)
+        return {name: value for name, value in data.items() if name in self.model_fields_set}
 
     @model_validator(mode="after")
     def _only_the_category_may_be_cleared(self) -> DirectiveChanges:

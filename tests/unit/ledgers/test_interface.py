@@ -24,6 +24,7 @@ from services.common.server import create_service_app
 from services.ledgers import interface
 from services.ledgers.application import LedgersApplication
 from services.ledgers.interface import (
+    AmendDirective,
     GetDirective,
     GetItem,
     RecordStage,
@@ -222,3 +223,13 @@ def test_a_result_is_the_same_model_in_process_and_over_http(app: LedgersApplica
     run = {mode: client.run(RunScheduler(), Permission(HQ, "ledgers.run_scheduler"))
            for mode, client in clients(app).items()}
     assert run["embedded"].items_overdue == run["distributed"].items_overdue == 0
+
+
+def test_a_correction_changes_only_the_fields_given_in_both_modes(app: LedgersApplication) -> None:
+    amend = Permission(STAFF, "ledgers.amend_directive")
+    for n, client in enumerate(clients(app).values(), start=2):
+        directive_id = client.run(DIRECTIVE.model_copy(update={"reference_number": f"环办〔2025〕{n}号"}),
+                                  Permission(STAFF, "ledgers.register_directive")).directive_id
+        client.run(AmendDirective(directive_id=directive_id, changes={"title": "更正后的标题"}, reason="笔误"), amend)
+        view = client.run(GetDirective(directive_id=directive_id), Permission(STAFF, "ledgers.read_directive"))
+        assert (view.title, view.issuer, view.amendments) == ("更正后的标题", DIRECTIVE.issuer, 1)
