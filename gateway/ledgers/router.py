@@ -75,70 +75,70 @@ def list_directives(services: Services, category: CategoryCode | None = None, un
 
 
 @router.get("/directives/{directive_id}")
-def get_directive(directive_id: str, services: Services,
+def get_directive(directive_id: Id, services: Services,
                   permission: Permission = require("ledgers.read_directive")) -> DirectiveView:
     """One directive: registration, stages, deadlines, evaluations, corrections."""
     return services.run(GetDirective(directive_id=directive_id), permission)
 
 
 @router.post("/directives/{directive_id}/stages", status_code=201)
-def record_stage(directive_id: str, body: StageBody, services: Services,
+def record_stage(directive_id: Id, body: StageBody, services: Services,
                  permission: Permission = require("ledgers.record_stage")) -> DirectiveRecorded:
     """Record one of the seven full-cycle stages (全周期管理)."""
     return services.run(RecordStage(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.post("/directives/{directive_id}/amend")
-def amend_directive(directive_id: str, body: AmendBody, services: Services,
+def amend_directive(directive_id: Id, body: AmendBody, services: Services,
                     permission: Permission = require("ledgers.amend_directive")) -> DirectiveRecorded:
     """Correct a registration (a new event with the reason; the old values stay in the history)."""
     return services.run(AmendDirective(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.post("/directives/{directive_id}/withdraw")
-def withdraw_directive(directive_id: str, body: ReasonBody, services: Services,
+def withdraw_directive(directive_id: Id, body: ReasonBody, services: Services,
                        permission: Permission = require("ledgers.withdraw_directive")) -> DirectiveRecorded:
     """Withdraw a mistaken entry (recorded, never erased)."""
     return services.run(WithdrawDirective(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.get("/directives/{directive_id}/corrections")
-def directive_corrections(directive_id: str, services: Services,
+def directive_corrections(directive_id: Id, services: Services,
                           permission: Permission = require("ledgers.read_directive")) -> list[Correction]:
     """What was corrected, when and by whom."""
     return services.run(DirectiveCorrections(directive_id=directive_id), permission)
 
 
 @router.post("/directives/{directive_id}/stage-deadlines", status_code=201)
-def set_stage_deadline(directive_id: str, body: StageDeadlineBody, services: Services,
+def set_stage_deadline(directive_id: Id, body: StageDeadlineBody, services: Services,
                        permission: Permission = require("ledgers.set_stage_deadline")) -> StageDeadlineSet:
     """Set or move a stage's deadline (calendar or working days, or a date)."""
     return services.run(SetStageDeadline(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.post("/directives/{directive_id}/evaluations", status_code=201)
-def evaluate_department(directive_id: str, body: EvaluationBody, services: Services,
+def evaluate_department(directive_id: Id, body: EvaluationBody, services: Services,
                         permission: Permission = require("ledgers.evaluate_department")) -> DirectiveRecorded:
     """Rate the responsible department on the four dimensions (1 poor – 5 good) with a rationale."""
     return services.run(EvaluateDepartment(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.get("/directives/{directive_id}/lists")
-def combined_view(directive_id: str, services: Services,
+def combined_view(directive_id: Id, services: Services,
                   permission: Permission = require("ledgers.read_directive")) -> CombinedView:
     """四单合一: the directive's tasks, responsibilities, problems and implementation records."""
     return services.run(GetCombinedView(directive_id=directive_id), permission)
 
 
 @router.get("/directives/{directive_id}/three-looks")
-def three_looks(directive_id: str, services: Services,
+def three_looks(directive_id: Id, services: Services,
                 permission: Permission = require("ledgers.read_directive")) -> ThreeLooks:
     """看态度、看行动、看效果."""
     return services.run(GetThreeLooks(directive_id=directive_id), permission)
 
 
 @router.post("/directives/{directive_id}/items", status_code=201)
-def add_item(directive_id: str, body: ItemBody, services: Services,
+def add_item(directive_id: Id, body: ItemBody, services: Services,
              permission: Permission = require("ledgers.record_item")) -> ItemRecorded:
     """Add an item to one of the directive's four lists."""
     return services.run(AddItem(directive_id=directive_id, **body.fields()), permission)
@@ -146,21 +146,21 @@ def add_item(directive_id: str, body: ItemBody, services: Services,
 
 # -- detail-ledger categories --------------------------------------------------------------------------
 @router.get("/groups/{group_id}/categories")
-def categories(group_id: str, services: Services,
+def categories(group_id: Id, services: Services,
                permission: Permission = require("ledgers.read_category")) -> CategoryConfig:
     """The group's detail-ledger categories (细账类别) and their look-back intervals."""
     return services.run(GetCategoryConfig(group_id=group_id), permission)
 
 
 @router.post("/groups/{group_id}/categories", status_code=201)
-def configure_category(group_id: str, body: CategoryBody, services: Services,
+def configure_category(group_id: Id, body: CategoryBody, services: Services,
                        permission: Permission = require("ledgers.configure_category")) -> CategoryRecorded:
     """Add or change a category and its look-back interval (group leadership)."""
     return services.run(ConfigureCategory(group_id=group_id, **body.fields()), permission)
 
 
 @router.post("/groups/{group_id}/categories/{code}/retire")
-def retire_category(group_id: str, code: str, body: ReasonBody, services: Services,
+def retire_category(group_id: Id, code: CategoryCode, body: ReasonBody, services: Services,
                     permission: Permission = require("ledgers.configure_category")) -> CategoryRecorded:
     """Stop using a category for new directives (group leadership)."""
     return services.run(RetireCategory(group_id=group_id, code=code, **body.fields()), permission)

@@ -110,7 +110,7 @@ def list_imports(services: Services,
 
 
 @router.get("/imports/{import_id}")
-def get_import(import_id: str, services: Services,
+def get_import(import_id: Id, services: Services,
                permission: Permission = require("ledgers.read_import")) -> ImportView:
     """One import batch: which row became which directive, which rows were skipped and why."""
     return services.run(GetImport(import_id=import_id), permission)
@@ -135,7 +135,7 @@ def export_detail_ledger(services: Services, category: CategoryCode, unit_id: Id
 
 
 @router.get("/directives/{directive_id}/lists.xlsx", response_class=Response, responses=XLSX_FILE)
-def export_combined_view(directive_id: str, services: Services,
+def export_combined_view(directive_id: Id, services: Services,
                          permission: Permission = require("ledgers.export_ledger")) -> Response:
     """四单合一 of one directive as .xlsx."""
     return _download(services.run(ExportCombinedView(directive_id=directive_id), permission))
