@@ -53,8 +53,14 @@ class RoutingMatrix(ChainedAggregate):
         self.unit_id = unit_id
         self.assignments: dict[str, dict[str, Any]] = {}
 
+    def assign(self, counterpart_id: str, level: str, member: str, member_role: str, since: date) -> None:
+        """Name the member who speaks for a counterpart; the member's role must be the one the level requires."""
+        self._check_assignment(level, member_role, member)
+        self._assigned(counterpart_id=counterpart_id, level=level, member=member.strip(), member_role=member_role,
+                       since=since)
+
     @staticmethod
-    def check_assignment(level: str, member_role: str, member: str) -> None:
+    def _check_assignment(level: str, member_role: str, member: str) -> None:
         if not (member or "").strip():
             raise InvalidInputError("须指定组内负责人 (a group member is required)", code="member_required")
         expected = required_role(level)
@@ -65,7 +71,7 @@ class RoutingMatrix(ChainedAggregate):
             )
 
     @event("CounterpartAssigned")
-    def assign(self, counterpart_id: str, level: str, member: str, member_role: str, since: date) -> None:
+    def _assigned(self, counterpart_id: str, level: str, member: str, member_role: str, since: date) -> None:
         self.assignments[counterpart_id] = {
             "counterpart_id": counterpart_id,
             "level": level,
