@@ -308,11 +308,11 @@ class UnitsQueries(ServiceApplication):
         """A department's power list and risk points, with their history."""
         unit = self.listing(q.unit_id, PowerList)
         unit.department(q.department_id)
-        try:
-            power_list: PowerList = self.load(PowerList.create_id(q.unit_id, q.department_id), PowerList)
-        except NotFoundError:  # no list yet: an empty one
+        list_id = PowerList.create_id(q.unit_id, q.department_id)
+        if list_id not in self.repository:  # no list yet: an empty one
             return PowerListView(unit_id=q.unit_id, group_id=unit.group_id, department_id=q.department_id,
                                  distribution=PowerList.default_distribution, powers=[], risk_points=[], history=[])
+        power_list: PowerList = self.load(list_id, PowerList)
         return PowerListView.model_validate({
             "unit_id": q.unit_id, "group_id": power_list.group_id, "department_id": q.department_id,
             "distribution": power_list.default_distribution, "department_name": power_list.department_name,
