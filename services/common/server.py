@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError, validate_call
 
+import authz
 from authz import Principal
 from services.common.application import ServiceApplication, operation_of, validation_message
 from services.common.context import CommandContext
@@ -27,6 +28,7 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
+    authz.load_rules()  # the service checks each record against the caller's permission: it needs the rules
     api = FastAPI(title=f"paizhu {app.name} service", docs_url=None, redoc_url=None)
     commands, queries = app.commands(), app.queries()
 
