@@ -84,6 +84,26 @@ def _year(details: dict[str, Any]) -> int:
     return year
 
 
+def check_year(value: int) -> None:
+    _year({"year": value})
+
+
+def check_grade(value: str) -> None:
+    _choice({"grade": value}, "grade", "测评等次", EVALUATION_GRADES)
+
+
+def check_opinion(value: str) -> None:
+    _choice({"opinion": value}, "opinion", "廉政意见", INTEGRITY_OPINIONS)
+
+
+def check_reported_status(value: str) -> None:
+    _choice({"status": value}, "status", "落实状态", REPORTED_STATUSES)
+
+
+def check_cadre(value: str) -> None:
+    _text({"cadre": value}, "cadre", "干部姓名")
+
+
 def normalise_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
     """Validate the fields a kind needs; return them JSON-able (dates as ISO strings)."""
     if kind not in INBOUND_KINDS:

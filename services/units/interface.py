@@ -6,9 +6,10 @@ Vocabularies come from the domain modules' label dicts (one source for the check
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from services.common.interface import (
     NO_CONTROL_CHARACTERS,
@@ -30,12 +31,29 @@ from services.units.inbound import (
     INBOUND_KIND_LABELS,
     INTEGRITY_OPINIONS,
     REPORTED_STATUSES,
+    check_cadre,
+    check_grade,
+    check_opinion,
+    check_reported_status,
+    check_year,
 )
 from services.units.outbound import DELIVERY_CHANNELS, ITEM_STATUSES, OUTBOUND_KINDS
-from services.units.power import MATTER_CATEGORIES, RISK_LEVELS, SOURCES
+from services.units.power import MATTER_CATEGORIES, RISK_LEVELS, SOURCES, check_meeting
 from services.units.roster import ADDABLE_DEPARTMENT_KINDS, DEPARTMENT_KINDS, POST_KINDS
 from services.units.routing import ROLE_LABEL
 from services.units.upward import CONSULTATION_KINDS, UPWARD_KINDS
+
+
+def checked(check: Callable[[Any], object], kind: type = str) -> BeforeValidator:
+    """Run the domain's own check of a field first, so a request refused here has the aggregate's code."""
+
+    def run(value: Any) -> Any:
+        if isinstance(value, kind) and not isinstance(value, bool):
+            check(value)
+        return value
+
+    return BeforeValidator(run)
+
 
 if TYPE_CHECKING:
     DepartmentKind = str
@@ -64,9 +82,9 @@ else:
     PostKind = vocabulary(POST_KINDS)
     MemberRole = vocabulary(ROLE_LABEL)
     InboundKind = vocabulary(INBOUND_KIND_LABELS)
-    ReportedStatus = vocabulary(REPORTED_STATUSES)
-    EvaluationGrade = vocabulary(EVALUATION_GRADES)
-    IntegrityOpinion = vocabulary(INTEGRITY_OPINIONS)
+    ReportedStatus = Annotated[vocabulary(REPORTED_STATUSES), checked(check_reported_status)]
+    EvaluationGrade = Annotated[vocabulary(EVALUATION_GRADES), checked(check_grade)]
+    IntegrityOpinion = Annotated[vocabulary(INTEGRITY_OPINIONS), checked(check_opinion)]
     OutboundKind = vocabulary(OUTBOUND_KINDS)
     DeliveryChannel = vocabulary(DELIVERY_CHANNELS)
     ItemStatus = vocabulary(ITEM_STATUSES)
@@ -86,7 +104,8 @@ Remark = Annotated[str, Field(max_length=2000, pattern=NO_CONTROL_CHARACTERS)]
 """An optional short text that may be left empty (a note, a reason)."""
 Reference = Annotated[str, Field(max_length=100, pattern=NO_CONTROL_CHARACTERS, description="文号 (may be empty)")]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 of the bytes (hex)")]
-Year = Annotated[int, Field(ge=2000, le=2100)]
+Year = Annotated[int, checked(check_year, int), Field(ge=2000, le=2100)]
+Cadre = Annotated[Name, checked(check_cadre), Field(description="干部姓名")]
 Yuan = Annotated[int, Field(ge=0, le=10**15, description="金额（元）")]
 IsoDay = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})]
 """A date in a view, as its ISO text."""
@@ -454,7 +473,7 @@ class SubmitSituationNotice(Command[SubmissionReceipted], SituationNoticeBody):
 
 class DemocraticEvaluationBody(WithAttachments):
     title: Title
-    cadre: Name
+    cadre: Cadre
     post: Name
     year: Year
     grade: EvaluationGrade
@@ -471,7 +490,7 @@ class SubmitDemocraticEvaluation(Command[SubmissionReceipted], DemocraticEvaluat
 
 class DutyIntegrityReportBody(WithAttachments):
     title: Title
-    cadre: Name
+    cadre: Cadre
     post: Name
     year: Year
     summary: LongText
@@ -487,7 +506,7 @@ class SubmitDutyIntegrityReport(Command[SubmissionReceipted], DutyIntegrityRepor
 
 class IntegrityOpinionBody(WithAttachments):
     title: Title
-    cadre: Name
+    cadre: Cadre
     request_ref: Name = Field(description="征求意见函号")
     opinion: IntegrityOpinion
     summary: Annotated[str, Field(max_length=5000, pattern=NO_CONTROL_CHARACTERS)] | None = None
@@ -840,7 +859,7 @@ class ObservedMatterBody(Body):
     title: Title
     department_id: Id
     decided_on: Day
-    meeting: Annotated[str, Field(min_length=1, max_length=300, pattern=NO_CONTROL_CHARACTERS)]
+    meeting: Annotated[str, checked(check_meeting), Field(min_length=1, max_length=300, pattern=NO_CONTROL_CHARACTERS)]
     note: LongText
     concern: bool = False
     amount_yuan: Yuan | None = None

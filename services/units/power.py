@@ -22,6 +22,11 @@ RISK_LEVELS = {"high": "高 (high)", "medium": "中 (medium)", "low": "低 (low)
 POWER_LIST_NAMESPACE = uuid.UUID("9c3c7d43-21d5-4a4e-9d59-706f7765726c")
 
 
+def check_meeting(meeting: str | None) -> None:
+    if not (meeting or "").strip():
+        raise InvalidInputError("会议监督须写明会议 (a meeting observation names the meeting)", code="meeting_required")
+
+
 class PowerMatter(ChainedAggregate):
     """One 三重一大 matter, as the unit reported it or as the group saw it at a leadership meeting."""
 
@@ -52,9 +57,8 @@ class PowerMatter(ChainedAggregate):
             raise InvalidInputError("事项名称不能为空 (title is required)", code="title_required")
         if source not in SOURCES:
             raise InvalidInputError(f"未知来源 (unknown source): {source}", code="unknown_source")
-        if source == "meeting_observation" and not (meeting or "").strip():
-            raise InvalidInputError("会议监督须写明会议 (a meeting observation names the meeting)",
-                                    code="meeting_required")
+        if source == "meeting_observation":
+            check_meeting(meeting)
         if category == "large_fund" and (amount_yuan is None or amount_yuan <= 0):
             raise InvalidInputError("大额资金须填写金额 (large fund use needs an amount)", code="amount_required")
 
