@@ -17,7 +17,7 @@ from authz import Permission
 from gateway.deps import Services
 from gateway.permissions import require
 from gateway.units.common import router
-from services.common.interface import Body, Command
+from services.common.interface import Body, Command, Id
 from services.units.attachments import MEDIA_TYPES
 from services.units.interface import (
     AddDepartment,
@@ -56,6 +56,7 @@ from services.units.interface import (
     ReviewBody,
     ReviewSubmission,
     RoutingView,
+    Sha256,
     SituationNoticeBody,
     SubmissionReviewed,
     SubmissionView,
@@ -83,28 +84,28 @@ def register_unit(body: RegisterUnit, services: Services,
 
 
 @router.get("/units/{unit_id}")
-def get_unit(unit_id: str, services: Services, history: bool = False,
+def get_unit(unit_id: Id, services: Services, history: bool = False,
              permission: Permission = require("units.read")) -> UnitView:
     """The roster: departments, people in post, the three-level network (with history on request)."""
     return services.run(GetUnit(unit_id=unit_id, include_history=history), permission)
 
 
 @router.post("/units/{unit_id}/departments", status_code=201)
-def add_department(unit_id: str, body: DepartmentBody, services: Services,
+def add_department(unit_id: Id, body: DepartmentBody, services: Services,
                    permission: Permission = require("units.manage_roster")) -> DepartmentRecorded:
     """Add a bureau (司局), division (处室, under a bureau) or subordinate body (直属单位)."""
     return services.run(AddDepartment(unit_id=unit_id, **body.fields()), permission)
 
 
 @router.post("/units/{unit_id}/departments/{department_id}/rename")
-def rename_department(unit_id: str, department_id: str, body: RenameBody, services: Services,
+def rename_department(unit_id: Id, department_id: Id, body: RenameBody, services: Services,
                       permission: Permission = require("units.manage_roster")) -> DepartmentRecorded:
     """Rename a department (the old name stays in its history)."""
     return services.run(RenameDepartment(unit_id=unit_id, department_id=department_id, **body.fields()), permission)
 
 
 @router.post("/units/{unit_id}/departments/{department_id}/dissolve")
-def dissolve_department(unit_id: str, department_id: str, body: DissolveBody, services: Services,
+def dissolve_department(unit_id: Id, department_id: Id, body: DissolveBody, services: Services,
                         permission: Permission = require("units.manage_roster")) -> DepartmentRecorded:
     """Dissolve a department that has no active divisions and nobody in post."""
     return services.run(DissolveDepartment(unit_id=unit_id, department_id=department_id, **body.fields()),
@@ -112,28 +113,28 @@ def dissolve_department(unit_id: str, department_id: str, body: DissolveBody, se
 
 
 @router.post("/units/{unit_id}/posts", status_code=201)
-def appoint_person(unit_id: str, body: AppointmentBody, services: Services,
+def appoint_person(unit_id: Id, body: AppointmentBody, services: Services,
                    permission: Permission = require("units.manage_roster")) -> PostRecorded:
     """A person takes up a post (head, leadership, department head, network member)."""
     return services.run(AppointPerson(unit_id=unit_id, **body.fields()), permission)
 
 
 @router.post("/units/{unit_id}/posts/{post_id}/leave")
-def record_leaving(unit_id: str, post_id: str, body: LeavingBody, services: Services,
+def record_leaving(unit_id: Id, post_id: Id, body: LeavingBody, services: Services,
                    permission: Permission = require("units.manage_roster")) -> PostRecorded:
     """A person leaves a post (transfer, retirement, removal...)."""
     return services.run(RecordLeaving(unit_id=unit_id, post_id=post_id, **body.fields()), permission)
 
 
 @router.get("/units/{unit_id}/routing")
-def get_routing(unit_id: str, services: Services,
+def get_routing(unit_id: Id, services: Services,
                 permission: Permission = require("units.read_routing")) -> RoutingView:
     """The routing matrix (沟通协调机制)."""
     return services.run(GetRouting(unit_id=unit_id), permission)
 
 
 @router.post("/units/{unit_id}/routing", status_code=201)
-def assign_counterpart(unit_id: str, body: CounterpartBody, services: Services,
+def assign_counterpart(unit_id: Id, body: CounterpartBody, services: Services,
                        permission: Permission = require("units.assign_counterpart")) -> CounterpartRecorded:
     """Name the group member who speaks for a counterpart."""
     return services.run(AssignCounterpart(unit_id=unit_id, **body.fields()), permission)
@@ -158,7 +159,7 @@ def upload_attachment(
 @router.get("/submissions/{submission_id}/attachments/{sha256}", response_class=Response,
             responses={200: {"description": "附件内容 (the attachment's bytes, as its detected media type)",
                              "content": {media_type: {} for media_type in MEDIA_TYPES}}})
-def download_attachment(submission_id: str, sha256: str, services: Services,
+def download_attachment(submission_id: Id, sha256: Sha256, services: Services,
                         permission: Permission = require("units.read")) -> Response:
     """An attachment, to whoever may read the submission that cites it."""
     cited = services.run(GetSubmissionAttachment(submission_id=submission_id, sha256=sha256), permission)
@@ -181,7 +182,7 @@ INBOUND_ROUTES: dict[str, tuple[type[Command[Any]], type[Body]]] = {
 
 
 def _inbound_route(path: str, operation: type[Command[Any]], body_model: type[Body]) -> None:
-    def submit(unit_id: str, body: Any, services: Services,
+    def submit(unit_id: Id, body: Any, services: Services,
                permission: Permission = require("units.submit_inbound")) -> Any:
         return services.run(operation(unit_id=unit_id, **body.fields()), permission)
 
@@ -199,21 +200,21 @@ for _path, (_operation, _body) in INBOUND_ROUTES.items():
 
 
 @router.get("/units/{unit_id}/submissions")
-def list_submissions(unit_id: str, services: Services, kind: InboundKind | None = None,
+def list_submissions(unit_id: Id, services: Services, kind: InboundKind | None = None,
                      permission: Permission = require("units.read")) -> list[SubmissionView]:
     """The unit's submissions, newest first."""
     return services.run(ListSubmissions(unit_id=unit_id, kind=kind), permission)
 
 
 @router.get("/submissions/{submission_id}")
-def get_submission(submission_id: str, services: Services,
+def get_submission(submission_id: Id, services: Services,
                    permission: Permission = require("units.read")) -> SubmissionView:
     """One submission with its receipt and attachments."""
     return services.run(GetSubmission(submission_id=submission_id), permission)
 
 
 @router.post("/submissions/{submission_id}/review")
-def review_submission(submission_id: str, body: ReviewBody, services: Services,
+def review_submission(submission_id: Id, body: ReviewBody, services: Services,
                       permission: Permission = require("units.review_submission")) -> SubmissionReviewed:
     """The group marks a submission as reviewed (已阅)."""
     return services.run(ReviewSubmission(submission_id=submission_id, **body.fields()), permission)
