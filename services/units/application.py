@@ -26,7 +26,7 @@ from services.units.index import CreationIndex
 from services.units.integration import mapper
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
-from services.units.power import PowerList, PowerMatter
+from services.units.power import PowerMatter
 from services.units.queries import UnitsQueries
 from services.units.roster import Unit
 from services.units.routing import RoutingMatrix
@@ -215,17 +215,9 @@ class UnitsApplication(UnitsQueries):
     # -- items sent to the unit ---------------------------------------------------------------------
     def _issue(self, unit: Unit, kind: str, title: str, body: str, counterpart_id: str, deadline: date,
                reference_number: str) -> OutboundItem:
-        """Route and sign: the routing matrix refuses a signer who does not speak for the counterpart."""
         actor = self.actor()
-        level = unit.level_of(counterpart_id)
-        counterpart = unit.department(counterpart_id)
-        self.matrix(unit).check_signer(counterpart_id, counterpart["name"], level, actor["user"], actor["role"])
-        return OutboundItem.issue(
-            group_id=unit.group_id, unit_id=unit.unit_id, kind=kind, title=title, body=body,
-            reference_number=reference_number, counterpart_id=counterpart_id, counterpart_name=counterpart["name"],
-            level=level, signed_by=actor["user"], signer_role=actor["role"], deadline=deadline,
-            issued_on=self.today(),
-        )
+        return self.matrix(unit).route_item(unit, kind, title, body, counterpart_id, deadline, reference_number,
+                                       signer=actor["user"], signer_role=actor["role"], today=self.today())
 
     @command
     def issue_request(self, c: ops.IssueRequest) -> ops.ItemRecorded:
@@ -351,21 +343,10 @@ class UnitsApplication(UnitsQueries):
         matter.observe(observer=self.actor()["user"], note=c.note, concern=c.concern, observed_on=self.today())
         return ops.MatterRecorded(matter_id=c.matter_id, position=self.record(matter))
 
-    def _power_list(self, unit_id: str, department_id: str) -> PowerList:
-        """The department's power list (a new, empty one if it has none yet)."""
-        unit = self.unit(unit_id)
-        department = unit.department(department_id)
-        list_id = PowerList.create_id(unit_id, department_id)
-        if list_id not in self.repository:
-            return PowerList(group_id=unit.group_id, unit_id=unit_id, department_id=department_id,
-                             department_name=department["name"])
-        found: PowerList = self.load(list_id, PowerList)
-        return found
-
     @command
     def revise_power_list(self, c: ops.RevisePowerList) -> ops.PowerListRevised:
         """Set a department's power list (职权, basis, boundary); earlier versions stay in its history."""
-        power_list = self._power_list(c.unit_id, c.department_id)
+        power_list = self.power_list(c.unit_id, c.department_id)
         power_list.revise_powers(powers=[p.model_dump() for p in c.powers], revised_on=self.today(),
                                  reason=c.reason)
         return ops.PowerListRevised(department_id=c.department_id, position=self.record(power_list))
@@ -373,7 +354,7 @@ class UnitsApplication(UnitsQueries):
     @command
     def record_risk_point(self, c: ops.RecordRiskPoint) -> ops.RiskPointRecorded:
         """Record an integrity risk point (风险点) on a listed power, with its controls."""
-        power_list = self._power_list(c.unit_id, c.department_id)
+        power_list = self.power_list(c.unit_id, c.department_id)
         point_id = str(uuid.uuid4())
         power_list.record_risk_point(point_id=point_id, power=c.power, description=c.description, level=c.level,
                                      controls=c.controls, recorded_on=self.today())
@@ -382,7 +363,7 @@ class UnitsApplication(UnitsQueries):
     @command
     def retire_risk_point(self, c: ops.RetireRiskPoint) -> ops.RiskPointRecorded:
         """Retire a risk point that no longer applies (kept in the history)."""
-        power_list = self._power_list(c.unit_id, c.department_id)
+        power_list = self.power_list(c.unit_id, c.department_id)
         power_list.retire_risk_point(point_id=c.point_id, reason=c.reason, retired_on=self.today())
         return ops.RiskPointRecorded(point_id=c.point_id, position=self.record(power_list))
 

@@ -183,6 +183,17 @@ class UnitsQueries(ServiceApplication):
         matrix: RoutingMatrix = self.load(RoutingMatrix.create_id(unit.group_id, unit.unit_id), RoutingMatrix)
         return matrix
 
+    def power_list(self, unit_id: str, department_id: str) -> PowerList:
+        """The department's power list (a new, empty one if it has none yet)."""
+        unit = self.unit(unit_id)
+        department = unit.department(department_id)
+        list_id = PowerList.create_id(unit_id, department_id)
+        if list_id not in self.repository:
+            return PowerList(group_id=unit.group_id, unit_id=unit_id, department_id=department_id,
+                             department_name=department["name"])
+        found: PowerList = self.load(list_id, PowerList)
+        return found
+
     def listing(self, unit_id: str, kind: type[ChainedAggregate]) -> Unit:
         """The unit whose records of this kind are listed, once the caller may read such records there."""
         unit = self.unit(unit_id)
