@@ -33,7 +33,7 @@ class Operation(Fields, Generic[R]):
     """A call into one service. Subclasses set `service` and parametrise Command or Query with the result."""
 
     service: ClassVar[str] = ""
-    operation_kind: ClassVar[Literal["command", "query"]] = "command"
+    kind: ClassVar[Literal["command", "query"]] = "command"
     result_type: ClassVar[Any] = None
 
     @classmethod
@@ -73,13 +73,13 @@ class Body(Fields):
 class Command(Operation[R], Generic[R]):
     """Changes state: records events and returns what the caller needs (ids, the position written)."""
 
-    operation_kind: ClassVar[Literal["command", "query"]] = "command"
+    kind: ClassVar[Literal["command", "query"]] = "command"
 
 
 class Query(Operation[R], Generic[R]):
     """Reads one record or a small derived view; lists belong to read models."""
 
-    operation_kind: ClassVar[Literal["command", "query"]] = "query"
+    kind: ClassVar[Literal["command", "query"]] = "query"
 
 
 class Result(BaseModel):

@@ -62,7 +62,7 @@ class UnitsApplication(UnitsQueries):
     def add_department(self, c: ops.AddDepartment) -> ops.DepartmentRecorded:
         """Add a bureau (司局), division (处室, under a bureau) or subordinate body (直属单位)."""
         unit = self.unit(c.unit_id)
-        unit.add_department(c.department_id, c.name, c.kind, c.parent_id, c.since or self.today())
+        unit.add_department(c.department_id, c.name, c.department_kind, c.parent_id, c.since or self.today())
         return ops.DepartmentRecorded(unit_id=c.unit_id, department_id=c.department_id, position=self.record(unit))
 
     @command
@@ -222,13 +222,13 @@ class UnitsApplication(UnitsQueries):
     @command
     def issue_request(self, c: ops.IssueRequest) -> ops.ItemRecorded:
         """Send a document request (调阅资料), scheduling request (调度) or relay of HQ instructions to the unit."""
-        if c.kind not in DIRECT_KINDS:
+        if c.item_kind not in DIRECT_KINDS:
             raise InvalidInputError(
                 "反馈意见须经集体研判后印发，纪检监察建议由线索处置环节发出 "
                 "(feedback is issued after deliberation; recommendations come from the clues service)",
                 code="kind_not_direct",
             )
-        item = self._issue(self.unit(c.unit_id), c.kind, c.title, c.body, c.counterpart_id, c.deadline,
+        item = self._issue(self.unit(c.unit_id), c.item_kind, c.title, c.body, c.counterpart_id, c.deadline,
                            c.reference_number)
         return ops.ItemRecorded(item_id=str(item.id), position=self.record(item))
 
@@ -371,7 +371,7 @@ class UnitsApplication(UnitsQueries):
     @command
     def submit_upward(self, c: ops.SubmitUpward) -> ops.UpwardRecorded:
         """A request (请示) or report (报告) from the group to the commission."""
-        submission = UpwardSubmission.submit(group_id=c.group_id, unit_id=c.unit_id, kind=c.kind, title=c.title,
+        submission = UpwardSubmission.submit(group_id=c.group_id, unit_id=c.unit_id, kind=c.upward_kind, title=c.title,
                                              body=c.body, submitted_by=self.actor()["user"],
                                              submitted_on=self.today())
         return ops.UpwardRecorded(upward_id=str(submission.id), position=self.record(submission))
@@ -388,7 +388,7 @@ class UnitsApplication(UnitsQueries):
         """Record a consultation with the unit (定期会商) with its minutes and agreed actions."""
         unit = self.unit(c.unit_id)
         consultation = Consultation.hold(
-            group_id=unit.group_id, unit_id=c.unit_id, kind=c.kind, held_on=c.held_on,
+            group_id=unit.group_id, unit_id=c.unit_id, kind=c.consultation_kind, held_on=c.held_on,
             participants=list(c.participants), topics=list(c.topics), minutes=c.minutes,
             actions=[a.model_dump() for a in c.actions],
         )

@@ -250,7 +250,7 @@ class UnitsQueries(ServiceApplication):
         """The unit's submissions, newest first (optionally of one kind)."""
         self.listing(q.unit_id, InboundSubmission)
         found = self.all_of(InboundSubmission.Submitted, InboundSubmission, q.unit_id)
-        rows = [submission_view(s) for s in found if q.kind is None or s.kind == q.kind]
+        rows = [submission_view(s) for s in found if q.submission_kind is None or s.kind == q.submission_kind]
         return sorted(rows, key=lambda r: r.receipt.received_at, reverse=True)
 
     def _blob(self, sha256: str) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from services.common.interface import (
     NO_CONTROL_CHARACTERS,
@@ -33,6 +33,10 @@ from services.units.power import MATTER_CATEGORIES, RISK_LEVELS, SOURCES, check_
 from services.units.roster import ADDABLE_DEPARTMENT_KINDS, DEPARTMENT_KINDS, POST_KINDS
 from services.units.routing import ROLE_LABEL
 from services.units.upward import CONSULTATION_KINDS, UPWARD_KINDS
+
+BY_NAME_OR_KIND = ConfigDict(validate_by_name=True, validate_by_alias=True)
+"""A record's kind is `kind` in a request; in the model it is `<record>_kind`, as `Operation.kind` already says
+whether an operation is a command or a query."""
 
 
 def checked(check: Callable[[Any], object], kind: type = str) -> BeforeValidator:

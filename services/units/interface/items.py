@@ -16,6 +16,7 @@ from services.common.interface import (
     Title,
 )
 from services.units.interface.fields import (
+    BY_NAME_OR_KIND,
     Decision,
     DeliveryChannel,
     FeedbackForm,
@@ -42,7 +43,9 @@ from services.units.interface.views import (
 
 # -- items to the unit -------------------------------------------------------------------------------
 class RequestBody(Body):
-    kind: OutboundKind = Field(description="document_request, scheduling_request or directive_relay; feedback "
+    model_config = BY_NAME_OR_KIND
+
+    item_kind: OutboundKind = Field(alias="kind", description="document_request, scheduling_request or directive_relay; feedback "
                                            "is issued after deliberation, recommendations come from clues")
     title: Title
     body: LongText

@@ -19,6 +19,7 @@ from services.common.interface import (
 )
 from services.units.attachments import MAX_ATTACHMENTS
 from services.units.interface.fields import (
+    BY_NAME_OR_KIND,
     Cadre,
     EvaluationGrade,
     InboundKind,
@@ -232,7 +233,9 @@ class GetSubmission(Query[SubmissionView]):
 class ListSubmissions(Query[list[SubmissionView]]):
     """The unit's submissions, newest first (optionally of one kind)."""
 
+    model_config = BY_NAME_OR_KIND
+
     service = "units"
 
     unit_id: Id
-    kind: InboundKind | None = None
+    submission_kind: InboundKind | None = Field(default=None, alias="kind")

@@ -18,6 +18,7 @@ from services.common.interface import (
     Title,
 )
 from services.units.interface.fields import (
+    BY_NAME_OR_KIND,
     ConsultationKind,
     LongText,
     MatterCategory,
@@ -156,8 +157,10 @@ class GetPowerList(Query[PowerListView]):
 
 # -- upward (请示报告), consultations, announcements ----------------------------------------------------
 class UpwardBody(Body):
+    model_config = BY_NAME_OR_KIND
+
     group_id: Id
-    kind: UpwardKind
+    upward_kind: UpwardKind = Field(alias="kind")
     title: Title
     body: LongText
     unit_id: Id | None = None
@@ -205,7 +208,9 @@ class AgreedAction(Fields):
 
 
 class ConsultationBody(Body):
-    kind: ConsultationKind = "regular"
+    model_config = BY_NAME_OR_KIND
+
+    consultation_kind: ConsultationKind = Field(default="regular", alias="kind")
     held_on: Day
     participants: list[Name] = Field(default_factory=list, max_length=100)
     topics: list[Title] = Field(min_length=1, max_length=50)

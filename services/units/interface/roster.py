@@ -17,6 +17,7 @@ from services.common.interface import (
     Title,
 )
 from services.units.interface.fields import (
+    BY_NAME_OR_KIND,
     AddableDepartmentKind,
     Base64,
     MemberRole,
@@ -52,9 +53,11 @@ class RegisterUnit(Command[UnitRegistered]):
 
 
 class DepartmentBody(Body):
+    model_config = BY_NAME_OR_KIND
+
     department_id: Id
     name: Name
-    kind: AddableDepartmentKind
+    department_kind: AddableDepartmentKind = Field(alias="kind")
     parent_id: Id | None = Field(default=None, description="上级司局 (a division's bureau)")
     since: Day | None = None
 
