@@ -29,7 +29,8 @@ rule("units.track_item", GROUP_ROLES, reads=READ, description="delivery records 
 rule("units.run_scheduler", GROUP_ROLES | HQ_ROLES, scope="any", description="record overdue items")
 rule("units.deliberate_feedback", GROUP_ROLES, reads="units.read_draft",
      description="draft, opinions, revision, decision (the leader, checked by the service), issue")
-rule("units.observe_power", GROUP_ROLES, reads="units.read_power", description="三重一大 observations, power lists, risk points")
+rule("units.observe_power", GROUP_ROLES, reads="units.read_power",
+     description="三重一大 observations, power lists, risk points")
 rule("units.report_upward", GROUP_ROLES)
 rule("units.reply_upward", HQ_ROLES, reads="units.read_upward")
 rule("units.coordinate", GROUP_ROLES, reads=READ, description="consultations and joint announcements")

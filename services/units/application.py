@@ -112,26 +112,29 @@ class UnitsApplication(UnitsQueries):
         self.blobs.put(data)
         return ops.AttachmentStored(**meta, position=0)
 
-    def _new_submission(self, unit_id: str, kind: str, title: str, details: dict[str, Any],
-                        attachments: Sequence[ops.AttachmentRef], answers_item_id: str | None = None) -> InboundSubmission:
+    def _new_submission(
+        self, unit_id: str, kind: str, title: str, details: dict[str, Any],
+        attachments: Sequence[ops.AttachmentRef], answers_item_id: str | None = None,
+    ) -> InboundSubmission:
         unit = self.unit(unit_id)
         return InboundSubmission.submit(
             submission_id=str(uuid.uuid4()), group_id=unit.group_id, unit_id=unit.unit_id, kind=kind, title=title,
-            details=details, attachments=resolve(self.blobs, [(a.sha256, a.filename) for a in attachments]), submitted_by=self.actor()["user"],
+            details=details, attachments=resolve(self.blobs, [(a.sha256, a.filename) for a in attachments]),
+            submitted_by=self.actor()["user"],
             received_at=self.clock.now(), receipt_year=self.today().year, answers_item_id=answers_item_id,
         )
 
     def _receipt(self, submission: InboundSubmission, *others: Any) -> dict[str, Any]:
         position = self.record(submission, *others)
         receipt = ops.Receipt(number=submission.receipt_number, received_at=submission.received_at,
-                          kind_label=INBOUND_KIND_LABELS[submission.kind])
+                              kind_label=INBOUND_KIND_LABELS[submission.kind])
         return {"submission_id": str(submission.id), "receipt": receipt, "position": position}
 
     def _receive(self, c: Any, kind: str) -> ops.SubmissionReceipted:
         """A submission whose details are the operation's own fields."""
         details = c.model_dump(exclude=SUBMISSION_FIELDS)
-        return ops.SubmissionReceipted(**self._receipt(self._new_submission(c.unit_id, kind, c.title, details,
-                                                                        c.attachments)))
+        submission = self._new_submission(c.unit_id, kind, c.title, details, c.attachments)
+        return ops.SubmissionReceipted(**self._receipt(submission))
 
     @command
     def notify_directive(self, c: ops.NotifyDirective) -> ops.SubmissionReceipted:

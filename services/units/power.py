@@ -143,8 +143,8 @@ class PowerList(ChainedAggregate):
         return clean
 
     def revise_powers(self, powers: list[dict[str, str]], revised_on: date, reason: str) -> None:
-        self._powers_revised(powers=self._clean_powers(powers), revised_on=revised_on, reason=reason.strip(), department_id=self.department_id,
-                             department_name=self.department_name)
+        self._powers_revised(powers=self._clean_powers(powers), revised_on=revised_on, reason=reason.strip(),
+                             department_id=self.department_id, department_name=self.department_name)
 
     @event("PowersRevised")
     def _powers_revised(

@@ -89,7 +89,9 @@ class RoutingMatrix(ChainedAggregate):
             return {"member": assigned["member"], "member_role": assigned["member_role"]}
         return {"member": "", "member_role": required_role(level)}
 
-    def _check_signer(self, counterpart_id: str, counterpart_name: str, level: str, signer: str, signer_role: str) -> None:
+    def _check_signer(
+        self, counterpart_id: str, counterpart_name: str, level: str, signer: str, signer_role: str
+    ) -> None:
         """Refuse an item to a counterpart this signer does not speak for."""
         expected_role = required_role(level)
         if signer_role != expected_role:

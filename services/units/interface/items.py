@@ -45,8 +45,9 @@ from services.units.interface.views import (
 class RequestBody(Body):
     model_config = BY_NAME_OR_KIND
 
-    item_kind: OutboundKind = Field(alias="kind", description="document_request, scheduling_request or directive_relay; feedback "
-                                           "is issued after deliberation, recommendations come from clues")
+    item_kind: OutboundKind = Field(
+        alias="kind", description="document_request, scheduling_request or directive_relay; feedback is issued "
+                                  "after deliberation, recommendations come from the clues service")
     title: Title
     body: LongText
     counterpart_id: Id
