@@ -11,9 +11,11 @@ import json
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError, validate_call
 
+import authz
 from authz import Principal
 from services.common.application import ServiceApplication, operation_of, validation_message
 from services.common.context import CommandContext
@@ -27,6 +29,7 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
+    authz.load_rules()  # the service checks each record against the caller's permission: it needs the rules
     api = FastAPI(title=f"paizhu {app.name} service", docs_url=None, redoc_url=None)
     commands, queries = app.commands(), app.queries()
 
@@ -52,7 +55,7 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
             except DomainError as error:
                 return JSONResponse({"error": {"code": error.code, "message": error.message}},
                                     status_code=error.status)
-        return JSONResponse({"result": result})
+        return JSONResponse({"result": jsonable_encoder(result)})  # a typed handler's result is a model
 
     @api.post("/operations/{name}")
     def run_operation(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
