@@ -15,18 +15,18 @@ from gateway.clues.router import router
 from gateway.deps import Services
 from gateway.permissions import require
 from services.clues.interface import (
-    CloseBody,
     CloseRecommendation,
     DraftRecommendation,
     GetRecommendation,
-    IssueBody,
     IssueRecommendation,
     ListRecommendations,
     RecommendationBody,
+    RecommendationCloseBody,
+    RecommendationIssueBody,
     RecommendationRecorded,
+    RecommendationResponseBody,
     RecommendationView,
     RecordRecommendationResponse,
-    ResponseBody,
 )
 
 
@@ -63,14 +63,14 @@ def get_recommendation(recommendation_id: str, services: Services,
 
 
 @router.post("/recommendations/{recommendation_id}/issue")
-def issue_recommendation(recommendation_id: str, body: IssueBody, services: Services,
+def issue_recommendation(recommendation_id: str, body: RecommendationIssueBody, services: Services,
                          permission: Permission = require("clues.issue_recommendation")) -> RecommendationRecorded:
     """Issue to the unit: from now on the unit it is addressed to sees it."""
     return services.run(IssueRecommendation(recommendation_id=recommendation_id, **body.fields()), permission)
 
 
 @router.post("/recommendations/{recommendation_id}/responses")
-def record_response(recommendation_id: str, body: ResponseBody, services: Services,
+def record_response(recommendation_id: str, body: RecommendationResponseBody, services: Services,
                     permission: Permission = require("clues.record_recommendation_response"),
                     ) -> RecommendationRecorded:
     return services.run(RecordRecommendationResponse(recommendation_id=recommendation_id, **body.fields()),
@@ -78,6 +78,6 @@ def record_response(recommendation_id: str, body: ResponseBody, services: Servic
 
 
 @router.post("/recommendations/{recommendation_id}/close")
-def close_recommendation(recommendation_id: str, body: CloseBody, services: Services,
+def close_recommendation(recommendation_id: str, body: RecommendationCloseBody, services: Services,
                          permission: Permission = require("clues.close_recommendation")) -> RecommendationRecorded:
     return services.run(CloseRecommendation(recommendation_id=recommendation_id, **body.fields()), permission)

@@ -18,26 +18,34 @@ from gateway.deps import Services
 from gateway.errors import API_ERRORS
 from gateway.permissions import require
 from services.clues.interface import (
-    AcceptBody,
     AcceptReferral,
+    AcceptReferralBody,
     AddDocument,
     AddMember,
-    AssessmentBody,
+    ClueAssessmentBody,
     ClueBody,
-    ClueContent,
+    ClueConclusionBody,
+    ClueDocumentBody,
     ClueFacts,
+    ClueInquiryBody,
+    ClueReadBody,
+    ClueReasonBody,
     ClueRecorded,
+    ClueScreeningBody,
     ClueStatistics,
+    ClueVerificationBody,
+    CompartmentMemberBody,
     ConcludeClue,
     ConcludeJointScreening,
-    ConclusionBody,
     DecideDisposition,
-    DecisionBody,
+    DirectoryEntry,
+    DisclosedClue,
     DisclosureEntry,
-    DocumentBody,
+    DispositionDecisionBody,
+    DispositionProposalBody,
     GetClueFacts,
     GetStatistics,
-    InquiryBody,
+    InquiryReplyBody,
     IntakeEntry,
     IntakeQueue,
     JointConclusionBody,
@@ -45,16 +53,11 @@ from services.clues.interface import (
     JointShareBody,
     ListClues,
     ListDisclosures,
-    MemberBody,
     NoteAssessment,
     OverdueChecked,
-    Person,
-    ProposalBody,
     ProposeDisposition,
-    ReadBody,
     ReadClue,
     ReadJointScreening,
-    ReasonBody,
     RecordInquiry,
     RecordInquiryReply,
     RecordOverdue,
@@ -63,10 +66,7 @@ from services.clues.interface import (
     RegisterClue,
     RemoveMember,
     ReopenClue,
-    ReplyBody,
-    ScreeningBody,
     ShareForJointScreening,
-    VerificationBody,
 )
 from services.common.errors import InvalidInputError
 
@@ -76,14 +76,14 @@ ID_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
 router = APIRouter(prefix="/api/clues", tags=["clues"], responses=API_ERRORS)
 
 
-def directory(users: Iterable[str]) -> list[Person]:
+def directory(users: Iterable[str]) -> list[DirectoryEntry]:
     """What the accounts say about the people a command names (the clue decides who may know it)."""
     people = []
     for user in dict.fromkeys(users):
         account = ACCOUNTS.get(user)
         org = ORGS.get(account.org_id) if account is not None else None
-        people.append(Person(user_id=user) if account is None or org is None else
-                      Person(user_id=user, org_id=org.org_id, org_kind=org.kind, roles=list(account.roles)))
+        people.append(DirectoryEntry(user_id=user) if account is None or org is None else
+                      DirectoryEntry(user_id=user, org_id=org.org_id, org_kind=org.kind, roles=list(account.roles)))
     return people
 
 
@@ -108,7 +108,7 @@ def intake_queue(services: Services, permission: Permission = require("clues.int
 
 
 @router.post("/clues/{clue_id}/accept")
-def accept_referral(clue_id: str, body: AcceptBody, services: Services,
+def accept_referral(clue_id: str, body: AcceptReferralBody, services: Services,
                     permission: Permission = require("clues.accept_referral")) -> ClueRecorded:
     """The group leader takes a referred clue in and assigns staff."""
     return services.run(AcceptReferral(clue_id=clue_id, leader=permission.principal.user_id,
@@ -130,8 +130,8 @@ def clue_facts(clue_id: str, services: Services, permission: Permission = requir
 
 
 @router.post("/clues/{clue_id}/read")
-def read_clue(clue_id: str, body: ReadBody, services: Services,
-              permission: Permission = require("clues.read")) -> ClueContent:
+def read_clue(clue_id: str, body: ClueReadBody, services: Services,
+              permission: Permission = require("clues.read")) -> DisclosedClue:
     """Read a clue's content; the read (who, when, which parts, why) is recorded in the same call."""
     return services.run(ReadClue(clue_id=clue_id, reader=permission.principal.user_id, **body.fields()),
                         permission)
@@ -156,20 +156,20 @@ def statistics(services: Services, group_id: Annotated[str | None, Query(max_len
 
 # -- compartment and content ----------------------------------------------------------------------
 @router.post("/clues/{clue_id}/members")
-def add_member(clue_id: str, body: MemberBody, services: Services,
+def add_member(clue_id: str, body: CompartmentMemberBody, services: Services,
                permission: Permission = require("clues.manage_compartment")) -> ClueRecorded:
     """Add someone to the compartment (the group's members, HQ or auditors only), with the reason."""
     return services.run(AddMember(clue_id=clue_id, directory=directory([body.user]), **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/members/remove")
-def remove_member(clue_id: str, body: MemberBody, services: Services,
+def remove_member(clue_id: str, body: CompartmentMemberBody, services: Services,
                   permission: Permission = require("clues.manage_compartment")) -> ClueRecorded:
     return services.run(RemoveMember(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/documents")
-def add_document(clue_id: str, body: DocumentBody, services: Services,
+def add_document(clue_id: str, body: ClueDocumentBody, services: Services,
                  permission: Permission = require("clues.work")) -> ClueRecorded:
     """Attach a source document by reference and SHA-256 hash."""
     return services.run(AddDocument(clue_id=clue_id, **body.fields()), permission)
@@ -177,58 +177,58 @@ def add_document(clue_id: str, body: DocumentBody, services: Services,
 
 # -- assessment, disposition, execution ---------------------------------------------------------
 @router.post("/clues/{clue_id}/assessments")
-def note_assessment(clue_id: str, body: AssessmentBody, services: Services,
+def note_assessment(clue_id: str, body: ClueAssessmentBody, services: Services,
                     permission: Permission = require("clues.work")) -> ClueRecorded:
     """An assessment note (研判): the political analysis first."""
     return services.run(NoteAssessment(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/screenings")
-def record_screening(clue_id: str, body: ScreeningBody, services: Services,
+def record_screening(clue_id: str, body: ClueScreeningBody, services: Services,
                      permission: Permission = require("clues.work")) -> ClueRecorded:
     """Collective screening (集体排查): who took part and what each concluded."""
     return services.run(RecordScreening(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/proposal")
-def propose(clue_id: str, body: ProposalBody, services: Services,
+def propose(clue_id: str, body: DispositionProposalBody, services: Services,
             permission: Permission = require("clues.work")) -> ClueRecorded:
     return services.run(ProposeDisposition(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/decision")
-def decide(clue_id: str, body: DecisionBody, services: Services,
+def decide(clue_id: str, body: DispositionDecisionBody, services: Services,
            permission: Permission = require("clues.decide")) -> ClueRecorded:
     """The group leader's decision on the proposed disposition."""
     return services.run(DecideDisposition(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/inquiry")
-def record_inquiry(clue_id: str, body: InquiryBody, services: Services,
+def record_inquiry(clue_id: str, body: ClueInquiryBody, services: Services,
                    permission: Permission = require("clues.work")) -> ClueRecorded:
     return services.run(RecordInquiry(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/inquiry-reply")
-def record_reply(clue_id: str, body: ReplyBody, services: Services,
+def record_reply(clue_id: str, body: InquiryReplyBody, services: Services,
                  permission: Permission = require("clues.work")) -> ClueRecorded:
     return services.run(RecordInquiryReply(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/verification")
-def record_verification(clue_id: str, body: VerificationBody, services: Services,
+def record_verification(clue_id: str, body: ClueVerificationBody, services: Services,
                         permission: Permission = require("clues.work")) -> ClueRecorded:
     return services.run(RecordVerification(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/conclusion")
-def conclude(clue_id: str, body: ConclusionBody, services: Services,
+def conclude(clue_id: str, body: ClueConclusionBody, services: Services,
              permission: Permission = require("clues.decide")) -> ClueRecorded:
     return services.run(ConcludeClue(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/reopen")
-def reopen(clue_id: str, body: ReasonBody, services: Services,
+def reopen(clue_id: str, body: ClueReasonBody, services: Services,
            permission: Permission = require("clues.decide")) -> ClueRecorded:
     return services.run(ReopenClue(clue_id=clue_id, **body.fields()), permission)
 
@@ -249,7 +249,7 @@ def conclude_joint(clue_id: str, body: JointConclusionBody, services: Services,
 
 
 @router.post("/clues/{clue_id}/joint-screening/read")
-def read_joint(clue_id: str, body: ReasonBody, services: Services,
+def read_joint(clue_id: str, body: ClueReasonBody, services: Services,
                permission: Permission = require("clues.read_joint_screening")) -> JointScreeningContent:
     """An invited discipline-committee user reads the shared parts (recorded); nobody else learns anything."""
     return services.run(ReadJointScreening(clue_id=clue_id, reader=permission.principal.user_id,

@@ -28,13 +28,13 @@ from services.clues.interface import (
     AddDocument,
     AddMember,
     CloseRecommendation,
-    ClueContent,
     ClueFacts,
     ClueRecorded,
     ClueStatistics,
     ConcludeClue,
     ConcludeJointScreening,
     DecideDisposition,
+    DisclosedClue,
     DisclosureEntry,
     DraftRecommendation,
     GetClueFacts,
@@ -327,12 +327,12 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         raise AssertionError("unreachable")
 
     @command
-    def read_clue(self, c: ReadClue) -> ClueContent:
+    def read_clue(self, c: ReadClue) -> DisclosedClue:
         """A compartment member reads a clue's content; the read (who, when, parts, why) is recorded first."""
         clue = self._clue(c.clue_id)
         parts = clue.parts_for(c.reader, list(c.parts) if c.parts else None)
         position = self._record_read(clue, c.reader, parts, c.reason, "workbench")
-        return ClueContent.model_validate(
+        return DisclosedClue.model_validate(
             {**clue_facts(clue), **clue_parts(clue, parts), "parts": parts, "disclosure_position": position}
         )
 

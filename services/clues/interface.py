@@ -74,7 +74,7 @@ Sha256 = Annotated[str, Field(pattern=r"^[0-9A-Fa-f]{64}$", description="SHA-256
 
 
 # -- who a command names, as the account directory knows them ------------------------------------------
-class Person(Fields):
+class DirectoryEntry(Fields):
     """Someone a command names (staff assigned, a member added, a unit user invited), as the directory knows them."""
 
     user_id: Id
@@ -89,7 +89,7 @@ class Directory(Fields):
     Without them (policies, scripts, tests) the clue does not check who may know it.
     """
 
-    directory: list[Person] | None = Field(default=None, max_length=60)
+    directory: list[DirectoryEntry] | None = Field(default=None, max_length=60)
 
     @classmethod
     def positional_order(cls) -> list[str]:
@@ -104,7 +104,7 @@ class ClueRecorded(Result):
     position: int
 
 
-class OpenDeadline(Result):
+class ClueDeadline(Result):
     kind: DeadlineKind
     due_on: date
     done: bool
@@ -125,20 +125,20 @@ class ClueFacts(Result):
     proposed_disposition: Disposition | None
     four_forms: int | None
     result: ResultKind | None
-    open_deadline: OpenDeadline | None
+    open_deadline: ClueDeadline | None
     overdue: list[DeadlineKind]
     joint_screening_open: bool
     version: int
 
 
-class Subject(Result):
+class ClueSubject(Result):
     name: str
     unit: str
     post: str
     key_person: bool
 
 
-class Referral(Result):
+class ClueReferral(Result):
     referral_id: str
     round_id: str | None
     activity_id: str | None
@@ -150,7 +150,7 @@ class Allegations(Result):
     summary: str
 
 
-class Document(Result):
+class ClueDocument(Result):
     title: str
     reference: str
     sha256: str
@@ -196,15 +196,15 @@ class _Parts(Result):
         return any(name in names and part in self.parts for part, names in self.PART_FIELDS.items())
 
 
-class ClueContent(_Parts, ClueFacts):
+class DisclosedClue(_Parts, ClueFacts):
     """A clue's facts and the content parts read; the read is recorded at `disclosure_position`."""
 
     parts: list[ContentPart]
-    subject: Subject | None = None
-    referral: Referral | None = None
+    subject: ClueSubject | None = None
+    referral: ClueReferral | None = None
     allegations: Allegations | None = None
     notes: ClueNotes | None = None
-    documents: list[Document] | None = None
+    documents: list[ClueDocument] | None = None
     disclosure_position: int
 
 
@@ -214,10 +214,10 @@ class JointScreeningContent(_Parts):
     clue_id: str
     unit_id: str
     parts: list[JointPart]
-    subject: Subject | None = None
-    referral: Referral | None = None
+    subject: ClueSubject | None = None
+    referral: ClueReferral | None = None
     allegations: Allegations | None = None
-    documents: list[Document] | None = None
+    documents: list[ClueDocument] | None = None
     reason: str
     disclosure_position: int
 
@@ -230,7 +230,7 @@ class IntakeEntry(Result):
     received_on: date
     referral_id: str | None
     round_id: str | None
-    open_deadline: OpenDeadline | None
+    open_deadline: ClueDeadline | None
 
 
 class DisclosureEntry(Result):
@@ -310,7 +310,7 @@ class RecommendationView(Result):
 
 
 # -- intake ----------------------------------------------------------------------------------------------
-class DocumentBody(Body):
+class ClueDocumentBody(Body):
     title: Title
     reference: str = Field(default="", max_length=200, pattern=NO_CONTROL_CHARACTERS, description="档案号 / 存放位置")
     sha256: Sha256
@@ -329,7 +329,7 @@ class ClueBody(Body):
     summary: FreeText = Field(description="主要问题摘要 (the allegations in brief)")
     assigned: list[Id] = Field(default_factory=list, max_length=20)
     received_on: Day | None = None
-    documents: list[DocumentBody] = Field(default_factory=list, max_length=50)
+    documents: list[ClueDocumentBody] = Field(default_factory=list, max_length=50)
 
 
 class RegisterClue(Directory, Command[ClueRecorded], ClueBody):
@@ -342,11 +342,11 @@ class RegisterClue(Directory, Command[ClueRecorded], ClueBody):
                         description="the group leader (always in the compartment; none: refused as leader_required)")
 
 
-class AcceptBody(Body):
+class AcceptReferralBody(Body):
     assigned: list[Id] = Field(min_length=1, max_length=20)
 
 
-class AcceptReferral(Directory, Command[ClueRecorded], AcceptBody):
+class AcceptReferral(Directory, Command[ClueRecorded], AcceptReferralBody):
     """The group leader takes a referred clue in and assigns staff."""
 
     service = "clues"
@@ -356,12 +356,12 @@ class AcceptReferral(Directory, Command[ClueRecorded], AcceptBody):
 
 
 # -- compartment and content -----------------------------------------------------------------------------
-class MemberBody(Body):
+class CompartmentMemberBody(Body):
     user: Id
     reason: Note
 
 
-class AddMember(Directory, Command[ClueRecorded], MemberBody):
+class AddMember(Directory, Command[ClueRecorded], CompartmentMemberBody):
     """Add someone to the compartment, with the reason recorded."""
 
     service = "clues"
@@ -369,13 +369,13 @@ class AddMember(Directory, Command[ClueRecorded], MemberBody):
     clue_id: Id
 
 
-class RemoveMember(Command[ClueRecorded], MemberBody):
+class RemoveMember(Command[ClueRecorded], CompartmentMemberBody):
     service = "clues"
 
     clue_id: Id
 
 
-class AddDocument(Command[ClueRecorded], DocumentBody):
+class AddDocument(Command[ClueRecorded], ClueDocumentBody):
     """Attach a source document by reference and SHA-256 hash (the file itself stays in the archive)."""
 
     service = "clues"
@@ -383,12 +383,12 @@ class AddDocument(Command[ClueRecorded], DocumentBody):
     clue_id: Id
 
 
-class AssessmentBody(Body):
+class ClueAssessmentBody(Body):
     political_analysis: Note = Field(description="政治分析 (the political analysis, first)")
     analysis: FreeText = ""
 
 
-class NoteAssessment(Command[ClueRecorded], AssessmentBody):
+class NoteAssessment(Command[ClueRecorded], ClueAssessmentBody):
     """An assessment note (研判): the political analysis first."""
 
     service = "clues"
@@ -396,18 +396,18 @@ class NoteAssessment(Command[ClueRecorded], AssessmentBody):
     clue_id: Id
 
 
-class Participant(Fields):
+class ScreeningParticipant(Fields):
     user: Id
     conclusion: Note
 
 
-class ScreeningBody(Body):
+class ClueScreeningBody(Body):
     held_on: Day
-    participants: list[Participant] = Field(max_length=30)
+    participants: list[ScreeningParticipant] = Field(max_length=30)
     conclusion: Note
 
 
-class RecordScreening(Command[ClueRecorded], ScreeningBody):
+class RecordScreening(Command[ClueRecorded], ClueScreeningBody):
     """Collective screening (集体排查): who took part and what each concluded."""
 
     service = "clues"
@@ -416,24 +416,24 @@ class RecordScreening(Command[ClueRecorded], ScreeningBody):
 
 
 # -- disposition, execution, outcome -------------------------------------------------------------------
-class ProposalBody(Body):
+class DispositionProposalBody(Body):
     disposition: Disposition
     reason: Note
 
 
-class ProposeDisposition(Command[ClueRecorded], ProposalBody):
+class ProposeDisposition(Command[ClueRecorded], DispositionProposalBody):
     service = "clues"
 
     clue_id: Id
 
 
-class DecisionBody(Body):
+class DispositionDecisionBody(Body):
     approved: bool
     reason: FreeText = Field(default="", description="required to send back or to choose another disposition")
     disposition: Disposition | None = None
 
 
-class DecideDisposition(Command[ClueRecorded], DecisionBody):
+class DecideDisposition(Command[ClueRecorded], DispositionDecisionBody):
     """The group leader's decision; an approved disposition opens its statutory time limit."""
 
     service = "clues"
@@ -441,13 +441,13 @@ class DecideDisposition(Command[ClueRecorded], DecisionBody):
     clue_id: Id
 
 
-class InquiryBody(Body):
+class ClueInquiryBody(Body):
     form: InquiryForm
     held_on: Day
     summary: Note
 
 
-class RecordInquiry(Command[ClueRecorded], InquiryBody):
+class RecordInquiry(Command[ClueRecorded], ClueInquiryBody):
     """A talk held or a letter of inquiry sent; a letter must be answered within the time limit."""
 
     service = "clues"
@@ -455,24 +455,24 @@ class RecordInquiry(Command[ClueRecorded], InquiryBody):
     clue_id: Id
 
 
-class ReplyBody(Body):
+class InquiryReplyBody(Body):
     received_on: Day
     summary: Note
 
 
-class RecordInquiryReply(Command[ClueRecorded], ReplyBody):
+class RecordInquiryReply(Command[ClueRecorded], InquiryReplyBody):
     service = "clues"
 
     clue_id: Id
 
 
-class VerificationBody(Body):
+class ClueVerificationBody(Body):
     reported_on: Day
     summary: Note
     substantiated: bool
 
 
-class RecordVerification(Command[ClueRecorded], VerificationBody):
+class RecordVerification(Command[ClueRecorded], ClueVerificationBody):
     """The preliminary verification report (初核报告)."""
 
     service = "clues"
@@ -480,13 +480,13 @@ class RecordVerification(Command[ClueRecorded], VerificationBody):
     clue_id: Id
 
 
-class ConclusionBody(Body):
+class ClueConclusionBody(Body):
     result: ResultKind
     reason: Note
     four_forms: FourForms | None = None
 
 
-class ConcludeClue(Command[ClueRecorded], ConclusionBody):
+class ConcludeClue(Command[ClueRecorded], ClueConclusionBody):
     """Case filing (立案审查调查) or closure, with the outcome in the four forms and the reasons."""
 
     service = "clues"
@@ -494,11 +494,11 @@ class ConcludeClue(Command[ClueRecorded], ConclusionBody):
     clue_id: Id
 
 
-class ReasonBody(Body):
+class ClueReasonBody(Body):
     reason: Note
 
 
-class ReopenClue(Command[ClueRecorded], ReasonBody):
+class ReopenClue(Command[ClueRecorded], ClueReasonBody):
     service = "clues"
 
     clue_id: Id
@@ -530,12 +530,12 @@ class ConcludeJointScreening(Command[ClueRecorded], JointConclusionBody):
 
 
 # -- reads of content: each one recorded -----------------------------------------------------------------
-class ReadBody(Body):
+class ClueReadBody(Body):
     reason: Note = Field(description="查阅理由 (why: recorded with the read)")
     parts: list[ContentPart] | None = Field(default=None, max_length=4, description="all parts when absent")
 
 
-class ReadClue(Command[ClueContent], ReadBody):
+class ReadClue(Command[DisclosedClue], ClueReadBody):
     """A compartment member reads a clue's content; the read (who, when, parts, why) is recorded first."""
 
     service = "clues"
@@ -544,7 +544,7 @@ class ReadClue(Command[ClueContent], ReadBody):
     reader: Id
 
 
-class ReadJointScreening(Command[JointScreeningContent], ReasonBody):
+class ReadJointScreening(Command[JointScreeningContent], ClueReasonBody):
     """A unit discipline-committee user invited to joint screening reads the shared parts only."""
 
     service = "clues"
@@ -626,11 +626,11 @@ class DraftRecommendation(Command[RecommendationRecorded], RecommendationBody):
     group_id: Id
 
 
-class IssueBody(Body):
+class RecommendationIssueBody(Body):
     issued_on: Day | None = None
 
 
-class IssueRecommendation(Command[RecommendationRecorded], IssueBody):
+class IssueRecommendation(Command[RecommendationRecorded], RecommendationIssueBody):
     """Issue to the unit (the units service delivers it)."""
 
     service = "clues"
@@ -638,25 +638,25 @@ class IssueRecommendation(Command[RecommendationRecorded], IssueBody):
     recommendation_id: Id
 
 
-class ResponseBody(Body):
+class RecommendationResponseBody(Body):
     report_id: Id
     summary: Note
     completed: bool
     received_on: Day
 
 
-class RecordRecommendationResponse(Command[RecommendationRecorded], ResponseBody):
+class RecordRecommendationResponse(Command[RecommendationRecorded], RecommendationResponseBody):
     service = "clues"
 
     recommendation_id: Id
 
 
-class CloseBody(Body):
+class RecommendationCloseBody(Body):
     evidence: Note
     closed_on: Day | None = None
 
 
-class CloseRecommendation(Command[RecommendationRecorded], CloseBody):
+class CloseRecommendation(Command[RecommendationRecorded], RecommendationCloseBody):
     """Close (销号) once the unit reported the rectification completed, with evidence."""
 
     service = "clues"

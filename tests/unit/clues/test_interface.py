@@ -74,11 +74,11 @@ def _enum_of(schema: dict[str, Any], document: dict[str, Any]) -> list[str] | No
 @pytest.mark.parametrize(("model", "field", "labels"), [
     ("ClueBody", "source", SOURCE_LABELS),
     ("ClueBody", "categories", CATEGORY_LABELS),
-    ("ProposalBody", "disposition", DISPOSITION_LABELS),
-    ("DecisionBody", "disposition", DISPOSITION_LABELS),
-    ("InquiryBody", "form", INQUIRY_FORM_LABELS),
-    ("ConclusionBody", "result", RESULT_LABELS),
-    ("ReadBody", "parts", CONTENT_PART_LABELS),
+    ("DispositionProposalBody", "disposition", DISPOSITION_LABELS),
+    ("DispositionDecisionBody", "disposition", DISPOSITION_LABELS),
+    ("ClueInquiryBody", "form", INQUIRY_FORM_LABELS),
+    ("ClueConclusionBody", "result", RESULT_LABELS),
+    ("ClueReadBody", "parts", CONTENT_PART_LABELS),
     ("JointShareBody", "parts", JOINT_PART_LABELS),
 ])
 def test_openapi_has_an_enum_with_labels_for_every_vocabulary(
@@ -88,6 +88,11 @@ def test_openapi_has_an_enum_with_labels_for_every_vocabulary(
     assert _enum_of(schema, openapi) == list(labels)
     text = str(schema) + str(openapi["components"]["schemas"])
     assert all(label in text for label in labels.values())
+
+
+def test_clues_models_keep_their_own_names_in_the_document(openapi: dict[str, Any]) -> None:
+    """A name shared with another service's model would be replaced by its module path."""
+    assert not [name for name in openapi["components"]["schemas"] if name.startswith("services__clues__")]
 
 
 def test_every_clues_route_documents_its_errors_with_the_error_schema(openapi: dict[str, Any]) -> None:
@@ -105,7 +110,7 @@ def test_every_clues_route_documents_its_errors_with_the_error_schema(openapi: d
 
 
 def test_content_parts_not_read_are_absent_in_both_the_model_and_the_document(openapi: dict[str, Any]) -> None:
-    content = openapi["components"]["schemas"]["ClueContent-Output"]
+    content = openapi["components"]["schemas"]["DisclosedClue"]
     assert {"subject", "allegations", "notes", "documents", "disclosure_position"} <= set(content["properties"])
     assert "subject" not in content["required"]
 
@@ -149,7 +154,7 @@ def test_refusals_are_the_same_in_process_and_over_http(
         (i.RecordInquiry(clue_id=clue_id, form="talk", held_on="2025-03-04", summary="谈话"),
          "zhang.wei", "clues.work", 409),
         (i.AddMember(clue_id=clue_id, user="zhao.unit", reason="加入",
-                     directory=[i.Person(user_id="zhao.unit", org_id="unit-mee", org_kind="unit",
+                     directory=[i.DirectoryEntry(user_id="zhao.unit", org_id="unit-mee", org_kind="unit",
                                          roles=["unit_liaison"])]),
          "li.na", "clues.manage_compartment", 422),
         (i.ListDisclosures(clue_id=clue_id), "sun.audit", "clues.list_disclosures", 200),

@@ -6,7 +6,7 @@ import pytest
 
 from services.clues.application import CluesApplication
 from services.clues.domainmodel import JointScreeningRefusedError
-from services.clues.interface import Person
+from services.clues.interface import DirectoryEntry
 from services.common.errors import InvalidInputError, NotFoundError
 from tests.factories import acting_as
 from tests.unit.clues.conftest import SUBJECT_NAME, SUMMARY, as_leader, register
@@ -58,9 +58,9 @@ def test_after_joint_screening_concludes_the_unit_reads_nothing(app: CluesApplic
 
 def test_only_the_units_discipline_committee_is_invited_when_the_directory_is_known(app: CluesApplication) -> None:
     clue_id = register(app)
-    party = Person(user_id="ma.party", org_id="unit-mee", org_kind="unit", roles=["unit_party_group"])
-    other_unit = Person(user_id="qian.unit2", org_id="unit-mwr", org_kind="unit", roles=["unit_liaison"])
-    liaison = Person(user_id="zhao.unit", org_id="unit-mee", org_kind="unit", roles=["unit_liaison"])
+    party = DirectoryEntry(user_id="ma.party", org_id="unit-mee", org_kind="unit", roles=["unit_party_group"])
+    other_unit = DirectoryEntry(user_id="qian.unit2", org_id="unit-mwr", org_kind="unit", roles=["unit_liaison"])
+    liaison = DirectoryEntry(user_id="zhao.unit", org_id="unit-mee", org_kind="unit", roles=["unit_liaison"])
     with as_leader(app):
         for person in (party, other_unit):
             with pytest.raises(InvalidInputError) as error:

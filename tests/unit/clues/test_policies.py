@@ -11,7 +11,7 @@ from events.inspections import ClueReferred
 from events.sealed import generate_keypair, seal
 from events.units import RectificationReported
 from services.clues.application import CluesApplication
-from services.clues.interface import Person
+from services.clues.interface import DirectoryEntry
 from services.clues.policies import SealingKeyMissingError
 from services.common.clock import ManualClock
 from services.common.errors import InvalidInputError
@@ -125,9 +125,9 @@ def test_reports_about_other_things_or_from_another_unit_are_ignored(app: CluesA
 def test_the_leader_assigns_only_people_who_may_know_the_clue(app: CluesApplication, keypair: tuple[str, str]) -> None:
     deliver(app, referral(keypair[1]))
     clue_id = app.intake_queue("group-mee")[0]["clue_id"]
-    people = [Person(user_id="zhou.min", org_id="group-mee", org_kind="group", roles=["group_staff"]),
-              Person(user_id="zhou.other", org_id="group-mwr", org_kind="group", roles=["group_staff"]),
-              Person(user_id="zhao.unit", org_id="unit-mee", org_kind="unit", roles=["unit_liaison"])]
+    people = [DirectoryEntry(user_id="zhou.min", org_id="group-mee", org_kind="group", roles=["group_staff"]),
+              DirectoryEntry(user_id="zhou.other", org_id="group-mwr", org_kind="group", roles=["group_staff"]),
+              DirectoryEntry(user_id="zhao.unit", org_id="unit-mee", org_kind="unit", roles=["unit_liaison"])]
     with as_leader(app):
         for refused in ("zhou.other", "zhao.unit", "nobody"):
             with pytest.raises(InvalidInputError) as error:
