@@ -11,12 +11,12 @@ import json
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError, validate_call
 
 import authz
 from authz import Principal
-from events.plain import plain
 from runtime.telemetry import context_from_headers, tracer
 from services.common.application import ServiceApplication, operation_of, validation_message
 from services.common.context import CommandContext
@@ -55,7 +55,7 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
             except DomainError as error:
                 return JSONResponse({"error": {"code": error.code, "message": error.message}},
                                     status_code=error.status)
-        return JSONResponse({"result": plain(result)})  # a converted handler returns its result model
+        return JSONResponse({"result": jsonable_encoder(result)})  # a typed handler's result is a model
 
     @api.post("/operations/{name}")
     def run_operation(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:

@@ -1,32 +1,56 @@
 """Ledgers routes: the master ledger, its corrections, stages, evaluations, categories.
 
 Items, rounds and reconciliations are in items.py; imports and exports in spreadsheets.py; quarterly reviews
-in reviews.py.
+in reviews.py. Every route declares its permission once; the service checks each record it loads or
+creates against it (404 for whoever may not know the record, 403 for whoever may read but not act).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
-import authz
 from authz import Permission
-from gateway.deps import CurrentPrincipal, Services
+from gateway.deps import Services
 from gateway.errors import API_ERRORS
-from gateway.ledgers import schemas
-from gateway.ledgers.access import group_filter, own_scope, readable_directive
+from gateway.ledgers.access import group_filter, readable
 from gateway.ledgers.items import router as items_router
 from gateway.ledgers.reviews import router as reviews_router
 from gateway.ledgers.spreadsheets import router as spreadsheets_router
 from gateway.permissions import require
+from services.common.interface import Id
 from services.ledgers.interface import (
+    AddItem,
+    AmendBody,
+    AmendDirective,
+    CategoryBody,
+    CategoryCode,
+    CategoryConfig,
+    CategoryRecorded,
+    CombinedView,
+    ConfigureCategory,
+    Correction,
+    DirectiveCorrections,
     DirectiveRecorded,
     DirectiveView,
+    EvaluateDepartment,
+    EvaluationBody,
+    GetCategoryConfig,
+    GetCombinedView,
     GetDirective,
+    GetThreeLooks,
+    ItemBody,
+    ItemRecorded,
+    ListDirectives,
+    ReasonBody,
     RecordStage,
     RegisterDirective,
+    RetireCategory,
+    SetStageDeadline,
     StageBody,
+    StageDeadlineBody,
+    StageDeadlineSet,
+    ThreeLooks,
+    WithdrawDirective,
 )
 
 router = APIRouter(prefix="/api/ledgers", tags=["ledgers"], responses=API_ERRORS)
@@ -39,137 +63,107 @@ def register_directive(body: RegisterDirective, services: Services,
     return services.run(body, permission)
 
 
+@router.get("/directives")
+def list_directives(services: Services, category: CategoryCode | None = None, unit_id: Id | None = None,
+                    include_withdrawn: bool = False,
+                    permission: Permission = require("ledgers.read_directive", listing=True)) -> list[DirectiveView]:
+    """The master ledger (总账); `category` gives a detail ledger (细账)."""
+    principal = permission.principal
+    rows = services.run(ListDirectives(group_id=group_filter(principal), unit_id=unit_id, category=category,
+                                       include_withdrawn=include_withdrawn), permission)
+    return readable(principal, rows)
+
+
 @router.get("/directives/{directive_id}")
-def get_directive(directive_id: str, services: Services,
+def get_directive(directive_id: Id, services: Services,
                   permission: Permission = require("ledgers.read_directive")) -> DirectiveView:
     """One directive: registration, stages, deadlines, evaluations, corrections."""
     return services.run(GetDirective(directive_id=directive_id), permission)
 
 
 @router.post("/directives/{directive_id}/stages", status_code=201)
-def record_stage(directive_id: str, body: StageBody, services: Services,
+def record_stage(directive_id: Id, body: StageBody, services: Services,
                  permission: Permission = require("ledgers.record_stage")) -> DirectiveRecorded:
     """Record one of the seven full-cycle stages (全周期管理)."""
     return services.run(RecordStage(directive_id=directive_id, **body.fields()), permission)
 
 
-# -- directives: listing, corrections, deadlines, evaluations, views -----------------------------------
-def _directive_action(services: Services, principal: authz.Principal, directive_id: str, action: str) -> None:
-    directive = readable_directive(services, principal, directive_id)
-    authz.require(principal, action, group_id=directive["group_id"], unit_id=directive["unit_id"])
-
-
-@router.get("/directives")
-def list_directives(principal: CurrentPrincipal, services: Services, category: str | None = None,
-                    unit_id: str | None = None, include_withdrawn: bool = False) -> list[dict[str, Any]]:
-    """The master ledger (总账); `category` gives a detail ledger (细账)."""
-    authz.require(principal, "ledgers.read_directive", **own_scope(principal))
-    rows: list[dict[str, Any]] = services.query(
-        "ledgers", "list_directives", principal, category=category, unit_id=unit_id,
-        include_withdrawn=include_withdrawn, **group_filter(principal))
-    return [r for r in rows if authz.can_read(principal, group_id=r["group_id"], unit_id=r["unit_id"],
-                                              distribution="hq")]
-
-
 @router.post("/directives/{directive_id}/amend")
-def amend_directive(directive_id: str, body: schemas.DirectiveAmend, principal: CurrentPrincipal,
-                    services: Services) -> dict[str, Any]:
+def amend_directive(directive_id: Id, body: AmendBody, services: Services,
+                    permission: Permission = require("ledgers.amend_directive")) -> DirectiveRecorded:
     """Correct a registration (a new event with the reason; the old values stay in the history)."""
-    _directive_action(services, principal, directive_id, "ledgers.amend_directive")
-    result: dict[str, Any] = services.call("ledgers", "amend_directive", principal, directive_id=directive_id,
-                                           **body.model_dump())
-    return result
+    return services.run(AmendDirective(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.post("/directives/{directive_id}/withdraw")
-def withdraw_directive(directive_id: str, body: schemas.Reason, principal: CurrentPrincipal,
-                       services: Services) -> dict[str, Any]:
+def withdraw_directive(directive_id: Id, body: ReasonBody, services: Services,
+                       permission: Permission = require("ledgers.withdraw_directive")) -> DirectiveRecorded:
     """Withdraw a mistaken entry (recorded, never erased)."""
-    _directive_action(services, principal, directive_id, "ledgers.withdraw_directive")
-    result: dict[str, Any] = services.call("ledgers", "withdraw_directive", principal,
-                                           directive_id=directive_id, reason=body.reason)
-    return result
+    return services.run(WithdrawDirective(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.get("/directives/{directive_id}/corrections")
-def directive_corrections(directive_id: str, principal: CurrentPrincipal,
-                          services: Services) -> list[dict[str, Any]]:
+def directive_corrections(directive_id: Id, services: Services,
+                          permission: Permission = require("ledgers.read_directive")) -> list[Correction]:
     """What was corrected, when and by whom."""
-    readable_directive(services, principal, directive_id)
-    rows: list[dict[str, Any]] = services.query("ledgers", "directive_corrections", principal,
-                                                directive_id=directive_id)
-    return rows
+    return services.run(DirectiveCorrections(directive_id=directive_id), permission)
 
 
 @router.post("/directives/{directive_id}/stage-deadlines", status_code=201)
-def set_stage_deadline(directive_id: str, body: schemas.StageDeadline, principal: CurrentPrincipal,
-                       services: Services) -> dict[str, Any]:
-    _directive_action(services, principal, directive_id, "ledgers.set_stage_deadline")
-    result: dict[str, Any] = services.call("ledgers", "set_stage_deadline", principal, directive_id=directive_id,
-                                           **body.model_dump())
-    return result
+def set_stage_deadline(directive_id: Id, body: StageDeadlineBody, services: Services,
+                       permission: Permission = require("ledgers.set_stage_deadline")) -> StageDeadlineSet:
+    """Set or move a stage's deadline (calendar or working days, or a date)."""
+    return services.run(SetStageDeadline(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.post("/directives/{directive_id}/evaluations", status_code=201)
-def evaluate_department(directive_id: str, body: schemas.Evaluation, principal: CurrentPrincipal,
-                        services: Services) -> dict[str, Any]:
+def evaluate_department(directive_id: Id, body: EvaluationBody, services: Services,
+                        permission: Permission = require("ledgers.evaluate_department")) -> DirectiveRecorded:
     """Rate the responsible department on the four dimensions (1 poor – 5 good) with a rationale."""
-    _directive_action(services, principal, directive_id, "ledgers.evaluate_department")
-    result: dict[str, Any] = services.call("ledgers", "evaluate_department", principal,
-                                           directive_id=directive_id, **body.model_dump())
-    return result
+    return services.run(EvaluateDepartment(directive_id=directive_id, **body.fields()), permission)
 
 
 @router.get("/directives/{directive_id}/lists")
-def combined_view(directive_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
+def combined_view(directive_id: Id, services: Services,
+                  permission: Permission = require("ledgers.read_directive")) -> CombinedView:
     """四单合一: the directive's tasks, responsibilities, problems and implementation records."""
-    readable_directive(services, principal, directive_id)
-    view: dict[str, Any] = services.query("ledgers", "combined_view", principal, directive_id=directive_id)
-    return view
+    return services.run(GetCombinedView(directive_id=directive_id), permission)
 
 
 @router.get("/directives/{directive_id}/three-looks")
-def three_looks(directive_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
+def three_looks(directive_id: Id, services: Services,
+                permission: Permission = require("ledgers.read_directive")) -> ThreeLooks:
     """看态度、看行动、看效果."""
-    readable_directive(services, principal, directive_id)
-    view: dict[str, Any] = services.query("ledgers", "three_looks", principal, directive_id=directive_id)
-    return view
+    return services.run(GetThreeLooks(directive_id=directive_id), permission)
 
 
 @router.post("/directives/{directive_id}/items", status_code=201)
-def add_item(directive_id: str, body: schemas.ItemCreate, principal: CurrentPrincipal,
-             services: Services) -> dict[str, Any]:
+def add_item(directive_id: Id, body: ItemBody, services: Services,
+             permission: Permission = require("ledgers.record_item")) -> ItemRecorded:
     """Add an item to one of the directive's four lists."""
-    _directive_action(services, principal, directive_id, "ledgers.record_item")
-    result: dict[str, Any] = services.call("ledgers", "add_item", principal, directive_id=directive_id,
-                                           **body.model_dump())
-    return result
+    return services.run(AddItem(directive_id=directive_id, **body.fields()), permission)
 
 
 # -- detail-ledger categories --------------------------------------------------------------------------
 @router.get("/groups/{group_id}/categories")
-def categories(group_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
-    authz.require(principal, "ledgers.read_category", hide=True, group_id=group_id)
-    config: dict[str, Any] = services.query("ledgers", "get_category_config", principal, group_id=group_id)
-    return config
+def categories(group_id: Id, services: Services,
+               permission: Permission = require("ledgers.read_category")) -> CategoryConfig:
+    """The group's detail-ledger categories (细账类别) and their look-back intervals."""
+    return services.run(GetCategoryConfig(group_id=group_id), permission)
 
 
 @router.post("/groups/{group_id}/categories", status_code=201)
-def configure_category(group_id: str, body: schemas.CategoryIn, principal: CurrentPrincipal,
-                       services: Services) -> dict[str, Any]:
-    authz.require(principal, "ledgers.configure_category", group_id=group_id)
-    result: dict[str, Any] = services.call("ledgers", "configure_category", principal, group_id=group_id,
-                                           **body.model_dump())
-    return result
+def configure_category(group_id: Id, body: CategoryBody, services: Services,
+                       permission: Permission = require("ledgers.configure_category")) -> CategoryRecorded:
+    """Add or change a category and its look-back interval (group leadership)."""
+    return services.run(ConfigureCategory(group_id=group_id, **body.fields()), permission)
 
 
 @router.post("/groups/{group_id}/categories/{code}/retire")
-def retire_category(group_id: str, code: str, body: schemas.Reason, principal: CurrentPrincipal,
-                    services: Services) -> dict[str, Any]:
-    authz.require(principal, "ledgers.configure_category", group_id=group_id)
-    result: dict[str, Any] = services.call("ledgers", "retire_category", principal, group_id=group_id, code=code,
-                                           reason=body.reason)
-    return result
+def retire_category(group_id: Id, code: CategoryCode, body: ReasonBody, services: Services,
+                    permission: Permission = require("ledgers.configure_category")) -> CategoryRecorded:
+    """Stop using a category for new directives (group leadership)."""
+    return services.run(RetireCategory(group_id=group_id, code=code, **body.fields()), permission)
 
 
 router.include_router(items_router)

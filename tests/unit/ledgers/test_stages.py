@@ -58,7 +58,7 @@ def test_stage_deadline_records_rule_and_date(app: LedgersApplication) -> None:
     directive_id = register(app)
     result = app.set_stage_deadline(directive_id, "relay_study",
                                     {"basis": "working", "count": 5, "from_date": "2025-09-30"})
-    assert result["due_on"] == "2025-10-14"
+    assert result["due_on"] == date(2025, 10, 14)
     deadline = app.get_directive(directive_id)["stage_deadlines"]["relay_study"]
     assert deadline["rule"] == {"basis": "working", "count": 5, "from_date": "2025-09-30"}
     assert deadline["due_on"] == "2025-10-14"
