@@ -14,7 +14,6 @@ from runtime.server import create_service_app
 from services.ledgers.application import LedgersApplication
 
 staff = authz.Principal("zhang.wei", "张伟", "group-mee", "group", frozenset({"group_staff"}), group_id="group-mee")
-assert not authz.can(staff, "ledgers.register_directive", authz.Scope(group_id="group-mee"))
 create_service_app(LedgersApplication(), None)
 assert authz.can(staff, "ledgers.register_directive", authz.Scope(group_id="group-mee"))
 """
