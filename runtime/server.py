@@ -1,4 +1,4 @@
-"""A service's command interface over HTTP (distributed mode): `POST /commands/{name}`, `POST /queries/{name}`.
+"""A service's interface over HTTP (distributed mode): `POST /operations/{Name}` with the operation as JSON.
 
 Only the gateway calls it (shared secret in `X-Paizhu-Service-Token`); the actor, correlation id and
 trace context travel in headers so the events record who did what.
@@ -11,14 +11,13 @@ import json
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError, validate_call
+from pydantic import ValidationError
 
 import authz
 from authz import Principal
 from runtime.telemetry import context_from_headers, tracer
-from services.common.application import ServiceApplication, operation_of, validation_message
+from services.common.application import ServiceApplication, validation_message
 from services.common.context import CommandContext
 from services.common.errors import DomainError
 from services.common.interface import operations, result_adapter
@@ -31,31 +30,6 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
     authz.load_rules()  # the service checks each record against the caller's permission: it needs the rules
     api = FastAPI(title=f"paizhu {app.name} service", docs_url=None, redoc_url=None)
-    commands, queries = app.commands(), app.queries()
-
-    def run(kind: str, name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
-        if token and not hmac.compare_digest(request.headers.get("x-paizhu-service-token", ""), token):
-            return _error(401, "unauthenticated", "service token required")
-        table = commands if kind == "command" else queries
-        method = table.get(name)
-        if method is None:
-            return _error(404, "unknown_operation", f"unknown {kind}: {name}")
-        actor = json.loads(request.headers.get("x-paizhu-actor", "{}") or "{}")
-        context = CommandContext(
-            actor=actor or CommandContext().actor,
-            correlation_id=request.headers.get("x-correlation-id", ""),
-        )
-        parent = context_from_headers(request.headers)
-        with tracer.start_as_current_span(f"service {app.name}.{name}", context=parent):
-            try:
-                with app.acting(context):
-                    result = (method if operation_of(method.handler) else validate_call(method))(**body)  # type: ignore[attr-defined]
-            except ValidationError as error:
-                return _error(422, "invalid_input", str(error.errors(include_url=False)[:3]))
-            except DomainError as error:
-                return JSONResponse({"error": {"code": error.code, "message": error.message}},
-                                    status_code=error.status)
-        return JSONResponse({"result": jsonable_encoder(result)})  # a typed handler's result is a model
 
     @api.post("/operations/{name}")
     def run_operation(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
@@ -82,14 +56,6 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
             except DomainError as error:
                 return _error(error.status, error.code, error.message)
         return JSONResponse({"result": result_adapter(operation_type).dump_python(result, mode="json")})
-
-    @api.post("/commands/{name}")
-    def run_command(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
-        return run("command", name, request, body)
-
-    @api.post("/queries/{name}")
-    def run_query(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
-        return run("query", name, request, body)
 
     @api.get("/healthz")
     def healthz() -> dict[str, Any]:

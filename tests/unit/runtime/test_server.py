@@ -25,7 +25,8 @@ def test_the_server_loads_the_permission_rules_it_checks_records_with() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_the_string_api_answers_json_for_a_handler_that_returns_a_result_model() -> None:
+def test_an_operation_over_http_answers_its_result_as_json_and_no_string_api_is_left() -> None:
+    import json
     from datetime import date
 
     from fastapi.testclient import TestClient
@@ -40,7 +41,14 @@ def test_the_string_api_answers_json_for_a_handler_that_returns_a_result_model()
             group_id="group-mee", unit_id="unit-mee", reference_number="环发〔2025〕1号", issuer="生态环境部",
             title="批示件", issued_on=date(2025, 1, 2), received_on=date(2025, 1, 3), lead_department="办公厅",
         )["directive_id"]
-    client = TestClient(create_service_app(app, None))
-    answer = client.post("/queries/get_directive", json={"directive_id": directive_id})
+    staff = {"user_id": "zhang.wei", "name": "张伟", "org_id": "group-mee", "org_kind": "group",
+             "roles": ["group_staff"], "group_id": "group-mee", "supervised_unit_ids": ["unit-mee"]}
+    client = TestClient(create_service_app(app, "token"))
+    headers = {"x-paizhu-service-token": "token", "x-paizhu-principal": json.dumps(staff),
+               "x-paizhu-action": "ledgers.read_directive"}
+    answer = client.post("/operations/GetDirective", json={"directive_id": directive_id}, headers=headers)
     assert answer.status_code == 200, answer.text
     assert answer.json()["result"]["received_on"] == "2025-01-03"
+    # the keyword API that named methods by string (and checked no permission) is gone
+    gone = client.post("/queries/get_directive", json={"directive_id": directive_id}, headers=headers)
+    assert gone.status_code == 404
