@@ -10,6 +10,9 @@ for joint screening. A recommendation is guarded by `clues.read_recommendation` 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 from authz import AUDIT_ROLES, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
 
 LEADER = frozenset({"group_leader"})
@@ -40,8 +43,20 @@ rule("clues.read_recommendation", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES | UNIT_RO
      description="the group while drafted; once issued also HQ and the unit addressed")
 
 
-def group_leader_of(group_id: str) -> str | None:
-    """The group's leader account: always in the compartment of a clue the group registers."""
-    from gateway.accounts import ACCOUNTS
+class Member(Protocol):
+    """A membership as the membership read model gives it."""
 
-    return next((a.user_id for a in ACCOUNTS.values() if a.org_id == group_id and "group_leader" in a.roles), None)
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def org_id(self) -> str: ...
+
+    @property
+    def roles(self) -> tuple[str, ...]: ...
+
+
+def group_leader_of(group_id: str, members: Iterable[Member]) -> str | None:
+    """The group's leader among its active members: always in the compartment of a clue the group registers."""
+    leaders = sorted(m.user_id for m in members if m.org_id == group_id and "group_leader" in m.roles)
+    return leaders[0] if leaders else None

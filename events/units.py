@@ -341,3 +341,37 @@ class JointSupervisionAnnounced(Contract):
     announcement_id: str
     title: str
     published_on: date
+
+
+# -- organisations and membership (distribution "hq"; who may act as whom) -----------------------
+
+
+@contract("units.OrganisationRegistered", 1)
+class OrganisationRegistered(Contract):
+    """An organisation people act for: HQ, a group, an inspection team, a unit (with its group), audit."""
+
+    org_id: str
+    kind: str
+    """one of: hq, group, inspection_team, unit, audit"""
+    name: str
+    name_en: str
+    supervised_by: str | None
+    """a unit's supervising group"""
+
+
+@contract("units.MemberAdded", 1)
+class MemberAdded(Contract):
+    """A user became a member of an organisation with these roles (added again: the roles replace the old)."""
+
+    org_id: str
+    user_id: str
+    name: str
+    roles: list[str]
+
+
+@contract("units.MemberRemoved", 1)
+class MemberRemoved(Contract):
+    """A user's membership of an organisation ended."""
+
+    org_id: str
+    user_id: str

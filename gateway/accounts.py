@@ -1,8 +1,19 @@
-"""Demo organisations and accounts of the embedded mode (passwords hashed at first start)."""
+"""Who is who: the membership the gateway builds principals from, and the built-in accounts' seed data.
+
+Membership comes from one place: the `membership` read model (the units roster and the account events).
+`ORGS` and `ACCOUNTS` are seed data only: the demo scenario and the embedded platform record them through the
+units service's membership commands; the passwords of the built-in accounts exist in embedded mode only (and
+in distributed mode only where a setting enables them). `SeedMembership` answers from the seed data directly,
+for tests that run the gateway without read models."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from projections.membership.view import Member
+from projections.membership.view import Organisation as OrgView
 
 DEMO_PASSWORD = "paizhu-demo"  # noqa: S105  (documented demo password, embedded mode only)
 
@@ -62,3 +73,47 @@ ACCOUNTS: dict[str, Account] = {
         Account("sun.audit", "孙丽", "audit", ("auditor",)),
     )
 }
+
+
+class MembershipSource(Protocol):
+    """What the gateway asks about membership (the read model's view answers it)."""
+
+    def organisation(self, org_id: str) -> OrgView | None: ...
+
+    def member(self, user_id: str, org_id: str) -> Member | None: ...
+
+    def memberships(self, user_id: str) -> list[Member]: ...
+
+    def members_of(self, org_id: str) -> list[Member]: ...
+
+    def people(self, users: Iterable[str], prefer_org: str | None = None) -> dict[str, tuple[Member, OrgView]]: ...
+
+
+class SeedMembership:
+    """The seed data as a membership source: for a gateway run without read models (tests of other parts)."""
+
+    def organisation(self, org_id: str) -> OrgView | None:
+        org = ORGS.get(org_id)
+        return None if org is None else OrgView(org.org_id, org.kind, org.name, org.name_en, org.supervises)
+
+    def member(self, user_id: str, org_id: str) -> Member | None:
+        account = ACCOUNTS.get(user_id)
+        if account is None or account.org_id != org_id:
+            return None
+        return Member(account.user_id, account.name, account.org_id, account.roles)
+
+    def memberships(self, user_id: str) -> list[Member]:
+        account = ACCOUNTS.get(user_id)
+        return [] if account is None else [Member(account.user_id, account.name, account.org_id, account.roles)]
+
+    def members_of(self, org_id: str) -> list[Member]:
+        return [Member(a.user_id, a.name, a.org_id, a.roles) for a in ACCOUNTS.values() if a.org_id == org_id]
+
+    def people(self, users: Iterable[str], prefer_org: str | None = None) -> dict[str, tuple[Member, OrgView]]:
+        found = {}
+        for user in dict.fromkeys(users):
+            member = next(iter(self.memberships(user)), None)
+            org = self.organisation(member.org_id) if member else None
+            if member is not None and org is not None:
+                found[user] = (member, org)
+        return found

@@ -1,32 +1,39 @@
-"""Authentication: signed tokens (JWT). Embedded: built-in accounts with hashed passwords.
-Distributed: tokens of an external OpenID Connect provider, verified with its JWKS."""
+"""Authentication: signed tokens (JWT). Embedded: built-in accounts with hashed passwords. Distributed: tokens
+of an external OpenID Connect provider, verified with its JWKS (built-in accounts only where a setting enables
+them). Either way a token is accepted only for an active member of the organisation it names, as the
+membership read model says; the roles are the membership's."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import secrets
 import threading
 import time
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from authz import Principal
-from gateway.accounts import ACCOUNTS, DEMO_PASSWORD, ORGS
+from gateway.accounts import ACCOUNTS, DEMO_PASSWORD, MembershipSource, SeedMembership
 from gateway.errors import AuthError
 
 _hasher = PasswordHasher()
 _hash_cache: dict[str, str] = {}
 _hash_lock = threading.Lock()
 ISSUER = "paizhu-embedded"
+BAD_CREDENTIALS = "用户名或密码错误 (wrong user or password)"
 
 
 def demo_password_hashes(path: Path | None) -> dict[str, str]:
-    """Hashes of the demo accounts' password, kept in `path` (0600) once generated."""
+    """Hashes of the built-in accounts' password, kept in `path` (0600) once generated."""
     if path is not None and path.exists():
         stored: dict[str, str] = json.loads(path.read_text())
         return stored
@@ -43,16 +50,26 @@ def demo_password_hashes(path: Path | None) -> dict[str, str]:
     return hashes
 
 
-def principal_from_claims(claims: dict[str, Any]) -> Principal:
+def principal_from_claims(claims: dict[str, Any], membership: MembershipSource | None = None) -> Principal:
+    """The principal of a verified token: only an active member of the organisation the token names.
+
+    The roles are the membership's (narrowed to those the token claims, when it claims any)."""
+    membership = membership if membership is not None else SeedMembership()
     user_id = str(claims.get("sub", ""))
     org_id = str(claims.get("org", ""))
-    org = ORGS.get(org_id)
-    if not user_id or org is None:
+    org = membership.organisation(org_id) if user_id and org_id else None
+    if org is None:
         raise AuthError("令牌无效 (token has no known user or organisation)", code="invalid_token")
-    roles = frozenset(str(r) for r in claims.get("roles", ()))
+    member = membership.member(user_id, org_id)
+    claimed = claims.get("roles")
+    roles = frozenset(member.roles) if member is not None else frozenset()
+    if claimed:
+        roles &= frozenset(str(r) for r in claimed)
+    if member is None or not roles:
+        raise AuthError("该用户不是此机构的在职成员 (not an active member of the organisation)", code="not_a_member")
     return Principal(
         user_id=user_id,
-        name=str(claims.get("name", user_id)),
+        name=member.name,
         org_id=org.org_id,
         org_kind=org.kind,
         roles=roles,
@@ -60,6 +77,58 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         unit_id=org.unit_id,
         supervised_unit_ids=frozenset(org.supervises),
     )
+
+
+class SignInThrottled(Exception):
+    """Too many failed sign-ins for this account or from this address: wait `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("登录失败次数过多，请稍后再试 (too many failed sign-ins, try again later)")
+        self.message = str(self)
+        self.retry_after = retry_after
+
+
+@dataclass
+class SignInLimiter:
+    """Failed sign-ins per account and per client address in a sliding window (in the gateway's memory)."""
+
+    max_failures: int = 5
+    window_seconds: float = 60.0
+    clock: Callable[[], float] = time.monotonic
+    max_keys: int = 100_000
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(self, *keys: str) -> None:
+        """Raise `SignInThrottled` when any key has used up its failures in the window."""
+        now = self.clock()
+        with self._lock:
+            waits = []
+            for key in keys:
+                recent = self._recent(key, now)
+                if len(recent) >= self.max_failures:
+                    waits.append(recent[len(recent) - self.max_failures] + self.window_seconds - now)
+        if waits:
+            raise SignInThrottled(max(1, math.ceil(max(waits))))
+
+    def failed(self, *keys: str) -> None:
+        now = self.clock()
+        with self._lock:
+            if len(self._failures) >= self.max_keys:
+                for key in [k for k, v in self._failures.items() if not v or v[-1] <= now - self.window_seconds]:
+                    del self._failures[key]
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        recent = self._failures.setdefault(key, deque())
+        while recent and recent[0] <= now - self.window_seconds:
+            recent.popleft()
+        return recent
 
 
 @dataclass
@@ -70,39 +139,59 @@ class Authenticator:
     oidc_jwks_url: str | None = None
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
+    membership: MembershipSource = field(default_factory=SeedMembership)
+    builtin_accounts: bool = True
+    """Built-in accounts (password sign-in, tokens this gateway signs): embedded, or enabled by a setting."""
+    limiter: SignInLimiter = field(default_factory=SignInLimiter)
 
     def __post_init__(self) -> None:
         self._jwks = jwt.PyJWKClient(self.oidc_jwks_url) if self.oidc_jwks_url else None
+        # An unknown user is checked against this hash, so sign-in takes as long as for a known one.
+        self._dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
 
-    def login(self, user_id: str, password: str) -> str:
-        account = ACCOUNTS.get(user_id)
+    def login(self, user_id: str, password: str, client: str = "") -> str:
+        """A token for a built-in account's password; raises `SignInThrottled` after too many failures."""
+        if not self.builtin_accounts:
+            raise AuthError("内置账号已停用，请通过统一身份认证登录 (built-in accounts are disabled; sign in with "
+                            "the identity provider)", code="builtin_accounts_disabled")
+        keys = (f"account:{user_id}", f"address:{client}")
+        self.limiter.check(*keys)
+        memberships = self.membership.memberships(user_id)
         hashed = self.password_hashes.get(user_id)
         try:
-            if account is None or hashed is None:
-                raise VerificationError("unknown user")
-            _hasher.verify(hashed, password)
-        except VerificationError as error:
-            raise AuthError("用户名或密码错误 (wrong user or password)", code="bad_credentials") from error
+            verified = _hasher.verify(hashed or self._dummy_hash, password) and hashed is not None
+        except (VerificationError, InvalidHashError):
+            verified = False
+        if not verified or not memberships:
+            self.limiter.failed(*keys)
+            raise AuthError(BAD_CREDENTIALS, code="bad_credentials")
+        self.limiter.succeeded(keys[0])
+        member = memberships[0]
         now = int(time.time())
         claims = {
-            "sub": account.user_id, "name": account.name, "org": account.org_id, "roles": list(account.roles),
+            "sub": member.user_id, "name": member.name, "org": member.org_id, "roles": list(member.roles),
             "iss": ISSUER, "iat": now, "exp": now + self.ttl_minutes * 60,
         }
         return jwt.encode(claims, self.token_key, algorithm="HS256")
 
     def authenticate(self, token: str) -> Principal:
         try:
-            if self._jwks is not None:
+            algorithm = jwt.get_unverified_header(token).get("alg")
+            if algorithm == "HS256":
+                if not self.builtin_accounts:
+                    raise AuthError("内置账号已停用 (built-in accounts are disabled)", code="invalid_token")
+                claims = jwt.decode(token, self.token_key, algorithms=["HS256"], issuer=ISSUER,
+                                    options={"require": ["exp", "sub"]})
+            elif self._jwks is not None:
                 key = self._jwks.get_signing_key_from_jwt(token).key
                 claims = jwt.decode(
                     token, key, algorithms=["RS256", "ES256", "EdDSA"], audience=self.oidc_audience,
                     issuer=self.oidc_issuer, options={"require": ["exp", "sub"]},
                 )
             else:
-                claims = jwt.decode(token, self.token_key, algorithms=["HS256"], issuer=ISSUER,
-                                    options={"require": ["exp", "sub"]})
+                raise AuthError("令牌无效 (invalid token)", code="invalid_token")
         except jwt.ExpiredSignatureError as error:
             raise AuthError("登录已过期 (token expired)", code="token_expired") from error
         except jwt.PyJWTError as error:
             raise AuthError("令牌无效 (invalid token)", code="invalid_token") from error
-        return principal_from_claims(claims)
+        return principal_from_claims(claims, self.membership)

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from authz import Principal
+from gateway.accounts import MembershipSource
 from gateway.auth import Authenticator
 from gateway.clients import Services as ServicesClient
 from gateway.errors import AuthError
@@ -55,6 +56,11 @@ def current_principal(
     return runtime(request).authenticator.authenticate(token)
 
 
+def membership(request: Request) -> MembershipSource:
+    """Who is an active member of which organisation (the membership read model)."""
+    return runtime(request).authenticator.membership
+
+
 def services(request: Request) -> ServicesClient:
     return runtime(request).services
 
@@ -64,6 +70,7 @@ def read_models(request: Request) -> ReadModelsAccess:
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+Membership = Annotated[MembershipSource, Depends(membership)]
 Services = Annotated[ServicesClient, Depends(services)]
 ReadModels = Annotated[ReadModelsAccess, Depends(read_models)]
 Runtime = Annotated[GatewayRuntime, Depends(runtime)]

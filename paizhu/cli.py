@@ -130,6 +130,23 @@ def gateway(host: str = "127.0.0.1", port: Annotated[int | None, typer.Option()]
 
 
 @app.command()
+def members() -> None:
+    """Record the built-in accounts' organisations and members in the units history where missing (seed data)."""
+    from paizhu.demo.membership import record_builtin_membership
+    from paizhu.distributed import open_stores
+
+    settings = _settings()
+    _logging(settings)
+    apps, _ = open_stores(settings)
+    try:
+        recorded = record_builtin_membership(apps["units"])
+    finally:
+        for store in apps.values():
+            store.close()
+    typer.echo(f"recorded {recorded} / 已记录 {recorded}")
+
+
+@app.command()
 def rebuild(name: str) -> None:
     """Rebuild a projection from the services' stores (no Kafka) and print its checksum."""
     from paizhu.distributed import rebuild_projection

@@ -16,6 +16,7 @@ from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
 from projections.catalog import available as available_projections
 from projections.common.db import connect
+from projections.membership.view import MembershipView
 from runtime.policy_runners import KafkaPolicyRunner
 from runtime.projection_feeds import KafkaFeed, LogFollower
 from runtime.projection_runner import ProjectionRunner
@@ -104,14 +105,15 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
     for name, projection_class in available_projections().items():
         runners[name] = ProjectionRunner(projection_class(), db)
         runners[name].setup()
-    hashes = {} if settings.oidc_jwks_url else demo_password_hashes(None)
+    builtin = settings.builtin_accounts_enabled()
+    hashes = demo_password_hashes(None) if builtin else {}
     clients = {s: HttpClient(settings.service_url(s), _token(settings)) for s in available_services()}
     return GatewayRuntime(
         services=Services(clients),  # type: ignore[arg-type]
         authenticator=Authenticator(
             token_key=keys.token_signing, password_hashes=hashes, ttl_minutes=settings.token_ttl_minutes,
             oidc_jwks_url=settings.oidc_jwks_url, oidc_issuer=settings.oidc_issuer,
-            oidc_audience=settings.oidc_audience,
+            oidc_audience=settings.oidc_audience, membership=MembershipView(db), builtin_accounts=builtin,
         ),
         read_models=ReadModelsAccess(db, runners),
         mode="distributed",

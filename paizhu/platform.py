@@ -15,6 +15,7 @@ from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
 from projections.catalog import available as available_projections
 from projections.common.db import Database, connect
+from projections.membership.view import MembershipView
 from runtime.policy_runners import EmbeddedPolicyRunner
 from runtime.projection_feeds import LogFollower
 from runtime.projection_runner import ProjectionRunner
@@ -134,10 +135,19 @@ class Platform:
 
     # -- the gateway's view of it ------------------------------------------------------------
     def gateway_runtime(self) -> GatewayRuntime:
-        hashes = demo_password_hashes(None if self.in_memory else self.settings.data_dir / "keys" / "accounts.json")
+        builtin = self.settings.builtin_accounts_enabled()
+        if builtin and "units" in self.apps:
+            # the built-in accounts are seed data: recorded as account events once, then read like any others
+            from paizhu.demo.membership import record_builtin_membership
+
+            if record_builtin_membership(self.apps["units"]):
+                self.sync()
+        hashes = (demo_password_hashes(None if self.in_memory else self.settings.data_dir / "keys" / "accounts.json")
+                  if builtin else {})
         authenticator = Authenticator(
             token_key=self.keys.token_signing, password_hashes=hashes,
-            ttl_minutes=self.settings.token_ttl_minutes,
+            ttl_minutes=self.settings.token_ttl_minutes, membership=MembershipView(self.read_db),
+            builtin_accounts=builtin,
         )
         return GatewayRuntime(
             services=Services({name: LocalClient(app) for name, app in self.apps.items()}),

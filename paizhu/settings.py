@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     token_ttl_minutes: int = 480
+    builtin_accounts: bool | None = Field(
+        default=None, description="accept the built-in (demo) accounts; default: embedded yes, distributed no")
+
+    def builtin_accounts_enabled(self) -> bool:
+        return self.builtin_accounts if self.builtin_accounts is not None else self.mode == "embedded"
 
     def service_url(self, service: str) -> str:
         url: str = getattr(self, f"{service}_url")

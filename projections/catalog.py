@@ -9,6 +9,7 @@ from projections.common.projection import Projection
 PROJECTIONS = {
     "hq_dashboard": "projections.hq_dashboard.projection:HqDashboard",
     "inspection_handoff": "projections.inspection_handoff.projection:InspectionHandoff",
+    "membership": "projections.membership.projection:Membership",
 }
 
 

@@ -13,8 +13,7 @@ from fastapi import APIRouter, Query
 
 from authz import Permission
 from authz.rules_clues import group_leader_of
-from gateway.accounts import ACCOUNTS, ORGS
-from gateway.deps import Services
+from gateway.deps import Membership, Services
 from gateway.errors import API_ERRORS
 from gateway.permissions import require
 from services.clues.interface import (
@@ -76,28 +75,32 @@ ID_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
 router = APIRouter(prefix="/api/clues", tags=["clues"], responses=API_ERRORS)
 
 
-def directory(users: Iterable[str]) -> list[DirectoryEntry]:
-    """What the accounts say about the people a command names (the clue decides who may know it)."""
+def directory(users: Iterable[str], membership: Membership, group_id: str | None) -> list[DirectoryEntry]:
+    """What the membership says about the people a command names (the clue decides who may know it).
+
+    Someone who belongs to several organisations is described by their membership of the clue's group if any."""
+    named = list(dict.fromkeys(users))
+    known = membership.people(named, prefer_org=group_id)
     people = []
-    for user in dict.fromkeys(users):
-        account = ACCOUNTS.get(user)
-        org = ORGS.get(account.org_id) if account is not None else None
-        people.append(DirectoryEntry(user_id=user) if account is None or org is None else
-                      DirectoryEntry(user_id=user, org_id=org.org_id, org_kind=org.kind, roles=list(account.roles)))
+    for user in named:
+        found = known.get(user)
+        people.append(DirectoryEntry(user_id=user) if found is None else DirectoryEntry(
+            user_id=user, org_id=found[1].org_id, org_kind=found[1].kind, roles=list(found[0].roles)))
     return people
 
 
 # -- intake -------------------------------------------------------------------------------------
 @router.post("/clues", status_code=201)
-def register_clue(body: ClueBody, services: Services,
+def register_clue(body: ClueBody, services: Services, membership: Membership,
                   permission: Permission = require("clues.register")) -> ClueRecorded:
     """Register a clue (信访举报, 审计移交, 监督发现, 上级交办) for a unit the group supervises."""
     principal = permission.principal
     group_id = principal.group_id or ""
-    leader = principal.user_id if "group_leader" in principal.roles else group_leader_of(group_id)
+    leader = (principal.user_id if "group_leader" in principal.roles
+              else group_leader_of(group_id, membership.members_of(group_id)))
     if leader is None:
         raise InvalidInputError("本组没有组长账号 (the group has no leader account)", code="leader_missing")
-    return services.run(RegisterClue(group_id=group_id, leader=leader, directory=directory(body.assigned),
+    return services.run(RegisterClue(group_id=group_id, leader=leader, directory=directory(body.assigned, membership, group_id),
                                      **body.fields()), permission)
 
 
@@ -108,11 +111,12 @@ def intake_queue(services: Services, permission: Permission = require("clues.int
 
 
 @router.post("/clues/{clue_id}/accept")
-def accept_referral(clue_id: str, body: AcceptReferralBody, services: Services,
+def accept_referral(clue_id: str, body: AcceptReferralBody, services: Services, membership: Membership,
                     permission: Permission = require("clues.accept_referral")) -> ClueRecorded:
     """The group leader takes a referred clue in and assigns staff."""
     return services.run(AcceptReferral(clue_id=clue_id, leader=permission.principal.user_id,
-                                       directory=directory(body.assigned), **body.fields()), permission)
+                                       directory=directory(body.assigned, membership, permission.principal.group_id),
+                                       **body.fields()), permission)
 
 
 # -- reads --------------------------------------------------------------------------------------
@@ -156,10 +160,11 @@ def statistics(services: Services, group_id: Annotated[str | None, Query(max_len
 
 # -- compartment and content ----------------------------------------------------------------------
 @router.post("/clues/{clue_id}/members")
-def add_member(clue_id: str, body: CompartmentMemberBody, services: Services,
+def add_member(clue_id: str, body: CompartmentMemberBody, services: Services, membership: Membership,
                permission: Permission = require("clues.manage_compartment")) -> ClueRecorded:
     """Add someone to the compartment (the group's members, HQ or auditors only), with the reason."""
-    return services.run(AddMember(clue_id=clue_id, directory=directory([body.user]), **body.fields()), permission)
+    people = directory([body.user], membership, permission.principal.group_id)
+    return services.run(AddMember(clue_id=clue_id, directory=people, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/members/remove")
@@ -235,10 +240,10 @@ def reopen(clue_id: str, body: ClueReasonBody, services: Services,
 
 # -- joint screening with the unit --------------------------------------------------------------
 @router.post("/clues/{clue_id}/joint-screening")
-def share_joint(clue_id: str, body: JointShareBody, services: Services,
+def share_joint(clue_id: str, body: JointShareBody, services: Services, membership: Membership,
                 permission: Permission = require("clues.joint_screening")) -> ClueRecorded:
     """Share parts of a clue with the unit's discipline committee (never about the unit's leadership)."""
-    return services.run(ShareForJointScreening(clue_id=clue_id, directory=directory(body.unit_users),
+    return services.run(ShareForJointScreening(clue_id=clue_id, directory=directory(body.unit_users, membership, None),
                                                **body.fields()), permission)
 
 

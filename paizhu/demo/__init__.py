@@ -58,6 +58,10 @@ def seed_demo(platform: Platform, clock: ManualClock | None = None) -> bool:
     original = {name: app.clock for name, app in platform.apps.items()}
     demo = Demo(platform, clock)
     try:
+        if "units" in platform.apps:
+            from paizhu.demo import membership
+
+            membership.seed(demo)  # the organisations and their members before anyone acts for them
         for service in ORDER:
             if service not in platform.apps:
                 continue

@@ -24,6 +24,7 @@ from services.units.deliberation import FeedbackDraft
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
 from services.units.index import CreationIndex
 from services.units.integration import mapper
+from services.units.members import MembershipCommands
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
 from services.units.power import PowerMatter
@@ -36,7 +37,7 @@ SUBMISSION_FIELDS = {"unit_id", "title", "attachments"}
 """The fields every inbound submission has; the others are the details of its kind."""
 
 
-class UnitsApplication(UnitsQueries):
+class UnitsApplication(MembershipCommands, UnitsQueries):
     name = "units"
     scheduler_command = "record_overdue"
     integration = mapper

@@ -9,6 +9,7 @@ from events import units as contracts
 from services.common.integration import IntegrationMapper, Published
 from services.units.deliberation import FeedbackDraft
 from services.units.inbound import InboundSubmission
+from services.units.membership import Organisation
 from services.units.outbound import OutboundItem
 from services.units.power import PowerList, PowerMatter
 from services.units.roster import Unit
@@ -244,3 +245,22 @@ def consultation_action_completed(event: Any) -> Published:
 def joint_announced(event: Any) -> Published:
     return Published(contracts.JointSupervisionAnnounced(announcement_id=_id(event), title=event.title,
                                                          published_on=event.published_on))
+
+
+@mapper.maps(Organisation.Registered)
+def organisation_registered(event: Any) -> Published:
+    return Published(contracts.OrganisationRegistered(
+        org_id=event.org_id, kind=event.kind, name=event.name, name_en=event.name_en,
+        supervised_by=event.supervised_by,
+    ))
+
+
+@mapper.maps(Organisation.MemberAdded)
+def member_added(event: Any) -> Published:
+    return Published(contracts.MemberAdded(org_id=event.org_id, user_id=event.user_id, name=event.name,
+                                           roles=list(event.roles)))
+
+
+@mapper.maps(Organisation.MemberRemoved)
+def member_removed(event: Any) -> Published:
+    return Published(contracts.MemberRemoved(org_id=event.org_id, user_id=event.user_id))

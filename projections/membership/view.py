@@ -1,0 +1,83 @@
+"""Queries of the membership read model: who is an active member of which organisation, in which roles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from projections.common.db import Database
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: str
+    name: str
+    org_id: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    org_id: str
+    kind: str
+    """hq | group | inspection_team | unit | audit"""
+    name: str
+    name_en: str
+    supervises: tuple[str, ...] = ()
+    """for a group: the units it is resident in"""
+
+    @property
+    def unit_id(self) -> str | None:
+        return self.org_id if self.kind == "unit" else None
+
+
+class MembershipView:
+    """Read side of projections.membership (the gateway asks it on every request: small, indexed reads)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def organisation(self, org_id: str) -> Organisation | None:
+        with self.db.transaction() as tx:
+            row = tx.fetchone("SELECT org_id, kind, name, name_en FROM membership_orgs WHERE org_id = %s", (org_id,))
+            if row is None:
+                return None
+            units = tx.fetchall("SELECT unit_id FROM membership_supervision WHERE group_id = %s ORDER BY unit_id",
+                                (org_id,))
+        return Organisation(str(row[0]), str(row[1]), str(row[2]), str(row[3]),
+                            tuple(str(u[0]) for u in units) if row[1] == "group" else ())
+
+    def member(self, user_id: str, org_id: str) -> Member | None:
+        """The user's active membership of this organisation, if any."""
+        with self.db.transaction() as tx:
+            row = tx.fetchone("SELECT user_id, name, org_id, roles FROM membership_members"
+                              " WHERE user_id = %s AND org_id = %s", (user_id, org_id))
+        return _member(row) if row else None
+
+    def memberships(self, user_id: str) -> list[Member]:
+        with self.db.transaction() as tx:
+            rows = tx.fetchall("SELECT user_id, name, org_id, roles FROM membership_members WHERE user_id = %s"
+                               " ORDER BY org_id", (user_id,))
+        return [_member(r) for r in rows]
+
+    def members_of(self, org_id: str) -> list[Member]:
+        with self.db.transaction() as tx:
+            rows = tx.fetchall("SELECT user_id, name, org_id, roles FROM membership_members WHERE org_id = %s"
+                               " ORDER BY user_id", (org_id,))
+        return [_member(r) for r in rows]
+
+    def people(self, users: Iterable[str], prefer_org: str | None = None) -> dict[str, tuple[Member, Organisation]]:
+        """Each named user's membership (the one in `prefer_org` if they have it) with its organisation."""
+        found: dict[str, tuple[Member, Organisation]] = {}
+        for user in dict.fromkeys(users):
+            memberships = self.memberships(user)
+            chosen = next((m for m in memberships if m.org_id == prefer_org), memberships[0] if memberships else None)
+            org = self.organisation(chosen.org_id) if chosen else None
+            if chosen is not None and org is not None:
+                found[user] = (chosen, org)
+        return found
+
+
+def _member(row: tuple[object, ...]) -> Member:
+    return Member(str(row[0]), str(row[1]), str(row[2]), tuple(json.loads(str(row[3]))))
