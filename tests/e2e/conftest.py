@@ -77,6 +77,19 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
     raise TimeoutError(f"{url} did not come up")
 
 
+def wait_member(base: str, token: str, timeout: float = 60.0) -> None:
+    """Until the gateway's membership read model knows the user (the projector follows the units topic)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/session/me", headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError("the membership did not reach the gateway")
+
+
 class Cluster:
     """Starts `paizhu` processes with one environment; stops them all at the end."""
 
@@ -132,6 +145,10 @@ def cluster(distributed: dict[str, str], identity_provider: IdentityProvider) ->
             wait_http(f"http://127.0.0.1:{port}/healthz")
         base = f"http://127.0.0.1:{gateway_port}"
         wait_http(f"{base}/healthz")
+        # the demo organisations and members are seed data: recorded in the units history, then projected
+        seeding = run_cli(env, "members", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert seeding.wait(timeout=120) == 0
+        wait_member(base, identity_provider.token("li.na"))
         yield nodes, base
     finally:
         nodes.stop_all()
