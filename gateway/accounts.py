@@ -82,6 +82,8 @@ class MembershipSource(Protocol):
 
     def member(self, user_id: str, org_id: str) -> Member | None: ...
 
+    def membership(self, user_id: str, org_id: str) -> tuple[Member, OrgView] | None: ...
+
     def memberships(self, user_id: str) -> list[Member]: ...
 
     def members_of(self, org_id: str) -> list[Member]: ...
@@ -101,6 +103,10 @@ class SeedMembership:
         if account is None or account.org_id != org_id:
             return None
         return Member(account.user_id, account.name, account.org_id, account.roles)
+
+    def membership(self, user_id: str, org_id: str) -> tuple[Member, OrgView] | None:
+        member, org = self.member(user_id, org_id), self.organisation(org_id)
+        return (member, org) if member and org else None
 
     def memberships(self, user_id: str) -> list[Member]:
         account = ACCOUNTS.get(user_id)

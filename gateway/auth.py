@@ -57,16 +57,16 @@ def principal_from_claims(claims: dict[str, Any], membership: MembershipSource |
     membership = membership if membership is not None else SeedMembership()
     user_id = str(claims.get("sub", ""))
     org_id = str(claims.get("org", ""))
-    org = membership.organisation(org_id) if user_id and org_id else None
-    if org is None:
-        raise AuthError("令牌无效 (token has no known user or organisation)", code="invalid_token")
-    member = membership.member(user_id, org_id)
+    if not user_id or not org_id:
+        raise AuthError("令牌无效 (token has no user or organisation)", code="invalid_token")
+    found = membership.membership(user_id, org_id)
     claimed = claims.get("roles")
-    roles = frozenset(member.roles) if member is not None else frozenset()
+    roles = frozenset(found[0].roles) if found is not None else frozenset()
     if claimed:
         roles &= frozenset(str(r) for r in claimed)
-    if member is None or not roles:
+    if found is None or not roles:
         raise AuthError("该用户不是此机构的在职成员 (not an active member of the organisation)", code="not_a_member")
+    member, org = found
     return Principal(
         user_id=user_id,
         name=member.name,

@@ -10,7 +10,9 @@ from services.units.membership import Organisation
 
 
 def record_builtin_membership(units: Any) -> int:
-    """Record the built-in organisations and members that the history does not hold yet; return how many."""
+    """Record the built-in organisations and members that the history has never held; return how many.
+
+    Resumable: an interrupted seeding records the rest at the next start."""
     recorded = 0
     ordered = sorted(ORGS.values(), key=lambda o: (o.kind == "unit", o.org_id))  # groups before their units
     for org in ordered:
@@ -22,9 +24,8 @@ def record_builtin_membership(units: Any) -> int:
         recorded += 1
     for account in ACCOUNTS.values():
         organisation = units.repository.get(Organisation.create_id(account.org_id))
-        current = organisation.members.get(account.user_id)
-        if current is not None and current["roles"] == sorted(account.roles):
-            continue
+        if account.user_id in organisation.members or account.user_id in organisation.former:
+            continue  # recorded already (resumed seeding), or removed since: seed data never overrides the history
         units.add_organisation_member(org_id=account.org_id, user_id=account.user_id, name=account.name,
                                       roles=list(account.roles))
         recorded += 1

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from projections.common.db import Database
+from projections.common.db import Database, Tx
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,15 @@ class MembershipView:
 
     def organisation(self, org_id: str) -> Organisation | None:
         with self.db.transaction() as tx:
-            row = tx.fetchone("SELECT org_id, kind, name, name_en FROM membership_orgs WHERE org_id = %s", (org_id,))
-            if row is None:
-                return None
-            units = tx.fetchall("SELECT unit_id FROM membership_supervision WHERE group_id = %s ORDER BY unit_id",
-                                (org_id,))
-        return Organisation(str(row[0]), str(row[1]), str(row[2]), str(row[3]),
-                            tuple(str(u[0]) for u in units) if row[1] == "group" else ())
+            return _organisation(tx, org_id)
+
+    def membership(self, user_id: str, org_id: str) -> tuple[Member, Organisation] | None:
+        """The user's active membership of this organisation with the organisation (one transaction)."""
+        with self.db.transaction() as tx:
+            row = tx.fetchone("SELECT user_id, name, org_id, roles FROM membership_members"
+                              " WHERE user_id = %s AND org_id = %s", (user_id, org_id))
+            org = _organisation(tx, org_id) if row else None
+        return (_member(row), org) if row and org else None
 
     def member(self, user_id: str, org_id: str) -> Member | None:
         """The user's active membership of this organisation, if any."""
@@ -77,6 +79,15 @@ class MembershipView:
             if chosen is not None and org is not None:
                 found[user] = (chosen, org)
         return found
+
+
+def _organisation(tx: Tx, org_id: str) -> Organisation | None:
+    row = tx.fetchone("SELECT org_id, kind, name, name_en FROM membership_orgs WHERE org_id = %s", (org_id,))
+    if row is None:
+        return None
+    units = tx.fetchall("SELECT unit_id FROM membership_supervision WHERE group_id = %s ORDER BY unit_id", (org_id,))
+    return Organisation(str(row[0]), str(row[1]), str(row[2]), str(row[3]),
+                        tuple(str(u[0]) for u in units) if row[1] == "group" else ())
 
 
 def _member(row: tuple[object, ...]) -> Member:

@@ -65,6 +65,8 @@ class Organisation(ChainedAggregate):
         self.group_id = group_id
         self.unit_id = unit_id
         self.members: dict[str, dict[str, Any]] = {}
+        self.former: set[str] = set()
+        """users whose membership ended (seeding never brings them back)"""
 
     def access_scope(self) -> None:
         """Membership is system data: recorded by seeding and administration, read through the read model."""
@@ -98,3 +100,4 @@ class Organisation(ChainedAggregate):
     @event("MemberRemoved")
     def _member_removed(self, org_id: str, user_id: str, reason: str) -> None:
         del self.members[user_id]
+        self.former.add(user_id)

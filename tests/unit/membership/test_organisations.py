@@ -67,3 +67,16 @@ def test_a_unit_of_the_roster_becomes_an_organisation_on_its_first_member(app: U
     assert (organisation.kind, organisation.supervised_by, organisation.name) == ("unit", "group-nea", "国家能源局")
     with pytest.raises(NotFoundError):
         app.add_organisation_member(org_id="unit-none", user_id="a.b", name="甲", roles=["unit_liaison"])
+
+
+def test_seeding_records_the_built_in_accounts_once_and_never_brings_back_a_removed_member(
+    app: UnitsApplication,
+) -> None:
+    from gateway.accounts import ACCOUNTS, ORGS
+    from paizhu.demo.membership import record_builtin_membership
+
+    assert record_builtin_membership(app) == len(ORGS) + len(ACCOUNTS)
+    assert record_builtin_membership(app) == 0
+    app.remove_organisation_member(org_id="group-mee", user_id="zhou.min", reason="调离 (transferred)")
+    assert record_builtin_membership(app) == 0
+    assert "zhou.min" not in app.repository.get(Organisation.create_id("group-mee")).members
