@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from events.catalog import load_all
 from events.topics import topic_for
 from gateway.main import create_app
-from paizhu.distributed import gateway_runtime, rebuild_projection
+from paizhu.distributed import gateway_runtime
 from paizhu.keys import load_keys
 from paizhu.services import build_app
 from projections.common.db import SqliteDatabase, connect
@@ -54,18 +54,26 @@ def recorded(env: dict[str, str]) -> Iterator[Any]:
     relay = Relay(units, kafka_producer(settings.kafka_bootstrap))
     while relay.run_once():
         pass
+    relay.producer.close()
     runner = ProjectionRunner(Membership(), connect(settings.read_models_url()))
     runner.setup()
     published = len(units.integration_events(0, 1000)[0])
     KafkaFeed(runner, settings.kafka_bootstrap, [topic_for("units")]).run(threading.Event(), max_events=published)
-    yield units
-    units.close()
+    try:
+        yield units, runner
+    finally:
+        runner.db.close()
+        units.close()
 
 
 @pytest.fixture(scope="module")
 def client(env: dict[str, str], recorded: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(gateway_runtime(settings_from(env)))) as client:
-        yield client
+    runtime = gateway_runtime(settings_from(env))
+    try:
+        with TestClient(create_app(runtime)) as client:
+            yield client
+    finally:
+        runtime.read_models.db.close()
 
 
 def me(client: TestClient, token: str) -> Any:
@@ -100,11 +108,12 @@ def test_strangers_former_members_and_built_in_accounts_are_refused(
 def test_the_read_model_rebuilt_from_the_store_equals_the_projected_one_and_sqlite_s(
     env: dict[str, str], recorded: Any
 ) -> None:
-    settings = settings_from(env)
-    projected = Membership().checksum(connect(settings.read_models_url()))
-    count, rebuilt = rebuild_projection(settings, "membership")
-    assert count > 0 and rebuilt == projected
+    units, runner = recorded
+    projected = runner.projection.checksum(runner.db)
+    runner.reset()  # what `paizhu rebuild membership` does: drop, then replay the store
+    count = LogFollower(runner, {"units": units.integration_events}, batch=5000).run_once()
+    assert count > 0 and runner.projection.checksum(runner.db) == projected
     sqlite = ProjectionRunner(Membership(), SqliteDatabase(":memory:"))
     sqlite.setup()
-    LogFollower(sqlite, {"units": recorded.integration_events}).run_once()
+    LogFollower(sqlite, {"units": units.integration_events}).run_once()
     assert Membership().checksum(sqlite.db) == projected
