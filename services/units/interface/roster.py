@@ -44,8 +44,6 @@ from services.units.interface.views import (
 class RegisterUnit(Command[UnitRegistered]):
     """Register a supervised unit (with its party leadership group) and the group's routing matrix for it."""
 
-    service = "units"
-
     group_id: Id
     unit_id: Id
     name: Title
@@ -65,8 +63,6 @@ class DepartmentBody(Body):
 class AddDepartment(Command[DepartmentRecorded], DepartmentBody):
     """Add a bureau (司局), division (处室, under a bureau) or subordinate body (直属单位)."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -78,8 +74,6 @@ class RenameBody(Body):
 class RenameDepartment(Command[DepartmentRecorded], RenameBody):
     """Rename a department (the old name stays in its history)."""
 
-    service = "units"
-
     unit_id: Id
     department_id: Id
 
@@ -90,8 +84,6 @@ class DissolveBody(Body):
 
 class DissolveDepartment(Command[DepartmentRecorded], DissolveBody):
     """Dissolve a department that has no active divisions and nobody in post."""
-
-    service = "units"
 
     unit_id: Id
     department_id: Id
@@ -109,8 +101,6 @@ class AppointmentBody(Body):
 class AppointPerson(Command[PostRecorded], AppointmentBody):
     """Record that a person took up a post: head, leadership, department head, or a network post."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -121,8 +111,6 @@ class LeavingBody(Body):
 
 class RecordLeaving(Command[PostRecorded], LeavingBody):
     """Record that a person left a post (transfer, retirement, removal...)."""
-
-    service = "units"
 
     unit_id: Id
     post_id: Id
@@ -138,15 +126,11 @@ class CounterpartBody(Body):
 class AssignCounterpart(Command[CounterpartRecorded], CounterpartBody):
     """Name the group member who speaks for a counterpart (e.g. the deputy leader in charge of a bureau)."""
 
-    service = "units"
-
     unit_id: Id
 
 
 class GetUnit(Query[UnitView]):
     """The unit's roster: departments, people in post (and who left, with history), the network."""
-
-    service = "units"
 
     unit_id: Id
     include_history: bool = False
@@ -154,8 +138,6 @@ class GetUnit(Query[UnitView]):
 
 class GetRouting(Query[RoutingView]):
     """The routing matrix: for every active counterpart, the level and who speaks for it."""
-
-    service = "units"
 
     unit_id: Id
 
@@ -174,8 +156,6 @@ class UploadAttachment(Command[AttachmentStored]):
     The content travels as base64 so the command is the same in-process and over HTTP.
     """
 
-    service = "units"
-
     filename: Annotated[str, Field(max_length=1000)]
     content_base64: Base64
     declared_sha256: Sha256 | None = None
@@ -184,15 +164,11 @@ class UploadAttachment(Command[AttachmentStored]):
 class GetAttachment(Query[AttachmentContent]):
     """A stored attachment's bytes by hash (internal: the route reads attachments through the record citing them)."""
 
-    service = "units"
-
     sha256: Sha256
 
 
 class GetSubmissionAttachment(Query[AttachmentFile]):
     """An attachment a submission cites, to whoever may read the submission."""
-
-    service = "units"
 
     submission_id: Id
     sha256: Sha256
