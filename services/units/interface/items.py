@@ -6,15 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from services.common.interface import (
-    NO_CONTROL_CHARACTERS,
-    Body,
-    Command,
-    Day,
-    Id,
-    Query,
-    Title,
-)
+from services.common.interface import NO_CONTROL_CHARACTERS, Body, Command, Day, Id, Query, Title
 from services.units.interface.fields import (
     BY_NAME_OR_KIND,
     Decision,
@@ -35,10 +27,7 @@ from services.units.interface.results import (
     ItemRecorded,
     OverdueRecorded,
 )
-from services.units.interface.views import (
-    DraftView,
-    ItemView,
-)
+from services.units.interface.views import DraftView, ItemView
 
 
 # -- items to the unit -------------------------------------------------------------------------------

@@ -38,9 +38,7 @@ from services.units.interface.results import (
     SubmissionReviewed,
 )
 from services.units.interface.roster import AttachmentRef
-from services.units.interface.views import (
-    SubmissionView,
-)
+from services.units.interface.views import SubmissionView
 
 
 # -- inbound: the unit liaison portal ----------------------------------------------------------------

@@ -6,16 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from services.common.interface import (
-    Body,
-    Command,
-    Day,
-    Fields,
-    Id,
-    Name,
-    Query,
-    Title,
-)
+from services.common.interface import Body, Command, Day, Fields, Id, Name, Query, Title
 from services.units.interface.fields import (
     BY_NAME_OR_KIND,
     AddableDepartmentKind,
@@ -32,12 +23,7 @@ from services.units.interface.results import (
     PostRecorded,
     UnitRegistered,
 )
-from services.units.interface.views import (
-    AttachmentContent,
-    AttachmentFile,
-    RoutingView,
-    UnitView,
-)
+from services.units.interface.views import AttachmentContent, AttachmentFile, RoutingView, UnitView
 
 
 # -- roster and routing matrix ---------------------------------------------------------------------
