@@ -27,8 +27,7 @@ ROLES_BY_KIND = {
 ORG_NAMESPACE = uuid.UUID("5f0c8a61-2b1e-4d7a-9c3e-6f7267616e69")
 
 
-class MembershipError(ConflictError):
-    code = "membership_conflict"
+MembershipError = ConflictError.kind("MembershipError", "membership_conflict")
 
 
 class Organisation(ChainedAggregate):

@@ -24,8 +24,6 @@ class OrganisationRecorded(Result):
 class RegisterOrganisation(Command[OrganisationRecorded]):
     """Register an organisation: HQ, a group, an inspection team, a unit (with its supervising group), audit."""
 
-    service = "units"
-
     org_id: Id
     org_kind: OrgKind
     name: Name
@@ -36,8 +34,6 @@ class RegisterOrganisation(Command[OrganisationRecorded]):
 class AddOrganisationMember(Command[OrganisationRecorded]):
     """Make a user a member of an organisation with these roles (again: the roles are replaced)."""
 
-    service = "units"
-
     org_id: Id
     user_id: Id
     name: Name
@@ -46,8 +42,6 @@ class AddOrganisationMember(Command[OrganisationRecorded]):
 
 class RemoveOrganisationMember(Command[OrganisationRecorded]):
     """End a user's membership of an organisation."""
-
-    service = "units"
 
     org_id: Id
     user_id: Id
