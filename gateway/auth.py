@@ -28,6 +28,7 @@ from gateway.errors import AuthError
 _hasher = PasswordHasher()
 _hash_cache: dict[str, str] = {}
 _hash_lock = threading.Lock()
+_dummy: list[str] = []
 ISSUER = "paizhu-embedded"
 BAD_CREDENTIALS = "用户名或密码错误 (wrong user or password)"
 
@@ -48,6 +49,15 @@ def demo_password_hashes(path: Path | None) -> dict[str, str]:
         with os.fdopen(fd, "w") as handle:
             json.dump(hashes, handle)
     return hashes
+
+
+def _dummy_hash() -> str:
+    """A hash of nothing anyone knows: an unknown user is checked against it, so that sign-in takes as long
+    as for a known user with a wrong password (same hasher, same cost)."""
+    with _hash_lock:
+        if not _dummy:
+            _dummy.append(_hasher.hash(secrets.token_urlsafe(16)))
+        return _dummy[0]
 
 
 def principal_from_claims(claims: dict[str, Any], membership: MembershipSource | None = None) -> Principal:
@@ -146,8 +156,6 @@ class Authenticator:
 
     def __post_init__(self) -> None:
         self._jwks = jwt.PyJWKClient(self.oidc_jwks_url) if self.oidc_jwks_url else None
-        # An unknown user is checked against this hash, so sign-in takes as long as for a known one.
-        self._dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
 
     def login(self, user_id: str, password: str, client: str = "") -> str:
         """A token for a built-in account's password; raises `SignInThrottled` after too many failures."""
@@ -159,7 +167,7 @@ class Authenticator:
         memberships = self.membership.memberships(user_id)
         hashed = self.password_hashes.get(user_id)
         try:
-            verified = _hasher.verify(hashed or self._dummy_hash, password) and hashed is not None
+            verified = _hasher.verify(hashed or _dummy_hash(), password) and hashed is not None
         except (VerificationError, InvalidHashError):
             verified = False
         if not verified or not memberships:
