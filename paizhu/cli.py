@@ -132,17 +132,19 @@ def gateway(host: str = "127.0.0.1", port: Annotated[int | None, typer.Option()]
 @app.command()
 def members() -> None:
     """Record the built-in accounts' organisations and members in the units history where missing (seed data)."""
+    from events.catalog import load_all
     from paizhu.demo.membership import record_builtin_membership
-    from paizhu.distributed import open_stores
+    from paizhu.keys import load_keys
+    from paizhu.services import build_app
 
     settings = _settings()
     _logging(settings)
-    apps, _ = open_stores(settings)
+    load_all()
+    units = build_app(settings, load_keys(settings), "units")  # the units store only
     try:
-        recorded = record_builtin_membership(apps["units"])
+        recorded = record_builtin_membership(units)
     finally:
-        for store in apps.values():
-            store.close()
+        units.close()
     typer.echo(f"recorded {recorded} / 已记录 {recorded}")
 
 
