@@ -177,8 +177,8 @@ class Directive(ChainedAggregate):
         for field in ("reference_number", "title", "issuer", "lead_department"):
             if field in effective and not str(effective[field]).strip():
                 raise InvalidInputError(f"{field} 不能为空 (is required)", code="field_required")
-        issued: date = effective.get("issued_on", self.issued_on)
-        received: date = effective.get("received_on", self.received_on)
+        issued: date = effective["issued_on"] if "issued_on" in effective else self.issued_on
+        received: date = effective["received_on"] if "received_on" in effective else self.received_on
         if received < issued:
             raise InvalidInputError("收文日期不能早于印发日期 (received before issued)", code="received_before_issued")
         return effective
