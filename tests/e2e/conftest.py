@@ -65,7 +65,7 @@ def identity_provider() -> Iterator[IdentityProvider]:
     server.shutdown()
 
 
-def wait_http(url: str, timeout: float = 60.0) -> None:
+def wait_http(url: str, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -77,7 +77,7 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
     raise TimeoutError(f"{url} did not come up")
 
 
-def wait_member(base: str, token: str, timeout: float = 60.0) -> None:
+def wait_member(base: str, token: str, timeout: float = 180.0) -> None:
     """Until the gateway's membership read model knows the user (the projector follows the units topic)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
