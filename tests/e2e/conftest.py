@@ -146,8 +146,15 @@ def cluster(distributed: dict[str, str], identity_provider: IdentityProvider) ->
         base = f"http://127.0.0.1:{gateway_port}"
         wait_http(f"{base}/healthz")
         # the demo organisations and members are seed data: recorded in the units history, then projected
-        seeding = run_cli(env, "members", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert seeding.wait(timeout=120) == 0
+        # (resumable, so retried while the shared PostgreSQL has no connection slot free)
+        deadline = time.monotonic() + 180
+        while True:
+            seeding = run_cli(env, "members", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, errors = seeding.communicate(timeout=180)
+            if seeding.returncode == 0:
+                break
+            assert time.monotonic() < deadline, errors.decode()[-3000:]
+            time.sleep(1)
         wait_member(base, identity_provider.token("li.na"))
         yield nodes, base
     finally:
