@@ -65,6 +65,7 @@ test: install-dev lint
 bench: install-dev
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.fresh_start --python $(PYTHON)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
