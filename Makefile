@@ -3,9 +3,19 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# with pyenv, PYTHON=python3.12 also finds an installed 3.12 that is not an active pyenv version
+ifneq ($(shell command -v pyenv 2>/dev/null),)
+ifeq ($(shell $(PYTHON) -c '' >/dev/null 2>&1 && echo found),)
+PYENV_MATCH := $(shell pyenv versions --bare 2>/dev/null \
+  | grep -xE '$(subst .,\.,$(patsubst python%,%,$(notdir $(PYTHON))))(\.[0-9]+)*' | sort -V | tail -n 1)
+ifneq ($(PYENV_MATCH),)
+export PYENV_VERSION := $(PYENV_MATCH)
+endif
+endif
+endif
 # the interpreter a venv was made with, as "3.12.1"; a .venv made by another one is rebuilt, never reused
 VERSION_OF := -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])'
-PY_VERSION := $(shell $(PYTHON) $(VERSION_OF) 2>/dev/null)
+PY_VERSION := $(shell $(if $(PYENV_MATCH),PYENV_VERSION=$(PYENV_MATCH)) $(PYTHON) $(VERSION_OF) 2>/dev/null)
 # the lock files pin every package with its hashes (README: "Dependencies"); `make lock` regenerates them
 RUN_LOCK := requirements/run.txt
 DEV_LOCK := requirements/dev.txt
