@@ -274,14 +274,31 @@ class ServiceApplication(Application[UUID]):
     def handles(self, event_type: str) -> bool:
         return event_type in self._policies
 
+    def already_processed(self, envelope: Envelope) -> bool:
+        last = self.process_recorder.max_tracking_id(envelope.service)
+        return last is not None and envelope.position <= last
+
+    def skip_integration_event(self, envelope: Envelope) -> bool:
+        """Track an event as consumed without its effect (it was dead-lettered), so it is never retried.
+
+        Returns False when it was already tracked."""
+        processing = ProcessingEvent[UUID](
+            tracking=Tracking(application_name=envelope.service, notification_id=envelope.position)
+        )
+        try:
+            self._record(processing)
+        except IntegrityError:
+            return False
+        self._recorded()
+        return True
+
     def process_integration_event(self, envelope: Envelope, payload: Any) -> bool:
         """Run the policy for one event and record its effect with the consumed position atomically.
 
         Returns False when the event was already processed (a duplicate delivery).
         """
         source = envelope.service
-        last = self.process_recorder.max_tracking_id(source)
-        if last is not None and envelope.position <= last:
+        if self.already_processed(envelope):
             return False
         processing = ProcessingEvent[UUID](
             tracking=Tracking(application_name=source, notification_id=envelope.position)
