@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
+from events.vocab import CLUE_CATEGORIES
+
 from services.common.interface import NO_CONTROL_CHARACTERS, Id, vocabulary
 from services.inspections.guards import (
     check_direction,
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
     Method = str
     ActivityStatus = str
     FindingOutcome = str
+    ClueCategory = str
 else:
     ProblemType = Annotated[vocabulary(PROBLEM_TYPES), _checked(check_problem_type, str)]
     Direction = Annotated[vocabulary(REQUEST_DIRECTIONS), _checked(check_direction, str)]
@@ -73,6 +76,8 @@ else:
     Method = vocabulary(METHODS)
     ActivityStatus = vocabulary(ACTIVITY_STATUSES)
     FindingOutcome = vocabulary(FINDING_OUTCOMES)
+    ClueCategory = vocabulary(CLUE_CATEGORIES)
+    """What the clues service accepts: refused at the request, never left to fail in its policy."""
 
 Position = Annotated[int, Field(ge=0, le=10**15, description="历史位置 (a position in a service's history)")]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 (hex)")]
