@@ -45,6 +45,7 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
             correlation_id=request.headers.get("x-correlation-id", ""),
             principal=principal,
             action=request.headers.get("x-paizhu-action") or None,
+            idempotency_key=request.headers.get("x-paizhu-idempotency-key"),
         )
         with tracer.start_as_current_span(f"service {app.name}.{name}", context=context_from_headers(request.headers)):
             try:

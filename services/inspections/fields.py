@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BeforeValidator, Field
 
 from events.vocab import CLUE_CATEGORIES
-
 from services.common.interface import NO_CONTROL_CHARACTERS, Id, vocabulary
 from services.inspections.guards import (
     check_direction,
