@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry import trace
 
 import authz
-from gateway import errors, idempotency
+from gateway import errors, idempotency, limits
 from gateway.api import routers
 from gateway.deps import GatewayRuntime
 from runtime.telemetry import context_from_headers, tracer
@@ -30,6 +30,7 @@ def create_app(runtime: GatewayRuntime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     idempotency.install(app)
+    limits.install(app)
 
     @app.middleware("http")
     async def trace_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
