@@ -56,7 +56,8 @@ def api(request: pytest.FixtureRequest, embedded: Api) -> Api:
 
 
 def directive(api: Api) -> str:
-    response = api.post("zhang.wei", "/api/ledgers/directives", json=DIRECTIVE)
+    reference = f"中办发〔2025〕{uuid.uuid4().int % 10**9}号"
+    response = api.post("zhang.wei", "/api/ledgers/directives", json=DIRECTIVE | {"reference_number": reference})
     assert response.status_code == 201, response.text
     return str(response.json()["directive_id"])
 
