@@ -16,11 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import (
-    ConnectionUnavailableError,
-    InterfaceError,
-    OperationalError,
-)
+from eventsourcing.persistence import ConnectionUnavailableError, InterfaceError, OperationalError
 
 from events.envelope import Envelope
 from events.registry import decode
