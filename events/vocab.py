@@ -1,10 +1,19 @@
-"""Vocabularies more than one service speaks: codes with their labels (the single source).
-
-The clues service checks a clue's categories against `CLUE_CATEGORIES`; the inspections service refers
-clues to it and refuses an unknown category at the request, so a referral never fails in the clues policy.
-"""
+"""Vocabularies that cross the bus: a code in a published event means the same in every service."""
 
 from __future__ import annotations
+
+PROBLEM_TYPES: dict[str, str] = {
+    "empty_statements": "空泛表态",
+    "perfunctory": "敷衍塞责",
+    "escalating_targets": "层层加码",
+    "one_size_fits_all": "一刀切",
+    "inaction": "不担当不作为",
+    "disregarding_public_interest": "漠视损害群众利益",
+    "abuse_of_power": "滥用职权",
+    "defying_bans": "顶风违纪",
+    "other": "其他",
+}
+"""The seed's problem typology (精准发现问题): inspections' findings carry it to the ledgers' problem list."""
 
 CLUE_CATEGORIES: dict[str, str] = {
     "political": "政治纪律 (political discipline)",
@@ -15,3 +24,5 @@ CLUE_CATEGORIES: dict[str, str] = {
     "life": "生活纪律 (life discipline)",
     "duty_illegality": "职务违法 (duty-related illegality)",
 }
+"""A clue's allegation categories: the clues service checks a clue against them; the inspections service
+refuses an unknown one at the request, so a referral never fails in the clues policy."""

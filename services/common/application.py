@@ -24,6 +24,7 @@ from events.envelope import SYSTEM_ACTOR, Envelope
 from runtime.telemetry import command_latency, current_traceparent, tracer
 from services.common import idempotency
 from services.common.clock import Clock, SystemClock
+from services.common.clock import today as beijing_today
 from services.common.context import CommandContext, command_context, current
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.common.integration import IntegrationMapper
@@ -364,6 +365,10 @@ class ServiceApplication(Application[UUID]):
             return False
         self._recorded()
         return True
+
+    def today(self) -> date:
+        """Today in Beijing by this application's clock (the one rule for every service)."""
+        return beijing_today(self.clock)
 
     def run_scheduled(self) -> Any:
         """Run the deadline scheduler (if the service has one) as the system."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -11,7 +10,6 @@ from eventsourcing.utils import get_topic
 
 import authz
 from services.common.application import ServiceApplication
-from services.common.clock import CHINA_TZ
 from services.common.context import current
 from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
@@ -23,8 +21,6 @@ A = TypeVar("A")
 class InspectionsBase(ServiceApplication):
     integration = mapper
 
-    def today(self) -> date:
-        return self.clock.now().astimezone(CHINA_TZ).date()
 
     def _round(self, round_id: str) -> InspectionRound:
         """The round, checked against the permission the call is made under (404 / 403)."""
