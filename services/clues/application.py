@@ -12,9 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
-from uuid import UUID
-
-from eventsourcing.utils import get_topic
 
 import authz
 from authz import AUDIT_ROLES, Scope
@@ -126,19 +123,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
             authz.authorize(context.principal, context.action, scope(clue))
         return clue
 
-    def _ids(self, created: type[Any]) -> Iterator[UUID]:
-        topic = get_topic(created)
-        start = 1
-        while True:
-            notifications = self.recorder.select_notifications(start=start, limit=500, topics=[topic])
-            for notification in notifications:
-                yield UUID(str(notification.originator_id))
-            if len(notifications) < 500:
-                return
-            start = notifications[-1].id + 1
-
     def _all(self, created: type[Any], kind: type[A]) -> Iterator[A]:
-        for aggregate_id in self._ids(created):
+        for aggregate_id in self.ids_with(created):
             with self._unchecked():
                 aggregate: A = self.load(aggregate_id, kind)
             yield aggregate

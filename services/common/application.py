@@ -26,6 +26,7 @@ from services.common import idempotency
 from services.common.clock import Clock, SystemClock
 from services.common.clock import today as beijing_today
 from services.common.context import CommandContext, command_context, current
+from services.common.creation_index import CreationIndex
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.common.integration import IntegrationMapper
 from services.common.interface import Operation, result_adapter
@@ -137,6 +138,7 @@ class ServiceApplication(Application[UUID]):
         super().__init__(env=env)
         self._policies: dict[str, Callable[..., None]] = {}
         self._handlers: dict[type[Operation[Any]], Callable[..., Any]] = {}
+        self._creation_index: CreationIndex | None = None
         for attr in dir(type(self)):
             method = getattr(type(self), attr, None)
             handler = getattr(method, "handler", None)
@@ -365,6 +367,12 @@ class ServiceApplication(Application[UUID]):
             return False
         self._recorded()
         return True
+
+    def ids_with(self, event_class: type[Any]) -> list[UUID]:
+        """Ids of the aggregates that recorded an event of this class, oldest first, each once."""
+        if self._creation_index is None:
+            self._creation_index = CreationIndex(self)
+        return list(dict.fromkeys(self._creation_index.ids(event_class)))
 
     def today(self) -> date:
         """Today in Beijing by this application's clock (the one rule for every service)."""

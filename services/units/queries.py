@@ -19,7 +19,6 @@ from services.common.errors import NotFoundError
 from services.units.blobstore import BlobStore
 from services.units.deliberation import FeedbackDraft
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
-from services.units.index import CreationIndex
 from services.units.interface import (
     AnnouncementView,
     AttachmentContent,
@@ -150,7 +149,6 @@ class UnitsQueries(ServiceApplication):
     """The lookups the commands share (the acting member, today, the roster) and the service's queries."""
 
     blobs: BlobStore
-    index: CreationIndex
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -188,7 +186,7 @@ class UnitsQueries(ServiceApplication):
         return unit
 
     def all_of(self, created_event: type[Any], kind: type[Any], unit_id: str | None = None) -> list[Any]:
-        aggregates: list[Any] = [self.repository.get(i) for i in self.index.ids(created_event)]
+        aggregates: list[Any] = [self.repository.get(i) for i in self.ids_with(created_event)]
         return [a for a in aggregates if isinstance(a, kind) and (unit_id is None or a.unit_id == unit_id)]
 
     # -- roster and routing -----------------------------------------------------------------------
