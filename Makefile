@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test contract lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ lint: install
 test: install lint
 	bash scripts/ensure-postgres.sh
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# the OpenAPI document against the gateway (schemathesis, three roles; also part of `make test`);
+# one service: `make contract K=ledgers`; deeper: `make contract EXAMPLES=50`
+contract: install
+	PAIZHU_FUZZ_EXAMPLES=$(or $(EXAMPLES),3) $(BIN)/pytest -q -p no:cacheprovider tests/contract $(if $(K),-k "$(K)")
 
 bench: install
 	bash scripts/ensure-postgres.sh
