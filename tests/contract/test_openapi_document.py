@@ -141,3 +141,30 @@ def test_framework_http_errors_are_bilingual() -> None:
     assert bilingual(404, "Not Found") == "记录不存在 (not found)"
     assert bilingual(409, "已撤销 (withdrawn)") == "已撤销 (withdrawn)"
     assert bilingual(418, "") == "请求失败 (request failed)"
+
+
+def test_errors_raised_inside_a_route() -> None:
+    """An operation model refusing a path parameter is the caller's mistake (422); anything unexpected is a 500
+    that tells nothing of the code."""
+    from fastapi.testclient import TestClient
+    from pydantic import BaseModel, Field
+
+    class Operation(BaseModel):
+        record_id: str = Field(max_length=3)
+
+    app = create_app()
+
+    @app.get("/probe/invalid/{record_id}")
+    def invalid(record_id: str) -> None:
+        Operation(record_id=record_id)
+
+    @app.get("/probe/broken")
+    def broken() -> None:
+        raise RuntimeError("secret internals at /srv/paizhu/app.py line 42")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        body = assert_error(client.get("/probe/invalid/toolong"), 422, "invalid_input")
+        assert body["error"]["details"][0]["field"] == "record_id"
+        answer = client.get("/probe/broken")
+        assert_error(answer, 500, "internal_error")
+        assert "secret" not in answer.text and "Traceback" not in answer.text

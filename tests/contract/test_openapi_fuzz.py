@@ -61,8 +61,8 @@ def tokens(platform_api: Api) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def known_ids(platform_api: Api, tokens: dict[str, str]) -> dict[str, list[str]]:
     """Ids of the demo's records by name (`directive_id`, `unit_id` …), read through the API as the three roles:
-    the lists first, then the records they name. A generated path parameter is sometimes replaced by one of
-    them, so the cases reach the services' rules instead of stopping at 404."""
+    the lists first, then the records they name. Generated ids (path, query, top-level body fields) are mostly
+    replaced by one of them, so the cases reach the services' rules instead of stopping at 404."""
     found: dict[str, set[str]] = {}
 
     def collect(value: Any) -> None:
@@ -106,7 +106,10 @@ def known_ids(platform_api: Api, tokens: dict[str, str]) -> dict[str, list[str]]
 )
 def test_openapi_fuzz(case: schemathesis.Case, data: st.DataObject, role: str, tokens: dict[str, str],
                       known_ids: dict[str, list[str]]) -> None:
-    for name in list(case.path_parameters or {}):
-        if known_ids.get(name) and data.draw(st.booleans(), label=f"known {name}"):
-            case.path_parameters[name] = data.draw(st.sampled_from(known_ids[name]), label=name)
+    for where in (case.path_parameters, case.query, case.body):
+        if not isinstance(where, dict):
+            continue
+        for name in sorted(where):
+            if known_ids.get(name) and data.draw(st.integers(0, 3), label=f"known {name}?"):
+                where[name] = data.draw(st.sampled_from(known_ids[name]), label=name)
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens[role]}"}, checks=CHECKS)
