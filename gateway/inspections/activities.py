@@ -2,98 +2,111 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 import authz
-from gateway.deps import CurrentPrincipal, Services
-from gateway.inspections import schemas
+from authz import Permission
+from gateway.deps import Services
+from gateway.permissions import require
+from services.common.interface import Id
+from services.inspections.fields import ActivityKind
+from services.inspections.interface import (
+    ActivityConclusion,
+    ActivityFindingBody,
+    ActivityHandOverBody,
+    ActivityStart,
+    ClueContent,
+    CompleteActivity,
+    GetActivity,
+    HandOverActivityFinding,
+    ListActivities,
+    PlanActivity,
+    RecordActivityFinding,
+    RecordActivityWork,
+    ReferActivityFinding,
+    StartActivity,
+    WorkBody,
+)
+from services.inspections.results import (
+    ActivityFindingRecorded,
+    ActivityItemRecorded,
+    ActivityRecorded,
+    ActivityReferralRecorded,
+)
+from services.inspections.views import ActivityView
 
 router = APIRouter(prefix="/activities")
 
 
-def visible(principal: authz.Principal, activity: dict[str, Any]) -> bool:
-    return authz.can_read(principal, group_id=activity["group_id"], unit_id=activity["unit_id"],
-                          distribution=activity["distribution"])
-
-
-def readable_activity(services: Services, principal: authz.Principal, activity_id: str) -> dict[str, Any]:
-    activity: dict[str, Any] = services.query("inspections", "get_activity", principal, activity_id=activity_id)
-    authz.require(principal, "inspections.read_activity", hide=True, group_id=activity["group_id"],
-                  unit_id=activity["unit_id"])
-    authz.require_read(principal, group_id=activity["group_id"], unit_id=activity["unit_id"],
-                       distribution=activity["distribution"])
-    return activity
-
-
-def act(services: Services, principal: authz.Principal, action: str, rule: str, activity_id: str,
-        **kwargs: Any) -> dict[str, Any]:
-    activity = readable_activity(services, principal, activity_id)
-    authz.require(principal, f"inspections.{rule}", group_id=activity["group_id"], unit_id=activity["unit_id"])
-    result: dict[str, Any] = services.call("inspections", action, principal, activity_id=activity_id, **kwargs)
-    return result
+def visible(principal: authz.Principal, activity: ActivityView) -> bool:
+    return authz.can_read(principal, group_id=activity.group_id, unit_id=activity.unit_id,
+                          distribution=activity.distribution)
 
 
 @router.post("", status_code=201)
-def plan_activity(body: schemas.ActivityCreate, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
+def plan_activity(body: PlanActivity, services: Services,
+                  permission: Permission = require("inspections.plan_activity")) -> ActivityRecorded:
     """Plan a supervision activity: kind, plan, participants, methods, dates."""
-    authz.require(principal, "inspections.plan_activity", group_id=body.group_id, unit_id=body.unit_id)
-    result: dict[str, Any] = services.call("inspections", "plan_activity", principal, **body.model_dump())
-    return result
+    return services.run(body, permission)
 
 
 @router.get("")
-def list_activities(principal: CurrentPrincipal, services: Services, kind: str | None = Query(default=None),
-                    unit_id: str | None = Query(default=None)) -> list[dict[str, Any]]:
-    authz.require(principal, "inspections.list_activities")
-    activities: list[dict[str, Any]] = services.query("inspections", "list_activities", principal, kind=kind,
-                                                      unit_id=unit_id)
-    return [a for a in activities if visible(principal, a)]
+def list_activities(services: Services, kind: ActivityKind | None = None, unit_id: Id | None = None,
+                    permission: Permission = require("inspections.list_activities", listing=True),
+                    ) -> list[ActivityView]:
+    """The activities the principal may see, optionally of one kind or unit."""
+    activities = services.run(ListActivities(kind=kind, unit_id=unit_id), permission)
+    return [a for a in activities if visible(permission.principal, a)]
 
 
 @router.get("/{activity_id}")
-def get_activity(activity_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
-    return readable_activity(services, principal, activity_id)
+def get_activity(activity_id: Id, services: Services,
+                 permission: Permission = require("inspections.read_activity")) -> ActivityView:
+    """One activity with its plan, whole-process record and findings (referrals without content)."""
+    return services.run(GetActivity(activity_id=activity_id), permission)
 
 
 @router.post("/{activity_id}/start")
-def start_activity(activity_id: str, body: schemas.ActivityStart, principal: CurrentPrincipal,
-                   services: Services) -> dict[str, Any]:
-    return act(services, principal, "start_activity", "carry_out_activity", activity_id, **body.model_dump())
+def start_activity(activity_id: Id, body: ActivityStart, services: Services,
+                   permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
+    """Start carrying out a planned activity."""
+    return services.run(StartActivity(activity_id=activity_id, **body.fields()), permission)
 
 
 @router.post("/{activity_id}/work", status_code=201)
-def record_work(activity_id: str, body: schemas.WorkRecord, principal: CurrentPrincipal,
-                services: Services) -> dict[str, Any]:
+def record_work(activity_id: Id, body: WorkBody, services: Services,
+                permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
     """Record work done by one of the planned methods (谈心谈话, 会议监督, 驻点调研, 现场检查, ...)."""
-    return act(services, principal, "record_activity_work", "carry_out_activity", activity_id, **body.model_dump())
+    return services.run(RecordActivityWork(activity_id=activity_id, **body.fields()), permission)
 
 
 @router.post("/{activity_id}/findings", status_code=201)
-def record_finding(activity_id: str, body: schemas.ActivityFinding, principal: CurrentPrincipal,
-                   services: Services) -> dict[str, Any]:
-    return act(services, principal, "record_activity_finding", "carry_out_activity", activity_id,
-               **body.model_dump())
+def record_finding(activity_id: Id, body: ActivityFindingBody, services: Services,
+                   permission: Permission = require("inspections.carry_out_activity")) -> ActivityFindingRecorded:
+    """Record a problem the activity found."""
+    return services.run(RecordActivityFinding(activity_id=activity_id, **body.fields()), permission)
 
 
 @router.post("/{activity_id}/findings/{finding_id}/hand-over")
-def hand_over_finding(activity_id: str, finding_id: str, body: schemas.ActivityHandOver,
-                      principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
+def hand_over_finding(activity_id: Id, finding_id: Id, body: ActivityHandOverBody, services: Services,
+                      permission: Permission = require("inspections.hand_over_activity_finding"),
+                      ) -> ActivityItemRecorded:
     """The finding becomes a problem-list item (ledgers)."""
-    return act(services, principal, "hand_over_activity_finding", "hand_over_activity_finding", activity_id,
-               finding_id=finding_id, **body.model_dump())
+    return services.run(HandOverActivityFinding(activity_id=activity_id, finding_id=finding_id, **body.fields()),
+                        permission)
 
 
 @router.post("/{activity_id}/findings/{finding_id}/refer")
-def refer_finding(activity_id: str, finding_id: str, body: schemas.ClueContent, principal: CurrentPrincipal,
-                  services: Services) -> dict[str, Any]:
+def refer_finding(activity_id: Id, finding_id: Id, body: ClueContent, services: Services,
+                  permission: Permission = require("inspections.refer_activity_finding"),
+                  ) -> ActivityReferralRecorded:
     """The finding becomes a clue (sealed for the clues service)."""
-    return act(services, principal, "refer_activity_finding", "refer_activity_finding", activity_id,
-               finding_id=finding_id, **body.model_dump())
+    return services.run(ReferActivityFinding(activity_id=activity_id, finding_id=finding_id, **body.fields()),
+                        permission)
 
 
 @router.post("/{activity_id}/complete")
-def complete_activity(activity_id: str, body: schemas.ActivityComplete, principal: CurrentPrincipal,
-                      services: Services) -> dict[str, Any]:
-    return act(services, principal, "complete_activity", "carry_out_activity", activity_id, **body.model_dump())
+def complete_activity(activity_id: Id, body: ActivityConclusion, services: Services,
+                      permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
+    """Complete the activity with its conclusion."""
+    return services.run(CompleteActivity(activity_id=activity_id, **body.fields()), permission)

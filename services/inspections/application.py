@@ -1,297 +1,271 @@
-"""Inspections application: inspection rounds (before / during / after) and the group's supervision activities."""
+"""Inspections application: inspection rounds (before / during / after) and the group's supervision activities.
+
+Each command loads its aggregate (checked against the caller's permission: `ServiceApplication.load`),
+asks it to act (the aggregate checks its own rules) and records it. Queries are in `queries`, the
+reaction to units' rectification reports in `policies`.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import Any
-from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
-
-from events.envelope import Envelope
-from services.common.application import command, policy, query
-from services.inspections.activity_commands import ActivityCommands
+from services.common.application import command
+from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
-from services.inspections.integration import mapper
+from services.inspections.interface import (
+    AnswerInformation,
+    ChangeRoundMembers,
+    CheckDeadlines,
+    CloseRound,
+    CompleteActivity,
+    CompleteLookBack,
+    FreezeBriefingPackage,
+    HandOverActivityFinding,
+    HandOverClue,
+    HandOverFinding,
+    OpenRound,
+    PlanActivity,
+    RecordActivityFinding,
+    RecordActivityWork,
+    RecordFinding,
+    RecordRectificationProgress,
+    RecordRound,
+    ReferActivityFinding,
+    ReferClue,
+    RequestInformation,
+    ScheduleLookBack,
+    StartActivity,
+)
+from services.inspections.policies import Policies
+from services.inspections.queries import Queries
+from services.inspections.results import (
+    ActivityFindingRecorded,
+    ActivityItemRecorded,
+    ActivityRecorded,
+    ActivityReferralRecorded,
+    ClueHandedOver,
+    DeadlinesChecked,
+    FindingRecorded,
+    ItemRecorded,
+    LookBackRecorded,
+    Overdue,
+    PackageFrozen,
+    ReferralRecorded,
+    RequestRecorded,
+    RoundRecorded,
+)
 from services.inspections.sealing import clue_content, seal_content
-from services.inspections.views import round_summary, round_view, unit_item
 
 
-class InspectionsApplication(ActivityCommands):
+class InspectionsApplication(Queries, Policies):
+    """The inspections service (巡视): rounds of a unit by an inspection team, and supervision activities."""
+
     name = "inspections"
     scheduler_command = "check_deadlines"
-    integration = mapper
     consumes = ("units",)
-
-    def _round(self, round_id: str) -> InspectionRound:
-        found: InspectionRound = self.load(round_id, InspectionRound)
-        return found
 
     # -- rounds --------------------------------------------------------------------------------
     @command
-    def record_round(
-        self,
-        group_id: str,
-        unit_id: str,
-        title: str,
-        team_id: str,
-        member_ids: list[str],
-        before_start: date,
-        before_end: date,
-        during_start: date,
-        during_end: date,
-        after_start: date,
-        after_end: date,
-    ) -> dict[str, Any]:
+    def record_round(self, c: RecordRound) -> RoundRecorded:
         """Record an inspection round of a unit (HQ or the group): its team, members and the three phases."""
-        phases = {"before": (before_start, before_end), "during": (during_start, during_end),
-                  "after": (after_start, after_end)}
-        InspectionRound.check_recording(title, team_id, member_ids, phases)
-        members = sorted({m.strip() for m in member_ids})
-        inspection_round = InspectionRound(
-            group_id=group_id, unit_id=unit_id, title=title.strip(), team_id=team_id.strip(), member_ids=members,
-            before_start=before_start, before_end=before_end, during_start=during_start,
-            during_end=during_end, after_start=after_start, after_end=after_end,
+        inspection_round = InspectionRound.record(
+            c.group_id, c.unit_id, c.title, c.team_id, c.member_ids,
+            {"before": (c.before_start, c.before_end), "during": (c.during_start, c.during_end),
+             "after": (c.after_start, c.after_end)},
         )
-        return {"round_id": str(inspection_round.id), "position": self.record(inspection_round)}
+        return RoundRecorded(round_id=str(inspection_round.id), position=self.record(inspection_round))
 
     @command
-    def open_round(self, round_id: str) -> dict[str, Any]:
+    def open_round(self, c: OpenRound) -> RoundRecorded:
         """Open the round: from now on its team's members may see and work on it."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_open()
+        inspection_round = self._round(c.round_id)
         inspection_round.open(opened_at=self.clock.now())
-        return {"round_id": round_id, "position": self.record(inspection_round)}
+        return RoundRecorded(round_id=c.round_id, position=self.record(inspection_round))
 
     @command
-    def close_round(self, round_id: str, summary: str) -> dict[str, Any]:
+    def close_round(self, c: CloseRound) -> RoundRecorded:
         """Close the round: its team's members lose access; rectification follow-up goes on with the group."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_close(summary)
-        inspection_round.close(closed_at=self.clock.now(), summary=summary.strip())
-        return {"round_id": round_id, "position": self.record(inspection_round)}
+        inspection_round = self._round(c.round_id)
+        inspection_round.close(closed_at=self.clock.now(), summary=c.summary)
+        return RoundRecorded(round_id=c.round_id, position=self.record(inspection_round))
 
     @command
-    def change_round_members(self, round_id: str, member_ids: list[str]) -> dict[str, Any]:
+    def change_round_members(self, c: ChangeRoundMembers) -> RoundRecorded:
         """Replace the list of the team's members who may access the round."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_members(member_ids)
-        inspection_round.change_members(member_ids=sorted({m.strip() for m in member_ids}))
-        return {"round_id": round_id, "position": self.record(inspection_round)}
+        inspection_round = self._round(c.round_id)
+        inspection_round.change_members(c.member_ids)
+        return RoundRecorded(round_id=c.round_id, position=self.record(inspection_round))
 
     # -- before --------------------------------------------------------------------------------
     @command
-    def freeze_briefing_package(self, round_id: str, positions: dict[str, int], content_hash: str) -> dict[str, Any]:
+    def freeze_briefing_package(self, c: FreezeBriefingPackage) -> PackageFrozen:
         """Record that the briefing package built from these history positions, with this hash, went to the team."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_freeze_package(positions, content_hash)
+        inspection_round = self._round(c.round_id)
         package_id = str(uuid.uuid4())
-        inspection_round.freeze_package(
-            package_id=package_id, positions={k: int(v) for k, v in sorted(positions.items())},
-            content_hash=content_hash, frozen_at=self.clock.now(),
-        )
-        return {"round_id": round_id, "package_id": package_id, "position": self.record(inspection_round)}
+        inspection_round.freeze_package(package_id=package_id, positions=dict(c.positions),
+                                        content_hash=c.content_hash, frozen_at=self.clock.now())
+        return PackageFrozen(round_id=c.round_id, package_id=package_id, position=self.record(inspection_round))
 
     @command
-    def hand_over_clue(self, round_id: str, clue_id: str, reason: str) -> dict[str, Any]:
+    def hand_over_clue(self, c: HandOverClue) -> ClueHandedOver:
         """The group leader hands one clue to the team, with a recorded reason (the clue's content is not copied)."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_hand_over_clue(clue_id, reason)
-        inspection_round.hand_over_clue(clue_id=clue_id.strip(), reason=reason.strip(),
-                                        handed_over_at=self.clock.now())
-        return {"round_id": round_id, "clue_id": clue_id, "position": self.record(inspection_round)}
+        inspection_round = self._round(c.round_id)
+        inspection_round.hand_over_clue(clue_id=c.clue_id, reason=c.reason, handed_over_at=self.clock.now())
+        return ClueHandedOver(round_id=c.round_id, clue_id=c.clue_id, position=self.record(inspection_round))
 
     # -- during --------------------------------------------------------------------------------
     @command
-    def refer_clue(
-        self,
-        round_id: str,
-        subject_name: str,
-        subject_unit: str,
-        subject_post: str,
-        key_person: bool,
-        categories: list[str],
-        summary: str,
-    ) -> dict[str, Any]:
+    def refer_clue(self, c: ReferClue) -> ReferralRecorded:
         """The team refers a clue to the group: only the content sealed for the clues service is kept and sent."""
-        inspection_round = self._round(round_id)
-        content = clue_content(subject_name, subject_unit, subject_post, key_person, categories, summary)
+        inspection_round = self._round(c.round_id)
+        content = clue_content(c.subject_name, c.subject_unit, c.subject_post, c.key_person, c.categories,
+                               c.summary)
         sealed_content, digest = seal_content(content, self.env)
-        inspection_round.check_refer_clue(digest)
         referral_id = str(uuid.uuid4())
         inspection_round.refer_clue(referral_id=referral_id, sealed_content=sealed_content, content_hash=digest,
                                     referred_at=self.clock.now())
-        return {"round_id": round_id, "referral_id": referral_id, "position": self.record(inspection_round)}
+        return ReferralRecorded(round_id=c.round_id, referral_id=referral_id,
+                                position=self.record(inspection_round))
 
     @command
-    def request_information(self, round_id: str, direction: str, question: str, deadline: date) -> dict[str, Any]:
+    def request_information(self, c: RequestInformation) -> RequestRecorded:
         """A request for information between team and group, with a deadline."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_request(direction, question, deadline, self.today())
+        inspection_round = self._round(c.round_id)
         request_id = str(uuid.uuid4())
-        inspection_round.request_information(request_id=request_id, direction=direction, question=question.strip(),
-                                             deadline=deadline, requested_at=self.clock.now())
-        return {"round_id": round_id, "request_id": request_id, "position": self.record(inspection_round)}
+        inspection_round.request_information(request_id=request_id, direction=c.direction, question=c.question,
+                                             deadline=c.deadline, requested_at=self.clock.now(), today=self.today())
+        return RequestRecorded(round_id=c.round_id, request_id=request_id, position=self.record(inspection_round))
 
     @command
-    def answer_information(
-        self, round_id: str, request_id: str, answer: str, side: str | None = None
-    ) -> dict[str, Any]:
+    def answer_information(self, c: AnswerInformation) -> RequestRecorded:
         """Answer a request for information (late answers are accepted; the overdue event stays).
 
         `side` ("team" or "group") is who answers: a request is answered by the side it was addressed to.
         """
-        inspection_round = self._round(round_id)
-        inspection_round.check_answer(request_id, answer, side)
-        inspection_round.answer_information(request_id=request_id, answer=answer.strip(),
-                                            answered_at=self.clock.now())
-        return {"round_id": round_id, "request_id": request_id, "position": self.record(inspection_round)}
+        inspection_round = self._round(c.round_id)
+        inspection_round.answer_information(request_id=c.request_id, answer=c.answer,
+                                            answered_at=self.clock.now(), side=c.side)
+        return RequestRecorded(round_id=c.round_id, request_id=c.request_id, position=self.record(inspection_round))
 
     # -- after ---------------------------------------------------------------------------------
     @command
-    def record_finding(
-        self, round_id: str, title: str, description: str, problem_type: str, responsible_department: str,
-        deadline: date,
-    ) -> dict[str, Any]:
+    def record_finding(self, c: RecordFinding) -> FindingRecorded:
         """The team records a finding the unit must rectify by the deadline."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_finding(title, description, problem_type, responsible_department, deadline,
-                                       self.today())
+        inspection_round = self._round(c.round_id)
         finding_id = str(uuid.uuid4())
         inspection_round.record_finding(
-            finding_id=finding_id, title=title.strip(), description=description.strip(),
-            problem_type=problem_type, responsible_department=responsible_department.strip(), deadline=deadline,
+            finding_id=finding_id, title=c.title, description=c.description, problem_type=c.problem_type,
+            responsible_department=c.responsible_department, deadline=c.deadline, today=self.today(),
         )
-        return {"round_id": round_id, "finding_id": finding_id, "position": self.record(inspection_round)}
+        return FindingRecorded(round_id=c.round_id, finding_id=finding_id, position=self.record(inspection_round))
 
     @command
-    def hand_over_finding(self, round_id: str, finding_id: str) -> dict[str, Any]:
+    def hand_over_finding(self, c: HandOverFinding) -> ItemRecorded:
         """Hand a finding over as a rectification item (the ledgers service puts it on the problem list)."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_hand_over_finding(finding_id)
-        item = inspection_round.finding(finding_id)
-        inspection_round.hand_over_finding(
-            finding_id=finding_id, title=item["title"], description=item["description"],
-            problem_type=item["problem_type"], responsible_department=item["responsible_department"],
-            deadline=item["deadline"], handed_over_at=self.clock.now(),
-        )
-        return {"round_id": round_id, "item_id": finding_id, "position": self.record(inspection_round)}
+        inspection_round = self._round(c.round_id)
+        inspection_round.hand_over_finding(c.finding_id, handed_over_at=self.clock.now())
+        return ItemRecorded(round_id=c.round_id, item_id=c.finding_id, position=self.record(inspection_round))
 
     @command
-    def record_rectification_progress(
-        self, round_id: str, item_id: str, summary: str, completed: bool = False, source: str = "group",
-        source_ref: str | None = None,
-    ) -> dict[str, Any]:
+    def record_rectification_progress(self, c: RecordRectificationProgress) -> ItemRecorded:
         """Record progress of a rectification item on its round, so the team sees how its findings went."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_progress(item_id, summary)
-        inspection_round.record_progress(finding_id=item_id, summary=summary.strip(), completed=completed,
-                                         source=source, source_ref=source_ref, reported_at=self.clock.now())
-        return {"round_id": round_id, "item_id": item_id, "position": self.record(inspection_round)}
+        inspection_round = self._round(c.round_id)
+        inspection_round.record_progress(finding_id=c.item_id, summary=c.summary, completed=c.completed,
+                                         source=c.source, source_ref=c.source_ref, reported_at=self.clock.now())
+        return ItemRecorded(round_id=c.round_id, item_id=c.item_id, position=self.record(inspection_round))
 
     @command
-    def schedule_look_back(self, round_id: str, due_on: date, scope: str) -> dict[str, Any]:
+    def schedule_look_back(self, c: ScheduleLookBack) -> LookBackRecorded:
         """Schedule a look-back (回头看) of the round's rectification."""
-        inspection_round = self._round(round_id)
-        inspection_round.check_schedule_look_back(due_on, scope, self.today())
+        inspection_round = self._round(c.round_id)
         look_back_id = str(uuid.uuid4())
-        inspection_round.schedule_look_back(look_back_id=look_back_id, due_on=due_on, scope=scope.strip())
-        return {"round_id": round_id, "look_back_id": look_back_id, "position": self.record(inspection_round)}
+        inspection_round.schedule_look_back(look_back_id=look_back_id, due_on=c.due_on, scope=c.scope,
+                                            today=self.today())
+        return LookBackRecorded(round_id=c.round_id, look_back_id=look_back_id,
+                                position=self.record(inspection_round))
 
     @command
-    def complete_look_back(
-        self, round_id: str, look_back_id: str, conclusion: str, reopened_item_ids: list[str] | None = None
-    ) -> dict[str, Any]:
+    def complete_look_back(self, c: CompleteLookBack) -> LookBackRecorded:
         """Record the look-back's conclusion; items whose rectification was not real are reopened."""
-        inspection_round = self._round(round_id)
-        reopened = list(reopened_item_ids or [])
-        inspection_round.check_complete_look_back(look_back_id, conclusion, reopened)
-        inspection_round.complete_look_back(look_back_id=look_back_id, conclusion=conclusion.strip(),
-                                            reopened=reopened, completed_at=self.clock.now())
-        return {"round_id": round_id, "look_back_id": look_back_id, "position": self.record(inspection_round)}
+        inspection_round = self._round(c.round_id)
+        inspection_round.complete_look_back(look_back_id=c.look_back_id, conclusion=c.conclusion,
+                                            reopened=list(c.reopened_item_ids), completed_at=self.clock.now())
+        return LookBackRecorded(round_id=c.round_id, look_back_id=c.look_back_id,
+                                position=self.record(inspection_round))
 
     # -- scheduler -----------------------------------------------------------------------------
     @command
-    def check_deadlines(self) -> dict[str, Any]:
+    def check_deadlines(self, c: CheckDeadlines) -> DeadlinesChecked:
         """Record `...Overdue` events for requests and rectification items whose deadline passed (run periodically)."""
         today = self.today()
-        overdue: list[dict[str, str]] = []
+        overdue: list[Overdue] = []
         position = 0
-        for round_id in self.stream_ids(InspectionRound.Recorded):
-            inspection_round = self._round(round_id)
-            for request_id in inspection_round.overdue_requests(today):
-                inspection_round.mark_request_overdue(
-                    request_id=request_id, deadline=inspection_round.requests[request_id]["deadline"]
-                )
-                overdue.append({"round_id": round_id, "request_id": request_id})
-            for item_id in inspection_round.overdue_items(today):
-                inspection_round.mark_item_overdue(
-                    finding_id=item_id, deadline=inspection_round.findings[item_id]["deadline"]
-                )
-                overdue.append({"round_id": round_id, "item_id": item_id})
+        for inspection_round in self.scan(InspectionRound.Recorded, InspectionRound):
+            overdue.extend(Overdue(**marked) for marked in inspection_round.mark_overdue(today))
             if inspection_round.pending_events:
                 position = self.record(inspection_round)
-        return {"overdue": overdue, "position": position}
+        return DeadlinesChecked(overdue=overdue, position=position)
 
-    # -- policies ------------------------------------------------------------------------------
-    def round_of_item(self, item_id: str) -> InspectionRound | None:
-        for round_id in dict.fromkeys(self.stream_ids(InspectionRound.FindingHandedOver)):
-            inspection_round = self._round(round_id)
-            if item_id in inspection_round.findings:
-                return inspection_round
-        return None
-
-    @policy("units.RectificationReported")
-    def on_rectification_reported(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[UUID]) -> None:
-        """The unit reported on a rectification item handed over by a round: the team sees the progress."""
-        inspection_round = self.round_of_item(payload.subject_ref)
-        if inspection_round is None:
-            return
-        item = inspection_round.findings[payload.subject_ref]
-        if item["status"] != "handed_over" or item["completed"] or not payload.summary.strip():
-            return
-        inspection_round.record_progress(
-            finding_id=payload.subject_ref, summary=payload.summary.strip(), completed=payload.completed,
-            source="unit", source_ref=payload.report_id, reported_at=self.clock.now(),
+    # -- activities ----------------------------------------------------------------------------
+    @command
+    def plan_activity(self, c: PlanActivity) -> ActivityRecorded:
+        """Plan a supervision activity: its kind, plan, participants, methods and dates."""
+        activity = SupervisionActivity.new_plan(
+            group_id=c.group_id, unit_id=c.unit_id, kind=c.activity_kind, title=c.title, plan=c.plan,
+            participant_ids=c.participant_ids, methods=c.methods, start_on=c.start_on, end_on=c.end_on,
+            leader_id=c.leader_id, hq_offices=c.hq_offices, topic=c.topic,
         )
-        processing.collect_events(inspection_round)
+        return ActivityRecorded(activity_id=str(activity.id), position=self.record(activity))
 
-    # -- queries -------------------------------------------------------------------------------
-    @query
-    def get_round(self, round_id: str) -> dict[str, Any]:
-        """One round with members and open status (the gateway passes them to authz), and all its records."""
-        return round_view(self._round(round_id))
+    @command
+    def start_activity(self, c: StartActivity) -> ActivityRecorded:
+        """Start carrying out a planned activity."""
+        activity = self._activity(c.activity_id)
+        activity.start(started_on=c.started_on)
+        return ActivityRecorded(activity_id=c.activity_id, position=self.record(activity))
 
-    @query
-    def list_rounds(
-        self, unit_id: str | None = None, group_id: str | None = None, team_id: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Rounds, optionally of one unit, group or team; each with what authz needs."""
-        rounds = []
-        for round_id in self.stream_ids(InspectionRound.Recorded):
-            inspection_round = self._round(round_id)
-            if unit_id and inspection_round.unit_id != unit_id:
-                continue
-            if group_id and inspection_round.group_id != group_id:
-                continue
-            if team_id and inspection_round.team_id != team_id:
-                continue
-            rounds.append(round_summary(inspection_round))
-        return rounds
+    @command
+    def record_activity_work(self, c: RecordActivityWork) -> ActivityRecorded:
+        """Record one piece of work done by one of the planned methods (the whole-process record)."""
+        activity = self._activity(c.activity_id)
+        activity.record_work(method=c.method, held_on=c.held_on, summary=c.summary, participant_ids=c.participant_ids)
+        return ActivityRecorded(activity_id=c.activity_id, position=self.record(activity))
 
-    @query
-    def unit_rectification_items(self, unit_id: str) -> list[dict[str, Any]]:
-        """The rectification items addressed to a unit (from rounds and activities): what the unit may see."""
-        items = []
-        for round_id in dict.fromkeys(self.stream_ids(InspectionRound.FindingHandedOver)):
-            inspection_round = self._round(round_id)
-            if inspection_round.unit_id != unit_id:
-                continue
-            for item_id, item in inspection_round.findings.items():
-                if item["status"] == "handed_over":
-                    items.append(unit_item(item_id, item, round_id=round_id, activity_id=None,
-                                           unit_id=unit_id, group_id=inspection_round.group_id))
-        items.extend(self.activity_items_for_unit(unit_id))
-        return items
+    @command
+    def record_activity_finding(self, c: RecordActivityFinding) -> ActivityFindingRecorded:
+        """Record a problem the activity found."""
+        activity = self._activity(c.activity_id)
+        finding_id = str(uuid.uuid4())
+        activity.record_finding(finding_id=finding_id, summary=c.summary)
+        return ActivityFindingRecorded(activity_id=c.activity_id, finding_id=finding_id,
+                                       position=self.record(activity))
 
+    @command
+    def hand_over_activity_finding(self, c: HandOverActivityFinding) -> ActivityItemRecorded:
+        """Turn a finding into a rectification item (problem list of the ledgers service)."""
+        activity = self._activity(c.activity_id)
+        activity.hand_over_finding(
+            finding_id=c.finding_id, title=c.title, problem_type=c.problem_type,
+            responsible_department=c.responsible_department, deadline=c.deadline, description=c.description,
+            today=self.today(),
+        )
+        return ActivityItemRecorded(activity_id=c.activity_id, item_id=c.finding_id, position=self.record(activity))
+
+    @command
+    def refer_activity_finding(self, c: ReferActivityFinding) -> ActivityReferralRecorded:
+        """Turn a finding into a clue for the clues service: its content is sealed, never kept in plaintext."""
+        activity = self._activity(c.activity_id)
+        content = clue_content(c.subject_name, c.subject_unit, c.subject_post, c.key_person, c.categories,
+                               c.summary)
+        sealed_content, digest = seal_content(content, self.env)
+        activity.refer_finding(finding_id=c.finding_id, sealed_content=sealed_content, content_hash=digest,
+                               referred_at=self.clock.now())
+        return ActivityReferralRecorded(activity_id=c.activity_id, referral_id=c.finding_id,
+                                        position=self.record(activity))
+
+    @command
+    def complete_activity(self, c: CompleteActivity) -> ActivityRecorded:
+        """Complete the activity with its conclusion."""
+        activity = self._activity(c.activity_id)
+        activity.complete(conclusion=c.conclusion, completed_on=c.completed_on)
+        return ActivityRecorded(activity_id=c.activity_id, position=self.record(activity))

@@ -9,7 +9,7 @@ from typing import Any
 from events import sealed
 from events.envelope import canonical_json
 from services.common.errors import ConflictError, InvalidInputError
-from services.inspections.domainmodel import require_text
+from services.inspections.guards import require_text
 
 PUBLIC_KEY_ENV = "CLUES_SEALING_PUBLIC_KEY"
 

@@ -68,6 +68,11 @@ def published(app: InspectionsApplication, event_type: str) -> list[Any]:
     return [e for e in envelopes if e.type == event_type]
 
 
+def overdue(app: InspectionsApplication) -> list[dict[str, str]]:
+    """Run the deadline scheduler; what it marked overdue, each as {round_id, request_id | item_id}."""
+    return [marked.model_dump(exclude_none=True) for marked in app.check_deadlines()["overdue"]]
+
+
 CONTENT = {
     "subject_name": "王某某",
     "subject_unit": "生态环境部某司",

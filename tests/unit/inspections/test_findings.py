@@ -12,7 +12,7 @@ from services.common.clock import ManualClock
 from services.common.errors import ConflictError, InvalidInputError, NotFoundError
 from services.inspections.application import InspectionsApplication
 from tests.factories import make_envelope, payload_of
-from tests.unit.inspections.conftest import published
+from tests.unit.inspections.conftest import overdue, published
 
 FINDING = {
     "title": "落实长江保护修复攻坚战部署不到位",
@@ -113,8 +113,8 @@ def test_open_item_past_its_deadline_is_overdue_once(
     not_handed = finding(app, open_round, title="未移交问题")
     app.record_rectification_progress(open_round, done, "已完成", completed=True)
     clock.set(clock.now().replace(year=2025, month=7, day=1))
-    assert app.check_deadlines()["overdue"] == [{"round_id": open_round, "item_id": late}]
-    assert app.check_deadlines()["overdue"] == []
+    assert overdue(app) == [{"round_id": open_round, "item_id": late}]
+    assert overdue(app) == []
     [envelope] = published(app, "inspections.RectificationItemOverdue")
     assert envelope.payload == {"item_id": late, "round_id": open_round, "deadline": "2025-06-30"}
     findings = {f["finding_id"]: f for f in app.get_round(open_round)["findings"]}
@@ -164,7 +164,7 @@ def test_look_back_needs_items_then_completes_once_and_reopens(
     [done] = published(app, "inspections.LookBackCompleted")
     assert done.payload["reopened_item_ids"] == [item_id]
     clock.set(clock.now().replace(month=7, day=2))
-    assert app.check_deadlines()["overdue"] == [{"round_id": open_round, "item_id": item_id}]
+    assert overdue(app) == [{"round_id": open_round, "item_id": item_id}]
 
 
 def test_unit_sees_only_its_items(app: InspectionsApplication, open_round: str) -> None:

@@ -58,7 +58,7 @@ def test_no_plaintext_in_the_store_only_token_and_hash(app: InspectionsApplicati
     digest = hashlib.sha256(canonical_json(CONTENT)).hexdigest()
     assert referral["content_hash"] == digest
     assert digest.encode() in stored
-    assert "sealed_content" not in referral
+    assert "sealed_content" not in referral.model_dump()
 
 
 def test_the_check_itself_detects_plaintext(app: InspectionsApplication, open_round: str) -> None:

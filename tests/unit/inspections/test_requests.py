@@ -9,7 +9,7 @@ import pytest
 from services.common.clock import ManualClock
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.inspections.application import InspectionsApplication
-from tests.unit.inspections.conftest import published
+from tests.unit.inspections.conftest import overdue, published
 
 
 def test_request_and_answer(app: InspectionsApplication, open_round: str) -> None:
@@ -17,7 +17,7 @@ def test_request_and_answer(app: InspectionsApplication, open_round: str) -> Non
     app.answer_information(open_round, request_id, "已提供总账、细账")
     [request] = app.get_round(open_round)["requests"]
     assert request["answer"] == "已提供总账、细账"
-    assert request["deadline"] == "2025-03-05"
+    assert request["deadline"] == date(2025, 3, 5)
     [envelope] = published(app, "inspections.InformationRequested")
     assert envelope.payload == {"request_id": request_id, "round_id": open_round, "direction": "team_to_group",
                                 "deadline": "2025-03-05"}
@@ -59,12 +59,12 @@ def test_unanswered_request_becomes_overdue_once(
     late = app.request_information(open_round, "team_to_group", "请提供材料", date(2025, 3, 5))["request_id"]
     answered = app.request_information(open_round, "team_to_group", "请提供名单", date(2025, 3, 5))["request_id"]
     app.answer_information(open_round, answered, "已提供")
-    assert app.check_deadlines()["overdue"] == []
+    assert overdue(app) == []
     clock.advance(timedelta(days=4))  # 2025-03-05 in Beijing: the deadline day itself is not late
-    assert app.check_deadlines()["overdue"] == []
+    assert overdue(app) == []
     clock.advance(timedelta(days=1))
-    assert app.check_deadlines()["overdue"] == [{"round_id": open_round, "request_id": late}]
-    assert app.check_deadlines()["overdue"] == []
+    assert overdue(app) == [{"round_id": open_round, "request_id": late}]
+    assert overdue(app) == []
     [envelope] = published(app, "inspections.InformationRequestOverdue")
     assert envelope.payload["request_id"] == late
     view = {r["request_id"]: r for r in app.get_round(open_round)["requests"]}

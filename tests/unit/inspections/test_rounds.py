@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from services.common.errors import ConflictError, InvalidInputError, NotFoundError
+from services.inspections.activities import SupervisionActivity
 from services.inspections.application import InspectionsApplication
+from services.inspections.domainmodel import InspectionRound
 from tests.unit.inspections.conftest import published, round_kwargs
 
 
@@ -18,7 +22,7 @@ def test_recorded_round_is_planned_and_lists_members(app: InspectionsApplication
     assert view["member_ids"] == ["liu.team", "xu.team"]
     assert view["team_id"] == "team-3"
     assert view["distribution"] == f"inspection:{round_id}"
-    assert view["phases"]["during"] == {"start": "2025-03-11", "end": "2025-05-10"}
+    assert view["phases"]["during"].model_dump(mode="json") == {"start": "2025-03-11", "end": "2025-05-10"}
 
 
 def test_round_events_are_distributed_to_the_round(app: InspectionsApplication, open_round: str) -> None:
@@ -106,3 +110,24 @@ def test_list_rounds_filters_by_unit_group_and_team(app: InspectionsApplication,
 def test_events_form_a_hash_chain(app: InspectionsApplication, open_round: str) -> None:
     envelopes, _ = app.integration_events(0, 100)
     assert envelopes[1].prev_hash == envelopes[0].hash
+
+
+def test_the_round_tells_the_authoriser_its_members_and_whether_it_is_open(
+    app: InspectionsApplication, round_id: str
+) -> None:
+    scope = app.repository.get(UUID(round_id)).access_scope()
+    assert (scope.group_id, scope.unit_id, scope.round_id) == ("group-mee", "unit-mee", round_id)
+    assert scope.round_members == {"liu.team", "xu.team"} and scope.round_open is False
+    assert scope.distribution == f"inspection:{round_id}"
+    app.open_round(round_id)
+    assert app.repository.get(UUID(round_id)).access_scope().round_open is True
+
+
+def test_stored_event_topics_are_unchanged() -> None:
+    """Stored events name their class by topic: moving or renaming one breaks replay of the history."""
+    assert get_topic(InspectionRound.Opened) == "services.inspections.domainmodel:InspectionRound.Opened"
+    assert get_topic(InspectionRound.FindingHandedOver) == (
+        "services.inspections.domainmodel:InspectionRound.FindingHandedOver")
+    assert get_topic(SupervisionActivity.Planned) == "services.inspections.activities:SupervisionActivity.Planned"
+    assert get_topic(SupervisionActivity.FindingReferredAsClue) == (
+        "services.inspections.activities:SupervisionActivity.FindingReferredAsClue")
