@@ -40,6 +40,10 @@ ROLES = {
 EXAMPLES_PER_OPERATION = int(os.environ.get("PAIZHU_FUZZ_EXAMPLES", "3"))
 """Three in `make test`; more to search deeper by hand (`PAIZHU_FUZZ_EXAMPLES=50`)."""
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# an uploaded workbook's part is bytes like any file (schemathesis knows no serializer of this media type)
+schemathesis.serializer.alias(XLSX, "application/octet-stream")
+
 # The document is read at collection (one test per operation); the platform behind the app starts in the fixture.
 app = create_app()
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
