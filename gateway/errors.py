@@ -163,6 +163,13 @@ _PROBLEMS = {
     "list_type": "不是列表 (not a list)",
     "dict_type": "不是对象 (not an object)",
     "model_type": "不是对象 (not an object)",
+    "model_attributes_type": "不是对象 (not an object)",
+    "float_parsing": "不是数字 (not a number)",
+    "float_type": "不是数字 (not a number)",
+    "int_from_float": "不是整数 (not an integer)",
+    "datetime_parsing": "不是有效时间 (not a valid date and time)",
+    "datetime_type": "不是有效时间 (not a valid date and time)",
+    "uuid_type": "不是有效编号 (not a valid id)",
     "greater_than_equal": "太小 (too small)",
     "less_than_equal": "太大 (too large)",
     "too_short": "太少 (too few)",
@@ -178,8 +185,10 @@ def _details(errors: Any) -> list[dict[str, str]]:
     for e in errors:
         english = str(e.get("msg", ""))
         chinese = _PROBLEMS.get(str(e.get("type", "")))
+        # a body that is no JSON at all is located at a character position, not a field
+        loc = () if e.get("type") == "json_invalid" else e.get("loc", ())
         details.append({
-            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+            "field": ".".join(str(p) for p in loc if p != "body"),
             "problem": f"{chinese}: {english}" if chinese else f"取值无效 (invalid): {english}",
         })
     return details

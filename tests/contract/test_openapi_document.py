@@ -116,7 +116,7 @@ def test_unknown_path_and_method(api: Api) -> None:
 def test_unparsable_and_invalid_bodies(api: Api) -> None:
     body = assert_error(api.post(None, "/api/session/login", content=b'{"user_id": ',
                                  headers={"content-type": "application/json"}), 422, "invalid_input")
-    assert body["error"]["details"][0]["problem"].startswith("不是有效的 JSON")
+    assert body["error"]["details"] == [{"field": "", "problem": "不是有效的 JSON (not valid JSON): JSON decode error"}]
     assert_error(api.post(None, "/api/session/login", json={"user_id": "x"}), 422, "invalid_input")
     assert_error(api.post(None, "/api/session/login", json=[1, 2]), 422, "invalid_input")
     assert_error(api.post(None, "/api/session/login", content=b"user_id=x&password=y",
@@ -146,6 +146,7 @@ def test_framework_http_errors_are_bilingual() -> None:
 def test_errors_raised_inside_a_route() -> None:
     """An operation model refusing a path parameter is the caller's mistake (422); anything unexpected is a 500
     that tells nothing of the code."""
+    from fastapi import File, UploadFile
     from fastapi.testclient import TestClient
     from pydantic import BaseModel, Field
 
@@ -158,6 +159,10 @@ def test_errors_raised_inside_a_route() -> None:
     def invalid(record_id: str) -> None:
         Operation(record_id=record_id)
 
+    @app.post("/probe/upload")
+    def upload(file: UploadFile = File()) -> None:  # noqa: B008
+        pass
+
     @app.get("/probe/broken")
     def broken() -> None:
         raise RuntimeError("secret internals at /srv/paizhu/app.py line 42")
@@ -165,6 +170,9 @@ def test_errors_raised_inside_a_route() -> None:
     with TestClient(app, raise_server_exceptions=False) as client:
         body = assert_error(client.get("/probe/invalid/toolong"), 422, "invalid_input")
         assert body["error"]["details"][0]["field"] == "record_id"
+        body = assert_error(client.post("/probe/upload", content=b"garbage",
+                                        headers={"content-type": "multipart/form-data"}), 400, "bad_request")
+        assert body["error"]["message"].startswith("请求无法解析 (malformed request): ")
         answer = client.get("/probe/broken")
         assert_error(answer, 500, "internal_error")
         assert "secret" not in answer.text and "Traceback" not in answer.text
