@@ -48,5 +48,5 @@ def login(body: Login, rt: Runtime) -> Token:
 def me(principal: CurrentPrincipal) -> Me:
     """Who the bearer of the token is: the account, its organisation and its roles."""
     org = ORGS[principal.org_id]
-    return Me(user_id=principal.user_id, name=principal.name, org_id=principal.org_id, org_name=org.name,
-              org_kind=principal.org_kind, roles=sorted(principal.roles))
+    return Me.model_validate({"user_id": principal.user_id, "name": principal.name, "org_id": principal.org_id,
+                              "org_name": org.name, "org_kind": principal.org_kind, "roles": sorted(principal.roles)})
