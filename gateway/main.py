@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 
 import authz
 from gateway import errors
@@ -32,7 +32,7 @@ class Health(BaseModel):
 
 class Readiness(BaseModel):
     status: Literal["ready", "not_ready"] = Field(description="`ready` 就绪; `not_ready` 未就绪")
-    checks: dict[str, int | str | dict[str, int]] = Field(
+    checks: dict[str, JsonValue] = Field(
         description="每项检查的结果 (each check's result: a read model's positions per service, a service's "
                     "position, or `unavailable: <error>`)")
 
