@@ -19,10 +19,13 @@ from services.common.telemetry import context_from_headers, tracer
 
 DESCRIPTION = """派驻监督平台 Paizhu — 网关 API (gateway API).
 
-Errors are JSON: `{"error": {"code": "<stable code>", "message": "<readable message>"}}` with status
-400 (bad request), 401 (`unauthenticated`, `bad_credentials`, `invalid_token`, `token_expired`),
-403 (`forbidden`), 404 (`not_found` — also where the record's existence is secret), 409 (`conflict`,
-`concurrent_write`, domain-specific codes of invalid transitions), 422 (`invalid_input` with `details`).
+Errors are JSON (schema `ErrorBody`): `{"error": {"code": "<stable code>", "message": "中文 (English)"}}` with
+status 400 (`bad_request`: the body cannot be parsed), 401 (`unauthenticated`, `bad_credentials`,
+`invalid_token`, `token_expired`), 403 (`forbidden`), 404 (`not_found` — also where the record's existence is
+secret), 409 (`conflict`, `concurrent_write`, domain-specific codes of invalid transitions), 413 (`too_large`),
+422 (`invalid_input` with `details`, one per field), 503 (`service_unavailable`, with `Retry-After`);
+500 (`internal_error`) is a bug and tells nothing of the code. Every message is Chinese first, English in
+parentheses, the framework's own included.
 """
 
 
