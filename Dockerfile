@@ -10,6 +10,8 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml ./
 COPY events ./events
+COPY authz ./authz
+COPY runtime ./runtime
 COPY services ./services
 COPY projections ./projections
 COPY gateway ./gateway

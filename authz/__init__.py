@@ -7,11 +7,11 @@ Records carry `group_id`, `unit_id` and a `distribution` (`group`, `hq`, `unit`,
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from events.catalog import import_existing
 from services.common.errors import ForbiddenError, NotFoundError
 
 GROUP_ROLES = frozenset({"group_leader", "group_deputy", "group_staff"})
@@ -219,9 +219,4 @@ def require_read(principal: Principal, **facts: object) -> None:
 
 
 def load_rules(services: Iterable[str] = ("ledgers", "clues", "inspections", "units", "platform")) -> None:
-    for service in services:
-        try:
-            importlib.import_module(f"authz.rules_{service}")
-        except ModuleNotFoundError as error:
-            if error.name != f"authz.rules_{service}":
-                raise
+    import_existing(f"authz.rules_{service}" for service in services)

@@ -1,9 +1,11 @@
 """Permissions of the clues service's actions.
 
-Every action on an existing clue is also guarded by the clue's compartment (`compartment=members`,
-`hide=True`): outside it, the clue does not exist (404). Leader-only actions need the group leader's role
-and membership. HQ reads statistics only; the unit never sees a clue, except the parts explicitly shared
-with invited discipline-committee users for joint screening.
+Every action on an existing clue is decided by the service on the clue's compartment
+(`Clue.access_scope`): outside it, or without the action's role, the clue does not exist (404, the answer a
+missing clue gets). Leader-only actions need the group leader's role and membership. HQ reads statistics
+only; the unit never sees a clue, except the parts explicitly shared with invited discipline-committee users
+for joint screening. A recommendation is guarded by `clues.read_recommendation` (404), then by the action
+(403).
 """
 
 from __future__ import annotations
@@ -29,46 +31,17 @@ rule("clues.statistics", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES, scope="any",
 rule("clues.record_overdue", LEADER | HQ_ROLES, scope="any", description="the overdue scheduler")
 
 rule("clues.draft_recommendation", GROUP_ROLES)
-rule("clues.issue_recommendation", LEADER)
-rule("clues.close_recommendation", LEADER)
-rule("clues.record_recommendation_response", GROUP_ROLES)
+rule("clues.issue_recommendation", LEADER, reads="clues.read_recommendation")
+rule("clues.close_recommendation", LEADER, reads="clues.read_recommendation")
+rule("clues.record_recommendation_response", GROUP_ROLES, reads="clues.read_recommendation")
 rule("clues.list_recommendations", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES | UNIT_ROLES, scope="any",
      description="rows filtered by can_read")
 rule("clues.read_recommendation", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES | UNIT_ROLES,
      description="the group while drafted; once issued also HQ and the unit addressed")
 
 
-def may_join_compartment(user_id: str, group_id: str) -> bool:
-    """Who may be put in a clue's compartment: members of the clue's group, HQ staff and auditors.
-
-    Never a unit user, never another group or an inspection team (they get parts through their own
-    channels: joint screening, referrals).
-    """
-    from gateway.accounts import ACCOUNTS, ORGS
-
-    account = ACCOUNTS.get(user_id)
-    if account is None:
-        return False
-    org = ORGS.get(account.org_id)
-    if org is None:
-        return False
-    if org.kind == "group":
-        return org.org_id == group_id and bool(set(account.roles) & GROUP_ROLES)
-    return org.kind in ("hq", "audit")
-
-
-def joint_screening_users_allowed(user_ids: list[str], unit_id: str) -> bool:
-    """Joint screening goes to the unit's own discipline-committee users only."""
-    from gateway.accounts import ACCOUNTS
-
-    return all(
-        (account := ACCOUNTS.get(u)) is not None and account.org_id == unit_id
-        and bool(set(account.roles) & {"unit_liaison"})
-        for u in user_ids
-    )
-
-
 def group_leader_of(group_id: str) -> str | None:
+    """The group's leader account: always in the compartment of a clue the group registers."""
     from gateway.accounts import ACCOUNTS
 
     return next((a.user_id for a in ACCOUNTS.values() if a.org_id == group_id and "group_leader" in a.roles), None)

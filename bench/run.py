@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import statistics
-import subprocess
 import threading
 import time
 import uuid
@@ -22,6 +21,8 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from bench import support
+from bench.support import create_database, drop_database, pg_dsn, pg_env, run_cli, start_broker
 from events.catalog import load_all
 from events.kafka import PRODUCER_SETTINGS, ensure_topics
 from events.topics import topic_for
@@ -29,23 +30,12 @@ from paizhu.keys import Keys
 from paizhu.services import build_app
 from paizhu.settings import Settings
 from projections.common.db import PostgresDatabase
-from projections.common.feeds import KafkaFeed, LogFollower
-from projections.common.runner import ProjectionRunner
 from projections.hq_dashboard.projection import HqDashboard
+from runtime.projection_feeds import KafkaFeed, LogFollower
+from runtime.projection_runner import ProjectionRunner
+from runtime.relay import Relay, kafka_producer
 from services.common.context import CommandContext, command_context
-from services.common.relay import Relay, kafka_producer
 from services.ledgers.domainmodel import Directive
-from tests.conftest import (
-    PG_HOST,
-    PG_PASSWORD,
-    PG_PORT,
-    PG_USER,
-    free_port,
-    pg_dsn,
-    run_cli,
-    tansu_binary,
-    wait_port,
-)
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 EVENTS = int(os.environ.get("PAIZHU_BENCH_EVENTS", "20000"))
@@ -58,34 +48,13 @@ def metric(name: str, value: float, unit: str) -> None:
     console.print(f"  {name}: {value:,.1f} {unit}")
 
 
-def start_broker() -> tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
-    port = free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    process = subprocess.Popen([tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-                                "--storage-engine", "memory://tansu/", "--silent"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_port(port)
-    return process, f"127.0.0.1:{port}"
-
-
-def fresh_database() -> str:
-    name = f"paizhu_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_dsn("paizhu_test"), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return name
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(pg_dsn("paizhu_test"), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def settings_for(dbname: str, bootstrap: str) -> tuple[Settings, Keys]:
     from events.sealed import generate_keypair
     from paizhu.keys import _new_ed25519
 
-    settings = Settings(mode="distributed", pg_host=PG_HOST, pg_port=PG_PORT, pg_user=PG_USER,
-                        pg_password=PG_PASSWORD, pg_dbname=dbname, kafka_bootstrap=bootstrap)
+    settings = Settings(mode="distributed", pg_host=support.PG_HOST, pg_port=support.PG_PORT,
+                        pg_user=support.PG_USER, pg_password=support.PG_PASSWORD, pg_dbname=dbname,
+                        kafka_bootstrap=bootstrap)
     keys = Keys(cipher={"clues": base64.b64encode(secrets.token_bytes(32)).decode()},
                 checkpoint_signing=_new_ed25519(), token_signing=secrets.token_urlsafe(32),
                 clues_sealing_private=generate_keypair()[0])
@@ -95,8 +64,7 @@ def settings_for(dbname: str, bootstrap: str) -> tuple[Settings, Keys]:
 def bench_env(dbname: str, bootstrap: str, keys: Keys) -> dict[str, str]:
     """The environment of the relay and projector processes (same database, broker and keys)."""
     return {
-        "PAIZHU_MODE": "distributed", "PAIZHU_PG_HOST": PG_HOST, "PAIZHU_PG_PORT": str(PG_PORT),
-        "PAIZHU_PG_USER": PG_USER, "PAIZHU_PG_PASSWORD": PG_PASSWORD, "PAIZHU_PG_DBNAME": dbname,
+        "PAIZHU_MODE": "distributed", **pg_env(dbname),
         "PAIZHU_KAFKA_BOOTSTRAP": bootstrap, "PAIZHU_CIPHER_KEYS": json.dumps(keys.cipher),
         "PAIZHU_CHECKPOINT_SIGNING_KEY": keys.checkpoint_signing, "PAIZHU_TOKEN_SIGNING_KEY": keys.token_signing,
         "PAIZHU_CLUES_SEALING_PRIVATE_KEY": keys.clues_sealing_private, "PAIZHU_LOG_LEVEL": "WARNING",
@@ -323,7 +291,7 @@ def bench_tracing_overhead(count: int = 1500) -> None:
 
     run()  # warm-up
     without = statistics.median(run() for _ in range(5))
-    from paizhu.telemetry import build_tracer_provider
+    from runtime.telemetry import build_tracer_provider
 
     provider = build_tracer_provider()  # Paizhu's default sampling (parent-based, 10% of new traces)
     provider.add_span_processor(BatchSpanProcessor(Discard()))
@@ -338,7 +306,7 @@ def bench_tracing_overhead(count: int = 1500) -> None:
 def main() -> None:
     load_all()
     broker, bootstrap = start_broker()
-    dbname = fresh_database()
+    dbname = create_database("paizhu_bench_")
     try:
         settings, keys = settings_for(dbname, bootstrap)
         dsn = pg_dsn(dbname)

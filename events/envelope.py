@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from events.plain import plain
 
 GENESIS_HASH = "0" * 64
 EVENT_ID_NAMESPACE = uuid.UUID("6f1c2a4e-6a41-4f43-9a53-70616970687a")
@@ -84,30 +84,10 @@ def event_id_for(service: str, stream_id: str, stream_version: int) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Enum):
-        return _plain(value.value)
-    if isinstance(value, BaseModel):
-        return _plain(value.model_dump(mode="json"))
-    return value
-
-
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no whitespace, UTF-8: one byte string per value, so hashes are stable."""
     return json.dumps(
-        _plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     ).encode("utf-8")
 
 

@@ -10,22 +10,19 @@ import json
 from typing import Any, Protocol, TypeVar
 
 import httpx
-from pydantic import validate_call
 
 from authz import Permission, Principal
-from services.common.application import ServiceApplication, operation_of
+from runtime.telemetry import current_traceparent
+from services.common.application import ServiceApplication
 from services.common.context import CommandContext
 from services.common.errors import DomainError, UnavailableError
 from services.common.interface import Operation, result_adapter
-from services.common.telemetry import current_traceparent
 
 R = TypeVar("R")
 
 
 class ServiceClient(Protocol):
     def run(self, operation: Operation[R], permission: Permission) -> R: ...
-
-    def call(self, kind: str, name: str, principal: Principal, kwargs: dict[str, Any]) -> Any: ...
 
 
 class RemoteError(DomainError):
@@ -45,14 +42,6 @@ class LocalClient:
                                  action=permission.action)
         with self.app.acting(context):
             return self.app.execute(operation)
-
-    def call(self, kind: str, name: str, principal: Principal, kwargs: dict[str, Any]) -> Any:
-        table = self.app.commands() if kind == "command" else self.app.queries()
-        method = table.get(name)
-        if method is None:
-            raise LookupError(f"{self.app.name} has no {kind} {name}")
-        with self.app.acting(CommandContext(actor=principal.actor)):
-            return (method if operation_of(method.handler) else validate_call(method))(**kwargs)
 
 
 class HttpClient:
@@ -93,10 +82,6 @@ class HttpClient:
         value: R = result_adapter(type(operation)).validate_python(result)
         return value
 
-    def call(self, kind: str, name: str, principal: Principal, kwargs: dict[str, Any]) -> Any:
-        path = f"/{'commands' if kind == 'command' else 'queries'}/{name}"
-        return self._post(path, json.dumps(kwargs, default=str), self._headers(principal))
-
 
 class Services:
     """The services as the gateway's routes see them."""
@@ -113,11 +98,3 @@ class Services:
     def run(self, operation: Operation[R], permission: Permission) -> R:
         """Run one operation of a service's interface under a route's permission."""
         return self._client(operation.service).run(operation, permission)
-
-    def call(self, service: str, command: str, principal: Principal, **kwargs: Any) -> Any:
-        """Run a command of a service as this principal."""
-        return self._client(service).call("command", command, principal, kwargs)
-
-    def query(self, service: str, name: str, principal: Principal, **kwargs: Any) -> Any:
-        """Run a query of a service (the caller decides with authz what may be shown)."""
-        return self._client(service).call("query", name, principal, kwargs)

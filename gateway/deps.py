@@ -13,7 +13,7 @@ from gateway.auth import Authenticator
 from gateway.clients import Services as ServicesClient
 from gateway.errors import AuthError
 from projections.common.db import Database
-from projections.common.runner import ProjectionRunner
+from runtime.projection_runner import ProjectionRunner
 
 
 @dataclass

@@ -15,7 +15,7 @@ from gateway import errors
 from gateway.api import documents_own_errors, routers
 from gateway.deps import GatewayRuntime, Runtime
 from gateway.errors import API_ERRORS
-from services.common.telemetry import context_from_headers, tracer
+from runtime.telemetry import context_from_headers, tracer
 
 DESCRIPTION = """派驻监督平台 Paizhu — 网关 API (gateway API).
 

@@ -24,7 +24,7 @@ def _settings(**overrides: object) -> Settings:
 
 
 def _logging(settings: Settings, process: str = "paizhu") -> None:
-    from paizhu.telemetry import configure
+    from runtime.telemetry import configure
 
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     configure(process)

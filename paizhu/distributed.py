@@ -16,13 +16,13 @@ from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
 from projections.catalog import available as available_projections
 from projections.common.db import connect
-from projections.common.feeds import KafkaFeed, LogFollower
-from projections.common.runner import ProjectionRunner
+from runtime.policy_runners import KafkaPolicyRunner
+from runtime.projection_feeds import KafkaFeed, LogFollower
+from runtime.projection_runner import ProjectionRunner
+from runtime.relay import Relay, kafka_producer
+from runtime.server import create_service_app
 from services.common.application import ServiceApplication
-from services.common.consumers import KafkaPolicyRunner
 from services.common.integrity import Checkpointer
-from services.common.relay import Relay, kafka_producer
-from services.common.server import create_service_app
 
 log = logging.getLogger(__name__)
 

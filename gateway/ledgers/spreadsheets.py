@@ -6,25 +6,47 @@ import base64
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile
 
-import authz
-from gateway.deps import CurrentPrincipal, Services
-from gateway.ledgers.access import group_filter, own_scope, readable_directive
+from authz import Permission
+from gateway.deps import Services
+from gateway.ledgers.access import group_filter, readable
+from gateway.permissions import require
+from services.common.interface import Id
+from services.ledgers.interface import (
+    CategoryCode,
+    ConfirmImport,
+    ExportCombinedView,
+    ExportDirectives,
+    GetImport,
+    ImportConfirmed,
+    ImportPreview,
+    ImportTemplate,
+    ImportView,
+    ListImports,
+    PreviewImport,
+    WorkbookFile,
+)
+from services.ledgers.spreadsheet import XLSX_MEDIA_TYPE
 
 router = APIRouter()
 """Included by gateway.ledgers.router under /api/ledgers."""
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 XLSX_SUFFIX = ".xlsx"
+XLSX_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+          "description": "the .xlsx workbook (Content-Disposition: attachment)"}}
+"""The OpenAPI response of a download: the workbook's real media type, not JSON."""
+XLSX_UPLOAD: dict[str, Any] = {
+    "requestBody": {"content": {"multipart/form-data": {"encoding": {"file": {"contentType": XLSX_MEDIA_TYPE}}}}}}
+"""The OpenAPI request of an upload: the `file` part is an .xlsx workbook."""
 
 
-def _download(file: dict[str, Any]) -> Response:
+def _download(file: WorkbookFile) -> Response:
     """A service's exported file as a download (RFC 6266 / 5987 filename for the Chinese name)."""
-    name = str(file["filename"])
-    disposition = f"attachment; filename=\"ledger{XLSX_SUFFIX}\"; filename*=UTF-8''{quote(name)}"
-    return Response(base64.b64decode(file["content_base64"]), media_type=file["media_type"],
+    disposition = f"attachment; filename=\"ledger{XLSX_SUFFIX}\"; filename*=UTF-8''{quote(file.filename)}"
+    return Response(base64.b64decode(file.content_base64), media_type=file.media_type,
                     headers={"Content-Disposition": disposition})
 
 
@@ -39,96 +61,81 @@ def _upload(file: UploadFile) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _require_import(principal: authz.Principal, group_id: str, unit_id: str) -> None:
-    """Group staff import into their own group's ledger of a unit the group is resident in."""
-    authz.require(principal, "ledgers.import_directives", group_id=group_id)
-    authz.require(principal, "ledgers.import_directives", unit_id=unit_id)
-
-
 # -- import ------------------------------------------------------------------------------------------
-@router.get("/imports/template.xlsx")
-def import_template(principal: CurrentPrincipal, services: Services) -> Response:
+@router.get("/imports/template.xlsx", response_class=Response, responses=XLSX_FILE)
+def import_template(services: Services,
+                    permission: Permission = require("ledgers.import_directives")) -> Response:
     """The import template (文号、印发机关、标题、印发日期、收文日期、牵头部门、细账类别、是否与职责密切相关)."""
-    authz.require(principal, "ledgers.import_directives", group_id=principal.group_id)
-    return _download(services.query("ledgers", "import_template", principal))
+    return _download(services.run(ImportTemplate(), permission))
 
 
-@router.post("/imports/preview")
+@router.post("/imports/preview", openapi_extra=XLSX_UPLOAD)
 def preview_import(
-    principal: CurrentPrincipal, services: Services,
-    file: UploadFile = File(...),  # noqa: B008
-    group_id: str = Form(..., min_length=1, max_length=64),  # noqa: B008
-    unit_id: str = Form(..., min_length=1, max_length=64),  # noqa: B008
-) -> dict[str, Any]:
+    services: Services,
+    file: UploadFile = File(..., description="the master ledger, .xlsx, at most 5 MB"),  # noqa: B008
+    group_id: Id = Form(...),  # noqa: B008
+    unit_id: Id = Form(...),  # noqa: B008
+    permission: Permission = require("ledgers.import_directives"),
+) -> ImportPreview:
     """Check every row of an uploaded master ledger; nothing is recorded until it is confirmed."""
-    _require_import(principal, group_id, unit_id)
-    result: dict[str, Any] = services.query("ledgers", "preview_import", principal, group_id=group_id,
-                                            unit_id=unit_id, content_base64=_upload(file),
-                                            filename=file.filename or "")
+    return services.run(PreviewImport(group_id=group_id, unit_id=unit_id, content_base64=_upload(file),
+                                      filename=file.filename or ""), permission)
+
+
+@router.post("/imports", status_code=201, openapi_extra=XLSX_UPLOAD,
+             responses={200: {"model": ImportConfirmed, "description": "this file was imported before"}})
+def confirm_import(
+    services: Services,
+    response: Response,
+    file: UploadFile = File(..., description="the master ledger, .xlsx, at most 5 MB"),  # noqa: B008
+    group_id: Id = Form(...),  # noqa: B008
+    unit_id: Id = Form(...),  # noqa: B008
+    permission: Permission = require("ledgers.import_directives"),
+) -> ImportConfirmed:
+    """Record the file's valid rows in one batch; the same file again records nothing (200, already_imported)."""
+    result = services.run(ConfirmImport(group_id=group_id, unit_id=unit_id, content_base64=_upload(file),
+                                        filename=file.filename or ""), permission)
+    if result.already_imported:
+        response.status_code = 200
     return result
 
 
-@router.post("/imports", status_code=201)
-def confirm_import(
-    principal: CurrentPrincipal, services: Services,
-    file: UploadFile = File(...),  # noqa: B008
-    group_id: str = Form(..., min_length=1, max_length=64),  # noqa: B008
-    unit_id: str = Form(..., min_length=1, max_length=64),  # noqa: B008
-) -> Any:
-    """Record the file's valid rows in one batch; the same file again records nothing (200, already_imported)."""
-    _require_import(principal, group_id, unit_id)
-    result: dict[str, Any] = services.call("ledgers", "confirm_import", principal, group_id=group_id,
-                                           unit_id=unit_id, content_base64=_upload(file),
-                                           filename=file.filename or "")
-    return JSONResponse(result, status_code=200) if result.get("already_imported") else result
-
-
 @router.get("/imports")
-def list_imports(principal: CurrentPrincipal, services: Services) -> list[dict[str, Any]]:
-    authz.require(principal, "ledgers.read_import", **own_scope(principal))
-    rows: list[dict[str, Any]] = services.query("ledgers", "list_imports", principal, **group_filter(principal))
-    return [r for r in rows if authz.can_read(principal, group_id=r["group_id"], unit_id=r["unit_id"],
-                                              distribution=r["distribution"])]
+def list_imports(services: Services,
+                 permission: Permission = require("ledgers.read_import", listing=True)) -> list[ImportView]:
+    """Import batches: a group member sees their group's, HQ and audit every group's."""
+    principal = permission.principal
+    rows = services.run(ListImports(group_id=group_filter(principal)), permission)
+    return readable(principal, rows)
 
 
 @router.get("/imports/{import_id}")
-def get_import(import_id: str, principal: CurrentPrincipal, services: Services) -> dict[str, Any]:
-    batch: dict[str, Any] = services.query("ledgers", "get_import", principal, import_id=import_id)
-    authz.require(principal, "ledgers.read_import", hide=True, group_id=batch["group_id"], unit_id=batch["unit_id"])
-    authz.require_read(principal, group_id=batch["group_id"], unit_id=batch["unit_id"],
-                       distribution=batch["distribution"])
-    return batch
+def get_import(import_id: Id, services: Services,
+               permission: Permission = require("ledgers.read_import")) -> ImportView:
+    """One import batch: which row became which directive, which rows were skipped and why."""
+    return services.run(GetImport(import_id=import_id), permission)
 
 
-# -- export (a read: the same guards as the routes that show these views) -----------------------------
-def _require_export_listing(principal: authz.Principal) -> dict[str, Any]:
-    authz.require(principal, "ledgers.read_directive", **own_scope(principal))
-    authz.require(principal, "ledgers.export_ledger", **own_scope(principal))
-    # Directives are distributed to group + HQ, so the listing's group filter is the whole read rule.
-    return group_filter(principal)
-
-
-@router.get("/exports/master-ledger.xlsx")
-def export_master_ledger(principal: CurrentPrincipal, services: Services, unit_id: str | None = None,
-                         include_withdrawn: bool = False) -> Response:
+# -- export (a read: only what the principal may read) -----------------------------------------------
+@router.get("/exports/master-ledger.xlsx", response_class=Response, responses=XLSX_FILE)
+def export_master_ledger(services: Services, unit_id: Id | None = None, include_withdrawn: bool = False,
+                         permission: Permission = require("ledgers.export_ledger", listing=True)) -> Response:
     """The master ledger (总账) as .xlsx."""
-    scope = _require_export_listing(principal)
-    return _download(services.query("ledgers", "export_directives", principal, unit_id=unit_id,
-                                    include_withdrawn=include_withdrawn, **scope))
+    # Directives are distributed to group + HQ, so the listing's group filter is the whole read rule.
+    return _download(services.run(ExportDirectives(group_id=group_filter(permission.principal), unit_id=unit_id,
+                                                   include_withdrawn=include_withdrawn), permission))
 
 
-@router.get("/exports/detail-ledger.xlsx")
-def export_detail_ledger(principal: CurrentPrincipal, services: Services, category: str,
-                         unit_id: str | None = None) -> Response:
+@router.get("/exports/detail-ledger.xlsx", response_class=Response, responses=XLSX_FILE)
+def export_detail_ledger(services: Services, category: CategoryCode, unit_id: Id | None = None,
+                         permission: Permission = require("ledgers.export_ledger", listing=True)) -> Response:
     """The detail ledger (细账) of one category, with its stage records, as .xlsx."""
-    scope = _require_export_listing(principal)
-    return _download(services.query("ledgers", "export_directives", principal, unit_id=unit_id,
-                                    category=category, **scope))
+    return _download(services.run(ExportDirectives(group_id=group_filter(permission.principal), unit_id=unit_id,
+                                                   category=category), permission))
 
 
-@router.get("/directives/{directive_id}/lists.xlsx")
-def export_combined_view(directive_id: str, principal: CurrentPrincipal, services: Services) -> Response:
+@router.get("/directives/{directive_id}/lists.xlsx", response_class=Response, responses=XLSX_FILE)
+def export_combined_view(directive_id: Id, services: Services,
+                         permission: Permission = require("ledgers.export_ledger")) -> Response:
     """四单合一 of one directive as .xlsx."""
-    directive = readable_directive(services, principal, directive_id)
-    authz.require(principal, "ledgers.export_ledger", group_id=directive["group_id"], unit_id=directive["unit_id"])
-    return _download(services.query("ledgers", "export_combined_view", principal, directive_id=directive_id))
+    return _download(services.run(ExportCombinedView(directive_id=directive_id), permission))

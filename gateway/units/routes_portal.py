@@ -1,4 +1,8 @@
-"""Units routes: roster, routing matrix, attachments and the unit liaison portal (inbound)."""
+"""Units routes: roster, routing matrix, attachments and the unit liaison portal (inbound).
+
+Each route declares its permission; the service checks every record the call touches against it (a unit's
+liaison acts only for its own unit: another unit's records answer 404 like missing ones).
+"""
 
 from __future__ import annotations
 
@@ -9,167 +13,208 @@ from urllib.parse import quote
 from fastapi import File, Form, UploadFile
 from fastapi.responses import Response
 
-import authz
-from gateway.deps import CurrentPrincipal, Services
-from gateway.units import schemas as s
-from gateway.units.common import (
-    Result,
-    call,
-    on_record,
-    readable,
-    require_on_unit,
-    require_unit_read,
-    router,
+from authz import Permission
+from gateway.deps import Services
+from gateway.permissions import require
+from gateway.units.common import router
+from services.common.interface import Body, Command, Id
+from services.units.attachments import MEDIA_TYPES
+from services.units.interface import (
+    AddDepartment,
+    AppointmentBody,
+    AppointPerson,
+    AssignCounterpart,
+    AttachmentStored,
+    CounterpartBody,
+    CounterpartRecorded,
+    DemocraticEvaluationBody,
+    DepartmentBody,
+    DepartmentRecorded,
+    DirectiveNotificationBody,
+    DissolveBody,
+    DissolveDepartment,
+    DutyIntegrityReportBody,
+    GetRouting,
+    GetSubmission,
+    GetSubmissionAttachment,
+    GetUnit,
+    InboundKind,
+    IntegrityOpinionBody,
+    LeavingBody,
+    ListSubmissions,
+    NotifyDirective,
+    PostRecorded,
+    PowerMatterReportBody,
+    ProgressReportBody,
+    RecordLeaving,
+    RectificationReportBody,
+    RegisterUnit,
+    RenameBody,
+    RenameDepartment,
+    ReplyIntegrityOpinion,
+    ReportPowerMatter,
+    ReviewBody,
+    ReviewSubmission,
+    RoutingView,
+    Sha256,
+    SituationNoticeBody,
+    SubmissionReviewed,
+    SubmissionView,
+    SubmitDemocraticEvaluation,
+    SubmitDutyIntegrityReport,
+    SubmitProgressReport,
+    SubmitRectificationReport,
+    SubmitSituationNotice,
+    SubmitSupervisionReport,
+    SupervisionReportBody,
+    UnitRegistered,
+    UnitView,
+    UploadAttachment,
 )
-from services.common.errors import NotFoundError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 # -- roster and routing matrix ----------------------------------------------------------------------
 @router.post("/units", status_code=201)
-def register_unit(body: s.UnitCreate, principal: CurrentPrincipal, services: Services) -> Result:
+def register_unit(body: RegisterUnit, services: Services,
+                  permission: Permission = require("units.register_unit")) -> UnitRegistered:
     """Register a supervised unit (with its party leadership group)."""
-    authz.require(principal, "units.register_unit", group_id=body.group_id, unit_id=body.unit_id)
-    return call(services, principal, "register_unit", **body.model_dump())
+    return services.run(body, permission)
 
 
 @router.get("/units/{unit_id}")
-def get_unit(unit_id: str, principal: CurrentPrincipal, services: Services, history: bool = False) -> Result:
+def get_unit(unit_id: Id, services: Services, history: bool = False,
+             permission: Permission = require("units.read")) -> UnitView:
     """The roster: departments, people in post, the three-level network (with history on request)."""
-    require_unit_read(services, principal, unit_id, "unit")
-    result: Result = services.query("units", "get_unit", principal, unit_id=unit_id, include_history=history)
-    return result
+    return services.run(GetUnit(unit_id=unit_id, include_history=history), permission)
 
 
 @router.post("/units/{unit_id}/departments", status_code=201)
-def add_department(unit_id: str, body: s.DepartmentCreate, principal: CurrentPrincipal,
-                   services: Services) -> Result:
-    require_on_unit(services, principal, "units.manage_roster", unit_id)
-    return call(services, principal, "add_department", unit_id=unit_id, **body.model_dump())
+def add_department(unit_id: Id, body: DepartmentBody, services: Services,
+                   permission: Permission = require("units.manage_roster")) -> DepartmentRecorded:
+    """Add a bureau (司局), division (处室, under a bureau) or subordinate body (直属单位)."""
+    return services.run(AddDepartment(unit_id=unit_id, **body.fields()), permission)
 
 
 @router.post("/units/{unit_id}/departments/{department_id}/rename")
-def rename_department(unit_id: str, department_id: str, body: s.DepartmentRename, principal: CurrentPrincipal,
-                      services: Services) -> Result:
-    require_on_unit(services, principal, "units.manage_roster", unit_id)
-    return call(services, principal, "rename_department", unit_id=unit_id, department_id=department_id,
-                **body.model_dump())
+def rename_department(unit_id: Id, department_id: Id, body: RenameBody, services: Services,
+                      permission: Permission = require("units.manage_roster")) -> DepartmentRecorded:
+    """Rename a department (the old name stays in its history)."""
+    return services.run(RenameDepartment(unit_id=unit_id, department_id=department_id, **body.fields()), permission)
 
 
 @router.post("/units/{unit_id}/departments/{department_id}/dissolve")
-def dissolve_department(unit_id: str, department_id: str, body: s.DepartmentDissolve, principal: CurrentPrincipal,
-                        services: Services) -> Result:
-    require_on_unit(services, principal, "units.manage_roster", unit_id)
-    return call(services, principal, "dissolve_department", unit_id=unit_id, department_id=department_id,
-                **body.model_dump())
+def dissolve_department(unit_id: Id, department_id: Id, body: DissolveBody, services: Services,
+                        permission: Permission = require("units.manage_roster")) -> DepartmentRecorded:
+    """Dissolve a department that has no active divisions and nobody in post."""
+    return services.run(DissolveDepartment(unit_id=unit_id, department_id=department_id, **body.fields()),
+                        permission)
 
 
 @router.post("/units/{unit_id}/posts", status_code=201)
-def appoint_person(unit_id: str, body: s.PostCreate, principal: CurrentPrincipal, services: Services) -> Result:
+def appoint_person(unit_id: Id, body: AppointmentBody, services: Services,
+                   permission: Permission = require("units.manage_roster")) -> PostRecorded:
     """A person takes up a post (head, leadership, department head, network member)."""
-    require_on_unit(services, principal, "units.manage_roster", unit_id)
-    return call(services, principal, "appoint_person", unit_id=unit_id, **body.model_dump())
+    return services.run(AppointPerson(unit_id=unit_id, **body.fields()), permission)
 
 
 @router.post("/units/{unit_id}/posts/{post_id}/leave")
-def record_leaving(unit_id: str, post_id: str, body: s.PostLeave, principal: CurrentPrincipal,
-                   services: Services) -> Result:
-    require_on_unit(services, principal, "units.manage_roster", unit_id)
-    return call(services, principal, "record_leaving", unit_id=unit_id, post_id=post_id, **body.model_dump())
+def record_leaving(unit_id: Id, post_id: Id, body: LeavingBody, services: Services,
+                   permission: Permission = require("units.manage_roster")) -> PostRecorded:
+    """A person leaves a post (transfer, retirement, removal...)."""
+    return services.run(RecordLeaving(unit_id=unit_id, post_id=post_id, **body.fields()), permission)
 
 
 @router.get("/units/{unit_id}/routing")
-def get_routing(unit_id: str, principal: CurrentPrincipal, services: Services) -> Result:
+def get_routing(unit_id: Id, services: Services,
+                permission: Permission = require("units.read_routing")) -> RoutingView:
     """The routing matrix (沟通协调机制)."""
-    require_unit_read(services, principal, unit_id, "hq")
-    result: Result = services.query("units", "get_routing", principal, unit_id=unit_id)
-    return result
+    return services.run(GetRouting(unit_id=unit_id), permission)
 
 
 @router.post("/units/{unit_id}/routing", status_code=201)
-def assign_counterpart(unit_id: str, body: s.CounterpartAssign, principal: CurrentPrincipal,
-                       services: Services) -> Result:
-    require_on_unit(services, principal, "units.assign_counterpart", unit_id)
-    return call(services, principal, "assign_counterpart", unit_id=unit_id, **body.model_dump())
+def assign_counterpart(unit_id: Id, body: CounterpartBody, services: Services,
+                       permission: Permission = require("units.assign_counterpart")) -> CounterpartRecorded:
+    """Name the group member who speaks for a counterpart."""
+    return services.run(AssignCounterpart(unit_id=unit_id, **body.fields()), permission)
 
 
 # -- attachments ------------------------------------------------------------------------------------
 @router.post("/attachments", status_code=201)
 def upload_attachment(
-    principal: CurrentPrincipal, services: Services, file: UploadFile = File(...),  # noqa: B008
-    declared_sha256: str | None = Form(default=None),  # noqa: B008
-) -> Result:
-    """Upload an attachment (pdf, docx, xlsx, png, jpg, txt; at most 20 MB); cite it by its SHA-256."""
-    authz.require(principal, "units.upload_attachment")
+    services: Services, file: UploadFile = File(...),  # noqa: B008
+    declared_sha256: str | None = Form(default=None, pattern=r"^[0-9a-fA-F]{64}$"),  # noqa: B008
+    permission: Permission = require("units.upload_attachment"),
+) -> AttachmentStored:
+    """Upload an attachment (pdf, docx, xlsx, png, jpg, txt; at most 20 MB); cite it by its SHA-256.
+
+    The service checks the size, the type by the file's bytes (not its name) and the declared hash."""
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    return call(services, principal, "upload_attachment", filename=file.filename or "",
-                content_base64=base64.b64encode(data).decode(), declared_sha256=declared_sha256)
+    operation = UploadAttachment(filename=file.filename or "", content_base64=base64.b64encode(data).decode(),
+                                 declared_sha256=declared_sha256)
+    return services.run(operation, permission)
 
 
-@router.get("/submissions/{submission_id}/attachments/{sha256}")
-def download_attachment(submission_id: str, sha256: str, principal: CurrentPrincipal,
-                        services: Services) -> Response:
+@router.get("/submissions/{submission_id}/attachments/{sha256}", response_class=Response,
+            responses={200: {"description": "附件内容 (the attachment's bytes, as its detected media type)",
+                             "content": {media_type: {} for media_type in MEDIA_TYPES}}})
+def download_attachment(submission_id: Id, sha256: Sha256, services: Services,
+                        permission: Permission = require("units.read")) -> Response:
     """An attachment, to whoever may read the submission that cites it."""
-    submission = readable(services, principal, "get_submission", submission_id=submission_id)
-    cited = next((a for a in submission["attachments"] if a["sha256"] == sha256.lower()), None)
-    if cited is None:
-        raise NotFoundError("附件不存在 (attachment not found)", code="attachment_not_found")
-    blob = services.query("units", "get_attachment", principal, sha256=sha256)
-    return Response(base64.b64decode(blob["content_base64"]), media_type=cited["media_type"],
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(cited['filename'])}"})
-
-
-def _quoted(name: str) -> str:
-    return quote(name)
+    cited = services.run(GetSubmissionAttachment(submission_id=submission_id, sha256=sha256), permission)
+    return Response(base64.b64decode(cited.content_base64), media_type=cited.media_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(cited.filename)}"})
 
 
 # -- inbound: the unit liaison portal ---------------------------------------------------------------
-INBOUND_ROUTES = {
-    "directive-notifications": ("notify_directive", s.DirectiveNotification),
-    "progress-reports": ("submit_progress_report", s.ProgressReport),
-    "supervision-reports": ("submit_supervision_report", s.SupervisionReport),
-    "rectification-reports": ("submit_rectification_report", s.RectificationReport),
-    "situation-notices": ("submit_situation_notice", s.SituationNotice),
-    "democratic-evaluations": ("submit_democratic_evaluation", s.DemocraticEvaluation),
-    "duty-integrity-reports": ("submit_duty_integrity_report", s.DutyIntegrityReport),
-    "integrity-opinion-replies": ("reply_integrity_opinion", s.IntegrityOpinionReply),
-    "power-matters": ("report_power_matter", s.PowerMatterReport),
+INBOUND_ROUTES: dict[str, tuple[type[Command[Any]], type[Body]]] = {
+    "directive-notifications": (NotifyDirective, DirectiveNotificationBody),
+    "progress-reports": (SubmitProgressReport, ProgressReportBody),
+    "supervision-reports": (SubmitSupervisionReport, SupervisionReportBody),
+    "rectification-reports": (SubmitRectificationReport, RectificationReportBody),
+    "situation-notices": (SubmitSituationNotice, SituationNoticeBody),
+    "democratic-evaluations": (SubmitDemocraticEvaluation, DemocraticEvaluationBody),
+    "duty-integrity-reports": (SubmitDutyIntegrityReport, DutyIntegrityReportBody),
+    "integrity-opinion-replies": (ReplyIntegrityOpinion, IntegrityOpinionBody),
+    "power-matters": (ReportPowerMatter, PowerMatterReportBody),
 }
 
 
-def _inbound_route(path: str, command: str, model: type[Any]) -> None:
-    def submit(unit_id: str, body: Any, principal: CurrentPrincipal, services: Services) -> Result:
-        require_on_unit(services, principal, "units.submit_inbound", unit_id)
-        return call(services, principal, command, unit_id=unit_id, **body.model_dump())
+def _inbound_route(path: str, operation: type[Command[Any]], body_model: type[Body]) -> None:
+    def submit(unit_id: Id, body: Any, services: Services,
+               permission: Permission = require("units.submit_inbound")) -> Any:
+        return services.run(operation(unit_id=unit_id, **body.fields()), permission)
 
     # The request model differs per route; FastAPI reads it from the annotation.
-    submit.__annotations__["body"] = model
-    submit.__name__ = command
-    submit.__doc__ = f"Unit liaison portal: {command.replace('_', ' ')} (returns the receipt 回执)."
+    submit.__annotations__["body"] = body_model
+    name = operation.operation_name()
+    submit.__name__ = "".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in name).lstrip("_")
+    submit.__doc__ = f"Unit liaison portal: {(operation.__doc__ or name).strip()} Returns the receipt (回执)."
     router.add_api_route(f"/units/{{unit_id}}/inbound/{path}", submit, methods=["POST"], status_code=201,
-                         name=f"units.{command}")
+                         name=f"units.{submit.__name__}", response_model=operation.result_type)
 
 
-for _path, (_command, _model) in INBOUND_ROUTES.items():
-    _inbound_route(_path, _command, _model)
+for _path, (_operation, _body) in INBOUND_ROUTES.items():
+    _inbound_route(_path, _operation, _body)
 
 
 @router.get("/units/{unit_id}/submissions")
-def list_submissions(unit_id: str, principal: CurrentPrincipal, services: Services,
-                     kind: str | None = None) -> list[Result]:
-    require_unit_read(services, principal, unit_id, "unit")
-    result: list[Result] = services.query("units", "list_submissions", principal, unit_id=unit_id, kind=kind)
-    return result
+def list_submissions(unit_id: Id, services: Services, kind: InboundKind | None = None,
+                     permission: Permission = require("units.read")) -> list[SubmissionView]:
+    """The unit's submissions, newest first."""
+    return services.run(ListSubmissions(unit_id=unit_id, kind=kind), permission)
 
 
 @router.get("/submissions/{submission_id}")
-def get_submission(submission_id: str, principal: CurrentPrincipal, services: Services) -> Result:
-    return readable(services, principal, "get_submission", submission_id=submission_id)
+def get_submission(submission_id: Id, services: Services,
+                   permission: Permission = require("units.read")) -> SubmissionView:
+    """One submission with its receipt and attachments."""
+    return services.run(GetSubmission(submission_id=submission_id), permission)
 
 
 @router.post("/submissions/{submission_id}/review")
-def review_submission(submission_id: str, body: s.SubmissionReview, principal: CurrentPrincipal,
-                      services: Services) -> Result:
-    on_record(services, principal, "units.review_submission", "get_submission", submission_id=submission_id)
-    return call(services, principal, "review_submission", submission_id=submission_id, **body.model_dump())
+def review_submission(submission_id: Id, body: ReviewBody, services: Services,
+                      permission: Permission = require("units.review_submission")) -> SubmissionReviewed:
+    """The group marks a submission as reviewed (已阅)."""
+    return services.run(ReviewSubmission(submission_id=submission_id, **body.fields()), permission)

@@ -11,7 +11,7 @@ import hashlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from services.clues.deadlines import china_date
+from services.common import clock
 
 GROUP, UNIT = "group-mee", "unit-mee"
 
@@ -62,7 +62,7 @@ PROPOSALS = {
 
 def _advance(demo: Any, days: int) -> date:
     demo.clock.advance(timedelta(days=days))
-    return china_date(demo.clock.now())
+    return clock.today(demo.clock)
 
 
 def _register(demo: Any, app: Any, clue: dict[str, Any], received_on: date) -> str:
@@ -87,7 +87,7 @@ def _assess_and_propose(demo: Any, app: Any, clue: dict[str, Any], clue_id: str)
             "反映问题具体程度、可查性及与以往线索的关联",
         )
         app.record_screening(
-            clue_id, china_date(demo.clock.now()),
+            clue_id, clock.today(demo.clock),
             [{"user": "li.na", "conclusion": "同意承办人意见"}, {"user": "wang.qiang", "conclusion": "同意"},
              {"user": "zhang.wei", "conclusion": "建议按拟定方式处置"}],
             "集体排查：按拟定方式处置",
@@ -100,7 +100,7 @@ def seed(demo: Any) -> None:
     now = demo.clock.now()
     if now < datetime(2025, 3, 10, 1, 0, tzinfo=UTC):
         demo.clock.set(datetime(2025, 3, 10, 1, 0, tzinfo=UTC))
-    received = china_date(demo.clock.now())
+    received = clock.today(demo.clock)
     ids = {c["key"]: _register(demo, app, c, received) for c in CLUES}
     by_key = {c["key"]: c for c in CLUES}
     for key in PROPOSALS:

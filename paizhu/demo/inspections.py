@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from projections.inspection_handoff.package import SOURCE_SERVICES, build_package, package_hash
-from services.common.clock import CHINA_TZ
+from services.common.clock import today
 
 TEAM = ["liu.team", "xu.team"]
 
@@ -36,13 +36,11 @@ PINPOINT_STUDIES = (
 
 
 def _today(demo: Any) -> date:
-    result: date = demo.clock.now().astimezone(CHINA_TZ).date()
-    return result
+    return today(demo.clock)
 
 
 def _advance_to(demo: Any, day: date) -> None:
-    now = demo.clock.now()
-    delta = day - now.astimezone(CHINA_TZ).date()
+    delta = day - today(demo.clock)
     if delta.days > 0:
         demo.clock.advance(timedelta(days=delta.days))
 

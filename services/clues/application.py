@@ -1,27 +1,81 @@
-"""Clues application: intake, assessment, disposition, execution, outcome, recommendations; reads recorded."""
+"""Clues application: intake, assessment, disposition, execution, outcome, recommendations; reads recorded.
+
+Every command on a clue loads it for the caller's permission: whoever is outside its compartment gets the
+404 a missing clue gets (`Clue.access_scope`). A few actions are decided on another scope of the clue:
+the group leader takes a referred clue in (it has no compartment yet), the auditor lists the reads of any
+clue, the unit's invited users read what joint screening shares.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from services.clues.compartment import CONTENT_PARTS, Disclosure, check_parts, disclosure_id
+import authz
+from authz import AUDIT_ROLES, Scope
+from services.clues.compartment import Disclosure, disclosure_id
 from services.clues.deadlines import TimeLimits, china_date
-from services.clues.domainmodel import Clue, NotInCompartmentError, compartment_of
+from services.clues.domainmodel import Clue
 from services.clues.integration import mapper
+from services.clues.interface import (
+    AcceptReferral,
+    AddDocument,
+    AddMember,
+    CloseRecommendation,
+    ClueFacts,
+    ClueRecorded,
+    ClueStatistics,
+    ConcludeClue,
+    ConcludeJointScreening,
+    DecideDisposition,
+    DisclosedClue,
+    DisclosureEntry,
+    DraftRecommendation,
+    GetClueFacts,
+    GetRecommendation,
+    GetStatistics,
+    IntakeEntry,
+    IntakeQueue,
+    IssueRecommendation,
+    JointScreeningContent,
+    ListClues,
+    ListDisclosures,
+    ListRecommendations,
+    NoteAssessment,
+    OverdueClue,
+    OverdueRecorded,
+    ProposeDisposition,
+    ReadClue,
+    ReadJointScreening,
+    RecommendationRecorded,
+    RecommendationView,
+    RecordInquiry,
+    RecordInquiryReply,
+    RecordOverdue,
+    RecordRecommendationResponse,
+    RecordScreening,
+    RecordVerification,
+    RegisterClue,
+    RemoveMember,
+    ReopenClue,
+    ShareForJointScreening,
+)
 from services.clues.policies import CluesPolicies
 from services.clues.recommendation import Recommendation
 from services.clues.views import clue_facts, clue_parts, plain, recommendation_view
 from services.common.application import ServiceApplication, command, query
 from services.common.clock import Clock
-from services.common.context import current
-from services.common.errors import ConflictError, InvalidInputError, NotFoundError
+from services.common.context import command_context, current
+from services.common.errors import ConflictError, NotFoundError
 
 READ_ATTEMPTS = 5
+A = TypeVar("A")
 
 
 class UnencryptedStoreError(RuntimeError):
@@ -43,6 +97,9 @@ class CluesApplication(ServiceApplication, CluesPolicies):
                 "eventsourcing.cryptography:AESCipher and CIPHER_KEY (AESCipher.create_key(num_bytes=32))"
             )
         self.time_limits = TimeLimits.from_env(self.env)
+        # The rules this service decides with, in its own process too. Loaded by name, not imported: the
+        # rules module still looks up the group leader in the demo accounts (a gateway module).
+        authz.load_rules(("clues",))
 
     # -- helpers ------------------------------------------------------------------------------
     def _today(self) -> date:
@@ -51,12 +108,26 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def _actor(self) -> str:
         return current().actor.get("user", "")
 
-    def _clue(self, clue_id: str) -> Clue:
-        try:
+    @contextmanager
+    def _unchecked(self) -> Iterator[None]:
+        """Load records the service filters itself (lists, counts, the scheduler): no check per record."""
+        with command_context(replace(current(), action=None)):
+            yield
+
+    def _clue(self, clue_id: str, scope: Callable[[Clue], Scope] | None = None) -> Clue:
+        """The clue, if the caller may act on it: by default decided on its compartment (else 404).
+
+        With `scope`, the call is decided on that view of the clue instead (a referral's intake, the
+        auditor's oversight, the unit's joint screening).
+        """
+        if scope is None:
             clue: Clue = self.load(clue_id, Clue)
-        except NotFoundError:
-            # The same answer as for a clue outside one's compartment: existence is not revealed.
-            raise NotInCompartmentError("记录不存在 (not found)") from None
+            return clue
+        context = current()
+        with self._unchecked():
+            clue = self.load(clue_id, Clue)
+        if context.principal is not None and context.action is not None:
+            authz.authorize(context.principal, context.action, scope(clue))
         return clue
 
     def _ids(self, created: type[Any]) -> Iterator[UUID]:
@@ -70,183 +141,157 @@ class CluesApplication(ServiceApplication, CluesPolicies):
                 return
             start = notifications[-1].id + 1
 
-    def _clues(self) -> Iterator[Clue]:
-        for clue_id in self._ids(Clue.Registered):
-            yield self.load(clue_id, Clue)
+    def _all(self, created: type[Any], kind: type[A]) -> Iterator[A]:
+        for aggregate_id in self._ids(created):
+            with self._unchecked():
+                aggregate: A = self.load(aggregate_id, kind)
+            yield aggregate
 
-    def _done(self, clue: Clue) -> dict[str, Any]:
-        return {"clue_id": str(clue.id), "position": self.record(clue)}
+    def _clues(self) -> Iterator[Clue]:
+        return self._all(Clue.Registered, Clue)
+
+    def _recommendations(self) -> Iterator[Recommendation]:
+        return self._all(Recommendation.Drafted, Recommendation)
+
+    def _done(self, clue: Clue) -> ClueRecorded:
+        return ClueRecorded(clue_id=str(clue.id), position=self.record(clue))
 
     # -- intake -------------------------------------------------------------------------------
     @command
-    def register_clue(
-        self,
-        group_id: str,
-        unit_id: str,
-        source: str,
-        subject_name: str,
-        subject_unit: str,
-        subject_post: str,
-        key_person: bool,
-        categories: list[str],
-        summary: str,
-        leader: str,
-        assigned: list[str] | None = None,
-        received_on: date | None = None,
-        documents: list[dict[str, str]] | None = None,
-    ) -> dict[str, Any]:
+    def register_clue(self, c: RegisterClue) -> ClueRecorded:
         """Register a clue; its compartment is the group leader, the staff assigned and who registered it."""
-        subject, categories, summary = Clue.check_intake(
-            source,
-            {"name": subject_name, "unit": subject_unit, "post": subject_post, "key_person": key_person},
-            categories,
-            summary,
-        )
-        if source == "inspection_referral":
-            raise InvalidInputError(
-                "巡视移交线索经移交渠道接收 (inspection referrals arrive through the referral channel)",
-                code="referral_channel",
-            )
-        received = received_on or self._today()
-        clue = Clue(
-            intake_key="",
-            group_id=group_id,
-            unit_id=unit_id,
-            source=source,
-            referral=None,
-            subject=subject,
-            categories=categories,
-            summary=summary,
+        received = c.received_on or self._today()
+        clue = Clue.register(
+            group_id=c.group_id,
+            unit_id=c.unit_id,
+            source=c.source,
+            subject={"name": c.subject_name, "unit": c.subject_unit, "post": c.subject_post,
+                     "key_person": c.key_person},
+            categories=list(c.categories),
+            summary=c.summary,
             received_on=received,
-            documents=[],
-            members=compartment_of(leader, list(assigned or []), self._actor() or None),
-            status="registered",
+            leader=c.leader,
+            assigned=list(c.assigned),
+            registrar=self._actor() or None,
             disposition_due_on=self.time_limits.of("disposition").due(received),
+            directory=c.directory,
         )
-        for document in documents or []:
-            clue.add_document(document.get("title", ""), document.get("reference", ""), document.get("sha256", ""))
+        for document in c.documents:
+            clue.add_document(document.title, document.reference, document.sha256)
         return self._done(clue)
 
     @command
-    def accept_referral(self, clue_id: str, leader: str, assigned: list[str]) -> dict[str, Any]:
+    def accept_referral(self, c: AcceptReferral) -> ClueRecorded:
         """The group leader takes a referred clue in and assigns staff."""
-        clue = self._clue(clue_id)
-        clue.accept(leader, assigned)
+        clue = self._clue(c.clue_id, Clue.intake_scope)
+        clue.accept(c.leader, list(c.assigned), c.directory)
         return self._done(clue)
 
     @command
-    def add_member(self, clue_id: str, user: str, reason: str) -> dict[str, Any]:
+    def add_member(self, c: AddMember) -> ClueRecorded:
         """Add someone to the compartment, with the reason recorded."""
-        clue = self._clue(clue_id)
-        clue.add_member(user, reason)
+        clue = self._clue(c.clue_id)
+        clue.add_member(c.user, c.reason, c.directory)
         return self._done(clue)
 
     @command
-    def remove_member(self, clue_id: str, user: str, reason: str) -> dict[str, Any]:
-        clue = self._clue(clue_id)
-        clue.remove_member(user, reason)
+    def remove_member(self, c: RemoveMember) -> ClueRecorded:
+        clue = self._clue(c.clue_id)
+        clue.remove_member(c.user, c.reason)
         return self._done(clue)
 
     @command
-    def add_document(self, clue_id: str, title: str, reference: str, sha256: str) -> dict[str, Any]:
+    def add_document(self, c: AddDocument) -> ClueRecorded:
         """Attach a source document by reference and SHA-256 hash (the file itself stays in the archive)."""
-        clue = self._clue(clue_id)
-        clue.add_document(title, reference, sha256)
+        clue = self._clue(c.clue_id)
+        clue.add_document(c.title, c.reference, c.sha256)
         return self._done(clue)
 
     # -- assessment and disposition -----------------------------------------------------------
     @command
-    def note_assessment(self, clue_id: str, political_analysis: str, analysis: str = "") -> dict[str, Any]:
+    def note_assessment(self, c: NoteAssessment) -> ClueRecorded:
         """An assessment note (研判): the political analysis first."""
-        clue = self._clue(clue_id)
-        clue.note_assessment(political_analysis, analysis)
+        clue = self._clue(c.clue_id)
+        clue.note_assessment(c.political_analysis, c.analysis)
         return self._done(clue)
 
     @command
-    def record_screening(
-        self, clue_id: str, held_on: date, participants: list[dict[str, str]], conclusion: str
-    ) -> dict[str, Any]:
+    def record_screening(self, c: RecordScreening) -> ClueRecorded:
         """Collective screening (集体排查): who took part and what each concluded."""
-        clue = self._clue(clue_id)
-        clue.record_screening(held_on, participants, conclusion)
+        clue = self._clue(c.clue_id)
+        clue.record_screening(c.held_on, [p.fields() for p in c.participants], c.conclusion)
         return self._done(clue)
 
     @command
-    def propose_disposition(self, clue_id: str, disposition: str, reason: str) -> dict[str, Any]:
-        clue = self._clue(clue_id)
-        clue.propose(disposition, reason)
+    def propose_disposition(self, c: ProposeDisposition) -> ClueRecorded:
+        clue = self._clue(c.clue_id)
+        clue.propose(c.disposition, c.reason)
         return self._done(clue)
 
     @command
-    def decide_disposition(
-        self, clue_id: str, approved: bool, reason: str = "", disposition: str | None = None
-    ) -> dict[str, Any]:
+    def decide_disposition(self, c: DecideDisposition) -> ClueRecorded:
         """The group leader's decision; an approved disposition opens its statutory time limit."""
-        clue = self._clue(clue_id)
-        chosen = disposition or (clue.proposal or {}).get("disposition")
+        clue = self._clue(c.clue_id)
+        chosen = clue.disposition_chosen(c.disposition)
         kind = {"preliminary_verification": "verification", "hold": "hold_review"}.get(chosen or "")
         due_on = self.time_limits.of(kind).due(self._today()) if kind else None
-        clue.decide(approved, reason, due_on, disposition)
+        clue.decide(c.approved, c.reason, due_on, c.disposition)
         return self._done(clue)
 
     # -- execution and outcome ----------------------------------------------------------------
     @command
-    def record_inquiry(self, clue_id: str, form: str, held_on: date, summary: str) -> dict[str, Any]:
+    def record_inquiry(self, c: RecordInquiry) -> ClueRecorded:
         """A talk held or a letter of inquiry sent; a letter must be answered within the time limit."""
-        clue = self._clue(clue_id)
-        clue.record_inquiry(form, held_on, summary, self.time_limits.of("inquiry_reply").due(held_on))
+        clue = self._clue(c.clue_id)
+        clue.record_inquiry(c.form, c.held_on, c.summary, self.time_limits.of("inquiry_reply").due(c.held_on))
         return self._done(clue)
 
     @command
-    def record_inquiry_reply(self, clue_id: str, received_on: date, summary: str) -> dict[str, Any]:
-        clue = self._clue(clue_id)
-        clue.record_reply(received_on, summary)
+    def record_inquiry_reply(self, c: RecordInquiryReply) -> ClueRecorded:
+        clue = self._clue(c.clue_id)
+        clue.record_reply(c.received_on, c.summary)
         return self._done(clue)
 
     @command
-    def record_verification(
-        self, clue_id: str, reported_on: date, summary: str, substantiated: bool
-    ) -> dict[str, Any]:
+    def record_verification(self, c: RecordVerification) -> ClueRecorded:
         """The preliminary verification report (初核报告)."""
-        clue = self._clue(clue_id)
-        clue.record_verification(reported_on, summary, substantiated)
+        clue = self._clue(c.clue_id)
+        clue.record_verification(c.reported_on, c.summary, c.substantiated)
         return self._done(clue)
 
     @command
-    def conclude_clue(self, clue_id: str, result: str, reason: str, four_forms: int | None = None) -> dict[str, Any]:
+    def conclude_clue(self, c: ConcludeClue) -> ClueRecorded:
         """Case filing (立案审查调查) or closure, with the outcome in the four forms and the reasons."""
-        clue = self._clue(clue_id)
-        clue.conclude(result, four_forms, reason)
+        clue = self._clue(c.clue_id)
+        clue.conclude(c.result, c.four_forms, c.reason)
         return self._done(clue)
 
     @command
-    def reopen_clue(self, clue_id: str, reason: str) -> dict[str, Any]:
-        clue = self._clue(clue_id)
-        clue.reopen(reason, self.time_limits.of("disposition").due(self._today()))
+    def reopen_clue(self, c: ReopenClue) -> ClueRecorded:
+        clue = self._clue(c.clue_id)
+        clue.reopen(c.reason, self.time_limits.of("disposition").due(self._today()))
         return self._done(clue)
 
     # -- joint screening ----------------------------------------------------------------------
     @command
-    def share_for_joint_screening(
-        self, clue_id: str, unit_users: list[str], parts: list[str], reason: str
-    ) -> dict[str, Any]:
+    def share_for_joint_screening(self, c: ShareForJointScreening) -> ClueRecorded:
         """Share parts of a clue with the unit's discipline committee (never about the unit's leadership)."""
-        clue = self._clue(clue_id)
-        clue.share_for_joint_screening(unit_users, parts, reason)
+        clue = self._clue(c.clue_id)
+        clue.share_for_joint_screening(list(c.unit_users), list(c.parts), c.reason, c.directory)
         return self._done(clue)
 
     @command
-    def conclude_joint_screening(self, clue_id: str, conclusion: str) -> dict[str, Any]:
-        clue = self._clue(clue_id)
-        clue.conclude_joint_screening(conclusion)
+    def conclude_joint_screening(self, c: ConcludeJointScreening) -> ClueRecorded:
+        clue = self._clue(c.clue_id)
+        clue.conclude_joint_screening(c.conclusion)
         return self._done(clue)
 
     # -- deadlines ----------------------------------------------------------------------------
     @command
-    def record_overdue(self, now: datetime | None = None) -> dict[str, Any]:
+    def record_overdue(self, c: RecordOverdue) -> OverdueRecorded:
         """Scheduler: record an `Overdue` event for every statutory deadline passed, once each."""
-        today = china_date(now or self.clock.now())
-        clues: list[dict[str, Any]] = []
+        today = china_date(c.now or self.clock.now())
+        clues: list[OverdueClue] = []
         recommendations: list[str] = []
         position = 0
         for clue in self._clues():
@@ -256,20 +301,18 @@ class CluesApplication(ServiceApplication, CluesPolicies):
                     position = max(position, self.record(clue))
                 except ConflictError:
                     continue  # changed meanwhile; the next run sees it again
-                clues.append({"clue_id": str(clue.id), "deadlines": kinds})
-        for recommendation_id in self._ids(Recommendation.Drafted):
-            recommendation: Recommendation = self.load(recommendation_id, Recommendation)
+                clues.append(OverdueClue(clue_id=str(clue.id), deadlines=kinds))
+        for recommendation in self._recommendations():
             if recommendation.mark_overdue(today):
                 try:
                     position = max(position, self.record(recommendation))
                 except ConflictError:
                     continue
                 recommendations.append(str(recommendation.id))
-        return {"clues": clues, "recommendations": recommendations, "position": position}
+        return OverdueRecorded(clues=clues, recommendations=recommendations, position=position)
 
     # -- reads of content: each one recorded in the clue's disclosure stream ------------------
     def _record_read(self, clue: Clue, reader: str, parts: list[str], reason: str, channel: str) -> int:
-        Disclosure.check_read(reader, reason)
         for attempt in range(READ_ATTEMPTS):
             try:
                 disclosure: Disclosure = self.load(disclosure_id(str(clue.id)), Disclosure)
@@ -284,95 +327,79 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         raise AssertionError("unreachable")
 
     @command
-    def read_clue(
-        self, clue_id: str, reader: str, reason: str, parts: list[str] | None = None
-    ) -> dict[str, Any]:
+    def read_clue(self, c: ReadClue) -> DisclosedClue:
         """A compartment member reads a clue's content; the read (who, when, parts, why) is recorded first."""
-        clue = self._clue(clue_id)
-        clue.check_member(reader)
-        chosen = check_parts(parts or list(CONTENT_PARTS))
-        position = self._record_read(clue, reader, chosen, reason, "workbench")
-        return {**clue_facts(clue), **clue_parts(clue, chosen), "parts": chosen, "disclosure_position": position}
+        clue = self._clue(c.clue_id)
+        parts = clue.parts_for(c.reader, list(c.parts) if c.parts else None)
+        position = self._record_read(clue, c.reader, parts, c.reason, "workbench")
+        return DisclosedClue.model_validate(
+            {**clue_facts(clue), **clue_parts(clue, parts), "parts": parts, "disclosure_position": position}
+        )
 
     @command
-    def read_joint_screening(self, clue_id: str, reader: str, reason: str) -> dict[str, Any]:
+    def read_joint_screening(self, c: ReadJointScreening) -> JointScreeningContent:
         """A unit discipline-committee user invited to joint screening reads the shared parts only."""
-        clue = self._clue(clue_id)
-        joint = clue.joint_screening
-        if joint is None or not clue.joint_reader(reader):
-            raise NotInCompartmentError("记录不存在 (not found)")
-        parts = list(joint["parts"])
-        position = self._record_read(clue, reader, parts, reason, "joint_screening")
-        return {
+        clue = self._clue(c.clue_id, Clue.joint_screening_scope)
+        parts = clue.shared_parts_for(c.reader)
+        position = self._record_read(clue, c.reader, parts, c.reason, "joint_screening")
+        assert clue.joint_screening is not None
+        return JointScreeningContent.model_validate({
             "clue_id": str(clue.id),
             "unit_id": clue.unit_id,
             **clue_parts(clue, parts),
             "parts": parts,
-            "reason": joint["reason"],
+            "reason": clue.joint_screening["reason"],
             "disclosure_position": position,
-        }
+        })
 
     # -- queries without content --------------------------------------------------------------
     @query
-    def clue_access(self, clue_id: str) -> dict[str, Any]:
-        """The facts the authoriser needs (group, unit, compartment); never returned to anyone as such."""
-        clue = self._clue(clue_id)
-        joint = clue.joint_screening or {}
-        return {
-            "clue_id": str(clue.id),
-            "group_id": clue.group_id,
-            "unit_id": clue.unit_id,
-            "status": clue.status,
-            "members": sorted(clue.members),
-            "leader": clue.leader,
-            "joint_readers": sorted(joint.get("unit_users", [])) if joint.get("open") else [],
-        }
-
-    @query
-    def get_clue_facts(self, clue_id: str) -> dict[str, Any]:
+    def get_clue_facts(self, q: GetClueFacts) -> ClueFacts:
         """One clue's facts (status, disposition, deadlines): no content, so no disclosure."""
-        return clue_facts(self._clue(clue_id))
+        return ClueFacts.model_validate(clue_facts(self._clue(q.clue_id)))
 
     @query
-    def list_clues(self, group_id: str, reader: str) -> list[dict[str, Any]]:
+    def list_clues(self, q: ListClues) -> list[ClueFacts]:
         """The clues of a group whose compartment includes the reader: facts only, no content."""
-        return [clue_facts(c) for c in self._clues() if c.group_id == group_id and reader in c.members]
+        return [
+            ClueFacts.model_validate(clue_facts(c))
+            for c in self._clues() if c.group_id == q.group_id and q.reader in c.members
+        ]
 
     @query
-    def intake_queue(self, group_id: str) -> list[dict[str, Any]]:
+    def intake_queue(self, q: IntakeQueue) -> list[IntakeEntry]:
         """Referred clues awaiting the group leader (no content: source and dates only)."""
         return [
-            plain({
+            IntakeEntry.model_validate(plain({
                 "clue_id": str(c.id),
                 "source": c.source,
                 "received_on": c.received_on,
                 "referral_id": (c.referral or {}).get("referral_id"),
                 "round_id": (c.referral or {}).get("round_id"),
                 "open_deadline": c.open_deadline(),
-            })
+            }))
             for c in self._clues()
-            if c.group_id == group_id and c.status == "referred"
+            if c.group_id == q.group_id and c.status == "referred"
         ]
 
     @query
-    def list_disclosures(self, clue_id: str) -> list[dict[str, Any]]:
-        """Every recorded read of a clue's content, replayed from its disclosure stream."""
-        self._clue(clue_id)
+    def list_disclosures(self, q: ListDisclosures) -> list[DisclosureEntry]:
+        """Every recorded read of a clue's content, replayed from its disclosure stream.
+
+        The group leader lists them as a member of the compartment; the auditor oversees every clue's.
+        """
+        principal = current().principal
+        auditor = principal is not None and principal.has_any(AUDIT_ROLES)
+        self._clue(q.clue_id, Clue.oversight_scope if auditor else None)
         return [
-            {
-                "reader": e.reader,
-                "parts": list(e.parts),
-                "reason": e.reason,
-                "channel": e.channel,
-                "read_at": e.timestamp.isoformat(),
-                "actor": dict(e.actor),
-            }
-            for e in self.events.get(disclosure_id(clue_id))
+            DisclosureEntry(reader=e.reader, parts=list(e.parts), reason=e.reason, channel=e.channel,
+                            read_at=e.timestamp, actor=dict(e.actor))
+            for e in self.events.get(disclosure_id(q.clue_id))
             if isinstance(e, Disclosure.ContentRead)
         ]
 
     @query
-    def statistics(self, group_id: str | None = None) -> dict[str, Any]:
+    def statistics(self, q: GetStatistics) -> ClueStatistics:
         """Counts by status, category, disposition and four forms (what HQ may know)."""
         counts: dict[str, dict[str, int]] = {"status": {}, "category": {}, "disposition": {}, "four_forms": {}}
 
@@ -382,7 +409,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
 
         total = 0
         for clue in self._clues():
-            if group_id is not None and clue.group_id != group_id:
+            if q.group_id is not None and clue.group_id != q.group_id:
                 continue
             total += 1
             bump("status", clue.status)
@@ -390,72 +417,61 @@ class CluesApplication(ServiceApplication, CluesPolicies):
             bump("four_forms", (clue.outcome or {}).get("four_forms"))
             for category in clue.categories:
                 bump("category", category)
-        return {"group_id": group_id, "total": total, **counts}
+        return ClueStatistics(group_id=q.group_id, total=total, **counts)
 
     # -- recommendations ----------------------------------------------------------------------
     @command
-    def draft_recommendation(
-        self,
-        group_id: str,
-        unit_id: str,
-        reference_number: str,
-        title: str,
-        problems: list[str],
-        recommendations: list[str],
-        responsible_department: str,
-        deadline: date,
-        source_clue_ids: list[str] | None = None,
-    ) -> dict[str, Any]:
+    def draft_recommendation(self, c: DraftRecommendation) -> RecommendationRecorded:
         """Draft a supervision recommendation; the clues it came from record the link on their side."""
-        fields = Recommendation.check_draft(reference_number, title, problems, recommendations, responsible_department)
-        recommendation = Recommendation(group_id=group_id, unit_id=unit_id, deadline=deadline, **fields)
+        recommendation = Recommendation.draft(
+            group_id=c.group_id, unit_id=c.unit_id, reference_number=c.reference_number, title=c.title,
+            problems=list(c.problems), recommendations=list(c.recommendations),
+            responsible_department=c.responsible_department, deadline=c.deadline,
+        )
         clues = []
-        for clue_id in source_clue_ids or []:
+        for clue_id in c.source_clue_ids:
             clue = self._clue(clue_id)
-            if clue.group_id != group_id or clue.unit_id != unit_id:
-                raise InvalidInputError("线索不属于该单位 (clue of another unit)", code="clue_mismatch")
-            clue.link_recommendation(str(recommendation.id))
+            clue.link_recommendation(str(recommendation.id), c.group_id, c.unit_id)
             clues.append(clue)
         position = self.record(recommendation, *clues)
-        return {"recommendation_id": str(recommendation.id), "position": position}
+        return RecommendationRecorded(recommendation_id=str(recommendation.id), position=position)
+
+    def _recommendation(self, recommendation_id: str) -> Recommendation:
+        recommendation: Recommendation = self.load(recommendation_id, Recommendation)
+        return recommendation
+
+    def _saved(self, recommendation: Recommendation) -> RecommendationRecorded:
+        return RecommendationRecorded(recommendation_id=str(recommendation.id), position=self.record(recommendation))
 
     @command
-    def issue_recommendation(self, recommendation_id: str, issued_on: date | None = None) -> dict[str, Any]:
+    def issue_recommendation(self, c: IssueRecommendation) -> RecommendationRecorded:
         """Issue to the unit (the units service delivers it)."""
-        recommendation: Recommendation = self.load(recommendation_id, Recommendation)
-        recommendation.issue(issued_on or self._today())
-        return {"recommendation_id": recommendation_id, "position": self.record(recommendation)}
+        recommendation = self._recommendation(c.recommendation_id)
+        recommendation.issue(c.issued_on or self._today())
+        return self._saved(recommendation)
 
     @command
-    def record_recommendation_response(
-        self, recommendation_id: str, report_id: str, summary: str, completed: bool, received_on: date
-    ) -> dict[str, Any]:
-        recommendation: Recommendation = self.load(recommendation_id, Recommendation)
-        recommendation.record_response(report_id, summary, completed, received_on)
-        return {"recommendation_id": recommendation_id, "position": self.record(recommendation)}
+    def record_recommendation_response(self, c: RecordRecommendationResponse) -> RecommendationRecorded:
+        recommendation = self._recommendation(c.recommendation_id)
+        recommendation.record_response(c.report_id, c.summary, c.completed, c.received_on)
+        return self._saved(recommendation)
 
     @command
-    def close_recommendation(
-        self, recommendation_id: str, evidence: str, closed_on: date | None = None
-    ) -> dict[str, Any]:
+    def close_recommendation(self, c: CloseRecommendation) -> RecommendationRecorded:
         """Close (销号) once the unit reported the rectification completed, with evidence."""
-        recommendation: Recommendation = self.load(recommendation_id, Recommendation)
-        recommendation.close(closed_on or self._today(), evidence)
-        return {"recommendation_id": recommendation_id, "position": self.record(recommendation)}
+        recommendation = self._recommendation(c.recommendation_id)
+        recommendation.close(c.closed_on or self._today(), c.evidence)
+        return self._saved(recommendation)
 
     @query
-    def get_recommendation(self, recommendation_id: str) -> dict[str, Any]:
-        recommendation: Recommendation = self.load(recommendation_id, Recommendation)
-        return recommendation_view(recommendation)
+    def get_recommendation(self, q: GetRecommendation) -> RecommendationView:
+        return RecommendationView.model_validate(recommendation_view(self._recommendation(q.recommendation_id)))
 
     @query
-    def list_recommendations(self, group_id: str | None = None, unit_id: str | None = None) -> list[dict[str, Any]]:
-        views = []
-        for recommendation_id in self._ids(Recommendation.Drafted):
-            recommendation: Recommendation = self.load(recommendation_id, Recommendation)
-            if group_id is not None and recommendation.group_id != group_id:
-                continue
-            if unit_id is not None and recommendation.unit_id != unit_id:
-                continue
-            views.append(recommendation_view(recommendation))
-        return views
+    def list_recommendations(self, q: ListRecommendations) -> list[RecommendationView]:
+        return [
+            RecommendationView.model_validate(recommendation_view(recommendation))
+            for recommendation in self._recommendations()
+            if (q.group_id is None or recommendation.group_id == q.group_id)
+            and (q.unit_id is None or recommendation.unit_id == q.unit_id)
+        ]

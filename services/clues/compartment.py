@@ -7,10 +7,17 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from authz import Scope
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import InvalidInputError
 
-CONTENT_PARTS = ("subject", "allegations", "notes", "documents")
+CONTENT_PART_LABELS = {
+    "subject": "被反映人 (the subject)",
+    "allegations": "反映问题 (the allegations)",
+    "notes": "研判与处置记录 (the group's notes)",
+    "documents": "材料 (the documents)",
+}
+CONTENT_PARTS = tuple(CONTENT_PART_LABELS)
 """subject: name, unit, post, key-person flag; allegations: categories and summary; notes: assessment,
 screening, inquiry and verification records and every reason; documents: references and hashes."""
 
@@ -68,15 +75,15 @@ class Disclosure(Compartmented, ChainedAggregate):
     def compartment_key(self) -> str:
         return self.clue_id
 
-    @staticmethod
-    def check_read(reader: str, reason: str) -> None:
+    def access_scope(self) -> Scope | None:
+        """None: nobody acts on the disclosure stream itself; reading it is decided on its clue."""
+        return None
+
+    def record_read(self, reader: str, parts: list[str], reason: str, channel: str) -> None:
         if not reader.strip():
             raise InvalidInputError("查阅人不能为空 (reader is required)", code="reader_required")
         if not reason.strip():
             raise InvalidInputError("查阅线索须说明理由 (a reason for reading is required)", code="reason_required")
-
-    def record_read(self, reader: str, parts: list[str], reason: str, channel: str) -> None:
-        self.check_read(reader, reason)
         self._read(reader=reader, parts=list(parts), reason=reason.strip(), channel=channel)
 
     @event("ContentRead")

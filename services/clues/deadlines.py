@@ -4,34 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-import chinese_calendar
+from services.common import workdays
+from services.common.clock import beijing_date
 
-from services.common.clock import CHINA_TZ
-
-
-def is_workday(day: date) -> bool:
-    """Official working day (holidays and adjusted weekends included); plain weekdays beyond the calendar's data."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
+china_date = beijing_date
 
 
 def add_working_days(start: date, days: int) -> date:
     """The date `days` working days after `start` (the start day itself not counted)."""
-    current = start
-    counted = 0
-    while counted < days:
-        current += timedelta(days=1)
-        if is_workday(current):
-            counted += 1
-    return current
-
-
-def china_date(moment: datetime) -> date:
-    return moment.astimezone(CHINA_TZ).date()
+    return workdays.add_working_days(start, days).day
 
 
 @dataclass(frozen=True)

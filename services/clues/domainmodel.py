@@ -1,42 +1,84 @@
-"""Clues domain: a problem clue (问题线索) from intake to outcome, kept in its compartment."""
+"""Clues domain: a problem clue (问题线索) from intake to outcome, kept in its compartment.
+
+The Clue guards itself: each public command method checks the clue's rules and only then triggers its
+private `@event` method (whose event name is what the store keeps: never rename one).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import event
 
-from services.clues.compartment import Compartmented
+from authz import GROUP_ROLES, Scope
+from services.clues.compartment import CONTENT_PARTS, Compartmented, check_parts
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 
-SOURCES = ("petition", "inspection_referral", "audit_referral", "supervision_finding", "assignment")
-"""信访举报, 巡视移交, 审计移交, 监督发现, 上级交办"""
-CATEGORIES = ("political", "organisational", "integrity", "mass", "work", "life", "duty_illegality")
-"""the six disciplines (政治/组织/廉洁/群众/工作/生活纪律) and duty-related illegality (职务违法)"""
-DISPOSITIONS = ("inquiry", "preliminary_verification", "hold", "close")
-"""谈话函询, 初步核实, 暂存待查, 予以了结"""
-STATUSES = (
-    "referred",  # 待受理: a referral arrived, the leader has not yet taken it in
-    "registered",  # 待研判
-    "proposed",  # 待决定: a disposition was proposed
-    "inquiry",  # 谈话函询中
-    "verifying",  # 初步核实中
-    "held",  # 暂存待查
-    "responded",  # 已说明: talk held or letter answered
-    "verified",  # 已核实: verification report in
-    "case_filed",  # 已立案审查调查
-    "closed",  # 已了结
-)
+SOURCE_LABELS = {
+    "petition": "信访举报 (petition or report)",
+    "inspection_referral": "巡视移交 (inspection referral)",
+    "audit_referral": "审计移交 (audit referral)",
+    "supervision_finding": "监督发现 (supervision finding)",
+    "assignment": "上级交办 (assigned by a higher level)",
+}
+CATEGORY_LABELS = {
+    "political": "政治纪律 (political discipline)",
+    "organisational": "组织纪律 (organisational discipline)",
+    "integrity": "廉洁纪律 (integrity discipline)",
+    "mass": "群众纪律 (mass discipline)",
+    "work": "工作纪律 (work discipline)",
+    "life": "生活纪律 (life discipline)",
+    "duty_illegality": "职务违法 (duty-related illegality)",
+}
+DISPOSITION_LABELS = {
+    "inquiry": "谈话函询 (talk or letter of inquiry)",
+    "preliminary_verification": "初步核实 (preliminary verification)",
+    "hold": "暂存待查 (hold for later)",
+    "close": "予以了结 (close)",
+}
+STATUS_LABELS = {
+    "referred": "待受理 (referred, awaiting the group leader)",
+    "registered": "待研判 (registered, to be assessed)",
+    "proposed": "待决定 (disposition proposed)",
+    "inquiry": "谈话函询中 (inquiry under way)",
+    "verifying": "初步核实中 (verification under way)",
+    "held": "暂存待查 (held)",
+    "responded": "已说明 (talk held or letter answered)",
+    "verified": "已核实 (verification report in)",
+    "case_filed": "已立案审查调查 (case filed)",
+    "closed": "已了结 (closed)",
+}
+INQUIRY_FORM_LABELS = {"talk": "谈话 (talk)", "letter": "函询 (letter of inquiry)"}
+RESULT_LABELS = {"case_filed": "立案审查调查 (case filed)", "closed": "予以了结 (closed)"}
+JOINT_PART_LABELS = {
+    "subject": "被反映人 (the subject)",
+    "allegations": "反映问题 (the allegations)",
+    "documents": "材料 (the documents)",
+}
+"""what may be shared with the unit's discipline committee; the group's notes never"""
+DEADLINE_LABELS = {
+    "disposition": "提出处置意见 (propose a disposition)",
+    "inquiry_reply": "函询回复 (answer to the letter of inquiry)",
+    "verification": "初步核实 (preliminary verification)",
+    "hold_review": "暂存线索复查 (review of a held clue)",
+}
+
+SOURCES = tuple(SOURCE_LABELS)
+CATEGORIES = tuple(CATEGORY_LABELS)
+DISPOSITIONS = tuple(DISPOSITION_LABELS)
+STATUSES = tuple(STATUS_LABELS)
+INQUIRY_FORMS = tuple(INQUIRY_FORM_LABELS)
+RESULTS = tuple(RESULT_LABELS)
+JOINT_PARTS = tuple(JOINT_PART_LABELS)
 DISPOSITION_STATUS = {"inquiry": "inquiry", "preliminary_verification": "verifying", "hold": "held", "close": "closed"}
 DISPOSITION_DEADLINE = {"inquiry": None, "preliminary_verification": "verification", "hold": "hold_review"}
-INQUIRY_FORMS = ("talk", "letter")
-RESULTS = ("case_filed", "closed")
-JOINT_PARTS = ("subject", "allegations", "documents")
-"""what may be shared with the unit's discipline committee; the group's notes never"""
 REFERRAL_NAMESPACE = uuid5(NAMESPACE_URL, "https://paizhu.example/clues/referral")
+DISCIPLINE_COMMITTEE_ROLES = frozenset({"unit_liaison"})
+"""Who in a unit screens clues jointly with the group: its discipline committee's liaison."""
 
 
 class ClueStateError(ConflictError):
@@ -57,6 +99,19 @@ class NotInCompartmentError(NotFoundError):
     code = "not_found"
 
 
+class Person(Protocol):
+    """Someone a command names, as the account directory knows them."""
+
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def org_id(self) -> str | None: ...
+    @property
+    def org_kind(self) -> str | None: ...
+    @property
+    def roles(self) -> Iterable[str]: ...
+
+
 def _required(value: str, what: str, code: str) -> str:
     if not value or not value.strip():
         raise InvalidInputError(f"{what}不能为空 ({code.replace('_', ' ')})", code=code)
@@ -73,6 +128,54 @@ def compartment_of(leader: str, assigned: list[str], registrar: str | None = Non
     return members
 
 
+def may_know_clues_of(group_id: str, person: Person | None) -> bool:
+    """Who may be put in a clue's compartment: members of the clue's group, HQ staff and auditors.
+
+    Never a unit user, never another group or an inspection team (they get parts through their own
+    channels: joint screening, referrals).
+    """
+    if person is None or person.org_kind is None:
+        return False
+    if person.org_kind == "group":
+        return person.org_id == group_id and bool(set(person.roles) & GROUP_ROLES)
+    return person.org_kind in ("hq", "audit")
+
+
+def check_compartment_users(group_id: str, users: list[str], directory: Iterable[Person] | None) -> None:
+    """Refuse anyone who may not know a clue of this group (unchecked without a directory: trusted callers)."""
+    if directory is None:
+        return
+    known = {person.user_id: person for person in directory}
+    refused = [u for u in users if not may_know_clues_of(group_id, known.get(u))]
+    if refused:
+        raise InvalidInputError(
+            f"只能由本组人员或委机关人员知悉线索 (only the group's members, HQ or auditors may know a clue): "
+            f"{', '.join(refused)}",
+            code="not_allowed_in_compartment",
+        )
+
+
+def check_intake(
+    source: str, subject: dict[str, Any], categories: list[str], summary: str
+) -> tuple[dict[str, Any], list[str], str]:
+    """A clue's intake facts, cleaned; refused with a specific code when incomplete."""
+    if source not in SOURCES:
+        raise InvalidInputError(f"未知线索来源 (unknown source): {source}", code="unknown_source")
+    name = _required(str(subject.get("name", "")), "被反映人姓名", "subject_name_required")
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if not categories or unknown:
+        raise InvalidInputError(
+            f"问题类别无效 (invalid categories): {unknown or categories}", code="invalid_categories"
+        )
+    clean = {
+        "name": name,
+        "unit": str(subject.get("unit", "")).strip(),
+        "post": str(subject.get("post", "")).strip(),
+        "key_person": bool(subject.get("key_person", False)),
+    }
+    return clean, list(dict.fromkeys(categories)), _required(summary, "主要问题摘要", "summary_required")
+
+
 class Clue(Compartmented, ChainedAggregate):
     """A clue about a named official. Its content is readable only by the members of its compartment."""
 
@@ -80,6 +183,61 @@ class Clue(Compartmented, ChainedAggregate):
     def create_id(intake_key: str) -> UUID:
         """A referral's clue has an id derived from the referral (a redelivery cannot make a second clue)."""
         return uuid5(REFERRAL_NAMESPACE, intake_key) if intake_key else uuid4()
+
+    # -- intake -------------------------------------------------------------------------------
+    @classmethod
+    def register(
+        cls,
+        *,
+        group_id: str,
+        unit_id: str,
+        source: str,
+        subject: dict[str, Any],
+        categories: list[str],
+        summary: str,
+        received_on: date,
+        leader: str,
+        assigned: list[str],
+        registrar: str | None,
+        disposition_due_on: date,
+        directory: Iterable[Person] | None = None,
+    ) -> Clue:
+        """A clue registered by the group; its compartment is the leader, the staff assigned and the registrar."""
+        subject, categories, summary = check_intake(source, subject, categories, summary)
+        if source == "inspection_referral":
+            raise InvalidInputError(
+                "巡视移交线索经移交渠道接收 (inspection referrals arrive through the referral channel)",
+                code="referral_channel",
+            )
+        members = compartment_of(leader, assigned, registrar)
+        check_compartment_users(group_id, list(assigned), directory)
+        return cls(
+            intake_key="", group_id=group_id, unit_id=unit_id, source=source, referral=None, subject=subject,
+            categories=categories, summary=summary, received_on=received_on, documents=[], members=members,
+            status="registered", disposition_due_on=disposition_due_on,
+        )
+
+    @classmethod
+    def refer(
+        cls,
+        *,
+        referral: dict[str, Any],
+        group_id: str,
+        unit_id: str,
+        subject: dict[str, Any],
+        categories: list[str],
+        summary: str,
+        received_on: date,
+        disposition_due_on: date,
+    ) -> Clue:
+        """A clue referred by an inspection: no compartment until the group leader takes it in."""
+        subject, categories, summary = check_intake("inspection_referral", subject, categories, summary)
+        return cls(
+            intake_key=f"referral/{referral['referral_id']}", group_id=group_id, unit_id=unit_id,
+            source="inspection_referral", referral=referral, subject=subject, categories=categories,
+            summary=summary, received_on=received_on, documents=[], members={}, status="referred",
+            disposition_due_on=disposition_due_on,
+        )
 
     @event("Registered")
     def __init__(
@@ -124,26 +282,24 @@ class Clue(Compartmented, ChainedAggregate):
         if disposition_due_on is not None:
             self._open_deadline("disposition", disposition_due_on)
 
-    # -- validation of intake -----------------------------------------------------------------
-    @staticmethod
-    def check_intake(
-        source: str, subject: dict[str, Any], categories: list[str], summary: str
-    ) -> tuple[dict[str, Any], list[str], str]:
-        if source not in SOURCES:
-            raise InvalidInputError(f"未知线索来源 (unknown source): {source}", code="unknown_source")
-        name = _required(str(subject.get("name", "")), "被反映人姓名", "subject_name_required")
-        unknown = [c for c in categories if c not in CATEGORIES]
-        if not categories or unknown:
-            raise InvalidInputError(
-                f"问题类别无效 (invalid categories): {unknown or categories}", code="invalid_categories"
-            )
-        clean = {
-            "name": name,
-            "unit": str(subject.get("unit", "")).strip(),
-            "post": str(subject.get("post", "")).strip(),
-            "key_person": bool(subject.get("key_person", False)),
-        }
-        return clean, list(dict.fromkeys(categories)), _required(summary, "主要问题摘要", "summary_required")
+    # -- who may know the clue ----------------------------------------------------------------
+    def access_scope(self) -> Scope:
+        """Its compartment: whoever is outside it may not know the clue exists (a referred clue has none yet)."""
+        return Scope(group_id=self.group_id, unit_id=self.unit_id, compartment=frozenset(self.members),
+                     distribution=self.distribution_of(""))
+
+    def intake_scope(self) -> Scope:
+        """A referred clue as its group's intake sees it: the group leader takes it in."""
+        return Scope(group_id=self.group_id, unit_id=self.unit_id)
+
+    def oversight_scope(self) -> Scope:
+        """What the auditor, who oversees every read, needs: the clue's group and unit, not its compartment."""
+        return Scope(group_id=self.group_id, unit_id=self.unit_id, distribution="hq")
+
+    def joint_screening_scope(self) -> Scope:
+        """The unit's invited discipline-committee users, while the joint screening is open."""
+        readers = self.joint_screening["unit_users"] if self.joint_screening and self.joint_screening["open"] else []
+        return Scope(unit_id=self.unit_id, compartment=frozenset(readers))
 
     # -- state helpers ------------------------------------------------------------------------
     @property
@@ -171,16 +327,12 @@ class Clue(Compartmented, ChainedAggregate):
         for kind in self.deadlines:
             self._close_deadline(kind)
 
-    def check_status(self, *allowed: str) -> None:
+    def _require_status(self, *allowed: str) -> None:
         if self.status not in allowed:
             raise ClueStateError(
                 f"线索当前状态为 {self.status}，不能执行此操作 (not allowed in status {self.status}; "
                 f"needs {' or '.join(allowed)})"
             )
-
-    def check_member(self, user: str) -> None:
-        if user not in self.members:
-            raise NotInCompartmentError("记录不存在 (not found)")
 
     def passed_deadlines(self, today: date) -> list[tuple[str, date]]:
         return [
@@ -189,10 +341,25 @@ class Clue(Compartmented, ChainedAggregate):
             if not d["done"] and not d["overdue"] and d["due_on"] < today
         ]
 
+    # -- reading: the parts a reader may see (the application records each read) ----------------
+    def parts_for(self, reader: str, parts: list[str] | None) -> list[str]:
+        """The content parts a compartment member asked for; outside the compartment the clue does not exist."""
+        if reader not in self.members:
+            raise NotInCompartmentError("记录不存在 (not found)")
+        return check_parts(parts or list(CONTENT_PARTS))
+
+    def shared_parts_for(self, reader: str) -> list[str]:
+        """The parts shared with an invited discipline-committee user while joint screening is open."""
+        if not self.joint_reader(reader):
+            raise NotInCompartmentError("记录不存在 (not found)")
+        assert self.joint_screening is not None
+        return list(self.joint_screening["parts"])
+
     # -- intake of a referral -----------------------------------------------------------------
-    def accept(self, leader: str, assigned: list[str]) -> None:
+    def accept(self, leader: str, assigned: list[str], directory: Iterable[Person] | None = None) -> None:
         """The group leader takes a referred clue in: the compartment is the leader and the staff assigned."""
-        self.check_status("referred")
+        check_compartment_users(self.group_id, list(assigned), directory)
+        self._require_status("referred")
         members = compartment_of(leader, assigned)
         open_deadline = self.open_deadline()
         due_on: date | None = open_deadline["due_on"] if open_deadline else None
@@ -204,7 +371,8 @@ class Clue(Compartmented, ChainedAggregate):
         self.status = status
 
     # -- compartment --------------------------------------------------------------------------
-    def add_member(self, user: str, reason: str) -> None:
+    def add_member(self, user: str, reason: str, directory: Iterable[Person] | None = None) -> None:
+        check_compartment_users(self.group_id, [user], directory)
         reason = _required(reason, "加入知悉范围的理由", "reason_required")
         if not user.strip():
             raise InvalidInputError("人员不能为空 (user is required)", code="user_required")
@@ -241,7 +409,7 @@ class Clue(Compartmented, ChainedAggregate):
         self.documents.append({"title": title, "reference": reference, "sha256": sha256})
 
     def note_assessment(self, political_analysis: str, analysis: str) -> None:
-        self.check_status("registered", "proposed", "held")
+        self._require_status("registered", "proposed", "held")
         political = _required(political_analysis, "政治分析", "political_analysis_required")
         self._assessment_noted(political_analysis=political, analysis=analysis.strip())
 
@@ -250,7 +418,7 @@ class Clue(Compartmented, ChainedAggregate):
         self.notes.append({"political_analysis": political_analysis, "analysis": analysis})
 
     def record_screening(self, held_on: date, participants: list[dict[str, str]], conclusion: str) -> None:
-        self.check_status("registered", "proposed", "held")
+        self._require_status("registered", "proposed", "held")
         if not participants:
             raise InvalidInputError("集体排查须记录参加人员 (participants are required)", code="participants_required")
         clean = []
@@ -266,7 +434,7 @@ class Clue(Compartmented, ChainedAggregate):
 
     # -- disposition --------------------------------------------------------------------------
     def propose(self, disposition: str, reason: str) -> None:
-        self.check_status("registered")
+        self._require_status("registered")
         if disposition not in DISPOSITIONS:
             raise InvalidInputError(f"未知处置方式 (unknown disposition): {disposition}", code="unknown_disposition")
         if not self.notes:
@@ -279,9 +447,13 @@ class Clue(Compartmented, ChainedAggregate):
         self.proposal = {"disposition": disposition, "reason": reason}
         self.status = status
 
+    def disposition_chosen(self, disposition: str | None) -> str | None:
+        """The disposition a decision would approve: the one named, else the one proposed."""
+        return disposition or (self.proposal or {}).get("disposition")
+
     def decide(self, approved: bool, reason: str, due_on: date | None, disposition: str | None = None) -> None:
         """The group leader decides on the proposal (approve, possibly another disposition; or send back)."""
-        self.check_status("proposed")
+        self._require_status("proposed")
         if self.proposal is None:
             raise ClueStateError("没有待决定的处置意见 (no proposal to decide)")
         chosen = disposition or self.proposal["disposition"]
@@ -317,7 +489,7 @@ class Clue(Compartmented, ChainedAggregate):
 
     # -- execution ----------------------------------------------------------------------------
     def record_inquiry(self, form: str, held_on: date, summary: str, reply_due_on: date | None) -> None:
-        self.check_status("inquiry")
+        self._require_status("inquiry")
         if form not in INQUIRY_FORMS:
             raise InvalidInputError(f"未知函询方式 (unknown inquiry form): {form}", code="unknown_form")
         if self.inquiry is not None:
@@ -337,7 +509,7 @@ class Clue(Compartmented, ChainedAggregate):
             self._open_deadline("inquiry_reply", due_on)
 
     def record_reply(self, received_on: date, summary: str) -> None:
-        self.check_status("inquiry")
+        self._require_status("inquiry")
         if self.inquiry is None or self.inquiry["form"] != "letter":
             raise ClueStateError("尚未发出函询 (no letter of inquiry sent)")
         summary = _required(summary, "回复说明", "summary_required")
@@ -352,7 +524,7 @@ class Clue(Compartmented, ChainedAggregate):
         self._close_deadline("inquiry_reply")
 
     def record_verification(self, reported_on: date, summary: str, substantiated: bool) -> None:
-        self.check_status("verifying")
+        self._require_status("verifying")
         summary = _required(summary, "初核报告", "summary_required")
         self._verified(reported_on=reported_on, summary=summary, substantiated=substantiated, status="verified")
 
@@ -365,7 +537,7 @@ class Clue(Compartmented, ChainedAggregate):
     # -- outcome ------------------------------------------------------------------------------
     def conclude(self, result: str, four_forms: int | None, reason: str) -> None:
         """File a case (立案审查调查) or close, with the outcome in the four forms."""
-        self.check_status("responded", "verified", "held")
+        self._require_status("responded", "verified", "held")
         if result not in RESULTS:
             raise InvalidInputError(f"未知结论 (unknown result): {result}", code="unknown_result")
         if four_forms is not None and four_forms not in (1, 2, 3, 4):
@@ -389,7 +561,7 @@ class Clue(Compartmented, ChainedAggregate):
         self._close_all_deadlines()
 
     def reopen(self, reason: str, disposition_due_on: date) -> None:
-        self.check_status("closed", "held")
+        self._require_status("closed", "held")
         reason = _required(reason, "重新研判理由", "reason_required")
         self._reopened(reason=reason, status="registered", due_on=disposition_due_on)
 
@@ -418,18 +590,27 @@ class Clue(Compartmented, ChainedAggregate):
         self.deadlines[deadline]["overdue"] = True
 
     # -- joint screening with the unit (线索联合排查) -----------------------------------------------
-    def share_for_joint_screening(self, unit_users: list[str], parts: list[str], reason: str) -> None:
+    def share_for_joint_screening(
+        self, unit_users: list[str], parts: list[str], reason: str, directory: Iterable[Person] | None = None
+    ) -> None:
         if self.key_person:
             raise JointScreeningRefusedError(
                 "涉及驻在单位领导班子成员的线索不得与该单位联合排查 "
                 "(a clue concerning the unit's own leadership is never screened jointly with the unit)"
             )
-        self.check_status("registered", "proposed", "held")
+        self._require_status("registered", "proposed", "held")
         if self.joint_screening is not None and self.joint_screening["open"]:
             raise ConflictError("联合排查已在进行 (joint screening already open)", code="joint_screening_open")
         users = [u.strip() for u in unit_users if u.strip()]
         if not users:
             raise InvalidInputError("须指定单位纪委人员 (unit discipline-committee users required)", code="users_required")
+        if directory is not None:
+            known = {person.user_id: person for person in directory}
+            if not all(self._discipline_committee(known.get(u)) for u in users):
+                raise InvalidInputError(
+                    "联合排查只与驻在单位机关纪委人员进行 (joint screening only with the unit's discipline committee)",
+                    code="not_discipline_committee",
+                )
         unknown = [p for p in parts if p not in JOINT_PARTS]
         if not parts or unknown:
             raise InvalidInputError(
@@ -438,6 +619,11 @@ class Clue(Compartmented, ChainedAggregate):
             )
         reason = _required(reason, "联合排查理由", "reason_required")
         self._shared(unit_users=users, parts=list(dict.fromkeys(parts)), reason=reason)
+
+    def _discipline_committee(self, person: Person | None) -> bool:
+        """Joint screening goes to the unit's own discipline-committee users only."""
+        return (person is not None and person.org_id == self.unit_id
+                and bool(set(person.roles) & DISCIPLINE_COMMITTEE_ROLES))
 
     @event("JointScreeningShared")
     def _shared(self, unit_users: list[str], parts: list[str], reason: str) -> None:
@@ -460,7 +646,10 @@ class Clue(Compartmented, ChainedAggregate):
         return bool(self.joint_screening and self.joint_screening["open"] and user in self.joint_screening["unit_users"])
 
     # -- recommendations ----------------------------------------------------------------------
-    def link_recommendation(self, recommendation_id: str) -> None:
+    def link_recommendation(self, recommendation_id: str, group_id: str, unit_id: str) -> None:
+        """Record that a recommendation came from this clue (of the same group and unit only)."""
+        if group_id != self.group_id or unit_id != self.unit_id:
+            raise InvalidInputError("线索不属于该单位 (clue of another unit)", code="clue_mismatch")
         if recommendation_id in self.recommendation_ids:
             return
         self._linked(recommendation_id=recommendation_id)

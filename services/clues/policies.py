@@ -63,36 +63,25 @@ class CluesPolicies:
     @policy("inspections.ClueReferred")
     def on_clue_referred(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
         content = referral_content(payload.sealed_content, self.env.get(SEALING_KEY_ENV))
-        subject, categories, summary = Clue.check_intake(
-            "inspection_referral",
-            {
-                "name": content.get("subject_name", ""),
-                "unit": content.get("subject_unit", ""),
-                "post": content.get("subject_post", ""),
-                "key_person": content.get("key_person", False),
-            },
-            list(content.get("categories", [])),
-            str(content.get("summary", "")),
-        )
         received_on = china_date(envelope.occurred_at)
-        clue = Clue(
-            intake_key=f"referral/{payload.referral_id}",
-            group_id=envelope.group_id or "",
-            unit_id=envelope.unit_id or "",
-            source="inspection_referral",
+        clue = Clue.refer(
             referral={
                 "referral_id": payload.referral_id,
                 "round_id": payload.round_id,
                 "activity_id": payload.activity_id,
                 "referred_by": envelope.actor.user,
             },
-            subject=subject,
-            categories=categories,
-            summary=summary,
+            group_id=envelope.group_id or "",
+            unit_id=envelope.unit_id or "",
+            subject={
+                "name": content.get("subject_name", ""),
+                "unit": content.get("subject_unit", ""),
+                "post": content.get("subject_post", ""),
+                "key_person": content.get("key_person", False),
+            },
+            categories=list(content.get("categories", [])),
+            summary=str(content.get("summary", "")),
             received_on=received_on,
-            documents=[],
-            members={},
-            status="referred",
             disposition_due_on=self.time_limits.of("disposition").due(received_on),
         )
         processing.collect_events(clue)

@@ -10,8 +10,16 @@ from typing import Any
 
 from eventsourcing.domain import event
 
+from authz import Scope
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError
+
+RECOMMENDATION_STATUS_LABELS = {
+    "drafted": "起草中 (drafted, inside the group)",
+    "issued": "已发出 (issued to the unit)",
+    "responded": "单位已反馈 (the unit reported on its rectification)",
+    "closed": "已销号 (closed)",
+}
 
 
 class RecommendationStateError(ConflictError):
@@ -57,24 +65,33 @@ class Recommendation(ChainedAggregate):
         self.closure: dict[str, Any] | None = None
         self.overdue = False
 
-    @staticmethod
-    def check_draft(
-        reference_number: str, title: str, problems: list[str], recommendations: list[str],
-        responsible_department: str,
-    ) -> dict[str, Any]:
+    @classmethod
+    def draft(
+        cls, *, group_id: str, unit_id: str, reference_number: str, title: str, problems: list[str],
+        recommendations: list[str], responsible_department: str, deadline: date,
+    ) -> Recommendation:
+        """A draft, refused when any of its parts is blank."""
         if not reference_number.strip():
             raise InvalidInputError("文号不能为空 (reference number is required)", code="reference_required")
         if not title.strip():
             raise InvalidInputError("标题不能为空 (title is required)", code="title_required")
         if not responsible_department.strip():
             raise InvalidInputError("责任部门不能为空 (responsible department is required)", code="department_required")
-        return {
-            "reference_number": reference_number.strip(),
-            "title": title.strip(),
-            "problems": _lines(problems, "问题", "problems_required"),
-            "recommendations": _lines(recommendations, "建议", "recommendations_required"),
-            "responsible_department": responsible_department.strip(),
-        }
+        return cls(
+            group_id=group_id,
+            unit_id=unit_id,
+            reference_number=reference_number.strip(),
+            title=title.strip(),
+            problems=_lines(problems, "问题", "problems_required"),
+            recommendations=_lines(recommendations, "建议", "recommendations_required"),
+            responsible_department=responsible_department.strip(),
+            deadline=deadline,
+        )
+
+    def access_scope(self) -> Scope:
+        """The group while drafted; once issued also HQ and the unit it is addressed to."""
+        return Scope(group_id=self.group_id, unit_id=self.unit_id,
+                     distribution="group" if self.status == "drafted" else "unit")
 
     def issue(self, issued_on: date) -> None:
         if self.status != "drafted":

@@ -25,12 +25,12 @@ from pydantic import ValidationError
 
 import authz
 from events.envelope import SYSTEM_ACTOR, Envelope
+from runtime.telemetry import command_latency, current_traceparent, tracer
 from services.common.clock import Clock, SystemClock
 from services.common.context import CommandContext, command_context, current
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.common.integration import IntegrationMapper
 from services.common.interface import Operation, result_adapter
-from services.common.telemetry import command_latency, current_traceparent, tracer
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")

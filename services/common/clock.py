@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -11,6 +11,16 @@ CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+def beijing_date(moment: datetime) -> date:
+    """The calendar date in Beijing at this moment (deadlines, receipts and reports are Beijing dates)."""
+    return moment.astimezone(CHINA_TZ).date()
+
+
+def today(clock: Clock) -> date:
+    """Today in Beijing by this clock."""
+    return beijing_date(clock.now())
 
 
 class SystemClock:

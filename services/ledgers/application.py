@@ -1,15 +1,23 @@
-"""Ledgers application: commands and queries of the master and detail ledgers, the four lists and the loop."""
+"""Ledgers application: the master and detail ledgers, the four lists, the closed loop, reviews, spreadsheets.
+
+Each handler module holds the commands and queries of one part (their operations are in interface.py);
+records.py the look-ups and record factories they share; policies.py the reactions to other services.
+"""
 
 from __future__ import annotations
 
-from services.ledgers.app_export import ExportQueries
-from services.ledgers.app_import import ImportCommands
-from services.ledgers.app_queries import Queries
-from services.ledgers.app_reviews import ReviewCommands
+import authz.rules_ledgers  # noqa: F401  (the rules this service checks its records against, in every process)
+from services.ledgers.directives import DirectiveHandlers
+from services.ledgers.items import ItemHandlers
+from services.ledgers.loop import LoopHandlers
 from services.ledgers.policies import Policies
+from services.ledgers.reviews import ReviewHandlers
+from services.ledgers.spreadsheets import SpreadsheetHandlers
 
 
-class LedgersApplication(ImportCommands, ReviewCommands, ExportQueries, Policies, Queries):
+class LedgersApplication(
+    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, Policies
+):
     """The ledgers service (台账): directives, four lists, stages, closed loop, evaluations, imports, reviews."""
 
     name = "ledgers"

@@ -1,15 +1,15 @@
-"""Deadline rules: calendar or working days from a date, working days from the official Chinese calendar."""
+"""Deadline rules: calendar or working days from a date, working days as `services.common.workdays` counts them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-import chinese_calendar
-
-from services.common.clock import CHINA_TZ
+from events.plain import plain
+from services.common.clock import beijing_date
 from services.common.errors import InvalidInputError
+from services.common.workdays import add_working_days
 
 BASES = ("calendar", "working")
 
@@ -19,7 +19,7 @@ class DeadlineRule:
     """`count` calendar or working days after `from_date` (the day itself not counted).
 
     Working days follow the State Council's calendar (holidays and 调休 make-up working days) as the
-    `chinese_calendar` package maintains it. Events record the rule *and* the computed date, so a replay
+    `chinese_calendar` package maintains it, Monday–Friday in a year it does not cover yet. Events record the rule *and* the computed date, so a replay
     uses the recorded date even if the calendar data (or this code) later changes.
     """
 
@@ -44,13 +44,7 @@ class DeadlineRule:
     def due_on(self) -> date:
         if self.basis == "calendar":
             return self.from_date + timedelta(days=self.count)
-        try:
-            return chinese_calendar.find_workday(self.count - 1, self.from_date + timedelta(days=1))
-        except NotImplementedError as error:
-            raise InvalidInputError(
-                f"官方节假日数据未覆盖该年份 (no official calendar for {self.from_date.year})",
-                code="calendar_unavailable",
-            ) from error
+        return add_working_days(self.from_date, self.count).day
 
     def as_dict(self) -> dict[str, Any]:
         return {"basis": self.basis, "count": self.count, "from_date": self.from_date}
@@ -74,17 +68,6 @@ def rule_from(value: DeadlineRule | dict[str, Any] | date | None) -> DeadlineRul
     raise InvalidInputError("期限格式无效 (invalid deadline)", code="deadline_invalid")
 
 
-def plain(value: Any) -> Any:
-    """A recorded rule dict with dates as ISO strings, for query results."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+__all__ = ["BASES", "DeadlineRule", "plain", "rule_from", "today"]
 
-
-def today(moment: datetime) -> date:
-    """The calendar date in Beijing at this moment (deadlines are Beijing dates)."""
-    return moment.astimezone(CHINA_TZ).date()
+today = beijing_date

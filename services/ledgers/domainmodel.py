@@ -78,6 +78,29 @@ class Directive(ChainedAggregate):
         self.notifications: list[str] = []
         self.evaluations: dict[str, dict[str, Any]] = {}
 
+    @classmethod
+    def register(
+        cls,
+        *,
+        group_id: str,
+        unit_id: str,
+        reference_number: str,
+        issuer: str,
+        title: str,
+        issued_on: date,
+        received_on: date,
+        lead_department: str,
+        category: str | None = None,
+        tied_to_duties: bool = False,
+    ) -> Directive:
+        """A new master-ledger entry, after checking its registration."""
+        cls.check_registration(title, reference_number, issued_on, received_on)
+        return cls(
+            group_id=group_id, unit_id=unit_id, reference_number=reference_number.strip(), issuer=issuer.strip(),
+            title=title.strip(), issued_on=issued_on, received_on=received_on,
+            lead_department=lead_department.strip(), category=category, tied_to_duties=tied_to_duties,
+        )
+
     @staticmethod
     def check_registration(title: str, reference_number: str, issued_on: date, received_on: date) -> None:
         if not title.strip():
@@ -118,8 +141,22 @@ class Directive(ChainedAggregate):
                 f"不能跳过阶段 {expected}，除非说明理由 (cannot skip stage {expected} without a reason)"
             )
 
-    @event("StageRecorded")
     def record_stage(
+        self,
+        stage: str,
+        done_on: date,
+        summary: str,
+        meeting: str | None,
+        document: str | None,
+        done_by: str,
+        skip_reason: str | None,
+    ) -> None:
+        self.check_stage(stage, skip_reason)
+        self._record_stage(stage=stage, done_on=done_on, summary=summary, meeting=meeting, document=document,
+                           done_by=done_by, skip_reason=skip_reason)
+
+    @event("StageRecorded")
+    def _record_stage(
         self,
         stage: str,
         done_on: date,
@@ -159,8 +196,17 @@ class Directive(ChainedAggregate):
             raise InvalidInputError("收文日期不能早于印发日期 (received before issued)", code="received_before_issued")
         return effective
 
+    def amend(self, changes: dict[str, Any], reason: str) -> dict[str, Any]:
+        """Record the correction of the fields that really change; returns them."""
+        effective = self.check_amendment(changes, reason)
+        if "reference_number" in effective:
+            effective["reference_number"] = str(effective["reference_number"]).strip()
+        previous = {field: getattr(self, field) for field in effective}
+        self._amend(changes=effective, previous=previous, reason=reason.strip())
+        return effective
+
     @event("Amended")
-    def amend(self, changes: dict[str, Any], previous: dict[str, Any], reason: str) -> None:
+    def _amend(self, changes: dict[str, Any], previous: dict[str, Any], reason: str) -> None:
         for field, value in changes.items():
             setattr(self, field, value)
         self.amendments += 1
@@ -170,14 +216,23 @@ class Directive(ChainedAggregate):
         if not reason.strip():
             raise InvalidInputError("撤销须说明理由 (a withdrawal needs a reason)", code="reason_required")
 
-    @event("Withdrawn")
     def withdraw(self, reason: str) -> None:
+        self.check_withdrawal(reason)
+        self._withdraw(reason=reason.strip())
+
+    @event("Withdrawn")
+    def _withdraw(self, reason: str) -> None:
         self.withdrawn = True
         self.withdrawn_reason = reason
 
     # -- the closed loop: notifications, stage deadlines --------------------------------------
-    @event("NotificationLinked")
     def link_notification(self, notification_id: str, opened_loop: bool) -> None:
+        """Link the unit's notification of this directive (once)."""
+        if notification_id not in self.notifications:
+            self._link_notification(notification_id=notification_id, opened_loop=opened_loop)
+
+    @event("NotificationLinked")
+    def _link_notification(self, notification_id: str, opened_loop: bool) -> None:
         self.notifications.append(notification_id)
 
     def check_stage_deadline(self, stage: str) -> None:
@@ -187,8 +242,12 @@ class Directive(ChainedAggregate):
         if stage in self.stages:
             raise ConflictError(f"阶段已记录，无需期限 (stage already recorded): {stage}", code="stage_recorded")
 
-    @event("StageDeadlineSet")
     def set_stage_deadline(self, stage: str, rule: dict[str, Any], due_on: date, reason: str | None) -> None:
+        self.check_stage_deadline(stage)
+        self._set_stage_deadline(stage=stage, rule=rule, due_on=due_on, reason=reason)
+
+    @event("StageDeadlineSet")
+    def _set_stage_deadline(self, stage: str, rule: dict[str, Any], due_on: date, reason: str | None) -> None:
         self.stage_deadlines[stage] = {"rule": rule, "due_on": due_on, "overdue_on": None}
 
     def overdue_stages(self, today: date) -> list[str]:
@@ -201,8 +260,13 @@ class Directive(ChainedAggregate):
             if stage not in self.stages and deadline["overdue_on"] is None and today > deadline["due_on"]
         ]
 
+    def mark_stage_overdue(self, stage: str, detected_on: date) -> None:
+        if stage not in self.overdue_stages(detected_on):
+            raise ConflictError(f"阶段未逾期或已记录逾期 (stage not overdue): {stage}", code="not_overdue")
+        self._mark_stage_overdue(stage=stage, due_on=self.stage_deadlines[stage]["due_on"], detected_on=detected_on)
+
     @event("StageOverdue")
-    def mark_stage_overdue(self, stage: str, due_on: date, detected_on: date) -> None:
+    def _mark_stage_overdue(self, stage: str, due_on: date, detected_on: date) -> None:
         self.stage_deadlines[stage]["overdue_on"] = detected_on
 
     # -- evaluations (四个评价维度) ---------------------------------------------------------
@@ -225,8 +289,13 @@ class Directive(ChainedAggregate):
         if not rationale.strip():
             raise InvalidInputError("评价须写明理由 (a rationale is required)", code="rationale_required")
 
-    @event("Evaluated")
     def evaluate(self, department: str, scores: dict[str, int], rationale: str, evaluated_on: date) -> None:
+        self.check_evaluation(department, scores, rationale)
+        self._evaluate(department=department.strip(), scores=dict(scores), rationale=rationale.strip(),
+                       evaluated_on=evaluated_on)
+
+    @event("Evaluated")
+    def _evaluate(self, department: str, scores: dict[str, int], rationale: str, evaluated_on: date) -> None:
         self.evaluations[department] = {
             "scores": dict(scores), "rationale": rationale, "evaluated_on": evaluated_on
         }

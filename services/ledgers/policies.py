@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
 from events import clues, inspections, units
 from events.envelope import Envelope
 from services.common.application import policy
-from services.ledgers.app_directives import DirectiveCommands
-from services.ledgers.app_items import ItemCommands
-from services.ledgers.app_loop import LoopCommands
+from services.common.errors import NotFoundError
 from services.ledgers.deadlines import DeadlineRule
 from services.ledgers.domain.items import LedgerItem, item_id_for
 from services.ledgers.domain.loop import MasterLedger
 from services.ledgers.domainmodel import Directive
+from services.ledgers.records import LedgerRecords
 from services.ledgers.vocab import PROBLEM_TYPES
 
 
-class Policies(DirectiveCommands, ItemCommands, LoopCommands):
+class Policies(LedgerRecords):
     def _routing(self, envelope: Envelope) -> tuple[str, str] | None:
         if not envelope.group_id or not envelope.unit_id:
             return None  # nothing to file it under; tracking still advances
@@ -41,7 +39,7 @@ class Policies(DirectiveCommands, ItemCommands, LoopCommands):
             master: MasterLedger = self.repository.get(ledger_id)
             existing = master.directive_for(payload.reference_number)
         if existing is not None:
-            directive: Directive = self.repository.get(self._uuid(existing))
+            directive = self.get(existing, Directive)
             if payload.notification_id not in directive.notifications:
                 directive.link_notification(notification_id=payload.notification_id, opened_loop=False)
                 processing.collect_events(directive)
@@ -124,7 +122,7 @@ class Policies(DirectiveCommands, ItemCommands, LoopCommands):
         evidence = f"units:report:{payload.report_id}"
         changed = []
         for item_id in targets:
-            item: LedgerItem = self.repository.get(self._uuid(item_id))
+            item = self.get(item_id, LedgerItem)
             if item.status == "closed" or envelope.unit_id not in (None, item.unit_id):
                 continue
             item.update_progress(status="done" if payload.completed else "in_progress",
@@ -137,10 +135,7 @@ class Policies(DirectiveCommands, ItemCommands, LoopCommands):
 
     def _is_item(self, value: str) -> bool:
         try:
-            return isinstance(self.repository.get(self._uuid(value)), LedgerItem)
-        except Exception:  # not a uuid or no such aggregate
+            self.get(value, LedgerItem)
+        except NotFoundError:  # not an id, no such aggregate, or not an item
             return False
-
-    @staticmethod
-    def _uuid(value: str) -> UUID:
-        return UUID(value)
+        return True

@@ -43,7 +43,8 @@ SCORE_MIN, SCORE_MAX = 1, 5
 """1 差 poor, 2 较差, 3 一般 fair, 4 较好, 5 好 good."""
 
 REPORTED_STATUSES = ("not_started", "in_progress", "completed")
-"""The unit's supervision report statuses (events.units.ReportedItem); the ledger speaks the same."""
+"""The unit's supervision report statuses (events.units.ReportedItem); the ledger speaks the same
+(labelled in REPORTED_STATUS_LABELS)."""
 
 DEMO_CATEGORIES = (
     ("pollution_prevention", "污染防治攻坚战落实情况", 90),
@@ -62,4 +63,35 @@ STAGE_LABELS = {
     "result_evaluation": "结果评估 (result evaluation)",
     "look_back_review": "回头检视 (look-back review)",
     "institution_building": "建章立制 (institution building)",
+}
+
+DEADLINE_BASES = {
+    "calendar": "自然日 (calendar days)",
+    "working": "工作日 (working days, the State Council's calendar)",
+}
+
+REPORTED_STATUS_LABELS = {
+    "not_started": "未启动 (not started)",
+    "in_progress": "推进中 (in progress)",
+    "completed": "已完成 (completed)",
+}
+"""A directive's status in the ledger and in the unit's report (REPORTED_STATUSES, labelled)."""
+
+ITEM_STATUSES = {
+    "open": "待办 (open)",
+    "in_progress": "办理中 (in progress)",
+    "done": "已办结待销号 (done, awaiting closure)",
+    "closed": "已销号 (closed)",
+}
+"""done = the unit reports it finished; closed = 销号 approved by the group with evidence."""
+
+PROGRESS_STATUSES = {code: label for code, label in ITEM_STATUSES.items() if code != "closed"}
+"""What progress may set (closing is 销号, its own command)."""
+
+ITEM_SOURCES = {
+    "group": "督导组登记 (recorded by the group)",
+    "notification": "单位通报 (the unit's notification)",
+    "inspection": "巡视整改 (an inspection's rectification item)",
+    "clue": "纪检监察建议 (a supervision recommendation)",
+    "import": "导入 (imported)",
 }

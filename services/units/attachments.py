@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from services.common.errors import InvalidInputError
-from services.units.blobstore import sha256_of
+from services.units.blobstore import BlobStore, sha256_of
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 20
+MEDIA_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+)
+"""What an attachment may be (detected by its bytes, never by its name)."""
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -102,3 +114,28 @@ def validate_attachment(data: bytes, filename: str, declared_sha256: str | None 
                 f"附件内容与声明的哈希值不符 (content does not match the declared SHA-256): {name}"
             )
     return {"sha256": digest, "size": len(data), "media_type": media_type, "filename": name}
+
+
+def decode_upload(content_base64: str) -> bytes:
+    """An upload's bytes (it travels as base64, the same in-process and over HTTP)."""
+    try:
+        return base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise AttachmentError("附件内容编码错误 (content is not base64)", code="attachment_encoding") from error
+
+
+def resolve(blobs: BlobStore, refs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The references a record stores for cited uploads (sha256, file name), their bytes checked again."""
+    if len(refs) > MAX_ATTACHMENTS:
+        raise InvalidInputError(f"附件不能超过 {MAX_ATTACHMENTS} 个 (too many attachments)",
+                                code="too_many_attachments")
+    result = []
+    for sha256, filename in refs:
+        digest = sha256.strip().lower()
+        data = blobs.get(digest)
+        if data is None:
+            raise InvalidInputError(
+                f"附件未上传或哈希值错误 (attachment not uploaded): {digest or '?'}", code="attachment_not_found"
+            )
+        result.append(validate_attachment(data, filename, digest))
+    return result

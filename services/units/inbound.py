@@ -25,9 +25,18 @@ INBOUND_KINDS = {
     "integrity_opinion_reply": ("LZ", "廉政意见回函 (integrity-opinion reply)"),
     "power_matter_report": ("SZYD", "三重一大事项报告 (major-matter report)"),
 }
-REPORTED_STATUSES = ("not_started", "in_progress", "completed")
-EVALUATION_GRADES = ("excellent", "good", "fair", "poor")
-INTEGRITY_OPINIONS = ("no_objection", "objection", "pending_verification")
+INBOUND_KIND_LABELS = {kind: label for kind, (_, label) in INBOUND_KINDS.items()}
+REPORTED_STATUSES = {
+    "not_started": "未启动 (not started)",
+    "in_progress": "推进中 (in progress)",
+    "completed": "已完成 (completed)",
+}
+EVALUATION_GRADES = {"excellent": "优秀 (excellent)", "good": "良好 (good)", "fair": "一般 (fair)", "poor": "较差 (poor)"}
+INTEGRITY_OPINIONS = {
+    "no_objection": "无异议 (no objection)",
+    "objection": "有异议 (objection)",
+    "pending_verification": "待核实 (pending verification)",
+}
 
 
 class InboundValidationError(InvalidInputError):
@@ -59,7 +68,7 @@ def _date(details: dict[str, Any], key: str, label: str) -> date:
     raise InboundValidationError(f"{label}须为日期 YYYY-MM-DD ({key} must be a date)", code=f"{key}_invalid")
 
 
-def _choice(details: dict[str, Any], key: str, label: str, allowed: tuple[str, ...]) -> str:
+def _choice(details: dict[str, Any], key: str, label: str, allowed: dict[str, str]) -> str:
     value = _text(details, key, label)
     if value not in allowed:
         raise InboundValidationError(
@@ -73,6 +82,26 @@ def _year(details: dict[str, Any]) -> int:
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise InboundValidationError("年度须为四位年份 (year must be a four-digit year)", code="year_invalid")
     return year
+
+
+def check_year(value: int) -> None:
+    _year({"year": value})
+
+
+def check_grade(value: str) -> None:
+    _choice({"grade": value}, "grade", "测评等次", EVALUATION_GRADES)
+
+
+def check_opinion(value: str) -> None:
+    _choice({"opinion": value}, "opinion", "廉政意见", INTEGRITY_OPINIONS)
+
+
+def check_reported_status(value: str) -> None:
+    _choice({"status": value}, "status", "落实状态", REPORTED_STATUSES)
+
+
+def check_cadre(value: str) -> None:
+    _text({"cadre": value}, "cadre", "干部姓名")
 
 
 def normalise_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
@@ -146,8 +175,24 @@ class InboundSubmission(ChainedAggregate):
     def create_id(submission_id: str) -> uuid.UUID:
         return uuid.UUID(submission_id)
 
+    @classmethod
+    def submit(
+        cls, submission_id: str, group_id: str, unit_id: str, kind: str, title: str, details: dict[str, Any],
+        attachments: list[dict[str, Any]], submitted_by: str, received_at: datetime,
+        receipt_year: int, answers_item_id: str | None = None,
+    ) -> InboundSubmission:
+        """A received submission: its details checked for its kind, its receipt number given."""
+        clean = normalise_details(kind, details)
+        cls._check_submission(kind, title, attachments)
+        return cls(
+            submission_id=submission_id, group_id=group_id, unit_id=unit_id, kind=kind, title=title.strip(),
+            details=clean, attachments=attachments, submitted_by=submitted_by,
+            receipt_number=receipt_number(kind, receipt_year, submission_id),
+            received_at=received_at.isoformat(), answers_item_id=answers_item_id,
+        )
+
     @staticmethod
-    def check_submission(kind: str, title: str, attachments: list[dict[str, Any]]) -> None:
+    def _check_submission(kind: str, title: str, attachments: list[dict[str, Any]]) -> None:
         if kind not in INBOUND_KINDS:
             raise InboundValidationError(f"未知报送类型 (unknown submission kind): {kind}", code="unknown_kind")
         if not (title or "").strip():
@@ -185,10 +230,11 @@ class InboundSubmission(ChainedAggregate):
         self.answers_item_id = answers_item_id
         self.reviewed: dict[str, Any] | None = None
 
-    def check_review(self) -> None:
+    def review(self, reviewer: str, note: str) -> None:
         if self.reviewed is not None:
             raise ConflictError("该报送已审阅 (already reviewed)", code="already_reviewed")
+        self._reviewed(reviewer=reviewer, note=note.strip())
 
     @event("Reviewed")
-    def review(self, reviewer: str, note: str) -> None:
+    def _reviewed(self, reviewer: str, note: str) -> None:
         self.reviewed = {"reviewer": reviewer, "note": note}

@@ -25,6 +25,17 @@ REPLY_KIND = {
     "scheduling_request": "progress_report",
     "directive_relay": "progress_report",
 }
+DIRECT_KINDS = ("document_request", "scheduling_request", "directive_relay")
+"""Kinds the group issues directly; feedback is issued after deliberation, recommendations come from clues."""
+DELIVERY_CHANNELS = {"portal": "门户 (portal)", "paper": "纸质 (paper)", "in_person": "当面 (in person)"}
+ITEM_STATUSES = {
+    "issued": "已印发 (issued)",
+    "delivered": "已送达 (delivered)",
+    "acknowledged": "已签收 (acknowledged)",
+    "answered": "已答复 (answered)",
+    "completed": "已办结 (completed)",
+    "withdrawn": "已撤回 (withdrawn)",
+}
 OUTBOUND_NAMESPACE = uuid.UUID("5a8e41c4-4b1e-4d0b-8d6a-6f7574626f78")
 
 
@@ -44,8 +55,24 @@ class OutboundItem(ChainedAggregate):
             return uuid.uuid5(OUTBOUND_NAMESPACE, f"{kind}:{source_ref}")
         return uuid.uuid4()
 
+    @classmethod
+    def issue(
+        cls, group_id: str, unit_id: str, kind: str, title: str, body: str, reference_number: str,
+        counterpart_id: str, counterpart_name: str, level: str, signed_by: str, signer_role: str, deadline: date,
+        issued_on: date, source_ref: str | None = None,
+    ) -> OutboundItem:
+        """An item sent to the unit (already routed and signed per the routing matrix)."""
+        cls.check_issue(kind, title, body, deadline, issued_on)
+        return cls(
+            group_id=group_id, unit_id=unit_id, kind=kind, title=title.strip(), body=body.strip(),
+            reference_number=(reference_number or "").strip(), counterpart_id=counterpart_id,
+            counterpart_name=counterpart_name, level=level, signed_by=signed_by, signer_role=signer_role,
+            deadline=deadline, issued_on=issued_on, source_ref=source_ref,
+        )
+
     @staticmethod
     def check_issue(kind: str, title: str, body: str, deadline: date, today: date) -> None:
+        """The rules of any item to the unit (a feedback draft is held to them before deliberation)."""
         if kind not in OUTBOUND_KINDS:
             raise InvalidInputError(f"未知事项类型 (unknown item kind): {kind}", code="unknown_kind")
         if not (title or "").strip():
@@ -122,43 +149,44 @@ class OutboundItem(ChainedAggregate):
         if self.completed:
             raise OutboundStateError("该事项已办结 (item already completed)", code="item_completed")
 
-    def check_delivery(self) -> None:
+    def deliver(self, channel: str, delivered_on: date) -> None:
         self._check_open()
         if self.delivered is not None:
             raise OutboundStateError("已送达 (already delivered)", code="already_delivered")
-
-    def deliver(self, channel: str, delivered_on: date) -> None:
         self._delivered(channel=channel, delivered_on=delivered_on, **self._facts())
 
     @event("Delivered")
     def _delivered(self, channel: str, delivered_on: date, item_kind: str, source_ref: str | None) -> None:
         self.delivered = {"channel": channel, "delivered_on": delivered_on}
 
-    def check_acknowledgement(self) -> None:
+    def acknowledge(self, by: str, acknowledged_on: date) -> None:
+        """The unit signs for the item (签收); an item not yet marked delivered is delivered by the portal."""
         self._check_open()
         if self.acknowledged is not None:
             raise OutboundStateError("已签收 (already acknowledged)", code="already_acknowledged")
-
-    def acknowledge(self, by: str, acknowledged_on: date) -> None:
+        if self.delivered is None:
+            self._delivered(channel="portal", delivered_on=acknowledged_on, **self._facts())
         self._acknowledged(by=by, acknowledged_on=acknowledged_on, **self._facts())
 
     @event("Acknowledged")
     def _acknowledged(self, by: str, acknowledged_on: date, item_kind: str, source_ref: str | None) -> None:
         self.acknowledged = {"by": by, "acknowledged_on": acknowledged_on}
 
-    def check_answer(self, reply_kind: str) -> None:
+    def reply_kind(self) -> str:
+        """The kind of submission that answers this item (refused while the item cannot be answered)."""
         self._check_open()
         if self.acknowledged is None:
             raise OutboundStateError("须先签收再答复 (acknowledge the item before answering)", code="not_acknowledged")
-        if reply_kind != REPLY_KIND[self.kind]:
+        return REPLY_KIND[self.kind]
+
+    def answer(self, submission_id: str, reply_kind: str, summary: str, completed: bool, answered_on: date) -> None:
+        if reply_kind != self.reply_kind():
             raise InvalidInputError(
                 f"答复类型与事项不符，应为 {REPLY_KIND[self.kind]} (reply kind does not match the item)",
                 code="reply_kind_mismatch",
             )
-
-    def answer(self, submission_id: str, summary: str, completed: bool, answered_on: date) -> None:
-        self._answered(submission_id=submission_id, summary=summary, completed=completed, answered_on=answered_on,
-                       **self._facts())
+        self._answered(submission_id=submission_id, summary=summary.strip(), completed=completed,
+                       answered_on=answered_on, **self._facts())
 
     @event("Answered")
     def _answered(
@@ -175,19 +203,19 @@ class OutboundItem(ChainedAggregate):
         return self.is_open and not self.answers and today > self.deadline and self.overdue_on is None
 
     def mark_overdue(self, detected_on: date) -> None:
+        if not self.is_overdue(detected_on):
+            raise OutboundStateError("该事项未逾期 (item is not overdue)", code="not_overdue")
         self._overdue(deadline=self.deadline, detected_on=detected_on, **self._facts())
 
     @event("Overdue")
     def _overdue(self, deadline: date, detected_on: date, item_kind: str, source_ref: str | None) -> None:
         self.overdue_on = detected_on
 
-    def check_withdrawal(self, reason: str) -> None:
+    def withdraw(self, reason: str) -> None:
         self._check_open()
         if not (reason or "").strip():
             raise InvalidInputError("撤回须说明理由 (withdrawal needs a reason)", code="reason_required")
-
-    def withdraw(self, reason: str) -> None:
-        self._withdrawn(reason=reason, **self._facts())
+        self._withdrawn(reason=reason.strip(), **self._facts())
 
     @event("Withdrawn")
     def _withdrawn(self, reason: str, item_kind: str, source_ref: str | None) -> None:

@@ -29,6 +29,8 @@ POST_KINDS = {
     "discipline_member": "机关纪委委员 (organ discipline committee member)",
     "branch_discipline_member": "支部纪检委员 (branch discipline member)",
 }
+ADDABLE_DEPARTMENT_KINDS = {k: v for k, v in DEPARTMENT_KINDS.items() if k != "party_group"}
+"""The kinds a department added to the roster may have (the party group exists from registration)."""
 NETWORK_POST_KINDS = ("discipline_secretary", "discipline_member", "branch_discipline_member")
 SINGLE_HOLDER_KINDS = ("head", "discipline_secretary")
 
@@ -54,6 +56,12 @@ class Unit(ChainedAggregate):
     def create_id(unit_id: str) -> uuid.UUID:
         return uuid.uuid5(UNIT_NAMESPACE, f"unit:{unit_id}")
 
+    @classmethod
+    def register(cls, group_id: str, unit_id: str, name: str, party_group_name: str) -> Unit:
+        """A newly registered unit (with its party group as the first counterpart)."""
+        cls._check_registration(name, party_group_name)
+        return cls(group_id=group_id, unit_id=unit_id, name=name.strip(), party_group_name=party_group_name.strip())
+
     @event("Registered")
     def __init__(self, group_id: str, unit_id: str, name: str, party_group_name: str) -> None:
         self.group_id = group_id
@@ -73,7 +81,7 @@ class Unit(ChainedAggregate):
         self.posts: dict[str, dict[str, Any]] = {}
 
     @staticmethod
-    def check_registration(name: str, party_group_name: str) -> None:
+    def _check_registration(name: str, party_group_name: str) -> None:
         _required(name, "单位名称", "name_required")
         _required(party_group_name, "党组名称", "party_group_name_required")
 
@@ -99,7 +107,14 @@ class Unit(ChainedAggregate):
             )
         return str(department["kind"])
 
-    def check_department(self, department_id: str, name: str, kind: str, parent_id: str | None) -> None:
+    def add_department(
+        self, department_id: str, name: str, kind: str, parent_id: str | None, since: date
+    ) -> None:
+        self._check_department(department_id, name, kind, parent_id)
+        self._department_added(department_id=department_id.strip(), name=name.strip(), kind=kind,
+                               parent_id=parent_id or None, since=since)
+
+    def _check_department(self, department_id: str, name: str, kind: str, parent_id: str | None) -> None:
         _required(department_id, "部门编号", "department_id_required")
         _required(name, "部门名称", "department_name_required")
         if department_id in self.departments:
@@ -125,7 +140,7 @@ class Unit(ChainedAggregate):
                 raise InvalidInputError("上级部门已撤销 (parent dissolved)", code="parent_invalid")
 
     @event("DepartmentAdded")
-    def add_department(self, department_id: str, name: str, kind: str, parent_id: str | None, since: date) -> None:
+    def _department_added(self, department_id: str, name: str, kind: str, parent_id: str | None, since: date) -> None:
         self.departments[department_id] = {
             "department_id": department_id,
             "name": name,
@@ -136,7 +151,11 @@ class Unit(ChainedAggregate):
             "until": None,
         }
 
-    def check_rename(self, department_id: str, new_name: str) -> None:
+    def rename_department(self, department_id: str, new_name: str, on: date) -> None:
+        self._check_rename(department_id, new_name)
+        self._department_renamed(department_id=department_id, new_name=new_name.strip(), on=on)
+
+    def _check_rename(self, department_id: str, new_name: str) -> None:
         department = self.department(department_id)
         _required(new_name, "部门名称", "department_name_required")
         if not department["active"]:
@@ -146,10 +165,14 @@ class Unit(ChainedAggregate):
             raise RosterError(f"部门名称重复 (department name exists): {new_name}", code="department_name_exists")
 
     @event("DepartmentRenamed")
-    def rename_department(self, department_id: str, new_name: str, on: date) -> None:
+    def _department_renamed(self, department_id: str, new_name: str, on: date) -> None:
         self.departments[department_id]["name"] = new_name
 
-    def check_dissolve(self, department_id: str) -> None:
+    def dissolve_department(self, department_id: str, on: date) -> None:
+        self._check_dissolve(department_id)
+        self._department_dissolved(department_id=department_id, on=on)
+
+    def _check_dissolve(self, department_id: str) -> None:
         department = self.department(department_id)
         if department_id == PARTY_GROUP_ID:
             raise RosterError("党组不能撤销 (the party group cannot be dissolved)", code="party_group_permanent")
@@ -167,7 +190,7 @@ class Unit(ChainedAggregate):
             )
 
     @event("DepartmentDissolved")
-    def dissolve_department(self, department_id: str, on: date) -> None:
+    def _department_dissolved(self, department_id: str, on: date) -> None:
         self.departments[department_id]["active"] = False
         self.departments[department_id]["until"] = on
 
@@ -175,7 +198,15 @@ class Unit(ChainedAggregate):
     def current_posts(self) -> list[dict[str, Any]]:
         return [p for p in self.posts.values() if p["left_on"] is None]
 
-    def check_appointment(
+    def appoint(
+        self, post_id: str, person_name: str, post_kind: str, title: str, department_id: str, since: date,
+        note: str | None,
+    ) -> None:
+        self._check_appointment(post_id, person_name, post_kind, title, department_id, since)
+        self._person_appointed(post_id=post_id, person_name=person_name.strip(), post_kind=post_kind,
+                               title=title.strip(), department_id=department_id, since=since, note=note)
+
+    def _check_appointment(
         self, post_id: str, person_name: str, post_kind: str, title: str, department_id: str, since: date
     ) -> None:
         _required(person_name, "人员姓名", "person_name_required")
@@ -210,7 +241,7 @@ class Unit(ChainedAggregate):
                 )
 
     @event("PersonAppointed")
-    def appoint(
+    def _person_appointed(
         self,
         post_id: str,
         person_name: str,
@@ -232,7 +263,7 @@ class Unit(ChainedAggregate):
             "note": note,
         }
 
-    def check_leave(self, post_id: str, left_on: date, reason: str) -> None:
+    def _check_leave(self, post_id: str, left_on: date, reason: str) -> None:
         post = self.posts.get(post_id)
         if post is None:
             raise NotFoundError(f"任职记录不存在 (post record not found): {post_id}", code="post_not_found")
@@ -243,9 +274,10 @@ class Unit(ChainedAggregate):
         _required(reason, "离任原因", "leave_reason_required")
 
     def leave_post(self, post_id: str, left_on: date, reason: str) -> None:
+        self._check_leave(post_id, left_on, reason)
         post = self.posts[post_id]
         self._left_post(post_id=post_id, person_name=post["person_name"], post_kind=post["post_kind"],
-                        left_on=left_on, reason=reason)
+                        left_on=left_on, reason=reason.strip())
 
     @event("PersonLeftPost")
     def _left_post(self, post_id: str, person_name: str, post_kind: str, left_on: date, reason: str) -> None:

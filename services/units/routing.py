@@ -10,6 +10,8 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError
+from services.units.outbound import OutboundItem
+from services.units.roster import Unit
 
 LEVEL_ROLE = {
     "party_group": "group_leader",  # 与党组的沟通协调由组长牵头负责
@@ -53,8 +55,14 @@ class RoutingMatrix(ChainedAggregate):
         self.unit_id = unit_id
         self.assignments: dict[str, dict[str, Any]] = {}
 
+    def assign(self, counterpart_id: str, level: str, member: str, member_role: str, since: date) -> None:
+        """Name the member who speaks for a counterpart; the member's role must be the one the level requires."""
+        self._check_assignment(level, member_role, member)
+        self._assigned(counterpart_id=counterpart_id, level=level, member=member.strip(), member_role=member_role,
+                       since=since)
+
     @staticmethod
-    def check_assignment(level: str, member_role: str, member: str) -> None:
+    def _check_assignment(level: str, member_role: str, member: str) -> None:
         if not (member or "").strip():
             raise InvalidInputError("须指定组内负责人 (a group member is required)", code="member_required")
         expected = required_role(level)
@@ -65,7 +73,7 @@ class RoutingMatrix(ChainedAggregate):
             )
 
     @event("CounterpartAssigned")
-    def assign(self, counterpart_id: str, level: str, member: str, member_role: str, since: date) -> None:
+    def _assigned(self, counterpart_id: str, level: str, member: str, member_role: str, since: date) -> None:
         self.assignments[counterpart_id] = {
             "counterpart_id": counterpart_id,
             "level": level,
@@ -81,7 +89,9 @@ class RoutingMatrix(ChainedAggregate):
             return {"member": assigned["member"], "member_role": assigned["member_role"]}
         return {"member": "", "member_role": required_role(level)}
 
-    def check_signer(self, counterpart_id: str, counterpart_name: str, level: str, signer: str, signer_role: str) -> None:
+    def _check_signer(
+        self, counterpart_id: str, counterpart_name: str, level: str, signer: str, signer_role: str
+    ) -> None:
         """Refuse an item to a counterpart this signer does not speak for."""
         expected_role = required_role(level)
         if signer_role != expected_role:
@@ -96,3 +106,18 @@ class RoutingMatrix(ChainedAggregate):
                 f"「{counterpart_name}」由 {assigned['member']} 对口负责，{signer} 不能签发 "
                 f"(this counterpart is assigned to {assigned['member']})"
             )
+
+    def route_item(
+        self, unit: Unit, kind: str, title: str, body: str, counterpart_id: str, deadline: date,
+        reference_number: str, signer: str, signer_role: str, today: date,
+    ) -> OutboundItem:
+        """An item to one of the unit's counterparts, routed and signed: refused to a signer who does not
+        speak for that counterpart."""
+        level = unit.level_of(counterpart_id)
+        counterpart = unit.department(counterpart_id)
+        self._check_signer(counterpart_id, counterpart["name"], level, signer, signer_role)
+        return OutboundItem.issue(
+            group_id=unit.group_id, unit_id=unit.unit_id, kind=kind, title=title, body=body,
+            reference_number=reference_number, counterpart_id=counterpart_id, counterpart_name=counterpart["name"],
+            level=level, signed_by=signer, signer_role=signer_role, deadline=deadline, issued_on=today,
+        )

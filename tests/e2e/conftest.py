@@ -16,8 +16,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bench.support import free_port, run_cli
 from gateway.accounts import ACCOUNTS
-from tests.conftest import free_port, run_cli
 
 ISSUER = "https://idp.test.paizhu"
 AUDIENCE = "paizhu-gateway"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.support import free_port
 from gateway.accounts import DEMO_PASSWORD
-from tests.conftest import free_port
 from tests.e2e.conftest import wait_http
 
 

@@ -15,10 +15,10 @@ from events.topics import topic_for
 from paizhu.keys import load_keys
 from paizhu.services import build_app
 from projections.common.db import SqliteDatabase
-from projections.common.feeds import LogFollower
-from projections.common.runner import ProjectionRunner
 from projections.hq_dashboard.projection import HqDashboard
-from services.common.relay import Relay, kafka_producer
+from runtime.projection_feeds import LogFollower
+from runtime.projection_runner import ProjectionRunner
+from runtime.relay import Relay, kafka_producer
 from tests.conftest import read_topic, settings_from
 from tests.factories import acting_as
 

@@ -14,7 +14,7 @@ from events.topics import topic_for
 from events.units import DirectiveNotified
 from paizhu.keys import load_keys
 from paizhu.services import build_app
-from services.common.consumers import KafkaPolicyRunner
+from runtime.policy_runners import KafkaPolicyRunner
 from tests.conftest import settings_from
 from tests.factories import make_envelope
 

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from bench.support import run_cli
 from events.catalog import load_all
 from events.topics import topic_for
 from paizhu.keys import load_keys
 from paizhu.services import build_app
 from projections.common.db import connect
-from projections.common.feeds import KafkaFeed
-from projections.common.runner import ProjectionRunner
 from projections.hq_dashboard.projection import HqDashboard
 from projections.hq_dashboard.view import HqDashboardView
-from services.common.relay import RELAY_TRACKING
-from tests.conftest import run_cli, settings_from
+from runtime.projection_feeds import KafkaFeed
+from runtime.projection_runner import ProjectionRunner
+from runtime.relay import RELAY_TRACKING
+from tests.conftest import settings_from
 from tests.factories import acting_as
+from tests.integration.crashing import PROJECTOR_CRASHED, RELAY_CRASHED
 
 pytestmark = pytest.mark.integration
 DIRECTIVES = 40
@@ -39,6 +45,12 @@ def ledgers(distributed: dict[str, str]):  # type: ignore[no-untyped-def]
                              summary="传达", done_by="党组")
     yield app
     app.close()
+
+
+def run_crashing(env: dict[str, str], hook: str, *args: str) -> subprocess.Popen[bytes]:
+    """Start `paizhu ARGS` with a crash hook of tests/integration/crashing.py."""
+    return subprocess.Popen([sys.executable, "-m", "tests.integration.crashing", hook, *args],
+                            env={**os.environ, **env}, cwd=Path(__file__).resolve().parents[2])
 
 
 def topic_messages(bootstrap: str, topic: str) -> int:
@@ -62,8 +74,8 @@ def read_model(distributed: dict[str, str]) -> ProjectionRunner:
 def test_relay_killed_after_the_ack_republishes_and_the_read_model_counts_once(
     distributed: dict[str, str], ledgers  # type: ignore[no-untyped-def]
 ) -> None:
-    crashed = run_cli({**distributed, "PAIZHU_TEST_RELAY_CRASH_AFTER_ACK": "1"}, "relay", "ledgers")
-    assert crashed.wait(timeout=120) == 17  # died after the broker acknowledged, before saving its position
+    crashed = run_crashing(distributed, "relay-after-ack", "relay", "ledgers")
+    assert crashed.wait(timeout=120) == RELAY_CRASHED  # died after the broker acknowledged, before saving its position
     assert ledgers.process_recorder.max_tracking_id(RELAY_TRACKING) is None
     published_before_restart = topic_messages(distributed["PAIZHU_KAFKA_BOOTSTRAP"], topic_for("ledgers"))
     assert published_before_restart > 0
@@ -95,8 +107,8 @@ def test_projector_killed_mid_batch_resumes_without_loss_or_double_counting(
 ) -> None:
     runner = read_model(distributed)
     runner.reset()
-    crashed = run_cli({**distributed, "PAIZHU_TEST_PROJECTOR_CRASH_AFTER": "25"}, "project", "hq_dashboard")
-    assert crashed.wait(timeout=120) == 18
+    crashed = run_crashing(distributed, "projector-after=25", "project", "hq_dashboard")
+    assert crashed.wait(timeout=120) == PROJECTOR_CRASHED
     assert runner.positions().get("ledgers", 0) == 0  # the open transaction was rolled back with the crash
     projector = run_cli(distributed, "project", "hq_dashboard")
     try:

@@ -22,10 +22,10 @@ from gateway.main import create_app
 from paizhu.keys import load_keys
 from paizhu.services import build_app
 from projections.common.db import SqliteDatabase
-from projections.common.feeds import KafkaFeed
-from projections.common.runner import ProjectionRunner
 from projections.hq_dashboard.projection import HqDashboard
-from services.common.relay import Relay, kafka_producer
+from runtime.projection_feeds import KafkaFeed
+from runtime.projection_runner import ProjectionRunner
+from runtime.relay import Relay, kafka_producer
 from tests.conftest import settings_from
 
 pytestmark = pytest.mark.integration

@@ -167,6 +167,14 @@ def test_dockerfile() -> None:
     assert users and not users[-1].startswith(("root", "0"))
 
 
+def test_dockerfile_copies_every_package_the_wheel_includes() -> None:
+    include = re.search(r"^include = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.M)
+    assert include
+    packages = set(re.findall(r'"(\w+)\*"', include.group(1)))
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", (ROOT / "Dockerfile").read_text(), re.M))
+    assert packages == copied
+
+
 def test_systemd_units_run_existing_subcommands() -> None:
     commands = cli_commands()
     units = {p.name: p.read_text() for p in SYSTEMD.glob("*.service")}

@@ -52,8 +52,15 @@ class GroupLedgerConfig(ChainedAggregate):
             if limit.get("basis") not in BASES or int(limit.get("count", 0)) < 1:
                 raise InvalidInputError(f"阶段期限无效 (invalid stage limit): {stage}", code="stage_limit_invalid")
 
-    @event("CategoryConfigured")
     def configure_category(
+        self, code: str, name: str, look_back_basis: str, look_back_days: int, stage_limits: dict[str, Any]
+    ) -> None:
+        self.check_category_settings(code, name, look_back_basis, look_back_days, stage_limits)
+        self._configure_category(code=code.strip(), name=name.strip(), look_back_basis=look_back_basis,
+                                 look_back_days=look_back_days, stage_limits=dict(stage_limits))
+
+    @event("CategoryConfigured")
+    def _configure_category(
         self, code: str, name: str, look_back_basis: str, look_back_days: int, stage_limits: dict[str, Any]
     ) -> None:
         self.categories[code] = {
@@ -70,8 +77,12 @@ class GroupLedgerConfig(ChainedAggregate):
         if not reason.strip():
             raise InvalidInputError("停用类别需说明理由 (a reason is required)", code="reason_required")
 
-    @event("CategoryRetired")
     def retire_category(self, code: str, reason: str) -> None:
+        self.check_retire(code, reason)
+        self._retire_category(code=code, reason=reason.strip())
+
+    @event("CategoryRetired")
+    def _retire_category(self, code: str, reason: str) -> None:
         self.categories[code]["active"] = False
         self.categories[code]["retired_reason"] = reason
 

@@ -28,6 +28,23 @@ class ImportBatch(ChainedAggregate):
     def create_id(group_id: str, sha256: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"paizhu:ledgers:import:{group_id}:{sha256}")
 
+    @classmethod
+    def confirm(
+        cls,
+        *,
+        group_id: str,
+        unit_id: str,
+        sha256: str,
+        filename: str,
+        imported: list[dict[str, Any]],
+        skipped: list[dict[str, Any]],
+        imported_on: date,
+    ) -> ImportBatch:
+        """The batch of a confirmed file, which must have imported at least one row."""
+        cls.check_batch(imported)
+        return cls(group_id=group_id, unit_id=unit_id, sha256=sha256, filename=filename.strip(), imported=imported,
+                   skipped=skipped, imported_on=imported_on)
+
     @staticmethod
     def check_batch(imported: list[dict[str, Any]]) -> None:
         if not imported:

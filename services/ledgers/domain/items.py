@@ -94,6 +94,35 @@ class LedgerItem(ChainedAggregate):
         self.look_backs: list[dict[str, Any]] = []
         self.reopen_count = 0
 
+    @classmethod
+    def open(
+        cls,
+        *,
+        group_id: str,
+        unit_id: str,
+        directive_id: str | None,
+        list_kind: str,
+        title: str,
+        owner: str,
+        follower: str | None = None,
+        deadline_rule: dict[str, Any] | None = None,
+        due_on: date | None = None,
+        description: str = "",
+        problem_type: str | None = None,
+        source: str = "group",
+        source_ref: str | None = None,
+        source_key: str | None = None,
+        evidence_refs: list[str] | tuple[str, ...] = (),
+    ) -> LedgerItem:
+        """A new item on one of the four lists, after checking it."""
+        cls.check_opening(list_kind, title, owner, problem_type)
+        return cls(
+            group_id=group_id, unit_id=unit_id, directive_id=directive_id, list_kind=list_kind, title=title.strip(),
+            description=description.strip(), owner=owner.strip(), follower=follower, deadline_rule=deadline_rule,
+            due_on=due_on, problem_type=problem_type, source=source, source_ref=source_ref, source_key=source_key,
+            evidence_refs=[ref.strip() for ref in evidence_refs if ref.strip()],
+        )
+
     @staticmethod
     def check_opening(list_kind: str, title: str, owner: str, problem_type: str | None) -> None:
         if list_kind not in LIST_KINDS:
@@ -121,8 +150,12 @@ class LedgerItem(ChainedAggregate):
         if not summary.strip():
             raise InvalidInputError("须说明进展 (a summary is required)", code="summary_required")
 
-    @event("ProgressUpdated")
     def update_progress(self, status: str, summary: str, reported_by: str, report_ref: str | None) -> None:
+        self.check_progress(status, summary)
+        self._update_progress(status=status, summary=summary.strip(), reported_by=reported_by, report_ref=report_ref)
+
+    @event("ProgressUpdated")
+    def _update_progress(self, status: str, summary: str, reported_by: str, report_ref: str | None) -> None:
         self.status = status
         self.progress.append({"status": status, "summary": summary, "reported_by": reported_by,
                               "report_ref": report_ref})
@@ -133,16 +166,32 @@ class LedgerItem(ChainedAggregate):
             raise InvalidInputError("没有新的证据 (no new evidence)", code="evidence_required")
         return new
 
-    @event("EvidenceAttached")
     def attach_evidence(self, evidence_refs: list[str], note: str) -> None:
+        self.check_open()
+        self._attach_evidence(evidence_refs=self.check_evidence(evidence_refs), note=note)
+
+    @event("EvidenceAttached")
+    def _attach_evidence(self, evidence_refs: list[str], note: str) -> None:
         self.evidence_refs.extend(evidence_refs)
 
-    @event("FollowerAssigned")
     def assign_follower(self, follower: str) -> None:
+        self.check_open()
+        if not follower.strip():
+            raise InvalidInputError("须指定督办人 (a follower is required)", code="follower_required")
+        self._assign_follower(follower=follower.strip())
+
+    @event("FollowerAssigned")
+    def _assign_follower(self, follower: str) -> None:
         self.follower = follower
 
-    @event("DeadlineSet")
     def set_deadline(self, rule: dict[str, Any], due_on: date, reason: str) -> None:
+        self.check_open()
+        if not reason.strip():
+            raise InvalidInputError("调整期限须说明理由 (a reason is required)", code="reason_required")
+        self._set_deadline(rule=rule, due_on=due_on, reason=reason.strip())
+
+    @event("DeadlineSet")
+    def _set_deadline(self, rule: dict[str, Any], due_on: date, reason: str) -> None:
         self.deadline_rule = rule
         self.due_on = due_on
         self.overdue_on = None
@@ -153,8 +202,13 @@ class LedgerItem(ChainedAggregate):
             and today > self.due_on
         )
 
+    def mark_overdue(self, detected_on: date) -> None:
+        if not self.is_overdue_unmarked(detected_on) or self.due_on is None:
+            raise ConflictError("事项未逾期或已记录逾期 (item not overdue)", code="not_overdue")
+        self._mark_overdue(due_on=self.due_on, detected_on=detected_on)
+
     @event("Overdue")
-    def mark_overdue(self, due_on: date, detected_on: date) -> None:
+    def _mark_overdue(self, due_on: date, detected_on: date) -> None:
         self.overdue_on = detected_on
 
     # -- the group's judgement (problems only) -------------------------------------------
@@ -167,8 +221,12 @@ class LedgerItem(ChainedAggregate):
         if ecology not in ECOLOGY_JUDGEMENTS:
             raise InvalidInputError(f"未知研判 (unknown judgement): {ecology}", code="ecology_invalid")
 
-    @event("RootCauseJudged")
     def judge(self, root_causes: list[str], ecology: str, note: str) -> None:
+        self.check_judgement(root_causes, ecology)
+        self._judge(root_causes=list(root_causes), ecology=ecology, note=note)
+
+    @event("RootCauseJudged")
+    def _judge(self, root_causes: list[str], ecology: str, note: str) -> None:
         self.root_causes = list(root_causes)
         self.ecology = ecology
 
@@ -178,8 +236,11 @@ class LedgerItem(ChainedAggregate):
             raise InvalidInputError("没有新的类似事项 (no new similar items)", code="similar_required")
         return new
 
-    @event("SimilarLinked")
     def link_similar(self, similar_item_ids: list[str], note: str) -> None:
+        self._link_similar(similar_item_ids=self.check_link(similar_item_ids), note=note)
+
+    @event("SimilarLinked")
+    def _link_similar(self, similar_item_ids: list[str], note: str) -> None:
         self.similar_item_ids.extend(similar_item_ids)
 
     # -- closure (销号) and look-back (回头看) ----------------------------------------------
@@ -190,8 +251,22 @@ class LedgerItem(ChainedAggregate):
         if not summary.strip():
             raise InvalidInputError("须说明销号依据 (a summary is required)", code="summary_required")
 
-    @event("Closed")
     def close(
+        self,
+        evidence_refs: list[str],
+        summary: str,
+        approved_by: str,
+        closed_on: date,
+        look_back_rule: dict[str, Any],
+        look_back_due_on: date,
+    ) -> None:
+        evidence = [ref.strip() for ref in evidence_refs if ref.strip()]
+        self.check_closure(evidence, summary)
+        self._close(evidence_refs=evidence, summary=summary.strip(), approved_by=approved_by, closed_on=closed_on,
+                    look_back_rule=look_back_rule, look_back_due_on=look_back_due_on)
+
+    @event("Closed")
+    def _close(
         self,
         evidence_refs: list[str],
         summary: str,
@@ -212,8 +287,13 @@ class LedgerItem(ChainedAggregate):
             and not self.look_back_due_marked and today >= self.look_back_due_on
         )
 
+    def mark_look_back_due(self, detected_on: date) -> None:
+        if not self.is_look_back_due_unmarked(detected_on) or self.look_back_due_on is None:
+            raise ConflictError("回头看未到期或已记录 (look-back not due)", code="not_due")
+        self._mark_look_back_due(due_on=self.look_back_due_on, detected_on=detected_on)
+
     @event("LookBackDue")
-    def mark_look_back_due(self, due_on: date, detected_on: date) -> None:
+    def _mark_look_back_due(self, due_on: date, detected_on: date) -> None:
         self.look_back_due_marked = True
 
     def check_look_back(self, findings: str) -> None:
@@ -222,14 +302,30 @@ class LedgerItem(ChainedAggregate):
         if not findings.strip():
             raise InvalidInputError("须记录回头看情况 (findings are required)", code="findings_required")
 
-    @event("LookBackConfirmed")
     def confirm_look_back(self, findings: str, similar_checked: bool, checked_on: date) -> None:
+        self.check_look_back(findings)
+        self._confirm_look_back(findings=findings.strip(), similar_checked=similar_checked, checked_on=checked_on)
+
+    @event("LookBackConfirmed")
+    def _confirm_look_back(self, findings: str, similar_checked: bool, checked_on: date) -> None:
         self.look_backs.append({"outcome": "confirmed", "findings": findings,
                                 "similar_checked": similar_checked, "checked_on": checked_on})
         self.look_back_due_on = None
 
-    @event("Reopened")
     def reopen(
+        self,
+        reason: str,
+        similar_checked: bool,
+        reopened_on: date,
+        deadline_rule: dict[str, Any] | None,
+        due_on: date | None,
+    ) -> None:
+        self.check_look_back(reason)
+        self._reopen(reason=reason.strip(), similar_checked=similar_checked, reopened_on=reopened_on,
+                     deadline_rule=deadline_rule, due_on=due_on)
+
+    @event("Reopened")
+    def _reopen(
         self,
         reason: str,
         similar_checked: bool,

@@ -8,6 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from authz import Scope
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError
 
@@ -52,18 +53,33 @@ class MasterLedger(ChainedAggregate):
     def directive_for(self, reference_number: str) -> str | None:
         return self.entries.get(normalize_reference(reference_number))
 
-    @event("EntryAdded")
     def add_entry(self, reference_number: str, directive_id: str) -> None:
+        self.check_free(reference_number)
+        self._add_entry(reference_number=reference_number, directive_id=directive_id)
+
+    @event("EntryAdded")
+    def _add_entry(self, reference_number: str, directive_id: str) -> None:
         self.entries[normalize_reference(reference_number)] = directive_id
 
-    @event("EntryRekeyed")
     def rekey(self, old_reference: str, new_reference: str, directive_id: str) -> None:
+        self.check_free(new_reference, directive_id)
+        self._rekey(old_reference=old_reference, new_reference=new_reference, directive_id=directive_id)
+
+    @event("EntryRekeyed")
+    def _rekey(self, old_reference: str, new_reference: str, directive_id: str) -> None:
         self.entries.pop(normalize_reference(old_reference), None)
         self.entries[normalize_reference(new_reference)] = directive_id
 
-    @event("EntryWithdrawn")
     def remove_entry(self, reference_number: str, directive_id: str) -> None:
+        self._remove_entry(reference_number=reference_number, directive_id=directive_id)
+
+    @event("EntryWithdrawn")
+    def _remove_entry(self, reference_number: str, directive_id: str) -> None:
         self.entries.pop(normalize_reference(reference_number), None)
+
+    def access_scope(self) -> Scope | None:
+        """An index of the directives (each checked itself): nobody acts on it directly."""
+        return None
 
 
 class SchedulingRound(ChainedAggregate):
@@ -93,6 +109,22 @@ class SchedulingRound(ChainedAggregate):
         self.overdue_on: date | None = None
         self.closed = False
 
+    @classmethod
+    def open(
+        cls,
+        *,
+        group_id: str,
+        unit_id: str,
+        subject: str,
+        directive_ids: list[str],
+        respond_by_rule: dict[str, Any],
+        respond_by: date,
+        requested_on: date,
+    ) -> SchedulingRound:
+        cls.check_opening(subject, directive_ids)
+        return cls(group_id=group_id, unit_id=unit_id, subject=subject.strip(), directive_ids=list(directive_ids),
+                   respond_by_rule=respond_by_rule, respond_by=respond_by, requested_on=requested_on)
+
     @staticmethod
     def check_opening(subject: str, directive_ids: list[str]) -> None:
         if not subject.strip():
@@ -108,8 +140,13 @@ class SchedulingRound(ChainedAggregate):
         if status not in ("not_started", "in_progress", "completed") or not summary.strip():
             raise InvalidInputError("进展状态或说明无效 (invalid status or summary)", code="response_invalid")
 
-    @event("ResponseRecorded")
     def record_response(self, directive_id: str, status: str, summary: str, responded_on: date) -> None:
+        self.check_response(directive_id, status, summary)
+        self._record_response(directive_id=directive_id, status=status, summary=summary.strip(),
+                              responded_on=responded_on)
+
+    @event("ResponseRecorded")
+    def _record_response(self, directive_id: str, status: str, summary: str, responded_on: date) -> None:
         self.responses[directive_id] = {"status": status, "summary": summary, "responded_on": responded_on}
 
     @property
@@ -119,16 +156,25 @@ class SchedulingRound(ChainedAggregate):
     def is_overdue_unmarked(self, today: date) -> bool:
         return not self.closed and self.overdue_on is None and bool(self.missing) and today > self.respond_by
 
+    def mark_overdue(self, detected_on: date) -> None:
+        if not self.is_overdue_unmarked(detected_on):
+            raise ConflictError("调度未逾期或已记录逾期 (round not overdue)", code="not_overdue")
+        self._mark_overdue(due_on=self.respond_by, detected_on=detected_on, missing=self.missing)
+
     @event("Overdue")
-    def mark_overdue(self, due_on: date, detected_on: date, missing: list[str]) -> None:
+    def _mark_overdue(self, due_on: date, detected_on: date, missing: list[str]) -> None:
         self.overdue_on = detected_on
 
     def check_close(self) -> None:
         if self.closed:
             raise ConflictError("调度已结束 (round closed)", code="round_closed")
 
-    @event("Closed")
     def close(self, note: str) -> None:
+        self.check_close()
+        self._close(note=note)
+
+    @event("Closed")
+    def _close(self, note: str) -> None:
         self.closed = True
 
 
@@ -198,6 +244,10 @@ class Reconciliation(ChainedAggregate):
         if not note.strip():
             raise InvalidInputError("须说明处理情况 (a note is required)", code="note_required")
 
-    @event("FindingResolved")
     def resolve_finding(self, index: int, note: str, resolved_on: date) -> None:
+        self.check_resolution(index, note)
+        self._resolve_finding(index=index, note=note.strip(), resolved_on=resolved_on)
+
+    @event("FindingResolved")
+    def _resolve_finding(self, index: int, note: str, resolved_on: date) -> None:
         self.findings[index]["resolution"] = {"note": note, "resolved_on": resolved_on}

@@ -50,6 +50,25 @@ class QuarterlyReview(ChainedAggregate):
     def create_id(group_id: str, quarter: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"paizhu:ledgers:quarterly-review:{group_id}:{quarter}")
 
+    @classmethod
+    def hold(
+        cls,
+        *,
+        group_id: str,
+        quarter: str,
+        meeting_on: date,
+        today: date,
+        chaired_by: str,
+        attendees: list[str],
+        topics: list[str],
+        decisions: list[str],
+        follow_ups: list[dict[str, Any]],
+    ) -> QuarterlyReview:
+        """The record of a quarter's meeting, after checking it is complete."""
+        actions = cls.check_meeting(quarter, meeting_on, today, attendees, topics, decisions, follow_ups)
+        return cls(group_id=group_id, quarter=quarter, meeting_on=meeting_on, chaired_by=chaired_by.strip(),
+                   attendees=attendees, topics=topics, decisions=decisions, follow_ups=actions)
+
     @staticmethod
     def check_meeting(
         quarter: str,
@@ -129,8 +148,12 @@ class QuarterlyReview(ChainedAggregate):
                                     code="measures_required")
         return cleaned
 
+    def record_look_back(self, parts: dict[str, list[str]], recorded_on: date) -> None:
+        """自身回头看: good practices, shortcomings, their causes and measures (once per quarter)."""
+        self._record_look_back(**self.check_look_back(parts), recorded_on=recorded_on)
+
     @event("SelfLookBackRecorded")
-    def record_look_back(
+    def _record_look_back(
         self, good_practices: list[str], shortcomings: list[str], causes: list[str], measures: list[str],
         recorded_on: date,
     ) -> None:
@@ -145,7 +168,11 @@ class QuarterlyReview(ChainedAggregate):
         if not note.strip():
             raise InvalidInputError("须说明完成情况 (a note is required)", code="note_required")
 
-    @event("FollowUpCompleted")
     def complete_follow_up(self, index: int, note: str, completed_on: date) -> None:
+        self.check_follow_up_completion(index, note)
+        self._complete_follow_up(index=index, note=note.strip(), completed_on=completed_on)
+
+    @event("FollowUpCompleted")
+    def _complete_follow_up(self, index: int, note: str, completed_on: date) -> None:
         self.follow_ups[index]["completed_on"] = completed_on
         self.follow_ups[index]["note"] = note

@@ -10,9 +10,9 @@ from eventsourcing.cryptography import AESCipher
 
 from events.sealed import generate_keypair
 from events.topics import topic_for
+from runtime.relay import Relay
 from services.clues.application import CluesApplication
 from services.common.clock import ManualClock
-from services.common.relay import Relay
 from tests.unit.clues.conftest import START
 from tests.unit.clues.test_published_events import SECRETS, run_full_lifecycle
 

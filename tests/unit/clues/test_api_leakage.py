@@ -250,3 +250,18 @@ def test_recommendations_reach_the_unit_only_once_issued(world: tuple[Api, str, 
     assert [r["recommendation_id"] for r in api.get("zhao.unit", "/api/clues/recommendations").json()] == [rec_id]
     assert api.get("qian.unit2", f"/api/clues/recommendations/{rec_id}").status_code == 404
     assert api.get("qian.unit2", "/api/clues/recommendations").json() == []
+
+
+def test_a_clue_is_registered_only_for_a_supervised_unit_and_with_people_who_may_know_it(
+    world: tuple[Api, str, str]
+) -> None:
+    api, _, _ = world
+    for assigned in (["zhou.other"], ["zhao.unit"], ["nobody"]):
+        refused = api.post("zhang.wei", "/api/clues/clues", json=clue_body(assigned=assigned))
+        assert refused.status_code == 422, (assigned, refused.text)
+        assert refused.json()["error"]["code"] == "not_allowed_in_compartment"
+    elsewhere = api.post("zhang.wei", "/api/clues/clues", json=clue_body(unit_id="unit-mwr"))
+    assert elsewhere.status_code == 403 and elsewhere.json()["error"]["code"] == "forbidden"
+    assert api.post("chen.hq", "/api/clues/clues", json=clue_body()).status_code == 403
+    accepted = api.post("zhang.wei", "/api/clues/clues", json=clue_body(assigned=["zhou.min", "chen.hq"]))
+    assert accepted.status_code == 201, accepted.text

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from services.clues.application import CluesApplication
 from services.clues.deadlines import Limit, TimeLimits, add_working_days
+from services.clues.interface import OverdueClue
 from services.common.clock import ManualClock
 from tests.unit.clues.conftest import START, as_leader, as_staff, decide, register
 
@@ -42,7 +43,7 @@ def test_letter_inquiry_not_answered_in_time_is_overdue_once(app: CluesApplicati
     clock.set(datetime(2025, 3, 31, 8, 0, tzinfo=UTC))  # the due day itself: not yet overdue
     assert app.record_overdue()["clues"] == []
     clock.set(datetime(2025, 4, 1, 2, 0, tzinfo=UTC))
-    assert app.record_overdue()["clues"] == [{"clue_id": clue_id, "deadlines": ["inquiry_reply"]}]
+    assert app.record_overdue()["clues"] == [OverdueClue(clue_id=clue_id, deadlines=["inquiry_reply"])]
     assert app.record_overdue()["clues"] == []
     clock.advance(timedelta(days=30))
     assert app.record_overdue()["clues"] == []
@@ -53,7 +54,7 @@ def test_the_now_argument_drives_the_scheduler(app: CluesApplication) -> None:
     clue_id = register(app)
     assert app.record_overdue(START + timedelta(days=30))["clues"] == []
     result = app.record_overdue(START + timedelta(days=31))
-    assert result["clues"] == [{"clue_id": clue_id, "deadlines": ["disposition"]}]
+    assert result["clues"] == [OverdueClue(clue_id=clue_id, deadlines=["disposition"])]
     assert app.load(clue_id).deadlines["disposition"]["overdue"] is True
 
 
@@ -77,7 +78,7 @@ def test_reopened_clue_gets_a_fresh_disposition_deadline(app: CluesApplication, 
         app.reopen_clue(clue_id, "新的举报")
     assert app.load(clue_id).deadlines["disposition"] == {"due_on": date(2025, 5, 12), "done": False, "overdue": False}
     clock.advance(timedelta(days=31))
-    assert app.record_overdue()["clues"] == [{"clue_id": clue_id, "deadlines": ["disposition"]}]
+    assert app.record_overdue()["clues"] == [OverdueClue(clue_id=clue_id, deadlines=["disposition"])]
     assert len(overdue_events(app)) == 2
 
 
@@ -87,9 +88,9 @@ def test_verification_and_hold_review_limits(app: CluesApplication, clock: Manua
     decide(app, verifying, "preliminary_verification")
     decide(app, held, "hold")
     clock.advance(timedelta(days=91))
-    assert app.record_overdue()["clues"] == [{"clue_id": verifying, "deadlines": ["verification"]}]
+    assert app.record_overdue()["clues"] == [OverdueClue(clue_id=verifying, deadlines=["verification"])]
     clock.advance(timedelta(days=90))
-    assert app.record_overdue()["clues"] == [{"clue_id": held, "deadlines": ["hold_review"]}]
+    assert app.record_overdue()["clues"] == [OverdueClue(clue_id=held, deadlines=["hold_review"])]
 
 
 def test_recommendation_past_its_deadline_is_overdue_once(app: CluesApplication, clock: ManualClock) -> None:

@@ -25,7 +25,7 @@ def test_a_read_returns_content_and_records_who_when_what_and_why(app: CluesAppl
     assert reads[0]["reader"] == "zhou.min"
     assert reads[0]["parts"] == ["subject"]
     assert reads[0]["reason"] == "准备谈话提纲"
-    assert reads[0]["read_at"] == (clock.now()).isoformat()
+    assert reads[0]["read_at"] == clock.now()
     assert reads[0]["actor"]["user"] == "zhou.min"
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from services.clues.application import CluesApplication
 from services.clues.domainmodel import JointScreeningRefusedError
+from services.clues.interface import DirectoryEntry
 from services.common.errors import InvalidInputError, NotFoundError
 from tests.factories import acting_as
 from tests.unit.clues.conftest import SUBJECT_NAME, SUMMARY, as_leader, register
@@ -52,4 +53,21 @@ def test_after_joint_screening_concludes_the_unit_reads_nothing(app: CluesApplic
         app.conclude_joint_screening(clue_id, "排查认为需进一步核实")
         with pytest.raises(NotFoundError):
             app.read_joint_screening(clue_id, "zhao.unit", "再看一次")
-    assert app.clue_access(clue_id)["joint_readers"] == []
+    assert app.load(clue_id).joint_screening_scope().compartment == frozenset()
+
+
+def test_only_the_units_discipline_committee_is_invited_when_the_directory_is_known(app: CluesApplication) -> None:
+    clue_id = register(app)
+    party = DirectoryEntry(user_id="ma.party", org_id="unit-mee", org_kind="unit", roles=["unit_party_group"])
+    other_unit = DirectoryEntry(user_id="qian.unit2", org_id="unit-mwr", org_kind="unit", roles=["unit_liaison"])
+    liaison = DirectoryEntry(user_id="zhao.unit", org_id="unit-mee", org_kind="unit", roles=["unit_liaison"])
+    with as_leader(app):
+        for person in (party, other_unit):
+            with pytest.raises(InvalidInputError) as error:
+                app.share_for_joint_screening(clue_id, [person.user_id], ["allegations"], "联合排查",
+                                              directory=[person])
+            assert error.value.code == "not_discipline_committee"
+        with pytest.raises(InvalidInputError):  # someone the directory does not know
+            app.share_for_joint_screening(clue_id, ["nobody"], ["allegations"], "联合排查", directory=[])
+        app.share_for_joint_screening(clue_id, ["zhao.unit"], ["allegations"], "联合排查", directory=[liaison])
+    assert app.load(clue_id).joint_screening_scope().compartment == {"zhao.unit"}

@@ -11,8 +11,10 @@ from events.inspections import ClueReferred
 from events.sealed import generate_keypair, seal
 from events.units import RectificationReported
 from services.clues.application import CluesApplication
+from services.clues.interface import DirectoryEntry
 from services.clues.policies import SealingKeyMissingError
 from services.common.clock import ManualClock
+from services.common.errors import InvalidInputError
 from tests.factories import make_envelope, payload_of
 from tests.unit.clues.conftest import as_leader, as_staff
 
@@ -60,17 +62,17 @@ def test_referred_clue_is_opened_by_the_leader_and_its_content_unsealed(
 ) -> None:
     deliver(app, referral(keypair[1]))
     clue_id = app.intake_queue("group-mee")[0]["clue_id"]
-    assert app.clue_access(clue_id)["members"] == []
+    assert app.load(clue_id).access_scope().compartment == frozenset()
     with as_leader(app):
         app.accept_referral(clue_id, "li.na", ["zhou.min"])
         content = app.read_clue(clue_id, "li.na", "受理巡视移交线索")
     assert content["status"] == "registered"
     assert content["source"] == "inspection_referral"
-    assert content["subject"] == {"name": "贾卫东", "unit": "核与辐射安全监管司", "post": "处长", "key_person": False}
+    assert content["subject"].model_dump() == {"name": "贾卫东", "unit": "核与辐射安全监管司", "post": "处长", "key_person": False}
     assert content["allegations"]["summary"] == CONTENT["summary"]
     assert content["referral"]["referral_id"] == "ref-001"
     assert app.intake_queue("group-mee") == []
-    assert app.clue_access(clue_id)["members"] == ["li.na", "zhou.min"]
+    assert app.load(clue_id).access_scope().compartment == {"li.na", "zhou.min"}
 
 
 def test_referral_for_another_key_cannot_be_opened(app: CluesApplication) -> None:
@@ -118,3 +120,19 @@ def test_reports_about_other_things_or_from_another_unit_are_ignored(app: CluesA
     deliver(app, report("some-ledger-item", position=4))
     deliver(app, report(rec_id, unit_id="unit-mwr", position=5))
     assert app.get_recommendation(rec_id)["responses"] == []
+
+
+def test_the_leader_assigns_only_people_who_may_know_the_clue(app: CluesApplication, keypair: tuple[str, str]) -> None:
+    deliver(app, referral(keypair[1]))
+    clue_id = app.intake_queue("group-mee")[0]["clue_id"]
+    people = [DirectoryEntry(user_id="zhou.min", org_id="group-mee", org_kind="group", roles=["group_staff"]),
+              DirectoryEntry(user_id="zhou.other", org_id="group-mwr", org_kind="group", roles=["group_staff"]),
+              DirectoryEntry(user_id="zhao.unit", org_id="unit-mee", org_kind="unit", roles=["unit_liaison"])]
+    with as_leader(app):
+        for refused in ("zhou.other", "zhao.unit", "nobody"):
+            with pytest.raises(InvalidInputError) as error:
+                app.accept_referral(clue_id, "li.na", ["zhou.min", refused], directory=people)
+            assert error.value.code == "not_allowed_in_compartment" and refused in error.value.message
+        assert app.load(clue_id).status == "referred"
+        app.accept_referral(clue_id, "li.na", ["zhou.min"], directory=people)
+    assert app.load(clue_id).access_scope().compartment == {"li.na", "zhou.min"}

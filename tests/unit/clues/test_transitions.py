@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from services.clues.application import CluesApplication
-from services.clues.domainmodel import AssessmentMissingError, ClueStateError
+from services.clues.domainmodel import AssessmentMissingError, ClueStateError, check_intake
 from services.common.aggregate import compute_hash
 from services.common.errors import ConflictError, InvalidInputError, NotFoundError
 from tests.unit.clues.conftest import as_leader, as_staff, assess_and_propose, decide, register, state
@@ -27,8 +27,8 @@ def test_registration_puts_leader_assigned_staff_and_registrar_in_the_compartmen
     [
         ({"subject_name": "  "}, "subject_name_required"),
         ({"categories": []}, "invalid_categories"),
-        ({"categories": ["gossip"]}, "invalid_categories"),
-        ({"source": "rumour"}, "unknown_source"),
+        ({"categories": ["gossip"]}, "invalid_input"),  # closed vocabularies: refused by the interface
+        ({"source": "rumour"}, "invalid_input"),
         ({"summary": ""}, "summary_required"),
         ({"source": "inspection_referral"}, "referral_channel"),
         ({"leader": ""}, "leader_required"),
@@ -37,6 +37,19 @@ def test_registration_puts_leader_assigned_staff_and_registrar_in_the_compartmen
 def test_invalid_registration_is_refused(app: CluesApplication, overrides: dict[str, object], code: str) -> None:
     with pytest.raises(InvalidInputError) as error:
         register(app, **overrides)
+    assert error.value.code == code
+    if code == "invalid_input":
+        assert next(iter(overrides)) in error.value.message
+
+
+@pytest.mark.parametrize(
+    ("source", "categories", "code"),
+    [("petition", ["gossip"], "invalid_categories"), ("rumour", ["work"], "unknown_source")],
+)
+def test_intake_from_any_channel_checks_its_vocabularies(source: str, categories: list[str], code: str) -> None:
+    """Referrals arrive sealed, past the interface: the domain checks the same vocabularies itself."""
+    with pytest.raises(InvalidInputError) as error:
+        check_intake(source, {"name": "某人"}, categories, "摘要")
     assert error.value.code == code
 
 

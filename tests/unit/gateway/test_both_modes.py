@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 import authz
 from authz import Permission, Principal
 from gateway.clients import HttpClient, LocalClient, ServiceClient
+from runtime.server import create_service_app
 from services.common.errors import DomainError
 from services.common.interface import Command, Recorded
-from services.common.server import create_service_app
 from services.ledgers.application import LedgersApplication
 from services.ledgers.interface import GetDirective, RecordStage, RegisterDirective
 

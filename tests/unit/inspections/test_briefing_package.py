@@ -11,10 +11,10 @@ from events.inspections import ClueHandedOver
 from events.ledgers import DirectiveRegistered, DirectiveStageRecorded
 from events.units import RectificationReported
 from projections.common.db import SqliteDatabase
-from projections.common.runner import Item, ProjectionRunner
 from projections.inspection_handoff.package import build_package, package_hash
 from projections.inspection_handoff.projection import InspectionHandoff
 from projections.inspection_handoff.view import InspectionHandoffView
+from runtime.projection_runner import Item, ProjectionRunner
 from services.common.errors import ConflictError, InvalidInputError
 from services.inspections.application import InspectionsApplication
 from tests.factories import make_envelope

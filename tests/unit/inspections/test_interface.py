@@ -15,10 +15,10 @@ from authz import Permission, Principal
 from gateway.accounts import ACCOUNTS
 from gateway.auth import principal_from_claims
 from gateway.clients import HttpClient, LocalClient
+from runtime.server import create_service_app
 from services.common.application import operation_of
 from services.common.errors import DomainError
 from services.common.interface import Operation, Query, operations
-from services.common.server import create_service_app
 from services.inspections import interface as api
 from services.inspections.application import InspectionsApplication
 from services.inspections.vocab import (

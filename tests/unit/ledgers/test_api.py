@@ -129,3 +129,23 @@ def test_group_staff_reads_its_directive_lists_and_three_looks(api: Api) -> None
     evaluation = api.post("zhang.wei", f"/api/ledgers/directives/{directive_id}/evaluations",
                           json={"department": "水生态环境司", "scores": scores | {"drive": 9}, "rationale": "r"})
     assert evaluation.status_code == 422 and evaluation.json()["error"]["code"] == "score_out_of_range"
+
+
+def test_an_outsider_gets_the_very_answer_of_a_missing_record(api: Api) -> None:
+    directive_id = directive(api)
+    item_id = item(api, directive_id)
+    missing = "6f1c2a4e-6a41-4f43-9a53-70616970687a"
+    for user, path in [("zhou.other", "/directives/{}"), ("zhao.unit", "/directives/{}"),
+                       ("zhou.other", "/directives/{}/lists"), ("qian.unit2", "/items/{}"),
+                       ("zhou.other", "/items/{}")]:
+        record_id = item_id if path.startswith("/items") else directive_id
+        hidden = api.get(user, "/api/ledgers" + path.format(record_id))
+        absent = api.get(user, "/api/ledgers" + path.format(missing))
+        assert (hidden.status_code, hidden.content) == (absent.status_code, absent.content), (user, path)
+        assert hidden.status_code == 404
+    for user, path, body in [("zhou.other", f"/items/{item_id}/progress", {"status": "done", "summary": "完成"}),
+                             ("zhou.other", f"/directives/{directive_id}/withdraw", {"reason": "x"})]:
+        hidden = api.post(user, "/api/ledgers" + path, json=body)
+        absent = api.post(user, "/api/ledgers" + path.replace(item_id, missing).replace(directive_id, missing),
+                          json=body)
+        assert (hidden.status_code, hidden.content) == (absent.status_code, absent.content) == (404, absent.content)

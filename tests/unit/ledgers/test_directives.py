@@ -147,8 +147,18 @@ def test_concurrent_edit_of_the_same_directive_conflicts(app: LedgersApplication
     directive_id = register(app)
     stale = app.repository.get(UUID(directive_id))
     app.amend_directive(directive_id, {"title": "A"}, reason="first")
-    stale.amend(changes={"title": "B"}, previous={"title": stale.title}, reason="second")
+    stale.amend({"title": "B"}, reason="second")
     with pytest.raises(ConflictError):
         app.record(stale)
     assert app.get_directive(directive_id)["title"] == "A"
     assert UNIT == app.get_directive(directive_id)["unit_id"]
+
+
+def test_only_the_category_can_be_cleared_by_a_correction(app: LedgersApplication) -> None:
+    configure_categories(app)
+    directive_id = register(app, category="nuclear_safety")
+    with pytest.raises(InvalidInputError):
+        app.amend_directive(directive_id, {"title": None}, reason="清空标题")
+    app.amend_directive(directive_id, {"category": None}, reason="不属细账")
+    assert app.get_directive(directive_id)["category"] is None
+    assert app.get_directive(directive_id)["title"]

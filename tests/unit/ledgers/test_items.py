@@ -26,7 +26,7 @@ def test_combined_view_shows_the_four_lists(app: LedgersApplication) -> None:
     }
     task = view["lists"]["task"][0]
     assert task["owner"] == "固体废物与化学品司" and task["follower"] == "zhou.min"
-    assert task["due_on"] == "2025-06-30" and task["status"] == "open"
+    assert task["due_on"] == date(2025, 6, 30) and task["status"] == "open"
 
 
 def test_item_rules(app: LedgersApplication) -> None:
@@ -115,7 +115,7 @@ def test_closure_with_evidence_schedules_the_look_back_by_category(
     directive_id = register(app, category="nuclear_safety")
     item_id = add_item(app, directive_id)
     result = app.close_item(item_id, summary="验收合格", evidence_refs=["doc:验收报告"])
-    assert result["look_back_due_on"] == "2025-05-02"  # 2025-03-03 + 60 days
+    assert result["look_back_due_on"] == date(2025, 5, 2)  # 2025-03-03 + 60 days
     item = app.get_item(item_id)
     assert item["status"] == "closed" and item["closure"]["approved_by"] == "zhang.wei"
     with pytest.raises(ItemClosedError):
@@ -128,7 +128,7 @@ def test_closure_with_evidence_attached_earlier_is_accepted(app: LedgersApplicat
     item_id = add_item(app, register(app))
     app.attach_evidence(item_id, ["doc:现场检查记录"])
     app.close_item(item_id, summary="现场核查完成")
-    assert app.get_item(item_id)["look_back_due_on"] == "2025-06-01"  # default 90 calendar days
+    assert app.get_item(item_id)["look_back_due_on"] == date(2025, 6, 1)  # default 90 calendar days
 
 
 def test_look_back_comes_due_once_and_can_reopen_the_item(app: LedgersApplication, clock: ManualClock) -> None:
@@ -143,7 +143,7 @@ def test_look_back_comes_due_once_and_can_reopen_the_item(app: LedgersApplicatio
                          deadline={"basis": "working", "count": 10, "from_date": "2025-06-01"})
     item = app.get_item(item_id)
     assert item["status"] == "open" and item["reopen_count"] == 1
-    assert item["due_on"] == "2025-06-16"  # 10 working days, the Dragon Boat holiday already past
+    assert item["due_on"] == date(2025, 6, 16)  # 10 working days, the Dragon Boat holiday already past
     assert item["look_backs"][0]["outcome"] == "reopened"
     with pytest.raises(ItemNotClosedError):
         app.record_look_back(item_id, "again")
@@ -172,7 +172,7 @@ def test_item_overdue_is_recorded_once_and_again_after_a_new_deadline(
     with pytest.raises(InvalidInputError):
         app.set_item_deadline(item_id, date(2025, 3, 20), reason="")
     app.set_item_deadline(item_id, {"basis": "working", "count": 5, "from_date": "2025-03-11"}, reason="延期")
-    assert app.get_item(item_id)["due_on"] == "2025-03-18"
+    assert app.get_item(item_id)["due_on"] == date(2025, 3, 18)
     assert app.list_items(overdue=True) == []
     clock.advance(timedelta(days=8))
     assert app.run_scheduler()["items_overdue"] == 1

@@ -18,14 +18,14 @@ def test_scheduling_round_asks_for_progress_by_a_date(app: LedgersApplication, c
     result = app.open_scheduling_round(GROUP, UNIT, "一季度进展调度", [first, second],
                                        {"basis": "working", "count": 5, "from_date": "2025-03-03"})
     round_id = result["round_id"]
-    assert result["respond_by"] == "2025-03-10"
+    assert result["respond_by"] == date(2025, 3, 10)
     app.record_round_response(round_id, first, "in_progress", "已印发实施方案")
     view = app.get_scheduling_round(round_id)
     assert view["missing"] == [second] and view["distribution"] == "unit"
     clock.set(datetime(2025, 3, 11, 2, tzinfo=UTC))
     assert app.run_scheduler()["rounds_overdue"] == 1
     assert app.run_scheduler()["rounds_overdue"] == 0
-    assert app.get_scheduling_round(round_id)["overdue_on"] == "2025-03-11"
+    assert app.get_scheduling_round(round_id)["overdue_on"] == date(2025, 3, 11)
 
 
 def test_scheduling_round_rules(app: LedgersApplication) -> None:

@@ -60,7 +60,7 @@ def test_rectification_item_handed_over_twice_is_recorded_once(app: LedgersAppli
     (item,) = app.list_items(group_id=GROUP)
     assert item["list_kind"] == "problem" and item["problem_type"] == "one_size_fits_all"
     assert item["source"] == "inspection" and item["source_ref"] == "rect-1"
-    assert item["due_on"] == "2025-06-30" and item["owner"] == "生态环境执法局"
+    assert item["due_on"] == date(2025, 6, 30) and item["owner"] == "生态环境执法局"
 
 
 def test_unknown_problem_type_from_inspections_becomes_other(app: LedgersApplication) -> None:

@@ -64,7 +64,7 @@ def test_template_round_trip_previews_confirms_and_records_nothing_twice(app: Le
     assert sorted(d["reference_number"] for d in ledger) == ["环办〔2025〕11号", "环办〔2025〕12号", "环办〔2025〕13号"]
     by_ref = {d["reference_number"]: d for d in ledger}
     assert by_ref["环办〔2025〕13号"]["tied_to_duties"] is False and by_ref["环办〔2025〕13号"]["category"] is None
-    assert by_ref["环办〔2025〕12号"]["received_on"] == "2025-01-13"
+    assert by_ref["环办〔2025〕12号"]["received_on"] == date(2025, 1, 13)
     assert {r["directive_id"] for r in first["imported"]} == {d["directive_id"] for d in ledger}
 
     position = app.max_position()

@@ -7,10 +7,10 @@ import pytest
 from events.catalog import load_all
 from events.ledgers import DirectiveRegistered, DirectiveStageRecorded
 from projections.common.db import SqliteDatabase
-from projections.common.feeds import LogFollower
-from projections.common.runner import Item, ProjectionRunner
 from projections.hq_dashboard.projection import HqDashboard
 from projections.hq_dashboard.view import HqDashboardView
+from runtime.projection_feeds import LogFollower
+from runtime.projection_runner import Item, ProjectionRunner
 from services.ledgers.application import LedgersApplication
 from tests.factories import acting_as, make_envelope
 

@@ -77,8 +77,9 @@ def test_uploaded_attachment_is_cited_by_hash_in_the_submission(ctx: Ctx) -> Non
                       category="突发事件", summary="某地发生突发环境事件", occurred_on=date(2025, 3, 2),
                       attachments=[{"sha256": meta["sha256"], "filename": "专报.pdf"}])
     stored = ctx.app.get_submission(result["submission_id"])
-    assert stored["attachments"] == [{"sha256": hashlib.sha256(PDF).hexdigest(), "size": len(PDF),
-                                      "media_type": "application/pdf", "filename": "专报.pdf"}]
+    assert [a.model_dump() for a in stored["attachments"]] == [{"sha256": hashlib.sha256(PDF).hexdigest(),
+                                                                "size": len(PDF), "media_type": "application/pdf",
+                                                                "filename": "专报.pdf"}]
     assert base64.b64decode(ctx.app.get_attachment(meta["sha256"])["content_base64"]) == PDF
 
 

@@ -1,0 +1,246 @@
+"""Runs a projection over batches of integration events: one transaction per batch, exactly once.
+
+The consumed position (source, partition, offset) and the per-service position of the last event
+applied are written in the same transaction as the read-model change; an event at or below the
+service position already applied is a duplicate and is skipped. Undecodable events are parked in
+`dead_letters` and the runner goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from opentelemetry import trace
+
+from events.envelope import Envelope
+from events.registry import UnknownEventError, decode, is_known
+from projections.common.db import Database, Tx
+from projections.common.projection import Projection
+from runtime.telemetry import (
+    context_from_traceparent,
+    dead_letters,
+    projection_lag,
+    tracer,
+)
+
+log = logging.getLogger(__name__)
+
+TRACKING_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_tracking (projection TEXT NOT NULL, source TEXT NOT NULL, "
+    "part INTEGER NOT NULL, last_offset BIGINT NOT NULL, PRIMARY KEY (projection, source, part))",
+    "CREATE TABLE IF NOT EXISTS projection_positions (projection TEXT NOT NULL, service TEXT NOT NULL, "
+    "position BIGINT NOT NULL, PRIMARY KEY (projection, service))",
+    "CREATE TABLE IF NOT EXISTS dead_letters (projection TEXT NOT NULL, source TEXT NOT NULL, "
+    "part INTEGER NOT NULL, msg_offset BIGINT NOT NULL, event_type TEXT, schema_version INTEGER, "
+    "reason TEXT NOT NULL, body TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+    "PRIMARY KEY (projection, source, part, msg_offset))",
+)
+
+DDL_LOCK = "paizhu.read_models.ddl"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One delivered message: where it came from and its envelope (or the raw bytes if undecodable)."""
+
+    source: str
+    partition: int
+    offset: int
+    envelope: Envelope | None = None
+    raw: bytes | None = None
+    traceparent: str = ""
+
+
+DeadLetterSink = Callable[[str, Item, str], None]
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        projection: Projection,
+        db: Database,
+        dead_letter_sink: DeadLetterSink | None = None,
+    ) -> None:
+        self.projection = projection
+        self.db = db
+        self.dead_letter_sink = dead_letter_sink
+        self._positions: dict[str, int] | None = None
+        self._changed = threading.Condition()
+
+    # -- set-up ----------------------------------------------------------------------------
+    def _serialise_ddl(self, tx: Tx) -> None:
+        # Projectors and the gateway start together and each creates the tables; PostgreSQL's
+        # CREATE ... IF NOT EXISTS is not safe against a concurrent one (unique violation in its
+        # catalogue), so they take turns. The lock goes with the transaction.
+        if self.db.dialect == "postgres":
+            tx.fetchall("SELECT pg_advisory_xact_lock(hashtext(%s))", (DDL_LOCK,))
+
+    def setup(self) -> None:
+        with self.db.transaction() as tx:
+            self._serialise_ddl(tx)
+            for statement in TRACKING_DDL:
+                tx.execute(statement)
+            self.projection.create(tx)
+
+    def reset(self) -> None:
+        """Drop the read model and its tracking: the next run rebuilds it from the beginning."""
+        name = self.projection.name
+        with self.db.transaction() as tx:
+            self._serialise_ddl(tx)
+            for statement in TRACKING_DDL:
+                tx.execute(statement)
+            self.projection.drop(tx)
+            for table in ("projection_tracking", "projection_positions", "dead_letters"):
+                tx.execute(f"DELETE FROM {table} WHERE projection = %s", (name,))
+        self._positions = None
+        self.setup()
+
+    # -- positions -------------------------------------------------------------------------
+    def tracked_offsets(self) -> dict[tuple[str, int], int]:
+        with self.db.transaction() as tx:
+            rows = tx.fetchall(
+                "SELECT source, part, last_offset FROM projection_tracking WHERE projection = %s",
+                (self.projection.name,),
+            )
+        return {(source, int(part)): int(offset) for source, part, offset in rows}
+
+    def positions(self) -> dict[str, int]:
+        with self.db.transaction() as tx:
+            return self._load_positions(tx)
+
+    def _load_positions(self, tx: Tx) -> dict[str, int]:
+        rows = tx.fetchall(
+            "SELECT service, position FROM projection_positions WHERE projection = %s",
+            (self.projection.name,),
+        )
+        return {service: int(position) for service, position in rows}
+
+    def wait_for(self, service: str, position: int, timeout: float = 5.0) -> bool:
+        """Read-your-writes: wait until the read model reflects `position` of `service`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.positions().get(service, 0) >= position:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            with self._changed:
+                self._changed.wait(min(remaining, 0.05))
+
+    # -- processing ------------------------------------------------------------------------
+    def process(self, items: Sequence[Item], reached: dict[tuple[str, int], int] | None = None) -> int:
+        """Apply a batch in one transaction. `reached` advances tracking past messages not delivered
+        as items (e.g. private events skipped by an embedded feed). Returns events applied."""
+        if not items and not reached:
+            return 0
+        try:
+            applied = self._process(items, reached or {}, isolate=False)
+        except Exception:
+            log.exception("batch of %s failed; retrying event by event", self.projection.name)
+            self._positions = None
+            applied = 0
+            for item in items:
+                applied += self._process([item], {}, isolate=True)
+            if reached:
+                self._process([], reached, isolate=True)
+        with self._changed:
+            self._changed.notify_all()
+        return applied
+
+    def _process(self, items: Sequence[Item], reached: dict[tuple[str, int], int], isolate: bool) -> int:
+        applied = 0
+        offsets: dict[tuple[str, int], int] = dict(reached)
+        with self.db.transaction() as tx:
+            positions = self._load_positions(tx) if self._positions is None else dict(self._positions)
+            touched: set[str] = set()
+            lags = []
+            for item in items:
+                key = (item.source, item.partition)
+                offsets[key] = max(offsets.get(key, -1), item.offset)
+                envelope = item.envelope
+                if envelope is None:
+                    try:
+                        envelope = Envelope.from_bytes(item.raw or b"")
+                    except ValueError as error:
+                        self._dead_letter(tx, item, None, f"undecodable envelope: {error}")
+                        continue
+                if envelope.position <= positions.get(envelope.service, 0):
+                    continue  # a duplicate delivery (relay republished after a crash)
+                handler = self.projection.handler_for(envelope.type)
+                if handler is not None:
+                    try:
+                        payload = decode(envelope)
+                    except (UnknownEventError, ValueError) as error:
+                        self._dead_letter(tx, item, envelope, str(error))
+                        payload = None
+                    if payload is not None:
+                        if isolate:
+                            try:
+                                self._apply(tx, handler, envelope, payload, item)
+                            except Exception as error:  # a poison event must not stop the view
+                                self._dead_letter(tx, item, envelope, f"handler failed: {error!r}")
+                        else:
+                            self._apply(tx, handler, envelope, payload, item)
+                        applied += 1
+                        lags.append(envelope.occurred_at)
+                elif not is_known(envelope.type, envelope.schema_version):
+                    self._dead_letter(tx, item, envelope, "unknown event type or schema version")
+                positions[envelope.service] = envelope.position
+                touched.add(envelope.service)
+            name = self.projection.name
+            for (source, part), offset in offsets.items():
+                tx.execute(
+                    self.db.upsert("projection_tracking", ("projection", "source", "part"), ("last_offset",)),
+                    (name, source, part, offset),
+                )
+            for service in touched:
+                tx.execute(
+                    self.db.upsert("projection_positions", ("projection", "service"), ("position",)),
+                    (name, service, positions[service]),
+                )
+        self._positions = positions
+        now = datetime.now(UTC)
+        for occurred in lags:
+            projection_lag.record((now - occurred).total_seconds() * 1000, {"projection": self.projection.name})
+        return applied
+
+    def _apply(self, tx: Tx, handler: Callable[[Tx, Envelope, Any], None], envelope: Envelope,
+               payload: Any, item: Item) -> None:
+        traceparent = item.traceparent or envelope.traceparent
+        parent = context_from_traceparent(traceparent)
+        if parent is None or not trace.get_current_span(parent).get_span_context().trace_flags.sampled:
+            handler(tx, envelope, payload)
+            return
+        with tracer.start_as_current_span(f"project {self.projection.name} {envelope.type}", context=parent):
+            handler(tx, envelope, payload)
+
+    def _dead_letter(self, tx: Tx, item: Item, envelope: Envelope | None, reason: str) -> None:
+        body = envelope.model_dump_json() if envelope is not None else (item.raw or b"").decode("utf-8", "replace")
+        tx.execute(
+            self.db.upsert(
+                "dead_letters",
+                ("projection", "source", "part", "msg_offset"),
+                ("event_type", "schema_version", "reason", "body", "recorded_at"),
+            ),
+            (
+                self.projection.name, item.source, item.partition, item.offset,
+                envelope.type if envelope else None, envelope.schema_version if envelope else None,
+                reason, body, datetime.now(UTC).isoformat(),
+            ),
+        )
+        dead_letters.add(1, {"projection": self.projection.name})
+        log.warning("dead-lettered %s at %s/%s/%s: %s", envelope.type if envelope else "?",
+                    item.source, item.partition, item.offset, reason)
+        if self.dead_letter_sink is not None:
+            self.dead_letter_sink(self.projection.name, item, reason)
+
+    def dead_letter_count(self) -> int:
+        with self.db.transaction() as tx:
+            row = tx.fetchone("SELECT COUNT(*) FROM dead_letters WHERE projection = %s", (self.projection.name,))
+        return int(row[0]) if row else 0

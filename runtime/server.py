@@ -1,0 +1,64 @@
+"""A service's interface over HTTP (distributed mode): `POST /operations/{Name}` with the operation as JSON.
+
+Only the gateway calls it (shared secret in `X-Paizhu-Service-Token`); the actor, correlation id and
+trace context travel in headers so the events record who did what.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+import authz
+from authz import Principal
+from runtime.telemetry import context_from_headers, tracer
+from services.common.application import ServiceApplication, validation_message
+from services.common.context import CommandContext
+from services.common.errors import DomainError
+from services.common.interface import operations, result_adapter
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
+    authz.load_rules()  # the service checks each record against the caller's permission: it needs the rules
+    api = FastAPI(title=f"paizhu {app.name} service", docs_url=None, redoc_url=None)
+
+    @api.post("/operations/{name}")
+    def run_operation(name: str, request: Request, body: dict[str, Any]) -> JSONResponse:
+        if token and not hmac.compare_digest(request.headers.get("x-paizhu-service-token", ""), token):
+            return _error(401, "unauthenticated", "service token required")
+        operation_type = operations(app.name).get(name)
+        if operation_type is None:
+            return _error(404, "unknown_operation", f"服务没有此操作 (unknown operation): {name}")
+        principal_header = request.headers.get("x-paizhu-principal")
+        principal = Principal.from_dict(json.loads(principal_header)) if principal_header else None
+        context = CommandContext(
+            actor=principal.actor if principal else CommandContext().actor,
+            correlation_id=request.headers.get("x-correlation-id", ""),
+            principal=principal,
+            action=request.headers.get("x-paizhu-action") or None,
+        )
+        with tracer.start_as_current_span(f"service {app.name}.{name}", context=context_from_headers(request.headers)):
+            try:
+                operation = operation_type.model_validate(body)
+                with app.acting(context):
+                    result = app.execute(operation)
+            except ValidationError as error:
+                return _error(422, "invalid_input", validation_message(error))
+            except DomainError as error:
+                return _error(error.status, error.code, error.message)
+        return JSONResponse({"result": result_adapter(operation_type).dump_python(result, mode="json")})
+
+    @api.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "service": app.name, "position": app.max_position()}
+
+    return api

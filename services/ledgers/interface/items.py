@@ -1,0 +1,212 @@
+"""Items of the four lists (四单合一): open, progress, evidence, deadline, judgement, closure, look-back."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from services.common.interface import (
+    Body,
+    Command,
+    Id,
+    Name,
+    Note,
+    Query,
+    Result,
+    Title,
+)
+from services.ledgers.interface.fields import (
+    SERVICE,
+    DeadlineIn,
+    Ecology,
+    ItemSource,
+    ItemStatus,
+    ListKind,
+    ProblemType,
+    ProgressStatus,
+    Refs,
+    RootCause,
+    Text,
+)
+from services.ledgers.vocab import ITEM_STATUSES
+
+
+class ItemRecorded(Result):
+    item_id: str
+    position: int
+
+class ItemDeadlineSet(ItemRecorded):
+    due_on: date
+
+class ItemClosed(ItemRecorded):
+    look_back_due_on: date = Field(description="回头看到期日 (when the look-back is due)")
+
+class LookBackRecorded(ItemRecorded):
+    status: str = Field(description="the item's status afterwards: `closed`, or `open` when reopened")
+
+class UnitItemView(Result):
+    """An item as the unit it is addressed to sees it (without the group's own judgement of it)."""
+
+    item_id: str
+    group_id: str
+    unit_id: str
+    directive_id: str | None
+    list_kind: str
+    title: str
+    description: str
+    owner: str
+    deadline_rule: dict[str, Any] | None
+    due_on: date | None
+    overdue: bool
+    overdue_on: date | None
+    problem_type: str | None
+    source: str
+    source_ref: str | None
+    status: str = Field(description="; ".join(f"`{c}` {label}" for c, label in ITEM_STATUSES.items()))
+    evidence_refs: list[str]
+    progress: list[dict[str, Any]]
+    closure: dict[str, Any] | None
+    look_back_due_on: date | None
+    look_back_due: bool
+    look_backs: list[dict[str, Any]]
+    reopen_count: int
+    distribution: str
+    version: int
+
+class ItemView(UnitItemView):
+    """An item as the group, HQ and audit see it."""
+
+    follower: str | None
+    root_causes: list[str]
+    ecology: str | None
+    similar_item_ids: list[str]
+
+class ItemBody(Body):
+    list_kind: ListKind
+    title: Title
+    owner: Name = Field(description="责任人或责任部门 (who is responsible)")
+    follower: Id | None = Field(default=None, description="督办人 (the group member who follows it)")
+    deadline: DeadlineIn | None = None
+    description: Text = ""
+    problem_type: ProblemType | None = Field(default=None, description="problems only")
+    evidence_refs: Refs = Field(default_factory=list)
+
+class AddItem(Command[ItemRecorded], ItemBody):
+    """Add an item to one of a directive's four lists (任务、责任、问题、落实清单)."""
+
+    service = SERVICE
+
+    directive_id: Id
+
+class ProgressBody(Body):
+    status: ProgressStatus
+    summary: Note
+    report_ref: Name | None = None
+
+class UpdateItemProgress(Command[ItemRecorded], ProgressBody):
+    """Record the item's progress (dynamic tracking 动态跟踪)."""
+
+    service = SERVICE
+
+    item_id: Id
+
+class EvidenceBody(Body):
+    evidence_refs: Annotated[list[Name], Field(min_length=1, max_length=100)]
+    note: Text = ""
+
+class AttachEvidence(Command[ItemRecorded], EvidenceBody):
+    """Attach evidence references (documents, minutes, site-check records) to an item."""
+
+    service = SERVICE
+
+    item_id: Id
+
+class FollowerBody(Body):
+    follower: Id
+
+class AssignFollower(Command[ItemRecorded], FollowerBody):
+    """Name the group member who follows the item (专人督办)."""
+
+    service = SERVICE
+
+    item_id: Id
+
+class ItemDeadlineBody(Body):
+    deadline: DeadlineIn
+    reason: Text
+
+class SetItemDeadline(Command[ItemDeadlineSet], ItemDeadlineBody):
+    """Set or move an item's deadline (限期办结); the rule and the computed date are recorded."""
+
+    service = SERVICE
+
+    item_id: Id
+
+class JudgementBody(Body):
+    root_causes: Annotated[list[RootCause], Field(max_length=4)]
+    ecology: Ecology
+    note: Text = ""
+
+class JudgeProblem(Command[ItemRecorded], JudgementBody):
+    """Record the root-cause judgement of a problem (精准分析研判)."""
+
+    service = SERVICE
+
+    item_id: Id
+
+class SimilarBody(Body):
+    similar_item_ids: Annotated[list[Id], Field(max_length=100)]
+    note: Text = ""
+
+class LinkSimilar(Command[ItemRecorded], SimilarBody):
+    """Link an item to the similar matters it should also fix (举一反三)."""
+
+    service = SERVICE
+
+    item_id: Id
+
+class ClosureBody(Body):
+    summary: Text
+    evidence_refs: Refs = Field(default_factory=list)
+
+class CloseItem(Command[ItemClosed], ClosureBody):
+    """Close an item (销号) with evidence; schedules its look-back (回头看) by the category's interval."""
+
+    service = SERVICE
+
+    item_id: Id
+
+class LookBackBody(Body):
+    findings: Text
+    similar_checked: bool = False
+    reopen: bool = False
+    deadline: DeadlineIn | None = None
+
+class RecordLookBack(Command[LookBackRecorded], LookBackBody):
+    """Record the look-back (回头看) of a closed item: confirmed, or reopened with a new deadline."""
+
+    service = SERVICE
+
+    item_id: Id
+
+class GetItem(Query[ItemView | UnitItemView]):
+    """One item; a unit user (or `for_unit`) gets it without the group's own judgement of it."""
+
+    service = SERVICE
+
+    item_id: Id
+    for_unit: bool = False
+
+class ListItems(Query[list[ItemView | UnitItemView]]):
+    """Items across directives (e.g. every overdue item, every inspection rectification item)."""
+
+    service = SERVICE
+
+    group_id: Id | None = None
+    unit_id: Id | None = None
+    status: ItemStatus | None = None
+    overdue: bool | None = None
+    source: ItemSource | None = None
+    for_unit: bool = False

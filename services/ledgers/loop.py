@@ -1,0 +1,153 @@
+"""The closed loop: scheduling rounds (调度), reconciliations (对账) and the deadline scheduler; their views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.common.application import command, query
+from services.common.errors import InvalidInputError
+from services.ledgers.deadlines import plain
+from services.ledgers.domain.items import LedgerItem
+from services.ledgers.domain.loop import Reconciliation, SchedulingRound
+from services.ledgers.domainmodel import Directive
+from services.ledgers.interface import (
+    CloseSchedulingRound,
+    GetReconciliation,
+    GetSchedulingRound,
+    ListReconciliations,
+    OpenSchedulingRound,
+    Reconcile,
+    ReconciliationChanged,
+    ReconciliationRecorded,
+    ReconciliationView,
+    RecordRoundResponse,
+    ResolveFinding,
+    RoundOpened,
+    RoundRecorded,
+    RoundView,
+    RunScheduler,
+    SchedulerRun,
+)
+from services.ledgers.records import GroupRecords, LedgerRecords
+
+
+def round_view(round_: SchedulingRound) -> RoundView:
+    return RoundView.model_validate(plain({
+        "round_id": str(round_.id), "group_id": round_.group_id, "unit_id": round_.unit_id,
+        "subject": round_.subject, "directive_ids": round_.directive_ids, "respond_by": round_.respond_by,
+        "respond_by_rule": round_.respond_by_rule, "requested_on": round_.requested_on,
+        "responses": round_.responses, "missing": round_.missing, "overdue_on": round_.overdue_on,
+        "closed": round_.closed, "distribution": round_.default_distribution,
+    }))
+
+
+def reconciliation_view(reconciliation: Reconciliation) -> ReconciliationView:
+    return ReconciliationView.model_validate(plain({
+        "reconciliation_id": str(reconciliation.id), "group_id": reconciliation.group_id,
+        "unit_id": reconciliation.unit_id, "report_id": reconciliation.report_id,
+        "period": reconciliation.period, "compared_on": reconciliation.compared_on,
+        "matched": reconciliation.matched, "findings": reconciliation.findings,
+        "distribution": reconciliation.default_distribution,
+    }))
+
+
+class LoopHandlers(LedgerRecords):
+    @command
+    def open_scheduling_round(self, c: OpenSchedulingRound) -> RoundOpened:
+        """Ask the unit for progress on these directives by a date (定期调度进展成效)."""
+        SchedulingRound.check_opening(c.subject, list(c.directive_ids))
+        for directive_id in c.directive_ids:
+            directive: Directive = self.load(directive_id, Directive)
+            directive.check_not_withdrawn()
+            if directive.unit_id != c.unit_id or directive.group_id != c.group_id:
+                raise InvalidInputError("批示件不属于该单位 (directive of another unit)", code="foreign_directive")
+        rule, due_on = self.required_deadline(c.respond_by)
+        round_ = SchedulingRound.open(group_id=c.group_id, unit_id=c.unit_id, subject=c.subject,
+                                      directive_ids=list(c.directive_ids), respond_by_rule=rule, respond_by=due_on,
+                                      requested_on=self.today())
+        return RoundOpened(round_id=str(round_.id), respond_by=due_on, position=self.record(round_))
+
+    @command
+    def record_round_response(self, c: RecordRoundResponse) -> RoundRecorded:
+        """Record the unit's answer for one directive of a scheduling round."""
+        round_: SchedulingRound = self.load(c.round_id, SchedulingRound)
+        round_.record_response(directive_id=c.directive_id, status=c.status, summary=c.summary,
+                               responded_on=self.today())
+        return RoundRecorded(round_id=c.round_id, position=self.record(round_))
+
+    @command
+    def close_scheduling_round(self, c: CloseSchedulingRound) -> RoundRecorded:
+        """End a scheduling round."""
+        round_: SchedulingRound = self.load(c.round_id, SchedulingRound)
+        round_.close(note=c.note)
+        return RoundRecorded(round_id=c.round_id, position=self.record(round_))
+
+    @command
+    def reconcile(self, c: Reconcile) -> ReconciliationRecorded:
+        """Reconcile (对账) the master ledger with a supervision report entered by hand."""
+        self.authorize(GroupRecords(c.group_id, c.unit_id), created=True)
+        rows = [row.model_dump() for row in c.items]
+        reconciliation = self.new_reconciliation(c.group_id, c.unit_id, c.report_id, c.period, rows)
+        if reconciliation is None:
+            raise InvalidInputError("该专报已对账 (report already reconciled)", code="already_reconciled")
+        return ReconciliationRecorded(reconciliation_id=str(reconciliation.id),
+                                      findings=len(reconciliation.findings), position=self.record(reconciliation))
+
+    @command
+    def resolve_finding(self, c: ResolveFinding) -> ReconciliationChanged:
+        """Record how a reconciliation finding was dealt with."""
+        reconciliation: Reconciliation = self.load(c.reconciliation_id, Reconciliation)
+        reconciliation.resolve_finding(index=c.index, note=c.note, resolved_on=self.today())
+        return ReconciliationChanged(reconciliation_id=c.reconciliation_id, position=self.record(reconciliation))
+
+    @command
+    def run_scheduler(self, c: RunScheduler) -> SchedulerRun:
+        """Record Overdue / LookBackDue events for every deadline that has passed (once each)."""
+        today = self.today()
+        changed: list[Any] = []
+        counts = {"stages_overdue": 0, "items_overdue": 0, "look_backs_due": 0, "rounds_overdue": 0}
+        index = self.index
+        for directive_id in index.ids["directive"]:
+            directive = self.get(directive_id, Directive)
+            stages = directive.overdue_stages(today)
+            for stage in stages:
+                directive.mark_stage_overdue(stage=stage, detected_on=today)
+                counts["stages_overdue"] += 1
+            if stages:
+                changed.append(directive)
+        for item_id in index.ids["item"]:
+            item = self.get(item_id, LedgerItem)
+            touched = False
+            if item.is_overdue_unmarked(today):
+                item.mark_overdue(detected_on=today)
+                counts["items_overdue"] += 1
+                touched = True
+            if item.is_look_back_due_unmarked(today):
+                item.mark_look_back_due(detected_on=today)
+                counts["look_backs_due"] += 1
+                touched = True
+            if touched:
+                changed.append(item)
+        for round_id in index.ids["round"]:
+            round_ = self.get(round_id, SchedulingRound)
+            if round_.is_overdue_unmarked(today):
+                round_.mark_overdue(detected_on=today)
+                counts["rounds_overdue"] += 1
+                changed.append(round_)
+        position = self.record(*changed) if changed else self.max_position()
+        return SchedulerRun(position=position, **counts)
+
+    # -- queries ---------------------------------------------------------------------------
+    @query
+    def get_scheduling_round(self, q: GetSchedulingRound) -> RoundView:
+        return round_view(self.load(q.round_id, SchedulingRound))
+
+    @query
+    def get_reconciliation(self, q: GetReconciliation) -> ReconciliationView:
+        return reconciliation_view(self.load(q.reconciliation_id, Reconciliation))
+
+    @query
+    def list_reconciliations(self, q: ListReconciliations) -> list[ReconciliationView]:
+        rows = [self.get(i, Reconciliation) for i in self.index.ids["reconciliation"]]
+        return [reconciliation_view(r) for r in rows
+                if (not q.group_id or r.group_id == q.group_id) and (not q.unit_id or r.unit_id == q.unit_id)]
