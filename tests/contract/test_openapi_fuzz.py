@@ -3,8 +3,10 @@ as three roles, and checks that no answer is a server error and that every statu
 one the document declares.
 
 Bounded and reproducible: a few generated examples per operation and role (valid and invalid input), no
-shrinking, derandomised, no example database. One test per role and operation, so a failure names both and a
-service's operations can be run alone: `pytest tests/contract -k ledgers`, `-k "chen.hq and directives"`.
+shrinking, derandomised, no example database; the demo platform's state is the same at every run of the same
+selection (the cases that succeed change it, in test order). One test per role and operation, so a failure
+names both, and a service's operations run alone: `pytest tests/contract -k ledgers` (`-k clues`,
+`-k inspections`, `-k units`, `-k hq`, `-k session`, `-k ops`), `-k "central_staff and hq"`.
 """
 
 from __future__ import annotations
