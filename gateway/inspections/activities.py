@@ -28,11 +28,7 @@ from services.inspections.interface import (
     StartActivity,
     WorkBody,
 )
-from services.inspections.results import (
-    ActivityItemRecorded,
-    ActivityRecorded,
-    ActivityReferralRecorded,
-)
+from services.inspections.results import ActivityItemRecorded, ActivityRecorded, ActivityReferralRecorded
 from services.inspections.views import ActivityView
 
 router = APIRouter(prefix="/activities")

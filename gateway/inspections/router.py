@@ -47,11 +47,7 @@ from services.inspections.interface import (
     ScheduleLookBack,
     UnitRectificationItems,
 )
-from services.inspections.results import (
-    ItemRecorded,
-    LookBackRecorded,
-    RequestRecorded,
-)
+from services.inspections.results import ItemRecorded, LookBackRecorded, RequestRecorded
 from services.inspections.views import RoundSummary
 
 router = APIRouter(prefix="/api/inspections", tags=["inspections"], responses=API_ERRORS)
