@@ -24,7 +24,7 @@ RUN_STAMP := $(call LOCK_STAMP,run,$(RUN_LOCK))
 DEV_STAMP := $(call LOCK_STAMP,dev,$(DEV_LOCK))
 UV_VERSION := 0.13.9
 
-.PHONY: install install-dev run test lint bench clean lock
+.PHONY: install install-dev run test contract lint bench clean lock
 
 # install LOCK STAMP: a venv by $(PYTHON) (rebuilt when made by another interpreter), exactly the locked
 # packages, then the project itself with no dependency and no unpinned build backend
@@ -71,6 +71,11 @@ lint: install-dev
 test: install-dev lint
 	bash scripts/ensure-postgres.sh
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# the OpenAPI document against the gateway (schemathesis, three roles; also part of `make test`);
+# one service: `make contract K=ledgers`; deeper: `make contract EXAMPLES=50`
+contract: install-dev
+	PAIZHU_FUZZ_EXAMPLES=$(or $(EXAMPLES),3) $(BIN)/pytest -q -p no:cacheprovider tests/contract $(if $(K),-k "$(K)")
 
 bench: install-dev
 	bash scripts/ensure-postgres.sh

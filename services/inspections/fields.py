@@ -49,7 +49,15 @@ def stated(label_zh: str, label_en: str, code: str) -> BeforeValidator:
 
 
 def listed(label_zh: str, label_en: str, code: str) -> BeforeValidator:
-    return _checked(lambda v: require_names(v, label_zh, label_en, code), list)
+    """The domain's check of a list of names; anything but a list of texts is left to the field's own
+    validation (422, never a crash on a number among the names)."""
+
+    def run(value: Any) -> Any:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            require_names(value, label_zh, label_en, code)
+        return value
+
+    return BeforeValidator(run)
 
 
 if TYPE_CHECKING:
