@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry import trace
 
 import authz
-from gateway import errors
+from gateway import errors, security
 from gateway.api import routers
 from gateway.deps import GatewayRuntime
 from runtime.telemetry import context_from_headers, tracer
@@ -29,6 +29,7 @@ def create_app(runtime: GatewayRuntime) -> FastAPI:
     app = FastAPI(title="Paizhu 派驻监督平台", version="0.1.0", description=DESCRIPTION)
     app.state.runtime = runtime
     errors.install(app)
+    security.install(app)
 
     @app.middleware("http")
     async def trace_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
