@@ -11,7 +11,7 @@ from opentelemetry import trace
 from pydantic import BaseModel, Field, JsonValue
 
 import authz
-from gateway import errors, idempotency, limits
+from gateway import errors, idempotency, limits, security
 from gateway.api import documents_own_errors, routers
 from gateway.deps import GatewayRuntime, Runtime
 from gateway.errors import API_ERRORS
@@ -50,6 +50,7 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
     errors.install(app)
     idempotency.install(app)
     limits.install(app)
+    security.install(app)
 
     @app.middleware("http")
     async def trace_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
