@@ -765,7 +765,8 @@ FAULTS = {
 FAST_SERVICES = ("ledgers", "units")
 """The fast part's deployment: the two services the load uses (and their relays); soak runs all four."""
 FAST = ("kill-service", "kill-policy-runner", "kill-relay", "kill-projector", "kill-gateway")
-SOAK = tuple(FAULTS)
+SOAK = ("db-cut-20s", "broker-pause", "broker-restart", "db-cut-5s", "kill-relay-ledgers", "kill-service",
+        "kill-policy-runner", "kill-relay", "kill-projector", "kill-gateway", "db-cut-60s", "concurrent-ledger-writes")
 
 
 def run_fault(nodes: Cluster, history: History, fault: Fault, rng: random.Random, load_before: tuple[float, float],
@@ -819,6 +820,10 @@ def run(faults: tuple[str, ...], load_before: tuple[float, float] = (1.0, 3.0), 
             for name in faults:
                 verdict = run_fault(nodes, history, FAULTS[name], rng, load_before, load_after, settle_timeout)
                 verdicts.append(verdict)
+                print(f"{verdict.fault}: {'survived' if verdict.survived else 'NOT survived'} "
+                      f"({verdict.accepted} commands answered 2xx) {'; '.join(verdict.problems)[:400]}", flush=True)
+                if write:  # as it goes, so that a run cut short still leaves its figures
+                    write_report(summary(verdicts, seed))
                 if on_verdict:
                     on_verdict(verdict)
         finally:
@@ -868,7 +873,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int)
     args = parser.parse_args()
     if args.soak:
-        report = run(args.faults or SOAK, load_before=(2.0, 8.0), load_after=10.0, settle_timeout=60.0,
+        report = run(tuple(args.faults or SOAK), load_before=(2.0, 8.0), load_after=10.0, settle_timeout=45.0,
                      seed=args.seed)
     else:
         report = run(tuple(args.faults or FAST), seed=args.seed, services=FAST_SERVICES)
