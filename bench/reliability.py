@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -53,6 +53,7 @@ from bench.support import (
     wait_port,
 )
 
+T = TypeVar("T")
 RESULTS = Path(__file__).parent / "results"
 GROUP, UNIT = "group-mee", "unit-mee"
 STAFF, UNIT_USER, GROUP_LEADER = "zhang.wei", "zhao.unit", "li.na"
@@ -272,8 +273,8 @@ class Cluster:
         from tests.e2e.conftest import AUDIENCE, ISSUER
 
         self.workdir = workdir
-        self.dbname = create_database("paizhu_rel_")
-        self.rebuild_db = create_database("paizhu_rb_")
+        self.dbname = patiently(lambda: create_database("paizhu_rel_"))
+        self.rebuild_db = patiently(lambda: create_database("paizhu_rb_"))
         self.broker = Broker()
         self.broker.start()
         self.proxy = PgProxy()
@@ -414,7 +415,23 @@ class Cluster:
         self.proxy.close()
         self.tokens.close()
         for name in (self.dbname, self.rebuild_db):
-            drop_database(name)
+            patiently(lambda name=name: drop_database(name))  # type: ignore[misc]
+
+
+def patiently(action: Callable[[], T], timeout: float = 180.0) -> T:
+    """`action()`, tried again while the machine's PostgreSQL (shared with others) has no connection slot left
+    for the harness itself."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return action()
+        except psycopg.OperationalError as error:
+            crowded = "remaining connection slots" in str(error) or "too many clients" in str(error)
+            if not crowded or time.monotonic() > deadline:
+                raise
+            time.sleep(2.0)
 
 
 def wait_healthy(url: str, timeout: float) -> None:
@@ -591,11 +608,12 @@ class History:
         self.settings = settings_from(env)
         keys = load_keys(self.settings)
         # one connection per store: the harness reads one thing at a time, and the machine's PostgreSQL is shared
-        self.apps = {s: app_class(s)(env={**service_env(self.settings, keys, s), "POSTGRES_POOL_SIZE": "1",
-                                          "POSTGRES_MAX_OVERFLOW": "0"}) for s in available_services()}
-        self.live = PostgresDatabase(self.settings.read_models_url(), max_size=1)
-        self.scratch = PostgresDatabase(
-            self.settings.model_copy(update={"pg_dbname": rebuild_db}).read_models_url(), max_size=1)
+        self.apps = {s: patiently(lambda s=s: app_class(s)(env={  # type: ignore[misc]
+            **service_env(self.settings, keys, s), "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"}))
+            for s in available_services()}
+        self.live = patiently(lambda: PostgresDatabase(self.settings.read_models_url(), max_size=1))
+        self.scratch = patiently(lambda: PostgresDatabase(
+            self.settings.model_copy(update={"pg_dbname": rebuild_db}).read_models_url(), max_size=1))
         self.projections = available()
 
     def events(self, service: str) -> list[Any]:
