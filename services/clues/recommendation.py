@@ -22,8 +22,7 @@ RECOMMENDATION_STATUS_LABELS = {
 }
 
 
-class RecommendationStateError(ConflictError):
-    code = "recommendation_state"
+RecommendationStateError = ConflictError.kind("RecommendationStateError", "recommendation_state")
 
 
 def _lines(values: list[str], what: str, code: str) -> list[str]:
@@ -51,14 +50,9 @@ class Recommendation(ChainedAggregate):
         responsible_department: str,
         deadline: date,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.reference_number = reference_number
-        self.title = title
+        self._keep(locals())
         self.problems = list(problems)
         self.recommendations = list(recommendations)
-        self.responsible_department = responsible_department
-        self.deadline = deadline
         self.status = "drafted"
         self.issued_on: date | None = None
         self.responses: list[dict[str, Any]] = []
