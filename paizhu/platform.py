@@ -16,7 +16,7 @@ from paizhu.settings import Settings
 from projections.catalog import available as available_projections
 from projections.common.db import Database, connect
 from projections.membership.view import MembershipView
-from runtime.policy_runners import EmbeddedPolicyRunner
+from runtime.policy_runners import DeadLetterTable, EmbeddedPolicyRunner
 from runtime.projection_feeds import LogFollower
 from runtime.projection_runner import ProjectionRunner
 from services.common.application import ServiceApplication
@@ -58,8 +58,9 @@ class Platform:
             runner.setup()
             self.runners[name] = runner
             self.followers[name] = LogFollower(runner, readers)
+        self.dead_letters = DeadLetterTable(self.read_db)
         self.policy_runners = [
-            EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name})
+            EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name}, self.dead_letters)
             for name, app in self.apps.items()
             if app.has_policies
         ]
