@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from opentelemetry import trace
 
 import authz
 from gateway import errors
 from gateway.api import routers
 from gateway.deps import GatewayRuntime
-from runtime.telemetry import context_from_headers, tracer
+from runtime.http_observability import ObservedRequests
+from runtime.metrics import install_metrics_route
 
 DESCRIPTION = """派驻监督平台 Paizhu — 网关 API (gateway API).
 
@@ -30,16 +29,8 @@ def create_app(runtime: GatewayRuntime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
 
-    @app.middleware("http")
-    async def trace_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        route = request.url.path
-        with tracer.start_as_current_span(
-            f"HTTP {request.method} {route}", context=context_from_headers(request.headers),
-            kind=trace.SpanKind.SERVER,
-        ) as span:
-            response = await call_next(request)
-            span.set_attribute("http.status_code", response.status_code)
-            return response
+    app.add_middleware(ObservedRequests)  # one server span, request id, access log, latency by route
+    install_metrics_route(app)
 
     for router in routers():
         app.include_router(router)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import sys
 import threading
@@ -23,11 +22,21 @@ def _settings(**overrides: object) -> Settings:
     return settings.model_copy(update=changes) if changes else settings
 
 
-def _logging(settings: Settings, process: str = "paizhu") -> None:
+def _logging(settings: Settings, process: str = "paizhu", metrics_server: bool = False) -> None:
+    """Logs, traces and metrics of this process; `metrics_server` for processes that serve no HTTP."""
+    from runtime.logging import configure_logging
+    from runtime.metrics import start_metrics_server
     from runtime.telemetry import configure
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    json_lines = {"json": True, "console": False}.get(settings.log_format)
+    configure_logging(settings.log_level, process, json_lines=json_lines)
     configure(process)
+    if metrics_server:
+        start_metrics_server(settings.metrics_port, settings.metrics_host)
+
+
+_UVICORN_LOGS = {"log_config": None, "access_log": False}
+"""uvicorn logs through the process's handler; the access line is written per request by the app."""
 
 
 def _stop_event() -> threading.Event:
@@ -59,7 +68,7 @@ def serve(
     typer.echo(f"Paizhu embedded platform on http://{settings.host}:{settings.port}  (data: {settings.data_dir})")
     try:
         uvicorn.run(create_app(platform.gateway_runtime()), host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower())
+                    log_level=settings.log_level.lower(), **_UVICORN_LOGS)
     finally:
         platform.stop()
 
@@ -71,6 +80,7 @@ def demo(data_dir: Annotated[Path | None, typer.Option()] = None) -> None:
     from paizhu.platform import Platform
 
     settings = _settings(data_dir=data_dir, mode="embedded")
+    _logging(settings)
     platform = Platform(settings)
     try:
         typer.echo("seeded" if seed_demo(platform) else "stores already hold data; nothing seeded")
@@ -90,7 +100,7 @@ def service(name: str, host: str = "127.0.0.1", port: Annotated[int | None, type
     api, stop = service_process(settings, name)
     default_port = int(settings.service_url(name).rsplit(":", 1)[1])
     try:
-        uvicorn.run(api, host=host, port=port or default_port, log_level=settings.log_level.lower())
+        uvicorn.run(api, host=host, port=port or default_port, log_level=settings.log_level.lower(), **_UVICORN_LOGS)
     finally:
         stop.set()
 
@@ -101,7 +111,7 @@ def relay(name: str) -> None:
     from paizhu.distributed import relay_process
 
     settings = _settings(mode="distributed")
-    _logging(settings, f"paizhu-relay-{name}")
+    _logging(settings, f"paizhu-relay-{name}", metrics_server=True)
     relay_process(settings, name, _stop_event())
 
 
@@ -111,7 +121,7 @@ def project(name: str) -> None:
     from paizhu.distributed import projector_process
 
     settings = _settings(mode="distributed")
-    _logging(settings, f"paizhu-projector-{name}")
+    _logging(settings, f"paizhu-projector-{name}", metrics_server=True)
     projector_process(settings, name, _stop_event())
 
 
@@ -126,7 +136,7 @@ def gateway(host: str = "127.0.0.1", port: Annotated[int | None, typer.Option()]
     settings = _settings(mode="distributed")
     _logging(settings, "paizhu-gateway")
     uvicorn.run(create_app(gateway_runtime(settings)), host=host, port=port or settings.port,
-                log_level=settings.log_level.lower())
+                log_level=settings.log_level.lower(), **_UVICORN_LOGS)
 
 
 @app.command()
@@ -147,6 +157,7 @@ def checkpoint() -> None:
     from services.common.integrity import Checkpointer
 
     settings = _settings()
+    _logging(settings)
     apps, keys = open_stores(settings)
     signer = Checkpointer(keys.checkpoint_private_key())
     for name, service_app in apps.items():

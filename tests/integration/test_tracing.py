@@ -74,7 +74,7 @@ def test_a_trace_reaches_from_the_http_request_to_the_projection_update(
 
     finished: list[Any] = list(spans.get_finished_spans())
     by_name = {s.name: s for s in finished}
-    names = ["HTTP POST /api/ledgers/directives", "command ledgers.register_directive", "append ledgers",
+    names = ["POST /api/ledgers/directives", "command ledgers.register_directive", "append ledgers",
              "relay ledgers.DirectiveRegistered", "project hq_dashboard ledgers.DirectiveRegistered"]
     missing = [n for n in names if n not in by_name]
     assert not missing, f"missing spans {missing}; have {sorted(by_name)}"
