@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +42,19 @@ _UVICORN_LOGS = {"log_config": None, "access_log": False}
 """uvicorn logs through the process's handler; the access line is written per request by the app."""
 
 
+@contextmanager
+def _refusal() -> Iterator[None]:
+    """A process that refuses to start says why in one line (exit code 3), not with a traceback."""
+    from runtime.projection_runner import ProjectionSchemaChanged
+
+    try:
+        yield
+    except ProjectionSchemaChanged as error:
+        logging.getLogger("paizhu").error("%s", error)
+        typer.echo(str(error), err=True)
+        raise typer.Exit(3) from None
+
+
 def _stop_event() -> threading.Event:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -61,7 +77,8 @@ def serve(
     from paizhu.platform import Platform
     settings = _settings(host=host, port=port, data_dir=data_dir, demo=demo, mode="embedded")
     _logging(settings)
-    platform = Platform(settings)
+    with _refusal():
+        platform = Platform(settings)
     if settings.demo and seed_demo(platform):
         typer.echo("demo data seeded / 已写入演示数据")
     platform.start()
@@ -122,7 +139,8 @@ def project(name: str) -> None:
 
     settings = _settings(mode="distributed")
     _logging(settings, f"paizhu-projector-{name}", metrics_server=True)
-    projector_process(settings, name, _stop_event())
+    with _refusal():
+        projector_process(settings, name, _stop_event())
 
 
 @app.command()

@@ -90,7 +90,8 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
     load_all()
     projection_class = available_projections()[name]
     runner = ProjectionRunner(projection_class(), connect(settings.read_models_url()))
-    runner.setup()
+    # a changed read model is rebuilt from the beginning of the topics (kept forever, see deploy/kafka.md)
+    runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
     topics = [topic_for(s) for s in available_services()]
     log.info("projection %s consuming %s", name, topics)
     KafkaFeed(runner, settings.kafka_bootstrap, topics).run(stop)
@@ -103,7 +104,7 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
     runners = {}
     for name, projection_class in available_projections().items():
         runners[name] = ProjectionRunner(projection_class(), db)
-        runners[name].setup()
+        runners[name].setup(on_change="leave")  # the projector owns the read model's schema version
     hashes = {} if settings.oidc_jwks_url else demo_password_hashes(None)
     clients = {s: HttpClient(settings.service_url(s), _token(settings)) for s in available_services()}
     return GatewayRuntime(
