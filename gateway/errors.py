@@ -114,7 +114,8 @@ def install(app: FastAPI) -> None:
     def unexpected(request: Request, error: Exception) -> JSONResponse:
         # runs outside the request's middleware (Starlette's outermost layer): the id comes from the scope
         request_id = request_id_of(request.scope)
-        log.exception("unhandled error (request %s)", request_id, extra={"request_id": request_id})
+        # exc_info from the error itself: this handler runs in a worker thread, outside the `except`
+        log.error("unhandled error (request %s)", request_id, exc_info=error, extra={"request_id": request_id})
         return JSONResponse(
             error_body("internal_error", f"服务器内部错误，请提供编号 {request_id} (internal error, logged; "
                        f"quote request id {request_id})", request_id=request_id),
