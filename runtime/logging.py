@@ -46,7 +46,7 @@ def bind_user(user_id: str) -> None:
         current.user = user_id
 
 
-_STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "color_message"}
 
 
 def _context_fields(record: logging.LogRecord) -> dict[str, Any]:
