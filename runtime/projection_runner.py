@@ -22,12 +22,7 @@ from events.envelope import Envelope
 from events.registry import UnknownEventError, decode, is_known
 from projections.common.db import Database, Tx
 from projections.common.projection import Projection, SchemaChange
-from runtime.telemetry import (
-    context_from_traceparent,
-    dead_letters,
-    projection_lag,
-    tracer,
-)
+from runtime.telemetry import context_from_traceparent, dead_letters, projection_lag, tracer
 
 log = logging.getLogger(__name__)
 

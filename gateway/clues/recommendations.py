@@ -14,6 +14,7 @@ from authz import Permission
 from gateway.clues.router import router
 from gateway.deps import Services
 from gateway.permissions import require
+from gateway.routes import operation_route
 from services.clues.interface import (
     CloseRecommendation,
     DraftRecommendation,
@@ -62,11 +63,8 @@ def get_recommendation(recommendation_id: str, services: Services,
     return services.run(GetRecommendation(recommendation_id=recommendation_id), permission)
 
 
-@router.post("/recommendations/{recommendation_id}/issue")
-def issue_recommendation(recommendation_id: str, body: RecommendationIssueBody, services: Services,
-                         permission: Permission = require("clues.issue_recommendation")) -> RecommendationRecorded:
-    """Issue to the unit: from now on the unit it is addressed to sees it."""
-    return services.run(IssueRecommendation(recommendation_id=recommendation_id, **body.fields()), permission)
+operation_route(router, "POST", "/recommendations/{recommendation_id}/issue", IssueRecommendation,
+                "clues.issue_recommendation", body=RecommendationIssueBody)
 
 
 @router.post("/recommendations/{recommendation_id}/responses")

@@ -17,6 +17,7 @@ from gateway.accounts import ACCOUNTS, ORGS
 from gateway.deps import Services
 from gateway.errors import API_ERRORS
 from gateway.permissions import require
+from gateway.routes import operation_route
 from services.clues.interface import (
     AcceptReferral,
     AcceptReferralBody,
@@ -123,10 +124,7 @@ def list_clues(services: Services, permission: Permission = require("clues.list"
     return services.run(ListClues(group_id=principal.group_id or "", reader=principal.user_id), permission)
 
 
-@router.get("/clues/{clue_id}")
-def clue_facts(clue_id: str, services: Services, permission: Permission = require("clues.read")) -> ClueFacts:
-    """Status, disposition, deadlines of one clue (no content, so no disclosure)."""
-    return services.run(GetClueFacts(clue_id=clue_id), permission)
+operation_route(router, "GET", "/clues/{clue_id}", GetClueFacts, "clues.read")
 
 
 @router.post("/clues/{clue_id}/read")
@@ -168,26 +166,17 @@ def remove_member(clue_id: str, body: CompartmentMemberBody, services: Services,
     return services.run(RemoveMember(clue_id=clue_id, **body.fields()), permission)
 
 
-@router.post("/clues/{clue_id}/documents")
-def add_document(clue_id: str, body: ClueDocumentBody, services: Services,
-                 permission: Permission = require("clues.work")) -> ClueRecorded:
-    """Attach a source document by reference and SHA-256 hash."""
-    return services.run(AddDocument(clue_id=clue_id, **body.fields()), permission)
+operation_route(router, "POST", "/clues/{clue_id}/documents", AddDocument,
+                "clues.work", body=ClueDocumentBody)
 
 
 # -- assessment, disposition, execution ---------------------------------------------------------
-@router.post("/clues/{clue_id}/assessments")
-def note_assessment(clue_id: str, body: ClueAssessmentBody, services: Services,
-                    permission: Permission = require("clues.work")) -> ClueRecorded:
-    """An assessment note (研判): the political analysis first."""
-    return services.run(NoteAssessment(clue_id=clue_id, **body.fields()), permission)
+operation_route(router, "POST", "/clues/{clue_id}/assessments", NoteAssessment,
+                "clues.work", body=ClueAssessmentBody)
 
 
-@router.post("/clues/{clue_id}/screenings")
-def record_screening(clue_id: str, body: ClueScreeningBody, services: Services,
-                     permission: Permission = require("clues.work")) -> ClueRecorded:
-    """Collective screening (集体排查): who took part and what each concluded."""
-    return services.run(RecordScreening(clue_id=clue_id, **body.fields()), permission)
+operation_route(router, "POST", "/clues/{clue_id}/screenings", RecordScreening,
+                "clues.work", body=ClueScreeningBody)
 
 
 @router.post("/clues/{clue_id}/proposal")
@@ -196,11 +185,8 @@ def propose(clue_id: str, body: DispositionProposalBody, services: Services,
     return services.run(ProposeDisposition(clue_id=clue_id, **body.fields()), permission)
 
 
-@router.post("/clues/{clue_id}/decision")
-def decide(clue_id: str, body: DispositionDecisionBody, services: Services,
-           permission: Permission = require("clues.decide")) -> ClueRecorded:
-    """The group leader's decision on the proposed disposition."""
-    return services.run(DecideDisposition(clue_id=clue_id, **body.fields()), permission)
+operation_route(router, "POST", "/clues/{clue_id}/decision", DecideDisposition,
+                "clues.decide", body=DispositionDecisionBody)
 
 
 @router.post("/clues/{clue_id}/inquiry")

@@ -8,6 +8,7 @@ import authz
 from authz import Permission
 from gateway.deps import Services
 from gateway.permissions import require
+from gateway.routes import operation_route
 from services.common.interface import Id
 from services.inspections.fields import ActivityKind
 from services.inspections.interface import (
@@ -27,12 +28,7 @@ from services.inspections.interface import (
     StartActivity,
     WorkBody,
 )
-from services.inspections.results import (
-    ActivityFindingRecorded,
-    ActivityItemRecorded,
-    ActivityRecorded,
-    ActivityReferralRecorded,
-)
+from services.inspections.results import ActivityItemRecorded, ActivityRecorded, ActivityReferralRecorded
 from services.inspections.views import ActivityView
 
 router = APIRouter(prefix="/activities")
@@ -59,32 +55,19 @@ def list_activities(services: Services, kind: ActivityKind | None = None, unit_i
     return [a for a in activities if visible(permission.principal, a)]
 
 
-@router.get("/{activity_id}")
-def get_activity(activity_id: Id, services: Services,
-                 permission: Permission = require("inspections.read_activity")) -> ActivityView:
-    """One activity with its plan, whole-process record and findings (referrals without content)."""
-    return services.run(GetActivity(activity_id=activity_id), permission)
+operation_route(router, "GET", "/{activity_id}", GetActivity, "inspections.read_activity")
 
 
-@router.post("/{activity_id}/start")
-def start_activity(activity_id: Id, body: ActivityStart, services: Services,
-                   permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
-    """Start carrying out a planned activity."""
-    return services.run(StartActivity(activity_id=activity_id, **body.fields()), permission)
+operation_route(router, "POST", "/{activity_id}/start", StartActivity,
+                "inspections.carry_out_activity", body=ActivityStart)
 
 
-@router.post("/{activity_id}/work", status_code=201)
-def record_work(activity_id: Id, body: WorkBody, services: Services,
-                permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
-    """Record work done by one of the planned methods (谈心谈话, 会议监督, 驻点调研, 现场检查, ...)."""
-    return services.run(RecordActivityWork(activity_id=activity_id, **body.fields()), permission)
+operation_route(router, "POST", "/{activity_id}/work", RecordActivityWork,
+                "inspections.carry_out_activity", body=WorkBody, status_code=201)
 
 
-@router.post("/{activity_id}/findings", status_code=201)
-def record_finding(activity_id: Id, body: ActivityFindingBody, services: Services,
-                   permission: Permission = require("inspections.carry_out_activity")) -> ActivityFindingRecorded:
-    """Record a problem the activity found."""
-    return services.run(RecordActivityFinding(activity_id=activity_id, **body.fields()), permission)
+operation_route(router, "POST", "/{activity_id}/findings", RecordActivityFinding,
+                "inspections.carry_out_activity", body=ActivityFindingBody, status_code=201)
 
 
 @router.post("/{activity_id}/findings/{finding_id}/hand-over")
@@ -105,8 +88,5 @@ def refer_finding(activity_id: Id, finding_id: Id, body: ClueContent, services: 
                         permission)
 
 
-@router.post("/{activity_id}/complete")
-def complete_activity(activity_id: Id, body: ActivityConclusion, services: Services,
-                      permission: Permission = require("inspections.carry_out_activity")) -> ActivityRecorded:
-    """Complete the activity with its conclusion."""
-    return services.run(CompleteActivity(activity_id=activity_id, **body.fields()), permission)
+operation_route(router, "POST", "/{activity_id}/complete", CompleteActivity,
+                "inspections.carry_out_activity", body=ActivityConclusion)

@@ -12,14 +12,8 @@ from gateway.deps import ReadModels, Services
 from gateway.permissions import require
 from projections.inspection_handoff.view import InspectionHandoffView
 from services.common.interface import Id, Result
-from services.inspections.interface import (
-    FreezeBriefingPackage,
-    GetBriefingPackage,
-    GetRound,
-)
-from services.inspections.results import (
-    PackageFrozen,
-)
+from services.inspections.interface import FreezeBriefingPackage, GetBriefingPackage, GetRound
+from services.inspections.results import PackageFrozen
 
 router = APIRouter()
 

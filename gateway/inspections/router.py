@@ -16,6 +16,7 @@ from gateway.errors import API_ERRORS
 from gateway.inspections.activities import router as activities_router
 from gateway.inspections.packages import router as packages_router
 from gateway.permissions import require
+from gateway.routes import operation_route
 from services.common.interface import Id, Result
 from services.inspections.interface import (
     AnswerBody,
@@ -46,16 +47,8 @@ from services.inspections.interface import (
     ScheduleLookBack,
     UnitRectificationItems,
 )
-from services.inspections.results import (
-    ClueHandedOver,
-    FindingRecorded,
-    ItemRecorded,
-    LookBackRecorded,
-    ReferralRecorded,
-    RequestRecorded,
-    RoundRecorded,
-)
-from services.inspections.views import RoundSummary, RoundView, UnitItem
+from services.inspections.results import ItemRecorded, LookBackRecorded, RequestRecorded
+from services.inspections.views import RoundSummary
 
 router = APIRouter(prefix="/api/inspections", tags=["inspections"], responses=API_ERRORS)
 router.include_router(packages_router)
@@ -80,11 +73,8 @@ def side_of(principal: authz.Principal) -> str:
 
 
 # -- rounds ------------------------------------------------------------------------------------
-@router.post("/rounds", status_code=201)
-def record_round(body: RecordRound, services: Services,
-                 permission: Permission = require("inspections.record_round")) -> RoundRecorded:
-    """Record an inspection round of a unit (HQ or the group)."""
-    return services.run(body, permission)
+operation_route(router, "POST", "/rounds", RecordRound,
+                "inspections.record_round", body=RecordRound, status_code=201)
 
 
 @router.get("/rounds")
@@ -95,47 +85,27 @@ def list_rounds(services: Services, unit_id: Id | None = None,
     return [r for r in rounds if visible(permission.principal, r)]
 
 
-@router.get("/rounds/{round_id}")
-def get_round(round_id: Id, services: Services,
-              permission: Permission = require("inspections.read_round")) -> RoundView:
-    """One round with its records; referrals show only that they were made (no content)."""
-    return services.run(GetRound(round_id=round_id), permission)
+operation_route(router, "GET", "/rounds/{round_id}", GetRound, "inspections.read_round")
 
 
-@router.post("/rounds/{round_id}/open")
-def open_round(round_id: Id, services: Services,
-               permission: Permission = require("inspections.open_round")) -> RoundRecorded:
-    """Open the round: from now on its team's members may see and work on it."""
-    return services.run(OpenRound(round_id=round_id), permission)
+operation_route(router, "POST", "/rounds/{round_id}/open", OpenRound, "inspections.open_round")
 
 
-@router.post("/rounds/{round_id}/close")
-def close_round(round_id: Id, body: CloseBody, services: Services,
-                permission: Permission = require("inspections.close_round")) -> RoundRecorded:
-    """Close the round: its team's members lose access."""
-    return services.run(CloseRound(round_id=round_id, **body.fields()), permission)
+operation_route(router, "POST", "/rounds/{round_id}/close", CloseRound,
+                "inspections.close_round", body=CloseBody)
 
 
-@router.post("/rounds/{round_id}/members")
-def change_members(round_id: Id, body: MembersBody, services: Services,
-                   permission: Permission = require("inspections.change_round_members")) -> RoundRecorded:
-    """Replace the team's members who may access the round."""
-    return services.run(ChangeRoundMembers(round_id=round_id, **body.fields()), permission)
+operation_route(router, "POST", "/rounds/{round_id}/members", ChangeRoundMembers,
+                "inspections.change_round_members", body=MembersBody)
 
 
-@router.post("/rounds/{round_id}/handed-over-clues", status_code=201)
-def hand_over_clue(round_id: Id, body: ClueHandOverBody, services: Services,
-                   permission: Permission = require("inspections.hand_over_clue")) -> ClueHandedOver:
-    """The group leader hands one clue to the team, with a recorded reason."""
-    return services.run(HandOverClue(round_id=round_id, **body.fields()), permission)
+operation_route(router, "POST", "/rounds/{round_id}/handed-over-clues", HandOverClue,
+                "inspections.hand_over_clue", body=ClueHandOverBody, status_code=201)
 
 
 # -- during ------------------------------------------------------------------------------------
-@router.post("/rounds/{round_id}/referrals", status_code=201)
-def refer_clue(round_id: Id, body: ClueContent, services: Services,
-               permission: Permission = require("inspections.refer_clue")) -> ReferralRecorded:
-    """The team refers a clue to the group (sealed for the clues service)."""
-    return services.run(ReferClue(round_id=round_id, **body.fields()), permission)
+operation_route(router, "POST", "/rounds/{round_id}/referrals", ReferClue,
+                "inspections.refer_clue", body=ClueContent, status_code=201)
 
 
 @router.post("/rounds/{round_id}/requests", status_code=201)
@@ -155,18 +125,12 @@ def answer_information(round_id: Id, request_id: Id, body: AnswerBody, services:
 
 
 # -- after -------------------------------------------------------------------------------------
-@router.post("/rounds/{round_id}/findings", status_code=201)
-def record_finding(round_id: Id, body: FindingBody, services: Services,
-                   permission: Permission = require("inspections.record_finding")) -> FindingRecorded:
-    """The team records a finding the unit must rectify by the deadline."""
-    return services.run(RecordFinding(round_id=round_id, **body.fields()), permission)
+operation_route(router, "POST", "/rounds/{round_id}/findings", RecordFinding,
+                "inspections.record_finding", body=FindingBody, status_code=201)
 
 
-@router.post("/rounds/{round_id}/findings/{finding_id}/hand-over")
-def hand_over_finding(round_id: Id, finding_id: Id, services: Services,
-                      permission: Permission = require("inspections.hand_over_finding")) -> ItemRecorded:
-    """The finding becomes a rectification item (problem list of the ledgers service)."""
-    return services.run(HandOverFinding(round_id=round_id, finding_id=finding_id), permission)
+operation_route(router, "POST", "/rounds/{round_id}/findings/{finding_id}/hand-over", HandOverFinding,
+                "inspections.hand_over_finding")
 
 
 @router.post("/rounds/{round_id}/items/{item_id}/progress", status_code=201)
@@ -205,8 +169,5 @@ def check_deadlines(services: Services,
     return OverdueCount(overdue=len(result.overdue), position=result.position)
 
 
-@router.get("/units/{unit_id}/rectification-items")
-def unit_rectification_items(unit_id: Id, services: Services,
-                             permission: Permission = require("inspections.read_unit_items")) -> list[UnitItem]:
-    """The findings and rectification items addressed to a unit: all a unit may see of inspections."""
-    return services.run(UnitRectificationItems(unit_id=unit_id), permission)
+operation_route(router, "GET", "/units/{unit_id}/rectification-items", UnitRectificationItems,
+                "inspections.read_unit_items")

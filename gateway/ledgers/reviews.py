@@ -8,7 +8,8 @@ from authz import Permission
 from gateway.deps import Services
 from gateway.ledgers.access import group_filter, readable
 from gateway.permissions import require
-from services.common.interface import Count, Id
+from gateway.routes import operation_route
+from services.common.interface import Id
 from services.ledgers.interface import (
     CompleteReviewFollowUp,
     FollowUpDoneBody,
@@ -17,7 +18,6 @@ from services.ledgers.interface import (
     QuarterlyReviewBody,
     RecordQuarterlyReview,
     RecordSelfLookBack,
-    ReviewRecorded,
     ReviewView,
     SelfLookBackBody,
 )
@@ -26,11 +26,8 @@ router = APIRouter()
 """Included by gateway.ledgers.router under /api/ledgers."""
 
 
-@router.post("/groups/{group_id}/quarterly-reviews", status_code=201)
-def record_quarterly_review(group_id: Id, body: QuarterlyReviewBody, services: Services,
-                            permission: Permission = require("ledgers.record_quarterly_review")) -> ReviewRecorded:
-    """Record the quarter's group meeting on its supervision work: attendees, topics, decisions, follow-ups."""
-    return services.run(RecordQuarterlyReview(group_id=group_id, **body.fields()), permission)
+operation_route(router, "POST", "/groups/{group_id}/quarterly-reviews", RecordQuarterlyReview,
+                "ledgers.record_quarterly_review", body=QuarterlyReviewBody, status_code=201)
 
 
 @router.get("/groups/{group_id}/quarterly-reviews")
@@ -50,22 +47,13 @@ def list_reviews(services: Services, permission: Permission = require(
     return readable(principal, rows)
 
 
-@router.get("/quarterly-reviews/{review_id}")
-def get_review(review_id: Id, services: Services,
-               permission: Permission = require("ledgers.read_quarterly_review")) -> ReviewView:
-    """One quarterly review with its follow-ups and self look-back."""
-    return services.run(GetQuarterlyReview(review_id=review_id), permission)
+operation_route(router, "GET", "/quarterly-reviews/{review_id}", GetQuarterlyReview,
+                "ledgers.read_quarterly_review")
 
 
-@router.post("/quarterly-reviews/{review_id}/self-look-back")
-def record_self_look_back(review_id: Id, body: SelfLookBackBody, services: Services,
-                          permission: Permission = require("ledgers.record_self_look_back")) -> ReviewRecorded:
-    """自身回头看: good practices, shortcomings, their causes and the measures taken."""
-    return services.run(RecordSelfLookBack(review_id=review_id, **body.fields()), permission)
+operation_route(router, "POST", "/quarterly-reviews/{review_id}/self-look-back", RecordSelfLookBack,
+                "ledgers.record_self_look_back", body=SelfLookBackBody)
 
 
-@router.post("/quarterly-reviews/{review_id}/follow-ups/{index}/complete")
-def complete_follow_up(review_id: Id, index: Count, body: FollowUpDoneBody, services: Services,
-                       permission: Permission = require("ledgers.complete_review_follow_up")) -> ReviewRecorded:
-    """Mark one follow-up action done, with what was done."""
-    return services.run(CompleteReviewFollowUp(review_id=review_id, index=index, **body.fields()), permission)
+operation_route(router, "POST", "/quarterly-reviews/{review_id}/follow-ups/{index}/complete", CompleteReviewFollowUp,
+                "ledgers.complete_review_follow_up", body=FollowUpDoneBody)

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from authz import Permission
 from gateway.deps import Services
 from gateway.permissions import require
+from gateway.routes import operation_route
 from gateway.units.common import router
 from services.common.interface import Body, Command, Id
 from services.units.attachments import MEDIA_TYPES
@@ -26,7 +27,6 @@ from services.units.interface import (
     AssignCounterpart,
     AttachmentStored,
     CounterpartBody,
-    CounterpartRecorded,
     DemocraticEvaluationBody,
     DepartmentBody,
     DepartmentRecorded,
@@ -55,10 +55,8 @@ from services.units.interface import (
     ReportPowerMatter,
     ReviewBody,
     ReviewSubmission,
-    RoutingView,
     Sha256,
     SituationNoticeBody,
-    SubmissionReviewed,
     SubmissionView,
     SubmitDemocraticEvaluation,
     SubmitDutyIntegrityReport,
@@ -67,7 +65,6 @@ from services.units.interface import (
     SubmitSituationNotice,
     SubmitSupervisionReport,
     SupervisionReportBody,
-    UnitRegistered,
     UnitView,
     UploadAttachment,
 )
@@ -76,11 +73,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 # -- roster and routing matrix ----------------------------------------------------------------------
-@router.post("/units", status_code=201)
-def register_unit(body: RegisterUnit, services: Services,
-                  permission: Permission = require("units.register_unit")) -> UnitRegistered:
-    """Register a supervised unit (with its party leadership group)."""
-    return services.run(body, permission)
+operation_route(router, "POST", "/units", RegisterUnit,
+                "units.register_unit", body=RegisterUnit, status_code=201)
 
 
 @router.get("/units/{unit_id}")
@@ -90,18 +84,12 @@ def get_unit(unit_id: Id, services: Services, history: bool = False,
     return services.run(GetUnit(unit_id=unit_id, include_history=history), permission)
 
 
-@router.post("/units/{unit_id}/departments", status_code=201)
-def add_department(unit_id: Id, body: DepartmentBody, services: Services,
-                   permission: Permission = require("units.manage_roster")) -> DepartmentRecorded:
-    """Add a bureau (司局), division (处室, under a bureau) or subordinate body (直属单位)."""
-    return services.run(AddDepartment(unit_id=unit_id, **body.fields()), permission)
+operation_route(router, "POST", "/units/{unit_id}/departments", AddDepartment,
+                "units.manage_roster", body=DepartmentBody, status_code=201)
 
 
-@router.post("/units/{unit_id}/departments/{department_id}/rename")
-def rename_department(unit_id: Id, department_id: Id, body: RenameBody, services: Services,
-                      permission: Permission = require("units.manage_roster")) -> DepartmentRecorded:
-    """Rename a department (the old name stays in its history)."""
-    return services.run(RenameDepartment(unit_id=unit_id, department_id=department_id, **body.fields()), permission)
+operation_route(router, "POST", "/units/{unit_id}/departments/{department_id}/rename", RenameDepartment,
+                "units.manage_roster", body=RenameBody)
 
 
 @router.post("/units/{unit_id}/departments/{department_id}/dissolve")
@@ -119,25 +107,15 @@ def appoint_person(unit_id: Id, body: AppointmentBody, services: Services,
     return services.run(AppointPerson(unit_id=unit_id, **body.fields()), permission)
 
 
-@router.post("/units/{unit_id}/posts/{post_id}/leave")
-def record_leaving(unit_id: Id, post_id: Id, body: LeavingBody, services: Services,
-                   permission: Permission = require("units.manage_roster")) -> PostRecorded:
-    """A person leaves a post (transfer, retirement, removal...)."""
-    return services.run(RecordLeaving(unit_id=unit_id, post_id=post_id, **body.fields()), permission)
+operation_route(router, "POST", "/units/{unit_id}/posts/{post_id}/leave", RecordLeaving,
+                "units.manage_roster", body=LeavingBody)
 
 
-@router.get("/units/{unit_id}/routing")
-def get_routing(unit_id: Id, services: Services,
-                permission: Permission = require("units.read_routing")) -> RoutingView:
-    """The routing matrix (沟通协调机制)."""
-    return services.run(GetRouting(unit_id=unit_id), permission)
+operation_route(router, "GET", "/units/{unit_id}/routing", GetRouting, "units.read_routing")
 
 
-@router.post("/units/{unit_id}/routing", status_code=201)
-def assign_counterpart(unit_id: Id, body: CounterpartBody, services: Services,
-                       permission: Permission = require("units.assign_counterpart")) -> CounterpartRecorded:
-    """Name the group member who speaks for a counterpart."""
-    return services.run(AssignCounterpart(unit_id=unit_id, **body.fields()), permission)
+operation_route(router, "POST", "/units/{unit_id}/routing", AssignCounterpart,
+                "units.assign_counterpart", body=CounterpartBody, status_code=201)
 
 
 # -- attachments ------------------------------------------------------------------------------------
@@ -206,15 +184,8 @@ def list_submissions(unit_id: Id, services: Services, kind: InboundKind | None =
     return services.run(ListSubmissions(unit_id=unit_id, kind=kind), permission)
 
 
-@router.get("/submissions/{submission_id}")
-def get_submission(submission_id: Id, services: Services,
-                   permission: Permission = require("units.read")) -> SubmissionView:
-    """One submission with its receipt and attachments."""
-    return services.run(GetSubmission(submission_id=submission_id), permission)
+operation_route(router, "GET", "/submissions/{submission_id}", GetSubmission, "units.read")
 
 
-@router.post("/submissions/{submission_id}/review")
-def review_submission(submission_id: Id, body: ReviewBody, services: Services,
-                      permission: Permission = require("units.review_submission")) -> SubmissionReviewed:
-    """The group marks a submission as reviewed (已阅)."""
-    return services.run(ReviewSubmission(submission_id=submission_id, **body.fields()), permission)
+operation_route(router, "POST", "/submissions/{submission_id}/review", ReviewSubmission,
+                "units.review_submission", body=ReviewBody)

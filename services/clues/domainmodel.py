@@ -81,16 +81,9 @@ DISCIPLINE_COMMITTEE_ROLES = frozenset({"unit_liaison"})
 """Who in a unit screens clues jointly with the group: its discipline committee's liaison."""
 
 
-class ClueStateError(ConflictError):
-    code = "clue_state"
-
-
-class AssessmentMissingError(ConflictError):
-    code = "assessment_missing"
-
-
-class JointScreeningRefusedError(ForbiddenError):
-    code = "joint_screening_of_unit_leadership"
+ClueStateError = ConflictError.kind("ClueStateError", "clue_state")
+AssessmentMissingError = ConflictError.kind("AssessmentMissingError", "assessment_missing")
+JointScreeningRefusedError = ForbiddenError.kind("JointScreeningRefusedError", "joint_screening_of_unit_leadership")
 
 
 class NotInCompartmentError(NotFoundError):

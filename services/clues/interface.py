@@ -335,8 +335,6 @@ class ClueBody(Body):
 class RegisterClue(Directory, Command[ClueRecorded], ClueBody):
     """Register a clue; its compartment is the group leader, the staff assigned and who registered it."""
 
-    service = "clues"
-
     group_id: Id
     leader: str = Field(max_length=64, pattern=r"^[A-Za-z0-9_.:\-]*$",
                         description="the group leader (always in the compartment; none: refused as leader_required)")
@@ -348,8 +346,6 @@ class AcceptReferralBody(Body):
 
 class AcceptReferral(Directory, Command[ClueRecorded], AcceptReferralBody):
     """The group leader takes a referred clue in and assigns staff."""
-
-    service = "clues"
 
     clue_id: Id
     leader: Id
@@ -364,21 +360,15 @@ class CompartmentMemberBody(Body):
 class AddMember(Directory, Command[ClueRecorded], CompartmentMemberBody):
     """Add someone to the compartment, with the reason recorded."""
 
-    service = "clues"
-
     clue_id: Id
 
 
 class RemoveMember(Command[ClueRecorded], CompartmentMemberBody):
-    service = "clues"
-
     clue_id: Id
 
 
 class AddDocument(Command[ClueRecorded], ClueDocumentBody):
     """Attach a source document by reference and SHA-256 hash (the file itself stays in the archive)."""
-
-    service = "clues"
 
     clue_id: Id
 
@@ -390,8 +380,6 @@ class ClueAssessmentBody(Body):
 
 class NoteAssessment(Command[ClueRecorded], ClueAssessmentBody):
     """An assessment note (研判): the political analysis first."""
-
-    service = "clues"
 
     clue_id: Id
 
@@ -410,8 +398,6 @@ class ClueScreeningBody(Body):
 class RecordScreening(Command[ClueRecorded], ClueScreeningBody):
     """Collective screening (集体排查): who took part and what each concluded."""
 
-    service = "clues"
-
     clue_id: Id
 
 
@@ -422,8 +408,6 @@ class DispositionProposalBody(Body):
 
 
 class ProposeDisposition(Command[ClueRecorded], DispositionProposalBody):
-    service = "clues"
-
     clue_id: Id
 
 
@@ -435,8 +419,6 @@ class DispositionDecisionBody(Body):
 
 class DecideDisposition(Command[ClueRecorded], DispositionDecisionBody):
     """The group leader's decision; an approved disposition opens its statutory time limit."""
-
-    service = "clues"
 
     clue_id: Id
 
@@ -450,8 +432,6 @@ class ClueInquiryBody(Body):
 class RecordInquiry(Command[ClueRecorded], ClueInquiryBody):
     """A talk held or a letter of inquiry sent; a letter must be answered within the time limit."""
 
-    service = "clues"
-
     clue_id: Id
 
 
@@ -461,8 +441,6 @@ class InquiryReplyBody(Body):
 
 
 class RecordInquiryReply(Command[ClueRecorded], InquiryReplyBody):
-    service = "clues"
-
     clue_id: Id
 
 
@@ -474,8 +452,6 @@ class ClueVerificationBody(Body):
 
 class RecordVerification(Command[ClueRecorded], ClueVerificationBody):
     """The preliminary verification report (初核报告)."""
-
-    service = "clues"
 
     clue_id: Id
 
@@ -489,8 +465,6 @@ class ClueConclusionBody(Body):
 class ConcludeClue(Command[ClueRecorded], ClueConclusionBody):
     """Case filing (立案审查调查) or closure, with the outcome in the four forms and the reasons."""
 
-    service = "clues"
-
     clue_id: Id
 
 
@@ -499,8 +473,6 @@ class ClueReasonBody(Body):
 
 
 class ReopenClue(Command[ClueRecorded], ClueReasonBody):
-    service = "clues"
-
     clue_id: Id
 
 
@@ -514,8 +486,6 @@ class JointShareBody(Body):
 class ShareForJointScreening(Directory, Command[ClueRecorded], JointShareBody):
     """Share parts of a clue with the unit's discipline committee (never about the unit's leadership)."""
 
-    service = "clues"
-
     clue_id: Id
 
 
@@ -524,8 +494,6 @@ class JointConclusionBody(Body):
 
 
 class ConcludeJointScreening(Command[ClueRecorded], JointConclusionBody):
-    service = "clues"
-
     clue_id: Id
 
 
@@ -538,16 +506,12 @@ class ClueReadBody(Body):
 class ReadClue(Command[DisclosedClue], ClueReadBody):
     """A compartment member reads a clue's content; the read (who, when, parts, why) is recorded first."""
 
-    service = "clues"
-
     clue_id: Id
     reader: Id
 
 
 class ReadJointScreening(Command[JointScreeningContent], ClueReasonBody):
     """A unit discipline-committee user invited to joint screening reads the shared parts only."""
-
-    service = "clues"
 
     clue_id: Id
     reader: Id
@@ -557,8 +521,6 @@ class ReadJointScreening(Command[JointScreeningContent], ClueReasonBody):
 class RecordOverdue(Command[OverdueRecorded]):
     """Scheduler: record an overdue event for every statutory deadline passed, once each."""
 
-    service = "clues"
-
     now: datetime | None = None
 
 
@@ -566,15 +528,11 @@ class RecordOverdue(Command[OverdueRecorded]):
 class GetClueFacts(Query[ClueFacts]):
     """One clue's facts (status, disposition, deadlines): no content, so no disclosure."""
 
-    service = "clues"
-
     clue_id: Id
 
 
 class ListClues(Query[list[ClueFacts]]):
     """The clues of a group whose compartment includes the reader: facts only."""
-
-    service = "clues"
 
     group_id: Id
     reader: Id
@@ -583,23 +541,17 @@ class ListClues(Query[list[ClueFacts]]):
 class IntakeQueue(Query[list[IntakeEntry]]):
     """Referred clues awaiting the group leader (no content: source and dates only)."""
 
-    service = "clues"
-
     group_id: Id
 
 
 class ListDisclosures(Query[list[DisclosureEntry]]):
     """Every recorded read of a clue's content, replayed from its disclosure stream."""
 
-    service = "clues"
-
     clue_id: Id
 
 
 class GetStatistics(Query[ClueStatistics]):
     """Counts by status, category, disposition and four forms; of one group, or of all."""
-
-    service = "clues"
 
     group_id: Id | None = None
 
@@ -621,8 +573,6 @@ class RecommendationBody(Body):
 class DraftRecommendation(Command[RecommendationRecorded], RecommendationBody):
     """Draft a supervision recommendation; the clues it came from record the link on their side."""
 
-    service = "clues"
-
     group_id: Id
 
 
@@ -632,8 +582,6 @@ class RecommendationIssueBody(Body):
 
 class IssueRecommendation(Command[RecommendationRecorded], RecommendationIssueBody):
     """Issue to the unit (the units service delivers it)."""
-
-    service = "clues"
 
     recommendation_id: Id
 
@@ -646,8 +594,6 @@ class RecommendationResponseBody(Body):
 
 
 class RecordRecommendationResponse(Command[RecommendationRecorded], RecommendationResponseBody):
-    service = "clues"
-
     recommendation_id: Id
 
 
@@ -659,19 +605,13 @@ class RecommendationCloseBody(Body):
 class CloseRecommendation(Command[RecommendationRecorded], RecommendationCloseBody):
     """Close (销号) once the unit reported the rectification completed, with evidence."""
 
-    service = "clues"
-
     recommendation_id: Id
 
 
 class GetRecommendation(Query[RecommendationView]):
-    service = "clues"
-
     recommendation_id: Id
 
 
 class ListRecommendations(Query[list[RecommendationView]]):
-    service = "clues"
-
     group_id: Id | None = None
     unit_id: Id | None = None

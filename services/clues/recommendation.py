@@ -22,8 +22,7 @@ RECOMMENDATION_STATUS_LABELS = {
 }
 
 
-class RecommendationStateError(ConflictError):
-    code = "recommendation_state"
+RecommendationStateError = ConflictError.kind("RecommendationStateError", "recommendation_state")
 
 
 def _lines(values: list[str], what: str, code: str) -> list[str]:

@@ -14,13 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import (
-    IntegrityError,
-    JSONTranscoder,
-    ProcessRecorder,
-    Tracking,
-    Transcoding,
-)
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, ProcessRecorder, Tracking, Transcoding
 from pydantic import ValidationError
 
 import authz

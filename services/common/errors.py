@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+from typing import TypeVar
+
+E = TypeVar("E", bound="DomainError")
+
 
 class DomainError(Exception):
     """A command was refused. `code` is stable; the message is for people."""
 
     status = 422
     code = "invalid"
+
+    @classmethod
+    def kind(cls: type[E], name: str, code: str) -> type[E]:
+        """A refusal of this family with its own stable code: `ItemClosedError = ConflictError.kind(...)`."""
+        return type(name, (cls,), {"code": code, "__module__": sys._getframe(1).f_globals["__name__"]})
 
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)

@@ -30,7 +30,11 @@ class Fields(BaseModel):
 
 
 class Operation(Fields, Generic[R]):
-    """A call into one service. Subclasses set `service` and parametrise Command or Query with the result."""
+    """A call into one service; Command or Query parametrised with the result type.
+
+    Its `service` is the package its module is in (`services/ledgers/interface.py` → "ledgers"), or set
+    explicitly elsewhere (tests).
+    """
 
     service: ClassVar[str] = ""
     kind: ClassVar[Literal["command", "query"]] = "command"
@@ -44,6 +48,9 @@ class Operation(Fields, Generic[R]):
             if metadata.get("origin") is not None and metadata.get("args"):
                 cls.result_type = metadata["args"][0]
                 break
+        package = cls.__module__.split(".")
+        if "service" not in cls.__dict__ and len(package) > 2 and package[0] == "services" and package[1] != "common":
+            cls.service = package[1]  # an interface module of services/<name>/ speaks for that service
         if cls.service and not cls.__pydantic_generic_metadata__.get("origin"):
             operations = _registry.setdefault(cls.service, {})
             if operations.get(cls.__name__, cls) is not cls:

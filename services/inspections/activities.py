@@ -22,9 +22,7 @@ from services.inspections.guards import (
 )
 from services.inspections.vocab import ACTIVITY_KINDS, ALLOWED_METHODS, COMPLETED, PLANNED, UNDER_WAY
 
-
-class ActivityStateError(ConflictError):
-    code = "activity_state"
+ActivityStateError = ConflictError.kind("ActivityStateError", "activity_state")
 
 
 class SupervisionActivity(ChainedAggregate):

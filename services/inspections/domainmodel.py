@@ -30,17 +30,9 @@ from services.inspections.vocab import (
     ROUND_PLANNED,
 )
 
-
-class RoundClosedError(ConflictError):
-    code = "round_closed"
-
-
-class RoundNotOpenError(ConflictError):
-    code = "round_not_open"
-
-
-class PhaseDatesError(InvalidInputError):
-    code = "phase_dates_invalid"
+RoundClosedError = ConflictError.kind("RoundClosedError", "round_closed")
+RoundNotOpenError = ConflictError.kind("RoundNotOpenError", "round_not_open")
+PhaseDatesError = InvalidInputError.kind("PhaseDatesError", "phase_dates_invalid")
 
 
 class InspectionRound(ChainedAggregate):

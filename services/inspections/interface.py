@@ -51,8 +51,6 @@ already says whether an operation is a command or a query."""
 class RecordRound(Command[RoundRecorded]):
     """Record an inspection round of a unit (HQ or the group): its team, members and the three phases."""
 
-    service = "inspections"
-
     group_id: Id
     unit_id: Id
     title: Annotated[Title, stated("巡视轮次名称", "title", "title_required"), Field(description="巡视轮次")]
@@ -69,8 +67,6 @@ class RecordRound(Command[RoundRecorded]):
 class OpenRound(Command[RoundRecorded]):
     """Open the round: from now on its team's members may see and work on it."""
 
-    service = "inspections"
-
     round_id: Id
 
 
@@ -80,8 +76,6 @@ class CloseBody(Body):
 
 class CloseRound(Command[RoundRecorded], CloseBody):
     """Close the round: its team's members lose access; rectification follow-up goes on with the group."""
-
-    service = "inspections"
 
     round_id: Id
 
@@ -93,15 +87,11 @@ class MembersBody(Body):
 class ChangeRoundMembers(Command[RoundRecorded], MembersBody):
     """Replace the list of the team's members who may access the round."""
 
-    service = "inspections"
-
     round_id: Id
 
 
 class FreezeBriefingPackage(Command[PackageFrozen]):
     """Record that the briefing package built from these history positions, with this hash, went to the team."""
-
-    service = "inspections"
 
     round_id: Id
     positions: Annotated[dict[Id, Position], Field(max_length=10)]
@@ -115,8 +105,6 @@ class ClueHandOverBody(Body):
 
 class HandOverClue(Command[ClueHandedOver], ClueHandOverBody):
     """The group leader hands one clue to the team, with a recorded reason (the clue's content is not copied)."""
-
-    service = "inspections"
 
     round_id: Id
 
@@ -137,8 +125,6 @@ class ClueContent(Body):
 class ReferClue(Command[ReferralRecorded], ClueContent):
     """The team refers a clue to the group: only the content sealed for the clues service is kept and sent."""
 
-    service = "inspections"
-
     round_id: Id
 
 
@@ -149,8 +135,6 @@ class InformationRequestBody(Body):
 
 class RequestInformation(Command[RequestRecorded], InformationRequestBody):
     """A request for information between team and group, with a deadline."""
-
-    service = "inspections"
 
     round_id: Id
     direction: Direction
@@ -167,8 +151,6 @@ class AnsweringSide(Body):
 class AnswerInformation(Command[RequestRecorded], AnsweringSide, AnswerBody):
     """Answer a request for information (late answers are accepted; the overdue event stays)."""
 
-    service = "inspections"
-
     round_id: Id
     request_id: Id
 
@@ -184,15 +166,11 @@ class FindingBody(Body):
 class RecordFinding(Command[FindingRecorded], FindingBody):
     """The team records a finding the unit must rectify by the deadline."""
 
-    service = "inspections"
-
     round_id: Id
 
 
 class HandOverFinding(Command[ItemRecorded]):
     """Hand a finding over as a rectification item (the ledgers service puts it on the problem list)."""
-
-    service = "inspections"
 
     round_id: Id
     finding_id: Id
@@ -211,8 +189,6 @@ class ProgressSourceFields(Body):
 class RecordRectificationProgress(Command[ItemRecorded], ProgressSourceFields, ProgressBody):
     """Record progress of a rectification item on its round, so the team sees how its findings went."""
 
-    service = "inspections"
-
     round_id: Id
     item_id: Id
 
@@ -225,8 +201,6 @@ class LookBackBody(Body):
 class ScheduleLookBack(Command[LookBackRecorded], LookBackBody):
     """Schedule a look-back (回头看) of the round's rectification."""
 
-    service = "inspections"
-
     round_id: Id
 
 
@@ -238,8 +212,6 @@ class LookBackConclusion(Body):
 class CompleteLookBack(Command[LookBackRecorded], LookBackConclusion):
     """Record the look-back's conclusion; items whose rectification was not real are reopened."""
 
-    service = "inspections"
-
     round_id: Id
     look_back_id: Id
 
@@ -247,14 +219,12 @@ class CompleteLookBack(Command[LookBackRecorded], LookBackConclusion):
 class CheckDeadlines(Command[DeadlinesChecked]):
     """Record `...Overdue` events for requests and rectification items whose deadline passed."""
 
-    service = "inspections"
 
 
 # -- activities --------------------------------------------------------------------------------
 class PlanActivity(Command[ActivityRecorded]):
     """Plan a supervision activity: its kind, plan, participants, methods and dates."""
 
-    service = "inspections"
     model_config = BY_NAME_OR_KIND
 
     group_id: Id
@@ -279,8 +249,6 @@ class ActivityStart(Body):
 class StartActivity(Command[ActivityRecorded], ActivityStart):
     """Start carrying out a planned activity."""
 
-    service = "inspections"
-
     activity_id: Id
 
 
@@ -294,8 +262,6 @@ class WorkBody(Body):
 class RecordActivityWork(Command[ActivityRecorded], WorkBody):
     """Record one piece of work done by one of the planned methods (the whole-process record)."""
 
-    service = "inspections"
-
     activity_id: Id
 
 
@@ -305,8 +271,6 @@ class ActivityFindingBody(Body):
 
 class RecordActivityFinding(Command[ActivityFindingRecorded], ActivityFindingBody):
     """Record a problem the activity found."""
-
-    service = "inspections"
 
     activity_id: Id
 
@@ -322,16 +286,12 @@ class ActivityHandOverBody(Body):
 class HandOverActivityFinding(Command[ActivityItemRecorded], ActivityHandOverBody):
     """Turn a finding into a rectification item (problem list of the ledgers service)."""
 
-    service = "inspections"
-
     activity_id: Id
     finding_id: Id
 
 
 class ReferActivityFinding(Command[ActivityReferralRecorded], ClueContent):
     """Turn a finding into a clue for the clues service: its content is sealed, never kept in plaintext."""
-
-    service = "inspections"
 
     activity_id: Id
     finding_id: Id
@@ -345,8 +305,6 @@ class ActivityConclusion(Body):
 class CompleteActivity(Command[ActivityRecorded], ActivityConclusion):
     """Complete the activity with its conclusion."""
 
-    service = "inspections"
-
     activity_id: Id
 
 
@@ -354,15 +312,11 @@ class CompleteActivity(Command[ActivityRecorded], ActivityConclusion):
 class GetRound(Query[RoundView]):
     """One round with its members and open status, and all its records (referrals without content)."""
 
-    service = "inspections"
-
     round_id: Id
 
 
 class ListRounds(Query[list[RoundSummary]]):
     """Rounds, optionally of one unit, group or team."""
-
-    service = "inspections"
 
     unit_id: Id | None = None
     group_id: Id | None = None
@@ -372,8 +326,6 @@ class ListRounds(Query[list[RoundSummary]]):
 class GetBriefingPackage(Query[FrozenPackage]):
     """What was frozen of one briefing package: its positions and hash (the gateway rebuilds and verifies it)."""
 
-    service = "inspections"
-
     round_id: Id
     package_id: Id
 
@@ -381,15 +333,11 @@ class GetBriefingPackage(Query[FrozenPackage]):
 class UnitRectificationItems(Query[list[UnitItem]]):
     """The rectification items addressed to a unit (from rounds and activities): what the unit may see."""
 
-    service = "inspections"
-
     unit_id: Id
 
 
 class GetActivity(Query[ActivityView]):
     """One supervision activity with its plan, record and findings (referrals without content)."""
-
-    service = "inspections"
 
     activity_id: Id
 
@@ -397,7 +345,6 @@ class GetActivity(Query[ActivityView]):
 class ListActivities(Query[list[ActivityView]]):
     """Supervision activities, optionally of one group, unit or kind."""
 
-    service = "inspections"
     model_config = BY_NAME_OR_KIND
 
     group_id: Id | None = None

@@ -14,8 +14,7 @@ from services.inspections.guards import require_text
 PUBLIC_KEY_ENV = "CLUES_SEALING_PUBLIC_KEY"
 
 
-class SealingKeyMissingError(ConflictError):
-    code = "sealing_key_missing"
+SealingKeyMissingError = ConflictError.kind("SealingKeyMissingError", "sealing_key_missing")
 
 
 def clue_content(

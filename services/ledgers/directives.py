@@ -69,10 +69,7 @@ class DirectiveHandlers(LedgerRecords):
     @command
     def register_directive(self, c: RegisterDirective) -> DirectiveRecorded:
         """Register a directive in the master ledger (总账); with a category it also has a detail ledger (细账)."""
-        directive, others = self.new_directive(
-            c.group_id, c.unit_id, c.reference_number, c.issuer, c.title, c.issued_on, c.received_on,
-            c.lead_department, c.category, c.tied_to_duties,
-        )
+        directive, others = self.new_directive(c)
         position = self.record(directive, *others)
         return DirectiveRecorded(directive_id=str(directive.id), position=position)
 

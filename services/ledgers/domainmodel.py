@@ -33,12 +33,8 @@ STAGES = (
 )
 
 
-class StageOrderError(ConflictError):
-    code = "stage_out_of_order"
-
-
-class DirectiveWithdrawnError(ConflictError):
-    code = "directive_withdrawn"
+StageOrderError = ConflictError.kind("StageOrderError", "stage_out_of_order")
+DirectiveWithdrawnError = ConflictError.kind("DirectiveWithdrawnError", "directive_withdrawn")
 
 
 class Directive(ChainedAggregate):

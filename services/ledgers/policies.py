@@ -14,6 +14,7 @@ from services.ledgers.deadlines import DeadlineRule
 from services.ledgers.domain.items import LedgerItem, item_id_for
 from services.ledgers.domain.loop import MasterLedger
 from services.ledgers.domainmodel import Directive
+from services.ledgers.interface import RegisterDirective
 from services.ledgers.records import LedgerRecords
 from services.ledgers.vocab import PROBLEM_TYPES
 
@@ -45,10 +46,11 @@ class Policies(LedgerRecords):
                 processing.collect_events(directive)
             return
         issued_on = min(payload.issued_on, payload.received_on)
-        directive, others = self.new_directive(
-            group_id, unit_id, payload.reference_number, payload.issuer, payload.title, issued_on,
-            payload.received_on, payload.lead_department,
-        )
+        directive, others = self.new_directive(RegisterDirective(
+            group_id=group_id, unit_id=unit_id, reference_number=payload.reference_number, issuer=payload.issuer,
+            title=payload.title, issued_on=issued_on, received_on=payload.received_on,
+            lead_department=payload.lead_department,
+        ))
         directive.link_notification(notification_id=payload.notification_id, opened_loop=True)
         processing.collect_events(directive, *others)
 

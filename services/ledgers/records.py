@@ -27,7 +27,7 @@ from services.ledgers.domain.loop import MasterLedger, Reconciliation, compare, 
 from services.ledgers.domainmodel import Directive
 from services.ledgers.index import LedgerIndex
 from services.ledgers.integration import mapper
-from services.ledgers.interface import Deadline
+from services.ledgers.interface import Deadline, RegisterDirective
 from services.ledgers.vocab import REPORTED_STATUSES
 
 A = TypeVar("A")
@@ -143,35 +143,20 @@ class LedgerRecords(ServiceApplication):
         return config
 
     def new_directive(
-        self,
-        group_id: str,
-        unit_id: str,
-        reference_number: str,
-        issuer: str,
-        title: str,
-        issued_on: date,
-        received_on: date,
-        lead_department: str,
-        category: str | None = None,
-        tied_to_duties: bool = False,
-        ledger: MasterLedger | None = None,
+        self, c: RegisterDirective, ledger: MasterLedger | None = None
     ) -> tuple[Directive, list[Any]]:
         """A new directive, its master-ledger entry and its default stage deadlines (not saved).
 
         Pass `ledger` to register several directives against one master-ledger instance (an import)."""
-        Directive.check_registration(title, reference_number, issued_on, received_on)
-        config = self.checked_category(group_id, category)
+        Directive.check_registration(c.title, c.reference_number, c.issued_on, c.received_on)
+        config = self.checked_category(c.group_id, c.category)
         if ledger is None:
-            ledger = self.master_ledger(group_id, unit_id)
-        ledger.check_free(reference_number)
-        directive = Directive.register(
-            group_id=group_id, unit_id=unit_id, reference_number=reference_number, issuer=issuer, title=title,
-            issued_on=issued_on, received_on=received_on, lead_department=lead_department, category=category,
-            tied_to_duties=tied_to_duties,
-        )
+            ledger = self.master_ledger(c.group_id, c.unit_id)
+        ledger.check_free(c.reference_number)
+        directive = Directive.register(**c.fields())
         ledger.add_entry(reference_number=directive.reference_number, directive_id=str(directive.id))
         if config is not None:
-            for stage, rule in config.stage_rules(category, received_on).items():
+            for stage, rule in config.stage_rules(c.category, c.received_on).items():
                 directive.set_stage_deadline(
                     stage=stage, rule=rule.as_dict(), due_on=rule.due_on(), reason="类别默认期限 (category default)"
                 )

@@ -49,8 +49,7 @@ _CHINESE_DATE = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-class WorkbookError(InvalidInputError):
-    code = "bad_workbook"
+WorkbookError = InvalidInputError.kind("WorkbookError", "bad_workbook")
 
 
 def sha256_of(content: bytes) -> str:

@@ -26,6 +26,7 @@ from services.ledgers.interface import (
     ImportView,
     ListImports,
     PreviewImport,
+    RegisterDirective,
     WorkbookFile,
 )
 from services.ledgers.records import GroupRecords, LedgerRecords
@@ -144,11 +145,12 @@ class SpreadsheetHandlers(LedgerRecords):
                 skipped.append({"row": row.row, "reference_number": values.get("reference_number"),
                                 "errors": [e["code"] for e in row.errors]})
                 continue
-            directive, _ = self.new_directive(
-                c.group_id, c.unit_id, values["reference_number"], values["issuer"], values["title"],
-                values["issued_on"], values["received_on"], values["lead_department"], values["category"],
-                bool(values["tied_to_duties"]), ledger=ledger,
-            )
+            directive, _ = self.new_directive(RegisterDirective(
+                group_id=c.group_id, unit_id=c.unit_id, reference_number=values["reference_number"],
+                issuer=values["issuer"], title=values["title"], issued_on=values["issued_on"],
+                received_on=values["received_on"], lead_department=values["lead_department"],
+                category=values["category"], tied_to_duties=bool(values["tied_to_duties"]),
+            ), ledger=ledger)
             directives.append(directive)
             imported.append({"row": row.row, "reference_number": directive.reference_number,
                              "directive_id": str(directive.id)})

@@ -29,16 +29,9 @@ class AttachmentError(InvalidInputError):
     code = "attachment_invalid"
 
 
-class AttachmentTooLargeError(AttachmentError):
-    code = "attachment_too_large"
-
-
-class AttachmentTypeError(AttachmentError):
-    code = "attachment_type_not_allowed"
-
-
-class AttachmentHashMismatchError(AttachmentError):
-    code = "attachment_hash_mismatch"
+AttachmentTooLargeError = AttachmentError.kind("AttachmentTooLargeError", "attachment_too_large")
+AttachmentTypeError = AttachmentError.kind("AttachmentTypeError", "attachment_type_not_allowed")
+AttachmentHashMismatchError = AttachmentError.kind("AttachmentHashMismatchError", "attachment_hash_mismatch")
 
 
 def _zip_kind(data: bytes, filename: str) -> str | None:

@@ -24,8 +24,7 @@ DRAFT_STATUSES = {
 }
 
 
-class DeliberationStateError(ConflictError):
-    code = "deliberation_state"
+DeliberationStateError = ConflictError.kind("DeliberationStateError", "deliberation_state")
 
 
 class FeedbackDraft(ChainedAggregate):

@@ -39,8 +39,7 @@ INTEGRITY_OPINIONS = {
 }
 
 
-class InboundValidationError(InvalidInputError):
-    code = "inbound_invalid"
+InboundValidationError = InvalidInputError.kind("InboundValidationError", "inbound_invalid")
 
 
 def _text(details: dict[str, Any], key: str, label: str, required: bool = True) -> str | None:

@@ -39,8 +39,7 @@ ITEM_STATUSES = {
 OUTBOUND_NAMESPACE = uuid.UUID("5a8e41c4-4b1e-4d0b-8d6a-6f7574626f78")
 
 
-class OutboundStateError(ConflictError):
-    code = "outbound_state"
+OutboundStateError = ConflictError.kind("OutboundStateError", "outbound_state")
 
 
 class OutboundItem(ChainedAggregate):

@@ -37,8 +37,7 @@ SINGLE_HOLDER_KINDS = ("head", "discipline_secretary")
 UNIT_NAMESPACE = uuid.UUID("0b5b0a2c-7d0e-4f55-a3b1-756e69747321")
 
 
-class RosterError(ConflictError):
-    code = "roster_conflict"
+RosterError = ConflictError.kind("RosterError", "roster_conflict")
 
 
 def _required(value: str, label: str, code: str) -> str:

@@ -19,8 +19,7 @@ STAGE_NAMES = (
 )
 
 
-class UnknownCategoryError(NotFoundError):
-    code = "unknown_category"
+UnknownCategoryError = NotFoundError.kind("UnknownCategoryError", "unknown_category")
 
 
 class GroupLedgerConfig(ChainedAggregate):

@@ -11,9 +11,7 @@ from eventsourcing.domain import event
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import InvalidInputError
 
-
-class NothingToImportError(InvalidInputError):
-    code = "nothing_to_import"
+NothingToImportError = InvalidInputError.kind("NothingToImportError", "nothing_to_import")
 
 
 class ImportBatch(ChainedAggregate):

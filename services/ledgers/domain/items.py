@@ -22,16 +22,9 @@ STATUSES = ("open", "in_progress", "done", "closed")
 SOURCES = ("group", "notification", "inspection", "clue", "import")
 
 
-class ClosureNeedsEvidenceError(InvalidInputError):
-    code = "closure_needs_evidence"
-
-
-class ItemClosedError(ConflictError):
-    code = "item_closed"
-
-
-class ItemNotClosedError(ConflictError):
-    code = "item_not_closed"
+ClosureNeedsEvidenceError = InvalidInputError.kind("ClosureNeedsEvidenceError", "closure_needs_evidence")
+ItemClosedError = ConflictError.kind("ItemClosedError", "item_closed")
+ItemNotClosedError = ConflictError.kind("ItemNotClosedError", "item_not_closed")
 
 
 def item_id_for(source_key: str) -> UUID:

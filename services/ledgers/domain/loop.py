@@ -20,8 +20,7 @@ def normalize_reference(reference_number: str) -> str:
     return "".join(reference_number.split()).translate(_BRACKETS)
 
 
-class DuplicateReferenceError(ConflictError):
-    code = "duplicate_reference"
+DuplicateReferenceError = ConflictError.kind("DuplicateReferenceError", "duplicate_reference")
 
 
 class MasterLedger(ChainedAggregate):

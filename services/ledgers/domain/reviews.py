@@ -17,12 +17,8 @@ LOOK_BACK_PARTS = ("good_practices", "shortcomings", "causes", "measures")
 """好的做法、存在不足、原因分析、改进措施"""
 
 
-class ReviewExistsError(ConflictError):
-    code = "review_exists"
-
-
-class LookBackRecordedError(ConflictError):
-    code = "look_back_recorded"
+ReviewExistsError = ConflictError.kind("ReviewExistsError", "review_exists")
+LookBackRecordedError = ConflictError.kind("LookBackRecordedError", "look_back_recorded")
 
 
 def quarter_bounds(quarter: str) -> tuple[date, date]:

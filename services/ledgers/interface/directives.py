@@ -7,18 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
-from services.common.interface import (
-    Body,
-    Command,
-    Day,
-    Fields,
-    Id,
-    Name,
-    Note,
-    Query,
-    Result,
-    Title,
-)
+from services.common.interface import Body, Command, Day, Fields, Id, Name, Note, Query, Result, Title
 from services.ledgers.interface.fields import (
     SERVICE,
     CategoryCode,

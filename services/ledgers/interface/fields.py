@@ -6,13 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from services.common.interface import (
-    NO_CONTROL_CHARACTERS,
-    Day,
-    Fields,
-    Name,
-    vocabulary,
-)
+from services.common.interface import NO_CONTROL_CHARACTERS, Day, Fields, Name, vocabulary
 from services.ledgers.vocab import (
     DEADLINE_BASES,
     ECOLOGY_JUDGEMENTS,

@@ -7,16 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from services.common.interface import (
-    Body,
-    Command,
-    Id,
-    Name,
-    Note,
-    Query,
-    Result,
-    Title,
-)
+from services.common.interface import Body, Command, Id, Name, Note, Query, Result, Title
 from services.ledgers.interface.fields import (
     SERVICE,
     DeadlineIn,

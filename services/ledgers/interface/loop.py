@@ -20,13 +20,7 @@ from services.common.interface import (
     Result,
     Title,
 )
-from services.ledgers.interface.fields import (
-    SERVICE,
-    DeadlineIn,
-    Reference,
-    ReportedStatus,
-    Text,
-)
+from services.ledgers.interface.fields import SERVICE, DeadlineIn, Reference, ReportedStatus, Text
 
 
 class RoundRecorded(Result):

@@ -19,11 +19,7 @@ from services.common.interface import (
     Query,
     Result,
 )
-from services.ledgers.interface.fields import (
-    SERVICE,
-    ShortText,
-    Text,
-)
+from services.ledgers.interface.fields import SERVICE, ShortText, Text
 
 
 class ReviewRecorded(Result):

@@ -7,19 +7,8 @@ from typing import Any
 
 from pydantic import Field
 
-from services.common.interface import (
-    Body,
-    Command,
-    Id,
-    Query,
-    Result,
-)
-from services.ledgers.interface.fields import (
-    SERVICE,
-    CategoryCode,
-    ShortText,
-    Workbook64,
-)
+from services.common.interface import Body, Command, Id, Query, Result
+from services.ledgers.interface.fields import SERVICE, CategoryCode, ShortText, Workbook64
 
 
 class WorkbookFile(Result):

@@ -10,11 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, Field
 
-from services.common.interface import (
-    NO_CONTROL_CHARACTERS,
-    Name,
-    vocabulary,
-)
+from services.common.interface import NO_CONTROL_CHARACTERS, Name, vocabulary
 from services.units.attachments import MAX_ATTACHMENT_BYTES
 from services.units.deliberation import DECISIONS, DRAFT_STATUSES, FORMS, STANCES
 from services.units.inbound import (

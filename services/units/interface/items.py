@@ -6,15 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from services.common.interface import (
-    NO_CONTROL_CHARACTERS,
-    Body,
-    Command,
-    Day,
-    Id,
-    Query,
-    Title,
-)
+from services.common.interface import NO_CONTROL_CHARACTERS, Body, Command, Day, Id, Query, Title
 from services.units.interface.fields import (
     BY_NAME_OR_KIND,
     Decision,
@@ -35,10 +27,7 @@ from services.units.interface.results import (
     ItemRecorded,
     OverdueRecorded,
 )
-from services.units.interface.views import (
-    DraftView,
-    ItemView,
-)
+from services.units.interface.views import DraftView, ItemView
 
 
 # -- items to the unit -------------------------------------------------------------------------------
@@ -58,8 +47,6 @@ class RequestBody(Body):
 class IssueRequest(Command[ItemRecorded], RequestBody):
     """Send a document request (调阅资料), scheduling request (调度) or relay of HQ instructions to the unit."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -70,15 +57,11 @@ class DeliveryBody(Body):
 class RecordDelivery(Command[ItemRecorded], DeliveryBody):
     """Record that an item reached the unit (portal, paper, in person)."""
 
-    service = "units"
-
     item_id: Id
 
 
 class AcknowledgeItem(Command[ItemRecorded]):
     """The unit signs for an item (签收); an item not yet marked delivered is delivered by the portal."""
-
-    service = "units"
 
     item_id: Id
 
@@ -90,29 +73,22 @@ class WithdrawalBody(Body):
 class WithdrawItem(Command[ItemRecorded], WithdrawalBody):
     """Withdraw an item sent in error (the record and its reason stay)."""
 
-    service = "units"
-
     item_id: Id
 
 
 class RecordOverdue(Command[OverdueRecorded]):
     """Scheduler: record an Overdue event, once, for each open unanswered item past its deadline."""
 
-    service = "units"
 
 
 class GetItem(Query[ItemView]):
     """One item sent to the unit, with its delivery, acknowledgement and answers."""
-
-    service = "units"
 
     item_id: Id
 
 
 class ListItems(Query[list[ItemView]]):
     """Items sent to the unit, by deadline (optionally with one status)."""
-
-    service = "units"
 
     unit_id: Id
     status: ItemStatus | None = None
@@ -131,8 +107,6 @@ class FeedbackDraftBody(Body):
 class DraftFeedback(Command[DraftRecorded], FeedbackDraftBody):
     """Draft feedback (反馈意见) for collective deliberation; the unit sees nothing until it is issued."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -143,8 +117,6 @@ class OpinionBody(Body):
 
 class RecordOpinion(Command[DraftDeliberated], OpinionBody):
     """A group member records an opinion on the draft (agree, amend, object)."""
-
-    service = "units"
 
     draft_id: Id
 
@@ -158,8 +130,6 @@ class RevisionBody(Body):
 class ReviseFeedback(Command[DraftRevised], RevisionBody):
     """Revise the text; it must be deliberated (and decided, if important) again."""
 
-    service = "units"
-
     draft_id: Id
 
 
@@ -171,8 +141,6 @@ class DecisionBody(Body):
 class DecideFeedback(Command[DraftDeliberated], DecisionBody):
     """The group leadership decides on important feedback (组领导研究决定): approve or return."""
 
-    service = "units"
-
     draft_id: Id
 
 
@@ -183,22 +151,16 @@ class IssueBody(Body):
 class IssueFeedback(Command[FeedbackIssued], IssueBody):
     """Issue deliberated feedback to the unit, signed per the routing matrix."""
 
-    service = "units"
-
     draft_id: Id
 
 
 class GetFeedbackDraft(Query[DraftView]):
     """A feedback draft with opinions, decision and history (group-internal)."""
 
-    service = "units"
-
     draft_id: Id
 
 
 class ListFeedbackDrafts(Query[list[DraftView]]):
     """The group's feedback drafts for a unit."""
-
-    service = "units"
 
     unit_id: Id

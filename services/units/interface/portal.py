@@ -38,9 +38,7 @@ from services.units.interface.results import (
     SubmissionReviewed,
 )
 from services.units.interface.roster import AttachmentRef
-from services.units.interface.views import (
-    SubmissionView,
-)
+from services.units.interface.views import SubmissionView
 
 
 # -- inbound: the unit liaison portal ----------------------------------------------------------------
@@ -60,8 +58,6 @@ class DirectiveNotificationBody(WithAttachments):
 class NotifyDirective(Command[SubmissionReceipted], DirectiveNotificationBody):
     """The unit notifies the group of a directive it received (opens the closed loop in the ledgers)."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -74,8 +70,6 @@ class ProgressReportBody(WithAttachments):
 
 class SubmitProgressReport(Command[SubmissionReceipted], ProgressReportBody):
     """A progress report on a directive or matter (进展情况)."""
-
-    service = "units"
 
     unit_id: Id
 
@@ -95,8 +89,6 @@ class SupervisionReportBody(WithAttachments):
 class SubmitSupervisionReport(Command[SubmissionReceipted], SupervisionReportBody):
     """The unit's own supervision report (督查专报), the other side of reconciliation."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -110,8 +102,6 @@ class RectificationReportBody(WithAttachments):
 class SubmitRectificationReport(Command[SubmissionReceipted], RectificationReportBody):
     """What the unit did about a rectification item (整改情况)."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -124,8 +114,6 @@ class SituationNoticeBody(WithAttachments):
 
 class SubmitSituationNotice(Command[SubmissionReceipted], SituationNoticeBody):
     """An important-situation notice (重要情况通报)."""
-
-    service = "units"
 
     unit_id: Id
 
@@ -142,8 +130,6 @@ class DemocraticEvaluationBody(WithAttachments):
 class SubmitDemocraticEvaluation(Command[SubmissionReceipted], DemocraticEvaluationBody):
     """A cadre's democratic-evaluation result (民主测评)."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -157,8 +143,6 @@ class DutyIntegrityReportBody(WithAttachments):
 
 class SubmitDutyIntegrityReport(Command[SubmissionReceipted], DutyIntegrityReportBody):
     """A cadre's annual duty-and-integrity report (述责述廉)."""
-
-    service = "units"
 
     unit_id: Id
 
@@ -174,8 +158,6 @@ class IntegrityOpinionBody(WithAttachments):
 class ReplyIntegrityOpinion(Command[SubmissionReceipted], IntegrityOpinionBody):
     """The unit's integrity-opinion reply about a cadre (廉政意见回函)."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -190,8 +172,6 @@ class PowerMatterReportBody(WithAttachments):
 class ReportPowerMatter(Command[PowerMatterReported], PowerMatterReportBody):
     """The unit reports a 三重一大 matter; the group's record of it is created with the receipt."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -205,8 +185,6 @@ class ItemReplyBody(WithAttachments):
 class ReplyToOutbound(Command[ItemAnswered], ItemReplyBody):
     """The unit answers feedback, a recommendation, a document or scheduling request (recorded on the item)."""
 
-    service = "units"
-
     item_id: Id
 
 
@@ -217,15 +195,11 @@ class ReviewBody(Body):
 class ReviewSubmission(Command[SubmissionReviewed], ReviewBody):
     """The group marks a submission as reviewed (已阅), with a note."""
 
-    service = "units"
-
     submission_id: Id
 
 
 class GetSubmission(Query[SubmissionView]):
     """One submission with its receipt and attachments."""
-
-    service = "units"
 
     submission_id: Id
 
@@ -234,8 +208,6 @@ class ListSubmissions(Query[list[SubmissionView]]):
     """The unit's submissions, newest first (optionally of one kind)."""
 
     model_config = BY_NAME_OR_KIND
-
-    service = "units"
 
     unit_id: Id
     submission_kind: InboundKind | None = Field(default=None, alias="kind")

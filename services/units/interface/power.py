@@ -61,8 +61,6 @@ class ObservedMatterBody(Body):
 class ObservePowerMatter(Command[MatterRecorded], ObservedMatterBody):
     """Register a 三重一大 matter the group saw at a leadership meeting it attended (会议监督)."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -73,8 +71,6 @@ class ObservationBody(Body):
 
 class RecordPowerObservation(Command[MatterRecorded], ObservationBody):
     """Add the group's observation on a 三重一大 matter."""
-
-    service = "units"
 
     matter_id: Id
 
@@ -93,8 +89,6 @@ class PowerListBody(Body):
 class RevisePowerList(Command[PowerListRevised], PowerListBody):
     """Set a department's power list (职权, basis, boundary); earlier versions stay in its history."""
 
-    service = "units"
-
     unit_id: Id
     department_id: Id
 
@@ -109,8 +103,6 @@ class RiskPointBody(Body):
 class RecordRiskPoint(Command[RiskPointRecorded], RiskPointBody):
     """Record an integrity risk point (风险点) on a listed power, with its controls."""
 
-    service = "units"
-
     unit_id: Id
     department_id: Id
 
@@ -122,8 +114,6 @@ class RetirementBody(Body):
 class RetireRiskPoint(Command[RiskPointRecorded], RetirementBody):
     """Retire a risk point that no longer applies (kept in the history)."""
 
-    service = "units"
-
     unit_id: Id
     department_id: Id
     point_id: Id
@@ -132,15 +122,11 @@ class RetireRiskPoint(Command[RiskPointRecorded], RetirementBody):
 class GetPowerMatter(Query[PowerMatterView]):
     """One 三重一大 matter with the group's observations."""
 
-    service = "units"
-
     matter_id: Id
 
 
 class ListPowerMatters(Query[list[PowerMatterView]]):
     """The unit's 三重一大 matters by decision date."""
-
-    service = "units"
 
     unit_id: Id
     category: MatterCategory | None = None
@@ -148,8 +134,6 @@ class ListPowerMatters(Query[list[PowerMatterView]]):
 
 class GetPowerList(Query[PowerListView]):
     """A department's power list and risk points, with their history."""
-
-    service = "units"
 
     unit_id: Id
     department_id: Id
@@ -169,7 +153,6 @@ class UpwardBody(Body):
 class SubmitUpward(Command[UpwardRecorded], UpwardBody):
     """A request (请示) or report (报告) from the group to the commission."""
 
-    service = "units"
 
 
 class UpwardReplyBody(Body):
@@ -180,23 +163,17 @@ class UpwardReplyBody(Body):
 class ReplyUpward(Command[UpwardRecorded], UpwardReplyBody):
     """The commission's reply (批复) to a request or report."""
 
-    service = "units"
-
     upward_id: Id
 
 
 class GetUpward(Query[UpwardView]):
     """A request or report to the commission with its replies."""
 
-    service = "units"
-
     upward_id: Id
 
 
 class ListUpward(Query[list[UpwardView]]):
     """Requests and reports to the commission (all, or one group's)."""
-
-    service = "units"
 
     group_id: Id | None = None
 
@@ -221,8 +198,6 @@ class ConsultationBody(Body):
 class HoldConsultation(Command[ConsultationHeld], ConsultationBody):
     """Record a consultation with the unit (定期会商) with its minutes and agreed actions."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -232,8 +207,6 @@ class ActionDoneBody(Body):
 
 class CompleteConsultationAction(Command[ConsultationRecorded], ActionDoneBody):
     """Mark an agreed action as done."""
-
-    service = "units"
 
     consultation_id: Id
     action_id: Id
@@ -247,15 +220,11 @@ class AnnouncementBody(Body):
 class AnnounceJointSupervision(Command[AnnouncementPublished], AnnouncementBody):
     """Publish a joint supervision announcement (联合监督通报) with the unit."""
 
-    service = "units"
-
     unit_id: Id
 
 
 class GetConsultation(Query[ConsultationView]):
     """A consultation with minutes and agreed actions."""
-
-    service = "units"
 
     consultation_id: Id
 
@@ -263,14 +232,10 @@ class GetConsultation(Query[ConsultationView]):
 class ListConsultations(Query[list[ConsultationView]]):
     """Consultations with the unit, by date."""
 
-    service = "units"
-
     unit_id: Id
 
 
 class ListAnnouncements(Query[list[AnnouncementView]]):
     """Joint supervision announcements with the unit."""
-
-    service = "units"
 
     unit_id: Id

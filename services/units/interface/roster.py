@@ -6,16 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from services.common.interface import (
-    Body,
-    Command,
-    Day,
-    Fields,
-    Id,
-    Name,
-    Query,
-    Title,
-)
+from services.common.interface import Body, Command, Day, Fields, Id, Name, Query, Title
 from services.units.interface.fields import (
     BY_NAME_OR_KIND,
     AddableDepartmentKind,
@@ -32,19 +23,12 @@ from services.units.interface.results import (
     PostRecorded,
     UnitRegistered,
 )
-from services.units.interface.views import (
-    AttachmentContent,
-    AttachmentFile,
-    RoutingView,
-    UnitView,
-)
+from services.units.interface.views import AttachmentContent, AttachmentFile, RoutingView, UnitView
 
 
 # -- roster and routing matrix ---------------------------------------------------------------------
 class RegisterUnit(Command[UnitRegistered]):
     """Register a supervised unit (with its party leadership group) and the group's routing matrix for it."""
-
-    service = "units"
 
     group_id: Id
     unit_id: Id
@@ -65,8 +49,6 @@ class DepartmentBody(Body):
 class AddDepartment(Command[DepartmentRecorded], DepartmentBody):
     """Add a bureau (司局), division (处室, under a bureau) or subordinate body (直属单位)."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -78,8 +60,6 @@ class RenameBody(Body):
 class RenameDepartment(Command[DepartmentRecorded], RenameBody):
     """Rename a department (the old name stays in its history)."""
 
-    service = "units"
-
     unit_id: Id
     department_id: Id
 
@@ -90,8 +70,6 @@ class DissolveBody(Body):
 
 class DissolveDepartment(Command[DepartmentRecorded], DissolveBody):
     """Dissolve a department that has no active divisions and nobody in post."""
-
-    service = "units"
 
     unit_id: Id
     department_id: Id
@@ -109,8 +87,6 @@ class AppointmentBody(Body):
 class AppointPerson(Command[PostRecorded], AppointmentBody):
     """Record that a person took up a post: head, leadership, department head, or a network post."""
 
-    service = "units"
-
     unit_id: Id
 
 
@@ -121,8 +97,6 @@ class LeavingBody(Body):
 
 class RecordLeaving(Command[PostRecorded], LeavingBody):
     """Record that a person left a post (transfer, retirement, removal...)."""
-
-    service = "units"
 
     unit_id: Id
     post_id: Id
@@ -138,15 +112,11 @@ class CounterpartBody(Body):
 class AssignCounterpart(Command[CounterpartRecorded], CounterpartBody):
     """Name the group member who speaks for a counterpart (e.g. the deputy leader in charge of a bureau)."""
 
-    service = "units"
-
     unit_id: Id
 
 
 class GetUnit(Query[UnitView]):
     """The unit's roster: departments, people in post (and who left, with history), the network."""
-
-    service = "units"
 
     unit_id: Id
     include_history: bool = False
@@ -154,8 +124,6 @@ class GetUnit(Query[UnitView]):
 
 class GetRouting(Query[RoutingView]):
     """The routing matrix: for every active counterpart, the level and who speaks for it."""
-
-    service = "units"
 
     unit_id: Id
 
@@ -174,8 +142,6 @@ class UploadAttachment(Command[AttachmentStored]):
     The content travels as base64 so the command is the same in-process and over HTTP.
     """
 
-    service = "units"
-
     filename: Annotated[str, Field(max_length=1000)]
     content_base64: Base64
     declared_sha256: Sha256 | None = None
@@ -184,15 +150,11 @@ class UploadAttachment(Command[AttachmentStored]):
 class GetAttachment(Query[AttachmentContent]):
     """A stored attachment's bytes by hash (internal: the route reads attachments through the record citing them)."""
 
-    service = "units"
-
     sha256: Sha256
 
 
 class GetSubmissionAttachment(Query[AttachmentFile]):
     """An attachment a submission cites, to whoever may read the submission."""
-
-    service = "units"
 
     submission_id: Id
     sha256: Sha256

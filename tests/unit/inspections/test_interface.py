@@ -29,6 +29,7 @@ from services.inspections.vocab import (
     ROUND_STATUSES,
 )
 from tests.api_helpers import Api, embedded_api
+from tests.openapi_checks import enums
 from tests.unit.inspections.conftest import CONTENT, round_kwargs
 
 authz.load_rules()
@@ -62,23 +63,6 @@ def gateway() -> Iterator[Api]:
 def openapi(gateway: Api) -> dict[str, Any]:
     document: dict[str, Any] = gateway.client.get("/openapi.json").json()
     return document
-
-
-def enums(document: dict[str, Any]) -> list[list[str]]:
-    found: list[list[str]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "enum" in node:
-                found.append(list(node["enum"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(document)
-    return found
 
 
 def test_vocabularies_are_enums_with_their_labels(openapi: dict[str, Any]) -> None:

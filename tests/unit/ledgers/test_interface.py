@@ -45,6 +45,7 @@ from services.ledgers.vocab import (
     ROOT_CAUSES,
     STAGE_LABELS,
 )
+from tests.openapi_checks import enums
 
 authz.load_rules()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,29 +80,12 @@ def document() -> dict[str, Any]:
     return schema
 
 
-def _enums(document: dict[str, Any]) -> list[set[str]]:
-    found: list[set[str]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "enum" in node:
-                found.append(set(node["enum"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(document)
-    return found
-
-
 @pytest.mark.parametrize("labels", [
     STAGE_LABELS, LIST_KINDS, PROBLEM_TYPES, ROOT_CAUSES, ECOLOGY_JUDGEMENTS, EVALUATION_DIMENSIONS,
     DEADLINE_BASES, PROGRESS_STATUSES, REPORTED_STATUS_LABELS, ITEM_STATUSES, ITEM_SOURCES,
 ], ids=lambda labels: next(iter(labels)))
 def test_every_vocabulary_is_an_enum_with_its_labels(document: dict[str, Any], labels: dict[str, str]) -> None:
-    assert set(labels) in _enums(document)
+    assert set(labels) in [set(found) for found in enums(document)]
     text = str(document)
     assert all(label in text for label in labels.values())
 
