@@ -54,19 +54,28 @@ class ProjectionSchemaChanged(RuntimeError):
 
 
 class _RebuildProgress:
-    """Log lines while a projection replays the history after a schema change (at most every 2 s)."""
+    """Log lines while a projection replays the history after a schema change (at most every 2 s). The
+    feeds read full batches (1,000+) while catching up: a small batch means the replay reached the tail."""
+
+    CAUGHT_UP_BELOW = 100
 
     def __init__(self) -> None:
         self.started = self.logged = time.monotonic()
         self.events = 0
 
-    def advance(self, name: str, events: int) -> None:
+    def advance(self, name: str, events: int) -> bool:
+        """Count a batch; True once the replay has caught up (the last line is logged then)."""
         self.events += events
         now = time.monotonic()
+        fields = {"projection": name, "events": self.events}
+        if events < self.CAUGHT_UP_BELOW:
+            log.info("rebuilt %s: %s events replayed in %.1f s", name, self.events, now - self.started, extra=fields)
+            return True
         if now - self.logged >= 2.0:
             self.logged = now
             log.info("rebuilding %s: %s events replayed in %.0f s", name, self.events, now - self.started,
-                     extra={"projection": name, "events": self.events})
+                     extra=fields)
+        return False
 
 
 @dataclass(frozen=True)
@@ -195,8 +204,8 @@ class ProjectionRunner:
                 self._process([], reached, isolate=True)
         with self._changed:
             self._changed.notify_all()
-        if self._rebuild is not None:
-            self._rebuild.advance(self.projection.name, len(items))
+        if self._rebuild is not None and self._rebuild.advance(self.projection.name, len(items)):
+            self._rebuild = None
         return applied
 
     def _process(self, items: Sequence[Item], reached: dict[tuple[str, int], int], isolate: bool) -> int:

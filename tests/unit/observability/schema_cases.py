@@ -92,7 +92,9 @@ def a_changed_version_rebuilds_from_the_history_to_identical_tables(
                and "code 2" in r.getMessage() and "rebuilding" in r.getMessage() for r in caplog.records)
     assert rows(db) == 0 and new.tracked_offsets() == {} and new.positions() == {}
     assert stored_schema(db) == (2, HqDashboardV2.ddl_checksum())
-    assert follow(new, events) == 5
+    with caplog.at_level("INFO", logger="runtime.projection_runner"):
+        assert follow(new, events) == 5
+    assert any(r.getMessage().startswith("rebuilt hq_dashboard: 5 events") for r in caplog.records)
     assert new.projection.checksum(db) == before
 
 
