@@ -50,14 +50,9 @@ class Recommendation(ChainedAggregate):
         responsible_department: str,
         deadline: date,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.reference_number = reference_number
-        self.title = title
+        self._keep(locals())
         self.problems = list(problems)
         self.recommendations = list(recommendations)
-        self.responsible_department = responsible_department
-        self.deadline = deadline
         self.status = "drafted"
         self.issued_on: date | None = None
         self.responses: list[dict[str, Any]] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -30,6 +32,12 @@ def event_fields(event: Any) -> dict[str, Any]:
     fields = dict(event.__dict__)
     fields["type"] = type(event).__qualname__
     return fields
+
+
+@functools.cache
+def _init_parameters(aggregate_class: type[Any]) -> tuple[str, ...]:
+    parameters = inspect.signature(aggregate_class.__init__).parameters
+    return tuple(name for name, p in parameters.items() if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD)
 
 
 def compute_hash(event: Any) -> str:
@@ -76,6 +84,12 @@ class ChainedAggregate(Aggregate):
     @property
     def chain_head(self) -> str:
         return self._chain_head
+
+    def _keep(self, values: dict[str, Any]) -> None:
+        """Keep the creation fields as the aggregate's state: `self._keep(locals())` in `__init__` sets an
+        attribute for each of its parameters (a parameter it stores otherwise is assigned after)."""
+        for name in _init_parameters(type(self)):
+            setattr(self, name, values[name])
 
     def access_scope(self) -> Scope | None:
         """The facts the authoriser needs about this record (None: an internal record nobody acts on).

@@ -40,6 +40,17 @@ class IntegrationMapper:
 
         return register
 
+    def copies(self, event_class: type[Any], contract: type[Contract], *, id_field: str) -> None:
+        """Publish `contract` with the stream's id as `id_field` and every other field from the event's
+        field of the same name (a field the event lacks is a mapping bug: it raises, never defaults)."""
+        names = [name for name in contract.model_fields if name != id_field]
+
+        def publish(event: Any) -> Published:
+            values = {name: getattr(event, name) for name in names}
+            return Published(contract(**{id_field: str(event.originator_id)}, **values))
+
+        self.maps(event_class)(publish)
+
     def publishes(self, event: Any) -> bool:
         return type(event).__qualname__ in self._maps
 

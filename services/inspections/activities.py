@@ -82,18 +82,10 @@ class SupervisionActivity(ChainedAggregate):
         hq_offices: list[str],
         topic: str | None,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.kind = kind
-        self.title = title
-        self.plan = plan
+        self._keep(locals())
         self.participant_ids = list(participant_ids)
         self.methods = list(methods)
-        self.start_on = start_on
-        self.end_on = end_on
-        self.leader_id = leader_id
         self.hq_offices = list(hq_offices)
-        self.topic = topic
         self.status = PLANNED
         self.records: list[dict[str, Any]] = []
         self.findings: dict[str, dict[str, Any]] = {}

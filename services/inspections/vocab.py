@@ -5,17 +5,7 @@ The domain checks against these dicts and the interface turns each into an enum 
 
 from __future__ import annotations
 
-PROBLEM_TYPES: dict[str, str] = {
-    "empty_statements": "空泛表态",
-    "perfunctory": "敷衍塞责",
-    "escalating_targets": "层层加码",
-    "one_size_fits_all": "一刀切",
-    "inaction": "不担当不作为",
-    "disregarding_public_interest": "漠视损害群众利益",
-    "abuse_of_power": "滥用职权",
-    "defying_bans": "顶风违纪",
-    "other": "其他",
-}
+from events.vocab import PROBLEM_TYPES as PROBLEM_TYPES
 
 REQUEST_DIRECTIONS: dict[str, str] = {
     "team_to_group": "巡视组向纪检监察组提出",

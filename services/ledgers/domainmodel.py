@@ -56,16 +56,7 @@ class Directive(ChainedAggregate):
         category: str | None,
         tied_to_duties: bool,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.reference_number = reference_number
-        self.issuer = issuer
-        self.title = title
-        self.issued_on = issued_on
-        self.received_on = received_on
-        self.lead_department = lead_department
-        self.category = category
-        self.tied_to_duties = tied_to_duties
+        self._keep(locals())
         self.stages: dict[str, dict[str, Any]] = {}
         self.withdrawn = False
         self.withdrawn_reason: str | None = None
@@ -186,8 +177,8 @@ class Directive(ChainedAggregate):
         for field in ("reference_number", "title", "issuer", "lead_department"):
             if field in effective and not str(effective[field]).strip():
                 raise InvalidInputError(f"{field} 不能为空 (is required)", code="field_required")
-        issued = effective.get("issued_on", self.issued_on)
-        received = effective.get("received_on", self.received_on)
+        issued: date = effective["issued_on"] if "issued_on" in effective else self.issued_on
+        received: date = effective["received_on"] if "received_on" in effective else self.received_on
         if received < issued:
             raise InvalidInputError("收文日期不能早于印发日期 (received before issued)", code="received_before_issued")
         return effective

@@ -66,17 +66,8 @@ def directive_amended(event: Any) -> Published:
     ))
 
 
-@mapper.maps(Directive.Withdrawn)
-def directive_withdrawn(event: Any) -> Published:
-    return Published(contracts.DirectiveWithdrawn(directive_id=str(event.originator_id), reason=event.reason))
-
-
-@mapper.maps(Directive.NotificationLinked)
-def notification_linked(event: Any) -> Published:
-    return Published(contracts.DirectiveNotificationLinked(
-        directive_id=str(event.originator_id), notification_id=event.notification_id,
-        opened_loop=event.opened_loop,
-    ))
+mapper.copies(Directive.Withdrawn, contracts.DirectiveWithdrawn, id_field="directive_id")
+mapper.copies(Directive.NotificationLinked, contracts.DirectiveNotificationLinked, id_field="directive_id")
 
 
 @mapper.maps(Directive.StageDeadlineSet)
@@ -86,12 +77,7 @@ def stage_deadline_set(event: Any) -> Published:
     ))
 
 
-@mapper.maps(Directive.StageOverdue)
-def stage_overdue(event: Any) -> Published:
-    return Published(contracts.StageOverdue(
-        directive_id=str(event.originator_id), stage=event.stage, due_on=event.due_on,
-        detected_on=event.detected_on,
-    ))
+mapper.copies(Directive.StageOverdue, contracts.StageOverdue, id_field="directive_id")
 
 
 @mapper.maps(Directive.Evaluated)
@@ -119,11 +105,7 @@ def item_opened(event: Any) -> Published:
     ))
 
 
-@mapper.maps(LedgerItem.ProgressUpdated)
-def item_progress(event: Any) -> Published:
-    return Published(contracts.ItemProgressUpdated(
-        item_id=str(event.originator_id), status=event.status, summary=event.summary, report_ref=event.report_ref,
-    ))
+mapper.copies(LedgerItem.ProgressUpdated, contracts.ItemProgressUpdated, id_field="item_id")
 
 
 @mapper.maps(LedgerItem.DeadlineSet)
@@ -133,11 +115,7 @@ def item_deadline(event: Any) -> Published:
     ))
 
 
-@mapper.maps(LedgerItem.Overdue)
-def item_overdue(event: Any) -> Published:
-    return Published(contracts.ItemOverdue(
-        item_id=str(event.originator_id), due_on=event.due_on, detected_on=event.detected_on,
-    ))
+mapper.copies(LedgerItem.Overdue, contracts.ItemOverdue, id_field="item_id")
 
 
 @mapper.maps(LedgerItem.Closed)
@@ -148,40 +126,11 @@ def item_closed(event: Any) -> Published:
     ))
 
 
-@mapper.maps(LedgerItem.LookBackDue)
-def item_look_back_due(event: Any) -> Published:
-    return Published(contracts.ItemLookBackDue(
-        item_id=str(event.originator_id), due_on=event.due_on, detected_on=event.detected_on,
-    ))
-
-
-@mapper.maps(LedgerItem.LookBackConfirmed)
-def item_look_back_confirmed(event: Any) -> Published:
-    return Published(contracts.ItemLookBackConfirmed(
-        item_id=str(event.originator_id), similar_checked=event.similar_checked, checked_on=event.checked_on,
-    ))
-
-
-@mapper.maps(LedgerItem.Reopened)
-def item_reopened(event: Any) -> Published:
-    return Published(contracts.ItemReopened(
-        item_id=str(event.originator_id), reason=event.reason, reopened_on=event.reopened_on, due_on=event.due_on,
-    ))
-
-
-@mapper.maps(LedgerItem.RootCauseJudged)
-def problem_judged(event: Any) -> Published:
-    return Published(contracts.ProblemJudged(
-        item_id=str(event.originator_id), root_causes=event.root_causes, ecology=event.ecology,
-    ))
-
-
-@mapper.maps(SchedulingRound.Opened)
-def round_opened(event: Any) -> Published:
-    return Published(contracts.SchedulingRoundOpened(
-        round_id=str(event.originator_id), subject=event.subject, directive_ids=event.directive_ids,
-        respond_by=event.respond_by,
-    ))
+mapper.copies(LedgerItem.LookBackDue, contracts.ItemLookBackDue, id_field="item_id")
+mapper.copies(LedgerItem.LookBackConfirmed, contracts.ItemLookBackConfirmed, id_field="item_id")
+mapper.copies(LedgerItem.Reopened, contracts.ItemReopened, id_field="item_id")
+mapper.copies(LedgerItem.RootCauseJudged, contracts.ProblemJudged, id_field="item_id")
+mapper.copies(SchedulingRound.Opened, contracts.SchedulingRoundOpened, id_field="round_id")
 
 
 @mapper.maps(SchedulingRound.Overdue)
@@ -219,17 +168,5 @@ def quarterly_review_held(event: Any) -> Published:
     ))
 
 
-@mapper.maps(QuarterlyReview.SelfLookBackRecorded)
-def self_look_back_recorded(event: Any) -> Published:
-    return Published(contracts.SelfLookBackRecorded(
-        review_id=str(event.originator_id),
-        good_practices=event.good_practices, shortcomings=event.shortcomings, causes=event.causes,
-        measures=event.measures, recorded_on=event.recorded_on,
-    ))
-
-
-@mapper.maps(QuarterlyReview.FollowUpCompleted)
-def review_follow_up_completed(event: Any) -> Published:
-    return Published(contracts.ReviewFollowUpCompleted(
-        review_id=str(event.originator_id), index=event.index, note=event.note, completed_on=event.completed_on,
-    ))
+mapper.copies(QuarterlyReview.SelfLookBackRecorded, contracts.SelfLookBackRecorded, id_field="review_id")
+mapper.copies(QuarterlyReview.FollowUpCompleted, contracts.ReviewFollowUpCompleted, id_field="review_id")

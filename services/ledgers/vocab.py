@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from events.vocab import PROBLEM_TYPES as PROBLEM_TYPES
+
 LIST_KINDS = {
     "task": "任务清单 (tasks)",
     "responsibility": "责任清单 (responsibilities)",
@@ -9,17 +11,6 @@ LIST_KINDS = {
     "implementation": "落实清单 (implementation records)",
 }
 
-PROBLEM_TYPES = {
-    "empty_statements": "空泛表态",
-    "perfunctory": "敷衍塞责",
-    "escalating_targets": "层层加码",
-    "one_size_fits_all": "一刀切",
-    "inaction": "不担当不作为",
-    "disregarding_public_interest": "漠视损害群众利益",
-    "abuse_of_power": "滥用职权",
-    "defying_bans": "顶风违纪",
-    "other": "其他",
-}
 
 ROOT_CAUSES = {
     "political_stance": "政治站位不高",

@@ -65,15 +65,7 @@ class FeedbackDraft(ChainedAggregate):
         drafted_by: str,
         deadline: date,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.title = title
-        self.body = body
-        self.form = form
-        self.important = important
-        self.counterpart_id = counterpart_id
-        self.drafted_by = drafted_by
-        self.deadline = deadline
+        self._keep(locals())
         self.revision = 1
         self.opinions: dict[str, dict[str, Any]] = {}
         self.decision: dict[str, Any] | None = None

@@ -119,13 +119,7 @@ def counterpart_assigned(event: Any) -> Published:
     ))
 
 
-@mapper.maps(OutboundItem.Issued)
-def outbound_issued(event: Any) -> Published:
-    return Published(contracts.OutboundIssued(
-        item_id=_id(event), kind=event.kind, title=event.title, reference_number=event.reference_number,
-        counterpart_id=event.counterpart_id, counterpart_name=event.counterpart_name, level=event.level,
-        signed_by=event.signed_by, deadline=event.deadline, issued_on=event.issued_on, source_ref=event.source_ref,
-    ))
+mapper.copies(OutboundItem.Issued, contracts.OutboundIssued, id_field="item_id")
 
 
 def _step(event: Any) -> dict[str, Any]:
@@ -166,28 +160,9 @@ def feedback_decided(event: Any) -> Published:
                                                decided_on=event.decided_on))
 
 
-@mapper.maps(FeedbackDraft.Issued)
-def feedback_issued(event: Any) -> Published:
-    return Published(contracts.FeedbackIssued(
-        draft_id=_id(event), item_id=event.item_id, important=event.important,
-        opinion_count=event.opinion_count, revision=event.revision,
-    ))
-
-
-@mapper.maps(PowerMatter.Registered)
-def power_matter_registered(event: Any) -> Published:
-    return Published(contracts.PowerMatterRegistered(
-        matter_id=_id(event), category=event.category, title=event.title, department_id=event.department_id,
-        department_name=event.department_name, decided_on=event.decided_on, source=event.source,
-        amount_yuan=event.amount_yuan,
-    ))
-
-
-@mapper.maps(PowerMatter.ObservationRecorded)
-def power_observation(event: Any) -> Published:
-    return Published(contracts.PowerObservationRecorded(
-        matter_id=_id(event), note=event.note, concern=event.concern, observed_on=event.observed_on
-    ))
+mapper.copies(FeedbackDraft.Issued, contracts.FeedbackIssued, id_field="draft_id")
+mapper.copies(PowerMatter.Registered, contracts.PowerMatterRegistered, id_field="matter_id")
+mapper.copies(PowerMatter.ObservationRecorded, contracts.PowerObservationRecorded, id_field="matter_id")
 
 
 @mapper.maps(PowerList.PowersRevised)

@@ -99,20 +99,7 @@ class OutboundItem(ChainedAggregate):
         issued_on: date,
         source_ref: str | None,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.kind = kind
-        self.title = title
-        self.body = body
-        self.reference_number = reference_number
-        self.counterpart_id = counterpart_id
-        self.counterpart_name = counterpart_name
-        self.level = level
-        self.signed_by = signed_by
-        self.signer_role = signer_role
-        self.deadline = deadline
-        self.issued_on = issued_on
-        self.source_ref = source_ref
+        self._keep(locals())
         self.delivered: dict[str, Any] | None = None
         self.acknowledged: dict[str, Any] | None = None
         self.answers: list[dict[str, Any]] = []

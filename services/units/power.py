@@ -78,18 +78,7 @@ class PowerMatter(ChainedAggregate):
         submission_id: str | None,
         registered_by: str,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.category = category
-        self.title = title
-        self.department_id = department_id
-        self.department_name = department_name
-        self.decided_on = decided_on
-        self.source = source
-        self.meeting = meeting
-        self.amount_yuan = amount_yuan
-        self.submission_id = submission_id
-        self.registered_by = registered_by
+        self._keep(locals())
         self.observations: list[dict[str, Any]] = []
 
     @staticmethod
@@ -117,10 +106,7 @@ class PowerList(ChainedAggregate):
 
     @event("Established")
     def __init__(self, group_id: str, unit_id: str, department_id: str, department_name: str) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.department_id = department_id
-        self.department_name = department_name
+        self._keep(locals())
         self.powers: list[dict[str, str]] = []
         self.risk_points: dict[str, dict[str, Any]] = {}
         self.history: list[dict[str, Any]] = []

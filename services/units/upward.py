@@ -46,13 +46,7 @@ class UpwardSubmission(ChainedAggregate):
         self, group_id: str, unit_id: str | None, kind: str, title: str, body: str, submitted_by: str,
         submitted_on: date,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.kind = kind
-        self.title = title
-        self.body = body
-        self.submitted_by = submitted_by
-        self.submitted_on = submitted_on
+        self._keep(locals())
         self.replies: list[dict[str, Any]] = []
 
     def reply(self, replied_by: str, reply: str, final: bool, replied_on: date) -> None:
@@ -95,13 +89,7 @@ class Consultation(ChainedAggregate):
         self, group_id: str, unit_id: str, kind: str, held_on: date, participants: list[str], topics: list[str],
         minutes: str, actions: list[dict[str, Any]],
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.kind = kind
-        self.held_on = held_on
-        self.participants = participants
-        self.topics = topics
-        self.minutes = minutes
+        self._keep(locals())
         self.actions = {a["action_id"]: dict(a, done=None) for a in actions}
 
     @property
@@ -138,9 +126,4 @@ class JointAnnouncement(ChainedAggregate):
     def __init__(
         self, group_id: str, unit_id: str, title: str, body: str, published_on: date, published_by: str
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.title = title
-        self.body = body
-        self.published_on = published_on
-        self.published_by = published_by
+        self._keep(locals())

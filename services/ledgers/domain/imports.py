@@ -59,12 +59,8 @@ class ImportBatch(ChainedAggregate):
         skipped: list[dict[str, Any]],
         imported_on: date,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.sha256 = sha256
-        self.filename = filename
+        self._keep(locals())
         self.imported = [dict(r) for r in imported]
         """[{row, reference_number, directive_id}] in file order"""
         self.skipped = [dict(r) for r in skipped]
         """[{row, reference_number, errors}] rows left out for their errors"""
-        self.imported_on = imported_on

@@ -97,13 +97,8 @@ class SchedulingRound(ChainedAggregate):
         respond_by: date,
         requested_on: date,
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.subject = subject
+        self._keep(locals())
         self.directive_ids = list(directive_ids)
-        self.respond_by_rule = respond_by_rule
-        self.respond_by = respond_by
-        self.requested_on = requested_on
         self.responses: dict[str, dict[str, Any]] = {}
         self.overdue_on: date | None = None
         self.closed = False
@@ -227,12 +222,7 @@ class Reconciliation(ChainedAggregate):
         matched: int,
         findings: list[dict[str, Any]],
     ) -> None:
-        self.group_id = group_id
-        self.unit_id = unit_id
-        self.report_id = report_id
-        self.period = period
-        self.compared_on = compared_on
-        self.matched = matched
+        self._keep(locals())
         self.findings = [dict(f, resolution=None) for f in findings]
 
     def check_resolution(self, index: int, note: str) -> None:

@@ -121,11 +121,8 @@ class QuarterlyReview(ChainedAggregate):
         decisions: list[str],
         follow_ups: list[dict[str, Any]],
     ) -> None:
-        self.group_id = group_id
+        self._keep(locals())
         self.unit_id: str | None = None
-        self.quarter = quarter
-        self.meeting_on = meeting_on
-        self.chaired_by = chaired_by
         self.attendees = _texts(attendees)
         self.topics = _texts(topics)
         self.decisions = _texts(decisions)

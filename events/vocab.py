@@ -1,0 +1,16 @@
+"""Vocabularies that cross the bus: a code in a published event means the same in every service."""
+
+from __future__ import annotations
+
+PROBLEM_TYPES: dict[str, str] = {
+    "empty_statements": "空泛表态",
+    "perfunctory": "敷衍塞责",
+    "escalating_targets": "层层加码",
+    "one_size_fits_all": "一刀切",
+    "inaction": "不担当不作为",
+    "disregarding_public_interest": "漠视损害群众利益",
+    "abuse_of_power": "滥用职权",
+    "defying_bans": "顶风违纪",
+    "other": "其他",
+}
+"""The seed's problem typology (精准发现问题): inspections' findings carry it to the ledgers' problem list."""
