@@ -45,7 +45,7 @@ _UVICORN_LOGS = {"log_config": None, "access_log": False}
 @contextmanager
 def _refusal() -> Iterator[None]:
     """A process that refuses to start says why in one line (exit code 3), not with a traceback."""
-    from runtime.projection_runner import ProjectionSchemaChanged
+    from projections.common.projection import ProjectionSchemaChanged
 
     try:
         yield

@@ -21,7 +21,7 @@ from opentelemetry import trace
 from events.envelope import Envelope
 from events.registry import UnknownEventError, decode, is_known
 from projections.common.db import Database, Tx
-from projections.common.projection import Projection, SchemaChange
+from projections.common.projection import Projection, ProjectionSchemaChanged, RebuildProgress
 from runtime.telemetry import context_from_traceparent, dead_letters, projection_lag, tracer
 
 log = logging.getLogger(__name__)
@@ -40,42 +40,6 @@ TRACKING_DDL = (
 DDL_LOCK = "paizhu.read_models.ddl"
 
 OnSchemaChange = Literal["rebuild", "refuse", "leave"]
-
-
-class ProjectionSchemaChanged(RuntimeError):
-    """A projection's stored schema version differs from the code's and rebuilding was not allowed."""
-
-    def __init__(self, change: SchemaChange) -> None:
-        super().__init__(
-            f"读模型结构已变更，拒绝启动 (refusing to start): {change.describe()}; "
-            f"rebuild it (`paizhu rebuild {change.name}`) or set PAIZHU_REBUILD_CHANGED_PROJECTIONS=true"
-        )
-        self.change = change
-
-
-class _RebuildProgress:
-    """Log lines while a projection replays the history after a schema change (at most every 2 s). The
-    feeds read full batches (1,000+) while catching up: a small batch means the replay reached the tail."""
-
-    CAUGHT_UP_BELOW = 100
-
-    def __init__(self) -> None:
-        self.started = self.logged = time.monotonic()
-        self.events = 0
-
-    def advance(self, name: str, events: int) -> bool:
-        """Count a batch; True once the replay has caught up (the last line is logged then)."""
-        self.events += events
-        now = time.monotonic()
-        fields = {"projection": name, "events": self.events}
-        if events < self.CAUGHT_UP_BELOW:
-            log.info("rebuilt %s: %s events replayed in %.1f s", name, self.events, now - self.started, extra=fields)
-            return True
-        if now - self.logged >= 2.0:
-            self.logged = now
-            log.info("rebuilding %s: %s events replayed in %.0f s", name, self.events, now - self.started,
-                     extra=fields)
-        return False
 
 
 @dataclass(frozen=True)
@@ -104,7 +68,7 @@ class ProjectionRunner:
         self.db = db
         self.dead_letter_sink = dead_letter_sink
         self._positions: dict[str, int] | None = None
-        self._rebuild: _RebuildProgress | None = None
+        self._rebuild: RebuildProgress | None = None
         self._changed = threading.Condition()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -131,7 +95,7 @@ class ProjectionRunner:
                             extra={"projection": change.name})
                 self._drop(tx)
                 self._positions = None
-                self._rebuild = _RebuildProgress()
+                self._rebuild = RebuildProgress()
             self.projection.create(tx)
             if change is None or on_change == "rebuild":
                 self.projection.record_schema(tx, self.db)

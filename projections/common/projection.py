@@ -4,6 +4,8 @@ schema version of its tables (a changed projection is rebuilt or refuses to star
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +15,8 @@ from events.envelope import Envelope
 from projections.common.db import Database, Tx
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+log = logging.getLogger(__name__)
 
 
 def handles(*event_types: str) -> Callable[[F], F]:
@@ -48,6 +52,42 @@ class SchemaChange:
         if self.stored_version == self.version:
             text += " (its DDL changed without a version bump)"
         return text
+
+
+class ProjectionSchemaChanged(RuntimeError):
+    """A projection's stored schema version differs from the code's and rebuilding was not allowed."""
+
+    def __init__(self, change: SchemaChange) -> None:
+        super().__init__(
+            f"读模型结构已变更，拒绝启动 (refusing to start): {change.describe()}; "
+            f"rebuild it (`paizhu rebuild {change.name}`) or set PAIZHU_REBUILD_CHANGED_PROJECTIONS=true"
+        )
+        self.change = change
+
+
+class RebuildProgress:
+    """Log lines while a projection replays the history after a schema change (at most every 2 s). The
+    feeds read full batches (1,000+) while catching up: a small batch means the replay reached the tail."""
+
+    CAUGHT_UP_BELOW = 100
+
+    def __init__(self) -> None:
+        self.started = self.logged = time.monotonic()
+        self.events = 0
+
+    def advance(self, name: str, events: int) -> bool:
+        """Count a batch; True once the replay has caught up (the last line is logged then)."""
+        self.events += events
+        now = time.monotonic()
+        fields = {"projection": name, "events": self.events}
+        if events < self.CAUGHT_UP_BELOW:
+            log.info("rebuilt %s: %s events replayed in %.1f s", name, self.events, now - self.started, extra=fields)
+            return True
+        if now - self.logged >= 2.0:
+            self.logged = now
+            log.info("rebuilding %s: %s events replayed in %.0f s", name, self.events, now - self.started,
+                     extra=fields)
+        return False
 
 
 class Projection:

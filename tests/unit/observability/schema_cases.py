@@ -11,9 +11,10 @@ from events.catalog import load_all
 from events.envelope import Envelope
 from events.ledgers import DirectiveRegistered
 from projections.common.db import Database
+from projections.common.projection import ProjectionSchemaChanged
 from projections.hq_dashboard.projection import HqDashboard
 from runtime.projection_feeds import LogFollower
-from runtime.projection_runner import ProjectionRunner, ProjectionSchemaChanged
+from runtime.projection_runner import ProjectionRunner
 from tests.factories import make_envelope
 
 load_all()
@@ -92,7 +93,7 @@ def a_changed_version_rebuilds_from_the_history_to_identical_tables(
                and "code 2" in r.getMessage() and "rebuilding" in r.getMessage() for r in caplog.records)
     assert rows(db) == 0 and new.tracked_offsets() == {} and new.positions() == {}
     assert stored_schema(db) == (2, HqDashboardV2.ddl_checksum())
-    with caplog.at_level("INFO", logger="runtime.projection_runner"):
+    with caplog.at_level("INFO"):
         assert follow(new, events) == 5
     assert any(r.getMessage().startswith("rebuilt hq_dashboard: 5 events") for r in caplog.records)
     assert new.projection.checksum(db) == before

@@ -11,7 +11,7 @@ import pytest
 from paizhu.platform import Platform
 from paizhu.settings import Settings
 from projections.common.db import Database, SqliteDatabase
-from runtime.projection_runner import ProjectionSchemaChanged
+from projections.common.projection import ProjectionSchemaChanged
 from tests.api_helpers import embedded_api
 from tests.unit.observability import schema_cases
 
