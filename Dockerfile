@@ -4,8 +4,11 @@
 # The entrypoint is the `paizhu` command line; the command picks the process:
 #   service NAME | relay NAME | project NAME | gateway | rebuild NAME | verify | checkpoint
 
-# --- build: a wheel of the project (and of nothing else; dependencies come as wheels from the index)
-FROM python:3.11-slim AS build
+# Every image is pinned to an exact version (tests/unit/test_deploy_files.py checks it); dependencies come from
+# the lock file requirements/run.txt, every package pinned with its hashes.
+
+# --- build: a wheel of the project (and of nothing else)
+FROM python:3.11.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml ./
@@ -19,7 +22,7 @@ COPY paizhu ./paizhu
 RUN pip wheel --no-deps --wheel-dir /wheels .
 
 # --- runtime
-FROM python:3.11-slim
+FROM python:3.11.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -33,8 +36,10 @@ RUN groupadd --system --gid 10001 paizhu \
  && chown -R paizhu:paizhu /var/lib/paizhu \
  && chmod 0750 /var/lib/paizhu
 
+COPY requirements/run.txt /tmp/run.txt
+RUN pip install --require-hashes -r /tmp/run.txt && rm /tmp/run.txt
 COPY --from=build /wheels /wheels
-RUN pip install /wheels/*.whl && rm -rf /wheels
+RUN pip install --no-deps /wheels/*.whl && rm -rf /wheels
 
 USER paizhu:paizhu
 WORKDIR /var/lib/paizhu

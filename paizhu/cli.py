@@ -9,14 +9,55 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from events.topics import SERVICES
 from paizhu.settings import Settings
+from projections.catalog import PROJECTIONS
 
-app = typer.Typer(help="派驻监督平台 Paizhu", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="派驻监督平台 Paizhu (resident supervision platform). 设置也可由 PAIZHU_* 环境变量给出 "
+         "(settings may also come from PAIZHU_* environment variables).",
+    no_args_is_help=True, add_completion=False,
+)
+
+# the valid names, from the catalogues: typer lists them in the help and rejects any other as a usage error
+ServiceName = Enum("ServiceName", {name: name for name in SERVICES}, type=str)  # type: ignore[misc]
+ProjectionName = Enum("ProjectionName", {name: name for name in PROJECTIONS}, type=str)  # type: ignore[misc]
+
+# every command that reads or writes data takes --data-dir (PAIZHU_DATA_DIR otherwise; the distributed processes
+# keep blobs there); `openapi` and `schemas` touch no data
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir",
+                 help="数据目录：存储、读模型、密钥、附件 (where stores, read models, keys and blobs live; "
+                      "default ./data)"),
+]
+Host = Annotated[str, typer.Option(help="监听地址 (address to listen on)")]
+Port = Annotated[int | None, typer.Option(help="监听端口 (port to listen on)")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"paizhu {version('paizhu')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("paizhu (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    show_version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="显示版本并退出 (show the version and exit)")] = False,
+) -> None:
+    """派驻监督平台 Paizhu (resident supervision platform)."""
 
 
 def _settings(**overrides: object) -> Settings:
@@ -64,12 +105,16 @@ def _stop_event() -> threading.Event:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
-    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="where stores, read models and keys live")] = None,
-    demo: Annotated[bool | None, typer.Option(help="seed the demo scenario on first start")] = None,
+    host: Annotated[str | None, typer.Option(help="监听地址 (address to listen on)")] = None,
+    port: Port = None,
+    data_dir: DataDir = None,
+    demo: Annotated[bool | None, typer.Option(
+        help="首次启动时写入演示数据 (seed the demo scenario on first start)")] = None,
 ) -> None:
-    """Start the embedded platform (all services, policies, projections and the gateway) in one process."""
+    """启动嵌入式平台 (start the embedded platform).
+
+    所有服务、策略、投影和网关在一个进程中 (every service, policy, projection and the gateway in one process).
+    """
     import uvicorn
 
     from gateway.main import create_app
@@ -91,8 +136,8 @@ def serve(
 
 
 @app.command()
-def demo(data_dir: Annotated[Path | None, typer.Option()] = None) -> None:
-    """Seed the demo scenario into the embedded stores (once)."""
+def demo(data_dir: DataDir = None) -> None:
+    """写入演示数据 (seed the demo scenario into the embedded stores, once)."""
     from paizhu.demo import seed_demo
     from paizhu.platform import Platform
 
@@ -100,22 +145,32 @@ def demo(data_dir: Annotated[Path | None, typer.Option()] = None) -> None:
     _logging(settings)
     platform = Platform(settings)
     try:
-        typer.echo("seeded" if seed_demo(platform) else "stores already hold data; nothing seeded")
+        typer.echo("已写入演示数据 (seeded)" if seed_demo(platform)
+                   else "存储中已有数据，未写入 (stores already hold data; nothing seeded)")
     finally:
         platform.stop()
 
 
 @app.command()
-def service(name: str, host: str = "127.0.0.1", port: Annotated[int | None, typer.Option()] = None) -> None:
-    """Distributed: run one service's command interface (and its policies, consuming Kafka)."""
+def service(
+    name: Annotated[ServiceName, typer.Argument(help="服务名 (the service)", show_default=False)],
+    host: Host = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(
+        help="监听端口，默认取自 PAIZHU_<NAME>_URL (port to listen on; default from PAIZHU_<NAME>_URL)")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """分布式：运行一个服务 (distributed: run one service).
+
+    服务的命令接口及其策略，策略消费 Kafka (its command interface and its policies, which consume Kafka).
+    """
     import uvicorn
 
     from paizhu.distributed import service_process
 
-    settings = _settings(mode="distributed")
-    _logging(settings, f"paizhu-{name}")
-    api, stop = service_process(settings, name)
-    default_port = int(settings.service_url(name).rsplit(":", 1)[1])
+    settings = _settings(mode="distributed", data_dir=data_dir)
+    _logging(settings, f"paizhu-{name.value}")
+    api, stop = service_process(settings, name.value)
+    default_port = int(settings.service_url(name.value).rsplit(":", 1)[1])
     try:
         uvicorn.run(api, host=host, port=port or default_port, log_level=settings.log_level.lower(), **_UVICORN_LOGS)
     finally:
@@ -123,58 +178,76 @@ def service(name: str, host: str = "127.0.0.1", port: Annotated[int | None, type
 
 
 @app.command()
-def relay(name: str) -> None:
-    """Distributed: publish one service's notification log to its Kafka topic."""
+def relay(
+    name: Annotated[ServiceName, typer.Argument(help="服务名 (the service)", show_default=False)],
+    data_dir: DataDir = None,
+) -> None:
+    """分布式：把一个服务的日志发布到 Kafka (distributed: relay one service's log to Kafka).
+
+    发布到该服务的主题，并定期签署检查点 (to the service's topic; signs a checkpoint now and then).
+    """
     from paizhu.distributed import relay_process
 
-    settings = _settings(mode="distributed")
-    _logging(settings, f"paizhu-relay-{name}", metrics_server=True)
-    relay_process(settings, name, _stop_event())
+    settings = _settings(mode="distributed", data_dir=data_dir)
+    _logging(settings, f"paizhu-relay-{name.value}", metrics_server=True)
+    relay_process(settings, name.value, _stop_event())
 
 
 @app.command()
-def project(name: str) -> None:
-    """Distributed: run one projection, consuming Kafka into the read-model database."""
+def project(
+    name: Annotated[ProjectionName, typer.Argument(help="投影名 (the projection)", show_default=False)],
+    data_dir: DataDir = None,
+) -> None:
+    """分布式：运行一个投影 (distributed: run one projection).
+
+    从 Kafka 消费，写入读模型库 (consumes Kafka into the read-model database).
+    """
     from paizhu.distributed import projector_process
 
-    settings = _settings(mode="distributed")
-    _logging(settings, f"paizhu-projector-{name}", metrics_server=True)
+    settings = _settings(mode="distributed", data_dir=data_dir)
+    _logging(settings, f"paizhu-projector-{name.value}", metrics_server=True)
     with _refusal():
-        projector_process(settings, name, _stop_event())
+        projector_process(settings, name.value, _stop_event())
 
 
 @app.command()
-def gateway(host: str = "127.0.0.1", port: Annotated[int | None, typer.Option()] = None) -> None:
-    """Distributed: run the gateway (HTTP API and portals)."""
+def gateway(host: Host = "127.0.0.1", port: Port = None, data_dir: DataDir = None) -> None:
+    """分布式：运行网关 (distributed: run the gateway, the HTTP API and portals)."""
     import uvicorn
 
     from gateway.main import create_app
     from paizhu.distributed import gateway_runtime
 
-    settings = _settings(mode="distributed")
+    settings = _settings(mode="distributed", data_dir=data_dir)
     _logging(settings, "paizhu-gateway")
     uvicorn.run(create_app(gateway_runtime(settings)), host=host, port=port or settings.port,
                 log_level=settings.log_level.lower(), **_UVICORN_LOGS)
 
 
 @app.command()
-def rebuild(name: str) -> None:
-    """Rebuild a projection from the services' stores (no Kafka) and print its checksum."""
+def rebuild(
+    name: Annotated[ProjectionName, typer.Argument(help="投影名 (the projection)", show_default=False)],
+    data_dir: DataDir = None,
+) -> None:
+    """重建一个投影并打印校验和 (rebuild one projection and print its checksum).
+
+    从各服务的存储读取，不经 Kafka (reads the services' stores, not Kafka).
+    """
     from paizhu.distributed import rebuild_projection
 
-    settings = _settings()
+    settings = _settings(data_dir=data_dir)
     _logging(settings)
-    count, checksum = rebuild_projection(settings, name)
-    typer.echo(json.dumps({"projection": name, "events": count, "checksum": checksum}))
+    count, checksum = rebuild_projection(settings, name.value)
+    typer.echo(json.dumps({"projection": name.value, "events": count, "checksum": checksum}))
 
 
 @app.command()
-def checkpoint() -> None:
-    """Sign a checkpoint of every service's notification log now."""
+def checkpoint(data_dir: DataDir = None) -> None:
+    """立即签署检查点 (sign a checkpoint of every service's log now)."""
     from paizhu.distributed import open_stores
     from services.common.integrity import Checkpointer
 
-    settings = _settings()
+    settings = _settings(data_dir=data_dir)
     _logging(settings)
     apps, keys = open_stores(settings)
     signer = Checkpointer(keys.checkpoint_private_key())
@@ -184,17 +257,27 @@ def checkpoint() -> None:
 
 
 @app.command()
-def verify(as_json: Annotated[bool, typer.Option("--json", help="print a JSON report")] = False) -> None:
-    """Walk every store; check every hash chain and signed checkpoint. Exit code 0 only when intact."""
+def verify(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 报告 (print a JSON report)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """校验存储的完整性 (verify the stores' integrity).
+
+    检查每条哈希链和签名检查点，完好时退出码为 0 (checks every hash chain and signed checkpoint; exit code 0 only
+    when intact).
+    """
     from paizhu.verify import run_verify
 
-    code = run_verify(_settings(), as_json=as_json)
+    code = run_verify(_settings(data_dir=data_dir), as_json=as_json)
     raise typer.Exit(code)
 
 
 @app.command()
 def openapi() -> None:
-    """Print the gateway's OpenAPI document."""
+    """输出网关的 OpenAPI 文档 (print the gateway's OpenAPI document).
+
+    用内存中的空平台生成，不读写数据 (made from an empty in-memory platform; reads and keeps no data).
+    """
     from gateway.main import create_app
     from paizhu.platform import Platform
 
@@ -208,7 +291,10 @@ def openapi() -> None:
 
 @app.command()
 def schemas() -> None:
-    """Export the JSON Schema of every integration-event contract to events/schemas/."""
+    """导出事件契约的 JSON Schema (export the integration-event contracts' JSON Schemas).
+
+    写入源码目录 events/schemas/，不涉及数据目录 (into the source folder events/schemas/, not the data folder).
+    """
     from events.catalog import load_all
     from events.registry import contract_drift, export_schemas
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,9 +66,12 @@ class Settings(BaseSettings):
         return url
 
     def pg_dsn(self, dbname: str | None = None) -> str:
+        """A `postgresql://` URI with user, password and database percent-encoded: a password such as
+        `p@ss/w:rd#1`, chosen by an operator, reaches PostgreSQL intact."""
         password = self.pg_password.get_secret_value()
-        auth = f"{self.pg_user}:{password}@" if password else f"{self.pg_user}@"
-        return f"postgresql://{auth}{self.pg_host}:{self.pg_port}/{dbname or self.pg_dbname}"
+        auth = quote(self.pg_user, safe="") + (f":{quote(password, safe='')}" if password else "")
+        host = f"[{self.pg_host}]" if ":" in self.pg_host else self.pg_host  # an IPv6 address
+        return f"postgresql://{auth}@{host}:{self.pg_port}/{quote(dbname or self.pg_dbname, safe='')}"
 
     def read_models_url(self) -> str:
         if self.read_model_url:

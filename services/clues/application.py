@@ -11,16 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
 from typing import Any, TypeVar
-from uuid import UUID
-
-from eventsourcing.utils import get_topic
 
 import authz
 from authz import AUDIT_ROLES, Scope
 from services.clues.compartment import Disclosure, disclosure_id
-from services.clues.deadlines import TimeLimits, china_date
+from services.clues.deadlines import TimeLimits
 from services.clues.domainmodel import Clue
 from services.clues.integration import mapper
 from services.clues.interface import (
@@ -70,7 +66,7 @@ from services.clues.policies import CluesPolicies
 from services.clues.recommendation import Recommendation
 from services.clues.views import clue_facts, clue_parts, plain, recommendation_view
 from services.common.application import ServiceApplication, command, query
-from services.common.clock import Clock
+from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
 from services.common.errors import ConflictError, NotFoundError
 
@@ -102,9 +98,6 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         authz.load_rules(("clues",))
 
     # -- helpers ------------------------------------------------------------------------------
-    def _today(self) -> date:
-        return china_date(self.clock.now())
-
     def _actor(self) -> str:
         return current().actor.get("user", "")
 
@@ -130,19 +123,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
             authz.authorize(context.principal, context.action, scope(clue))
         return clue
 
-    def _ids(self, created: type[Any]) -> Iterator[UUID]:
-        topic = get_topic(created)
-        start = 1
-        while True:
-            notifications = self.recorder.select_notifications(start=start, limit=500, topics=[topic])
-            for notification in notifications:
-                yield UUID(str(notification.originator_id))
-            if len(notifications) < 500:
-                return
-            start = notifications[-1].id + 1
-
     def _all(self, created: type[Any], kind: type[A]) -> Iterator[A]:
-        for aggregate_id in self._ids(created):
+        for aggregate_id in self.ids_with(created):
             with self._unchecked():
                 aggregate: A = self.load(aggregate_id, kind)
             yield aggregate
@@ -160,7 +142,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     @command
     def register_clue(self, c: RegisterClue) -> ClueRecorded:
         """Register a clue; its compartment is the group leader, the staff assigned and who registered it."""
-        received = c.received_on or self._today()
+        received = c.received_on or self.today()
         clue = Clue.register(
             group_id=c.group_id,
             unit_id=c.unit_id,
@@ -234,7 +216,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         clue = self._clue(c.clue_id)
         chosen = clue.disposition_chosen(c.disposition)
         kind = {"preliminary_verification": "verification", "hold": "hold_review"}.get(chosen or "")
-        due_on = self.time_limits.of(kind).due(self._today()) if kind else None
+        due_on = self.time_limits.of(kind).due(self.today()) if kind else None
         clue.decide(c.approved, c.reason, due_on, c.disposition)
         return self._done(clue)
 
@@ -269,7 +251,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     @command
     def reopen_clue(self, c: ReopenClue) -> ClueRecorded:
         clue = self._clue(c.clue_id)
-        clue.reopen(c.reason, self.time_limits.of("disposition").due(self._today()))
+        clue.reopen(c.reason, self.time_limits.of("disposition").due(self.today()))
         return self._done(clue)
 
     # -- joint screening ----------------------------------------------------------------------
@@ -290,7 +272,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     @command
     def record_overdue(self, c: RecordOverdue) -> OverdueRecorded:
         """Scheduler: record an `Overdue` event for every statutory deadline passed, once each."""
-        today = china_date(c.now or self.clock.now())
+        today = beijing_date(c.now or self.clock.now())
         clues: list[OverdueClue] = []
         recommendations: list[str] = []
         position = 0
@@ -447,7 +429,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def issue_recommendation(self, c: IssueRecommendation) -> RecommendationRecorded:
         """Issue to the unit (the units service delivers it)."""
         recommendation = self._recommendation(c.recommendation_id)
-        recommendation.issue(c.issued_on or self._today())
+        recommendation.issue(c.issued_on or self.today())
         return self._saved(recommendation)
 
     @command
@@ -460,7 +442,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def close_recommendation(self, c: CloseRecommendation) -> RecommendationRecorded:
         """Close (销号) once the unit reported the rectification completed, with evidence."""
         recommendation = self._recommendation(c.recommendation_id)
-        recommendation.close(c.closed_on or self._today(), c.evidence)
+        recommendation.close(c.closed_on or self.today(), c.evidence)
         return self._saved(recommendation)
 
     @query

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.common import workdays
-from services.common.clock import beijing_date
-
-china_date = beijing_date
 
 
 def add_working_days(start: date, days: int) -> date:

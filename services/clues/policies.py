@@ -31,10 +31,11 @@ from eventsourcing.application import ProcessingEvent
 
 from events.envelope import Envelope
 from events.sealed import unseal
-from services.clues.deadlines import TimeLimits, china_date
+from services.clues.deadlines import TimeLimits
 from services.clues.domainmodel import Clue
 from services.clues.recommendation import Recommendation
 from services.common.application import policy
+from services.common.clock import beijing_date
 from services.common.errors import NotFoundError
 
 SEALING_KEY_ENV = "CLUES_SEALING_PRIVATE_KEY"
@@ -63,7 +64,7 @@ class CluesPolicies:
     @policy("inspections.ClueReferred")
     def on_clue_referred(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
         content = referral_content(payload.sealed_content, self.env.get(SEALING_KEY_ENV))
-        received_on = china_date(envelope.occurred_at)
+        received_on = beijing_date(envelope.occurred_at)
         clue = Clue.refer(
             referral={
                 "referral_id": payload.referral_id,
@@ -98,6 +99,6 @@ class CluesPolicies:
             report_id=payload.report_id,
             summary=payload.summary,
             completed=payload.completed,
-            received_on=china_date(envelope.occurred_at),
+            received_on=beijing_date(envelope.occurred_at),
         )
         processing.collect_events(recommendation)

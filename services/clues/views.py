@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
+from events.plain import plain
 from services.clues.domainmodel import Clue
 from services.clues.recommendation import Recommendation
-
-
-def plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
 
 
 def clue_facts(clue: Clue) -> dict[str, Any]:

@@ -21,7 +21,9 @@ import authz
 from events.envelope import SYSTEM_ACTOR, Envelope
 from runtime.telemetry import command_latency, current_traceparent, tracer
 from services.common.clock import Clock, SystemClock
+from services.common.clock import today as beijing_today
 from services.common.context import CommandContext, command_context, current
+from services.common.creation_index import CreationIndex
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.common.integration import IntegrationMapper
 from services.common.interface import Operation, result_adapter
@@ -133,6 +135,7 @@ class ServiceApplication(Application[UUID]):
         super().__init__(env=env)
         self._policies: dict[str, Callable[..., None]] = {}
         self._handlers: dict[type[Operation[Any]], Callable[..., Any]] = {}
+        self._creation_index: CreationIndex | None = None
         for attr in dir(type(self)):
             method = getattr(type(self), attr, None)
             handler = getattr(method, "handler", None)
@@ -298,6 +301,16 @@ class ServiceApplication(Application[UUID]):
             return False
         self._recorded()
         return True
+
+    def ids_with(self, event_class: type[Any]) -> list[UUID]:
+        """Ids of the aggregates that recorded an event of this class, oldest first, each once."""
+        if self._creation_index is None:
+            self._creation_index = CreationIndex(self)
+        return list(dict.fromkeys(self._creation_index.ids(event_class)))
+
+    def today(self) -> date:
+        """Today in Beijing by this application's clock (the one rule for every service)."""
+        return beijing_today(self.clock)
 
     def run_scheduled(self) -> Any:
         """Run the deadline scheduler (if the service has one) as the system."""

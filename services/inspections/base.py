@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any, TypeVar
-from uuid import UUID
-
-from eventsourcing.utils import get_topic
 
 import authz
 from services.common.application import ServiceApplication
-from services.common.clock import CHINA_TZ
 from services.common.context import current
 from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
@@ -23,8 +18,6 @@ A = TypeVar("A")
 class InspectionsBase(ServiceApplication):
     integration = mapper
 
-    def today(self) -> date:
-        return self.clock.now().astimezone(CHINA_TZ).date()
 
     def _round(self, round_id: str) -> InspectionRound:
         """The round, checked against the permission the call is made under (404 / 403)."""
@@ -36,27 +29,11 @@ class InspectionsBase(ServiceApplication):
         found: SupervisionActivity = self.load(activity_id, SupervisionActivity)
         return found
 
-    def stream_ids(self, event_class: type[Any], batch: int = 500) -> Iterator[str]:
-        """Ids of aggregates that recorded an event of this class, oldest first, each once (the read side will come)."""
-        topic = get_topic(event_class)
-        seen: set[str] = set()
-        start = 1
-        while True:
-            notifications = self.recorder.select_notifications(start=start, limit=batch, topics=[topic])
-            for notification in notifications:
-                stream_id = str(notification.originator_id)
-                if stream_id not in seen:
-                    seen.add(stream_id)
-                    yield stream_id
-            if len(notifications) < batch:
-                return
-            start = notifications[-1].id + 1
-
     def scan(self, event_class: type[Any], kind: type[A]) -> Iterator[A]:
         """Every aggregate that recorded such an event, for the service's own work: lists filter what they
         return themselves, the scheduler and the policies act as the system; none is checked one by one."""
-        for stream_id in self.stream_ids(event_class):
-            aggregate: Any = self.repository.get(UUID(stream_id))
+        for aggregate_id in self.ids_with(event_class):
+            aggregate: Any = self.repository.get(aggregate_id)
             if isinstance(aggregate, kind):
                 yield aggregate
 

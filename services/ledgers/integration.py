@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from events import ledgers as contracts
+from events.plain import plain
 from services.common.integration import IntegrationMapper, Published
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.imports import ImportBatch
@@ -54,14 +54,10 @@ def _required_facts(rule: dict[str, Any]) -> contracts.DeadlineRuleFacts:
     return contracts.DeadlineRuleFacts(**rule)
 
 
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
-
-
 @mapper.maps(Directive.Amended)
 def directive_amended(event: Any) -> Published:
     return Published(contracts.DirectiveAmended(
-        directive_id=str(event.originator_id), changes=_plain(event.changes), previous=_plain(event.previous),
+        directive_id=str(event.originator_id), changes=plain(event.changes), previous=plain(event.previous),
         reason=event.reason,
     ))
 

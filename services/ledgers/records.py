@@ -20,7 +20,7 @@ from services.common.application import ServiceApplication
 from services.common.clock import Clock
 from services.common.context import current
 from services.common.errors import InvalidInputError, NotFoundError
-from services.ledgers.deadlines import DeadlineRule, rule_from, today
+from services.ledgers.deadlines import DeadlineRule, rule_from
 from services.ledgers.domain.config import GroupLedgerConfig, UnknownCategoryError
 from services.ledgers.domain.items import LedgerItem
 from services.ledgers.domain.loop import MasterLedger, Reconciliation, compare, normalize_reference
@@ -61,9 +61,6 @@ class LedgerRecords(ServiceApplication):
     @property
     def index(self) -> LedgerIndex:
         return self._index.catch_up()
-
-    def today(self) -> date:
-        return today(self.clock.now())
 
     def actor_user(self) -> str:
         return current().actor.get("user", "system")

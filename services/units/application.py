@@ -22,7 +22,6 @@ from services.units.attachments import decode_upload, resolve, validate_attachme
 from services.units.blobstore import BlobStore
 from services.units.deliberation import FeedbackDraft
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
-from services.units.index import CreationIndex
 from services.units.integration import mapper
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
@@ -46,7 +45,6 @@ class UnitsApplication(UnitsQueries):
                  blobs: BlobStore | None = None) -> None:
         super().__init__(env=env, clock=clock)
         self.blobs = blobs or BlobStore.from_env(env)
-        self.index = CreationIndex(self)
 
     # -- roster and routing matrix ------------------------------------------------------------------
     @command

@@ -8,19 +8,17 @@ so whoever may not read such records gets the 404 a missing unit gets.
 from __future__ import annotations
 
 import base64
-from datetime import date
 from typing import Any
 
 from authz import Scope
+from events.plain import plain
 from services.common.aggregate import ChainedAggregate
 from services.common.application import ServiceApplication, query
-from services.common.clock import CHINA_TZ
 from services.common.context import current
 from services.common.errors import NotFoundError
 from services.units.blobstore import BlobStore
 from services.units.deliberation import FeedbackDraft
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
-from services.units.index import CreationIndex
 from services.units.interface import (
     AnnouncementView,
     AttachmentContent,
@@ -63,16 +61,6 @@ HISTORY_FIELDS = ("department_id", "name", "new_name", "person_name", "post_kind
                   "reason", "on", "kind", "post_id")
 
 
-def jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
-
-
 class _Listing:
     """The records of one kind in one unit, as the authoriser sees them."""
 
@@ -88,7 +76,7 @@ def submission_view(s: InboundSubmission) -> SubmissionView:
     return SubmissionView.model_validate({
         "submission_id": str(s.id), "group_id": s.group_id, "unit_id": s.unit_id,
         "distribution": s.default_distribution, "kind": s.kind, "kind_label": INBOUND_KIND_LABELS[s.kind],
-        "title": s.title, "details": jsonable(s.details), "attachments": s.attachments,
+        "title": s.title, "details": plain(s.details), "attachments": s.attachments,
         "submitted_by": s.submitted_by, "receipt": {"number": s.receipt_number, "received_at": s.received_at},
         "answers_item_id": s.answers_item_id, "reviewed": s.reviewed, "version": s.version,
     })
@@ -102,8 +90,8 @@ def item_view(item: OutboundItem) -> ItemView:
         "counterpart_id": item.counterpart_id, "counterpart_name": item.counterpart_name, "level": item.level,
         "signed_by": item.signed_by, "signer_role": item.signer_role, "deadline": item.deadline.isoformat(),
         "issued_on": item.issued_on.isoformat(), "source_ref": item.source_ref, "status": item.status,
-        "delivered": jsonable(item.delivered), "acknowledged": jsonable(item.acknowledged),
-        "answers": jsonable(item.answers), "overdue_on": jsonable(item.overdue_on), "withdrawn": item.withdrawn,
+        "delivered": plain(item.delivered), "acknowledged": plain(item.acknowledged),
+        "answers": plain(item.answers), "overdue_on": plain(item.overdue_on), "withdrawn": item.withdrawn,
         "version": item.version,
     })
 
@@ -114,8 +102,8 @@ def draft_view(draft: FeedbackDraft) -> DraftView:
         "distribution": draft.default_distribution, "title": draft.title, "body": draft.body,
         "form": draft.form, "important": draft.important, "counterpart_id": draft.counterpart_id,
         "drafted_by": draft.drafted_by, "deadline": draft.deadline.isoformat(), "revision": draft.revision,
-        "status": draft.status, "opinions": list(draft.opinions.values()), "decision": jsonable(draft.decision),
-        "issued_item_id": draft.issued_item_id, "history": jsonable(draft.history), "version": draft.version,
+        "status": draft.status, "opinions": list(draft.opinions.values()), "decision": plain(draft.decision),
+        "issued_item_id": draft.issued_item_id, "history": plain(draft.history), "version": draft.version,
     })
 
 
@@ -127,7 +115,7 @@ def matter_view(matter: PowerMatter) -> PowerMatterView:
         "department_id": matter.department_id, "department_name": matter.department_name,
         "decided_on": matter.decided_on.isoformat(), "source": matter.source, "meeting": matter.meeting,
         "amount_yuan": matter.amount_yuan, "submission_id": matter.submission_id,
-        "observations": jsonable(matter.observations), "version": matter.version,
+        "observations": plain(matter.observations), "version": matter.version,
     })
 
 
@@ -136,7 +124,7 @@ def upward_view(s: UpwardSubmission) -> UpwardView:
         "upward_id": str(s.id), "group_id": s.group_id, "unit_id": s.unit_id,
         "distribution": s.default_distribution, "kind": s.kind, "title": s.title, "body": s.body,
         "submitted_by": s.submitted_by, "submitted_on": s.submitted_on.isoformat(),
-        "replies": jsonable(s.replies), "version": s.version,
+        "replies": plain(s.replies), "version": s.version,
     })
 
 
@@ -145,7 +133,7 @@ def consultation_view(c: Consultation) -> ConsultationView:
         "consultation_id": str(c.id), "group_id": c.group_id, "unit_id": c.unit_id,
         "distribution": c.default_distribution, "kind": c.kind, "held_on": c.held_on.isoformat(),
         "participants": c.participants, "topics": c.topics, "minutes": c.minutes,
-        "actions": jsonable(list(c.actions.values())), "version": c.version,
+        "actions": plain(list(c.actions.values())), "version": c.version,
     })
 
 
@@ -161,11 +149,8 @@ class UnitsQueries(ServiceApplication):
     """The lookups the commands share (the acting member, today, the roster) and the service's queries."""
 
     blobs: BlobStore
-    index: CreationIndex
 
     # -- lookups ----------------------------------------------------------------------------------
-    def today(self) -> date:
-        return self.clock.now().astimezone(CHINA_TZ).date()
 
     @staticmethod
     def actor() -> dict[str, str]:
@@ -201,7 +186,7 @@ class UnitsQueries(ServiceApplication):
         return unit
 
     def all_of(self, created_event: type[Any], kind: type[Any], unit_id: str | None = None) -> list[Any]:
-        aggregates: list[Any] = [self.repository.get(i) for i in self.index.ids(created_event)]
+        aggregates: list[Any] = [self.repository.get(i) for i in self.ids_with(created_event)]
         return [a for a in aggregates if isinstance(a, kind) and (unit_id is None or a.unit_id == unit_id)]
 
     # -- roster and routing -----------------------------------------------------------------------
@@ -214,16 +199,16 @@ class UnitsQueries(ServiceApplication):
         if q.include_history:
             history = [
                 {"event": type(e).__name__, "at": e.timestamp.isoformat(), "actor": e.actor.get("user"),
-                 **{k: jsonable(v) for k, v in e.__dict__.items() if k in HISTORY_FIELDS}}
+                 **{k: plain(v) for k, v in e.__dict__.items() if k in HISTORY_FIELDS}}
                 for e in self.repository.event_store.get(unit.id)
             ]
         return UnitView.model_validate({
             "unit_id": unit.unit_id, "group_id": unit.group_id, "name": unit.name,
-            "departments": [dict(jsonable(d), kind_label=DEPARTMENT_KINDS[d["kind"]])
+            "departments": [dict(plain(d), kind_label=DEPARTMENT_KINDS[d["kind"]])
                             for d in unit.departments.values()],
-            "posts": [dict(jsonable(p), post_kind_label=POST_KINDS[p["post_kind"]])
+            "posts": [dict(plain(p), post_kind_label=POST_KINDS[p["post_kind"]])
                       for p in posts if q.include_history or p["left_on"] is None],
-            "network": jsonable(unit.network()), "version": unit.version, "history": history,
+            "network": plain(unit.network()), "version": unit.version, "history": history,
         })
 
     @query
@@ -327,8 +312,8 @@ class UnitsQueries(ServiceApplication):
         return PowerListView.model_validate({
             "unit_id": q.unit_id, "group_id": power_list.group_id, "department_id": q.department_id,
             "distribution": power_list.default_distribution, "department_name": power_list.department_name,
-            "powers": power_list.powers, "risk_points": jsonable(list(power_list.risk_points.values())),
-            "history": jsonable(power_list.history), "version": power_list.version,
+            "powers": power_list.powers, "risk_points": plain(list(power_list.risk_points.values())),
+            "history": plain(power_list.history), "version": power_list.version,
         })
 
     # -- upward, consultations, announcements -------------------------------------------------------

@@ -64,7 +64,7 @@ def default_port(service: str) -> int:
 def test_infrastructure_services(compose: dict[str, Any]) -> None:
     services = compose["services"]
     postgres = services["postgres"]
-    assert postgres["image"] == "postgres:16"
+    assert postgres["image"] == "postgres:16.6-bookworm"
     assert "healthcheck" in postgres and postgres["volumes"]
     kafka = services["kafka"]
     assert kafka["image"] == "apache/kafka:3.9.0"
@@ -159,9 +159,46 @@ def test_secrets_come_from_dotenv_only(compose: dict[str, Any], paizhu_processes
 
 # -- Dockerfile, systemd, collector, topics ----------------------------------------------------
 
+# an exact release: PostgreSQL numbers them major.minor, everything else major.minor.patch; a variant may follow
+EXACT_TAG = {"postgres": r"\d+\.\d+", "default": r"\d+\.\d+\.\d+"}
+
+
+def exactly_pinned(image: str) -> bool:
+    name, _, tag = image.rpartition(":")
+    release = EXACT_TAG.get(name, EXACT_TAG["default"])
+    return bool(name) and "@sha256:" not in image and re.fullmatch(release + r"(-[a-z0-9][a-z0-9.-]*)?", tag) is not None
+
+
+def test_exactly_pinned() -> None:
+    assert exactly_pinned("postgres:16.6") and exactly_pinned("postgres:16.6-bookworm")
+    assert exactly_pinned("python:3.11.11-slim-bookworm") and exactly_pinned("apache/kafka:3.9.0")
+    for moving in ("postgres:16", "postgres", "postgres:latest", "python:3.11-slim", "apache/kafka:3.9",
+                   "otel/opentelemetry-collector-contrib:latest", "apache/kafka:3.9.0-latest:x"):
+        assert not exactly_pinned(moving), moving
+
+
+def test_every_image_is_pinned_to_an_exact_version(compose: dict[str, Any]) -> None:
+    """`postgres:16` moves under a deployment; every image the deploy files pull names one release."""
+    pulled = {name: spec["image"] for name, spec in compose["services"].items() if "build" not in spec}
+    assert set(pulled) >= {"postgres", "kafka", "kafka-topics", "otel-collector"}
+    for name, image in pulled.items():
+        assert exactly_pinned(image), f"{name}: {image}"
+    for overlay in DEPLOY.glob("*.y*ml"):
+        for name, spec in (yaml.safe_load(overlay.read_text()).get("services") or {}).items():
+            if "image" in spec:
+                assert exactly_pinned(spec["image"]), f"{overlay.name} {name}: {spec['image']}"
+    bases = re.findall(r"^FROM (\S+)", (ROOT / "Dockerfile").read_text(), re.M)
+    assert bases and all(exactly_pinned(base) for base in bases), bases
+
+
 def test_dockerfile() -> None:
     text = (ROOT / "Dockerfile").read_text()
-    assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
+    pythons = re.findall(r"^FROM python:3\.(\d+)\.\d+-slim-bookworm(?: AS \w+)?$", text, re.M)
+    assert len(pythons) == 2 and len(set(pythons)) == 1, "build and runtime on one exact Python"
+    assert 11 <= int(pythons[0]) <= 13, "a Python that pyproject.toml's requires-python allows"
+    # the dependencies come from the lock, with their hashes; the project's wheel brings none of its own
+    assert re.search(r"^RUN pip install --require-hashes -r \S*run\.txt", text, re.M)
+    assert re.search(r"^RUN pip install --no-deps /wheels/\*\.whl", text, re.M)
     assert re.search(r'^ENTRYPOINT \["paizhu"\]$', text, re.M)
     users = re.findall(r"^USER (\S+)", text, re.M)
     assert users and not users[-1].startswith(("root", "0"))

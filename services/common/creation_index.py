@@ -1,4 +1,8 @@
-"""Ids of aggregates by the event that created them, read incrementally from the notification log."""
+"""Ids of aggregates by the event that created them, read incrementally from the notification log.
+
+The services' own scans (schedulers, policies, the lists read models have not taken over yet) use it
+through `ServiceApplication.created_ids`.
+"""
 
 from __future__ import annotations
 
