@@ -39,9 +39,9 @@ def request_id_of(scope: Scope) -> str:
 
 def _trace_id(headers: dict[str, str]) -> str:
     span_context = trace.get_current_span().get_span_context()
-    if not span_context.is_valid:  # tracing not configured: the caller's trace, if it sent one
+    if not span_context.is_valid:  # tracing not configured: the caller's trace, or a fresh id for the logs
         span_context = trace.get_current_span(context_from_headers(headers)).get_span_context()
-    return format(span_context.trace_id, "032x") if span_context.is_valid else ""
+    return format(span_context.trace_id, "032x") if span_context.is_valid else uuid.uuid4().hex
 
 
 class ObservedRequests:

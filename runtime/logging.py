@@ -109,6 +109,21 @@ class ConsoleFormatter(logging.Formatter):
         return text
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when a line is logged (a test runner may swap it and close it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> IO[str]:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: IO[str]) -> None:
+        return None
+
+
 def configure_logging(level: str = "INFO", process: str = "paizhu", json_lines: bool | None = None,
                       stream: IO[str] | None = None) -> None:
     """Send every logger (uvicorn's included) through one handler in one format. `json_lines` defaults to
@@ -116,7 +131,7 @@ def configure_logging(level: str = "INFO", process: str = "paizhu", json_lines: 
     stream = stream if stream is not None else sys.stderr
     if json_lines is None:
         json_lines = not (hasattr(stream, "isatty") and stream.isatty())
-    handler = logging.StreamHandler(stream)
+    handler = logging.StreamHandler(stream) if stream is not sys.stderr else _StderrHandler()
     handler.setFormatter(JsonFormatter(process) if json_lines else ConsoleFormatter(process))
     root = logging.getLogger()
     for existing in list(root.handlers):

@@ -99,8 +99,9 @@ def _otlp_configured() -> bool:
 
 
 def configure(service_name: str) -> None:
-    """Install the SDK providers once per process: traces (exported by OTLP when an endpoint is configured,
-    so log lines carry trace ids either way) and metrics (Prometheus, plus OTLP when configured)."""
+    """Install the SDK providers once per process: metrics always (Prometheus, plus OTLP when configured);
+    traces when an OTLP endpoint is configured (without one, a request's log lines carry the caller's trace
+    id or a fresh one)."""
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
 
@@ -108,13 +109,12 @@ def configure(service_name: str) -> None:
 
     resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", service_name)})
     configure_metrics(resource, otlp=_otlp_configured())
-    if isinstance(trace.get_tracer_provider(), TracerProvider):
+    if not _otlp_configured() or isinstance(trace.get_tracer_provider(), TracerProvider):
         return
-    provider = build_tracer_provider(resource)
-    if _otlp_configured():
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-        logging.getLogger(__name__).info("OpenTelemetry export enabled")
+    provider = build_tracer_provider(resource)
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
+    logging.getLogger(__name__).info("OpenTelemetry export enabled")
