@@ -1,4 +1,5 @@
-# Paizhu: `make run` starts the embedded platform, `make test` runs the whole suite, `make bench` measures.
+# Paizhu: `make run` starts the embedded platform, `make test` runs the whole suite, `make bench` measures,
+# `make reliability` / `make soak` put the distributed mode under faults and load.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -24,7 +25,7 @@ RUN_STAMP := $(call LOCK_STAMP,run,$(RUN_LOCK))
 DEV_STAMP := $(call LOCK_STAMP,dev,$(DEV_LOCK))
 UV_VERSION := 0.13.9
 
-.PHONY: install install-dev run test lint bench clean lock
+.PHONY: install install-dev run test contract lint bench reliability soak clean lock
 
 # install LOCK STAMP: a venv by $(PYTHON) (rebuilt when made by another interpreter), exactly the locked
 # packages, then the project itself with no dependency and no unpinned build backend
@@ -65,17 +66,33 @@ lock:
 
 lint: install-dev
 	$(BIN)/lint-imports
-	$(BIN)/ruff check events services projections gateway paizhu tests bench
+	$(BIN)/ruff check events authz runtime services projections gateway paizhu tests bench
 	$(BIN)/mypy
 
 test: install-dev lint
 	bash scripts/ensure-postgres.sh
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# the OpenAPI document against the gateway (schemathesis, three roles; also part of `make test`);
+# one service: `make contract K=ledgers`; deeper: `make contract EXAMPLES=50`
+contract: install-dev
+	PAIZHU_FUZZ_EXAMPLES=$(or $(EXAMPLES),3) $(BIN)/pytest -q -p no:cacheprovider tests/contract $(if $(K),-k "$(K)")
+
 bench: install-dev
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.fresh_start --python $(PYTHON)
+
+# the fault and load suite's fast part (also part of `make test`, whose pytest collects tests/reliability)
+reliability: install-dev
+	bash scripts/ensure-postgres.sh
+	$(BIN)/pytest -q -p no:cacheprovider tests/reliability
+
+# the long runs: every fault (database cuts, the broker stopped and restarted), then 50 clients for 2 minutes
+soak: install-dev
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python -m bench.reliability --soak; status=$$?; \
+	$(BIN)/python -m bench.load --clients 50 --seconds 120 && exit $$status
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

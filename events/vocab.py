@@ -14,3 +14,15 @@ PROBLEM_TYPES: dict[str, str] = {
     "other": "其他",
 }
 """The seed's problem typology (精准发现问题): inspections' findings carry it to the ledgers' problem list."""
+
+CLUE_CATEGORIES: dict[str, str] = {
+    "political": "政治纪律 (political discipline)",
+    "organisational": "组织纪律 (organisational discipline)",
+    "integrity": "廉洁纪律 (integrity discipline)",
+    "mass": "群众纪律 (mass discipline)",
+    "work": "工作纪律 (work discipline)",
+    "life": "生活纪律 (life discipline)",
+    "duty_illegality": "职务违法 (duty-related illegality)",
+}
+"""A clue's allegation categories: the clues service checks a clue against them; the inspections service
+refuses an unknown one at the request, so a referral never fails in the clues policy."""

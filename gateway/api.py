@@ -19,6 +19,14 @@ ROUTER_MODULES = [
 ]
 
 
+OWN_ERRORS = {"gateway.session.router"}
+"""Routers whose routes document their own errors (public routes answer fewer of them than API_ERRORS)."""
+
+
+def documents_own_errors(router: APIRouter) -> bool:
+    return any(router is getattr(importlib.import_module(name), "router", None) for name in OWN_ERRORS)
+
+
 def routers() -> list[APIRouter]:
     found = []
     for name in ROUTER_MODULES:

@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from authz import Permission, Principal
+from gateway.idempotency import current_key
 from runtime.telemetry import current_traceparent
 from services.common.application import ServiceApplication
 from services.common.context import CommandContext
@@ -39,7 +40,7 @@ class LocalClient:
 
     def run(self, operation: Operation[R], permission: Permission) -> R:
         context = CommandContext(actor=permission.principal.actor, principal=permission.principal,
-                                 action=permission.action)
+                                 action=permission.action, idempotency_key=current_key())
         with self.app.acting(context):
             return self.app.execute(operation)
 
@@ -56,6 +57,9 @@ class HttpClient:
             headers["x-paizhu-action"] = action
         if self.token:
             headers["x-paizhu-service-token"] = self.token
+        key = current_key()
+        if key is not None:
+            headers["x-paizhu-idempotency-key"] = key
         traceparent = current_traceparent()
         if traceparent:
             headers["traceparent"] = traceparent

@@ -45,16 +45,25 @@ _DESCRIPTIONS = {
     401: "未登录或令牌无效 (authentication required or token invalid)",
     403: "无权执行此操作 (not allowed)",
     404: "记录不存在，或无权知悉 (not found, or its existence is not yours to know)",
+    405: "不支持此方法 (method not allowed)",
     409: "状态不允许或并发修改 (the record's state does not allow it, or it changed meanwhile)",
     413: "请求体过大 (request body too large)",
+    415: "不支持的内容类型 (unsupported media type)",
     422: "请求内容有误 (invalid input)",
+    429: "请求过于频繁 (too many requests)",
     503: "所需服务暂不可用，请按 Retry-After 重试 (a service it needs is down; retry after Retry-After)",
 }
 
 
-def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The OpenAPI `responses` of these error statuses, each with the error schema."""
-    return {status: {"model": ErrorBody, "description": _DESCRIPTIONS[status]} for status in statuses}
+def documented(*statuses: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` of these error statuses, each with the error schema.
+
+    A status's description may be made precise for one route: `documented(401, 422, s401="...")`.
+    """
+    return {
+        status: {"model": ErrorBody, "description": descriptions.get(f"s{status}", _DESCRIPTIONS[status])}
+        for status in statuses
+    }
 
 
 API_ERRORS = documented(400, 401, 403, 404, 409, 413, 422, 503)
@@ -65,7 +74,25 @@ _HTTP_MESSAGES = {
     "There was an error parsing the body": "请求体无法解析 (there was an error parsing the body)",
     "Not Found": "记录不存在 (not found)",
     "Method Not Allowed": "不支持此方法 (method not allowed)",
+    "Content Too Large": "请求体过大 (request body too large)",
+    "Request Entity Too Large": "请求体过大 (request body too large)",
 }
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def bilingual(status: int, message: str) -> str:
+    """A framework's English message in both languages: a known one translated, any other prefixed with
+    the Chinese words of its status (`请求无法解析 (malformed request): Did not find boundary character`)."""
+    if _has_chinese(message):
+        return message
+    known = _HTTP_MESSAGES.get(message)
+    if known is not None:
+        return known
+    chinese = _DESCRIPTIONS.get(status, "请求失败 (request failed)")
+    return f"{chinese}: {message}" if message else chinese
 
 
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
@@ -105,8 +132,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(error.status_code, "error")
-        message = error.detail if isinstance(error.detail, str) else code
-        message = _HTTP_MESSAGES.get(message, message)
+        message = bilingual(error.status_code, error.detail if isinstance(error.detail, str) else "")
         return JSONResponse(error_body(code, message), status_code=error.status_code,
                             headers=getattr(error, "headers", None))
 
@@ -143,6 +169,13 @@ _PROBLEMS = {
     "list_type": "不是列表 (not a list)",
     "dict_type": "不是对象 (not an object)",
     "model_type": "不是对象 (not an object)",
+    "model_attributes_type": "不是对象 (not an object)",
+    "float_parsing": "不是数字 (not a number)",
+    "float_type": "不是数字 (not a number)",
+    "int_from_float": "不是整数 (not an integer)",
+    "datetime_parsing": "不是有效时间 (not a valid date and time)",
+    "datetime_type": "不是有效时间 (not a valid date and time)",
+    "uuid_type": "不是有效编号 (not a valid id)",
     "greater_than_equal": "太小 (too small)",
     "less_than_equal": "太大 (too large)",
     "too_short": "太少 (too few)",
@@ -158,8 +191,10 @@ def _details(errors: Any) -> list[dict[str, str]]:
     for e in errors:
         english = str(e.get("msg", ""))
         chinese = _PROBLEMS.get(str(e.get("type", "")))
+        # a body that is no JSON at all is located at a character position, not a field
+        loc = () if e.get("type") == "json_invalid" else e.get("loc", ())
         details.append({
-            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+            "field": ".".join(str(p) for p in loc if p != "body"),
             "problem": f"{chinese}: {english}" if chinese else f"取值无效 (invalid): {english}",
         })
     return details

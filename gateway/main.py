@@ -2,46 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, JsonValue
 
 import authz
-from gateway import errors
-from gateway.api import routers
-from gateway.deps import GatewayRuntime
+from gateway import errors, idempotency, limits, security
+from gateway.api import documents_own_errors, routers
+from gateway.deps import GatewayRuntime, Runtime
+from gateway.errors import API_ERRORS
 from runtime.http_observability import ObservedRequests
 from runtime.metrics import install_metrics_route
 
 DESCRIPTION = """派驻监督平台 Paizhu — 网关 API (gateway API).
 
-Errors are JSON: `{"error": {"code": "<stable code>", "message": "<readable message>"}}` with status
-400 (bad request), 401 (`unauthenticated`, `bad_credentials`, `invalid_token`, `token_expired`),
-403 (`forbidden`), 404 (`not_found` — also where the record's existence is secret), 409 (`conflict`,
-`concurrent_write`, domain-specific codes of invalid transitions), 422 (`invalid_input` with `details`).
+Errors are JSON (schema `ErrorBody`): `{"error": {"code": "<stable code>", "message": "中文 (English)"}}` with
+status 400 (`bad_request`: the body cannot be parsed), 401 (`unauthenticated`, `bad_credentials`,
+`invalid_token`, `token_expired`), 403 (`forbidden`), 404 (`not_found` — also where the record's existence is
+secret), 409 (`conflict`, `concurrent_write`, domain-specific codes of invalid transitions), 413 (`too_large`),
+422 (`invalid_input` with `details`, one per field), 503 (`service_unavailable`, with `Retry-After`);
+500 (`internal_error`) is a bug and tells nothing of the code. Every message is Chinese first, English in
+parentheses, the framework's own included.
 """
 
 
-def create_app(runtime: GatewayRuntime) -> FastAPI:
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"] = Field(description="`ready` 就绪; `not_ready` 未就绪")
+    checks: dict[str, JsonValue] = Field(
+        description="每项检查的结果 (each check's result: a read model's positions per service, a service's "
+                    "position, or `unavailable: <error>`)")
+
+
+def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
+    """The gateway serving `runtime`; without one, an app whose document can be read and whose runtime is
+    set later (`app.state.runtime`)."""
     authz.load_rules()
     app = FastAPI(title="Paizhu 派驻监督平台", version="0.1.0", description=DESCRIPTION)
-    app.state.runtime = runtime
+    if runtime is not None:
+        app.state.runtime = runtime
     errors.install(app)
+    idempotency.install(app)
+    limits.install(app)
+    security.install(app)
 
-    app.add_middleware(ObservedRequests)  # one server span, request id, access log, latency by route
+    app.add_middleware(ObservedRequests)  # request id, log context, access line (FastAPI makes the server span)
     install_metrics_route(app)
 
     for router in routers():
-        app.include_router(router)
+        # every error a route of the API can answer is documented with the error schema, whichever router
+        # forgot it (FastAPI's own `HTTPValidationError` 422 appears only where a route documents no 422)
+        app.include_router(router, responses=None if documents_own_errors(router) else API_ERRORS)
 
-    @app.get("/healthz", tags=["ops"])
-    def healthz() -> dict[str, str]:
+    @app.get("/healthz", tags=["ops"], response_model=Health)
+    def healthz() -> Health:
         """The process is up."""
-        return {"status": "ok"}
+        return Health(status="ok")
 
-    @app.get("/readyz", tags=["ops"])
-    def readyz() -> JSONResponse:
+    @app.get("/readyz", tags=["ops"], response_model=Readiness,
+             responses={503: {"model": Readiness, "description": "未就绪 (not ready: a read model or service "
+                                                               "does not answer)"}})
+    def readyz(runtime: Runtime) -> JSONResponse:
         """Ready when the read models and services answer."""
         checks: dict[str, Any] = {}
         ok = True
@@ -57,7 +83,7 @@ def create_app(runtime: GatewayRuntime) -> FastAPI:
             except Exception as error:
                 ok = False
                 checks[name] = f"unavailable: {type(error).__name__}"
-        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks},
-                            status_code=200 if ok else 503)
+        readiness = Readiness(status="ready" if ok else "not_ready", checks=checks)
+        return JSONResponse(readiness.model_dump(mode="json"), status_code=200 if ok else 503)
 
     return app

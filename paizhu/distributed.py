@@ -11,7 +11,7 @@ from events.topics import topic_for
 from gateway.auth import Authenticator, demo_password_hashes
 from gateway.clients import HttpClient, Services
 from gateway.deps import GatewayRuntime, ReadModelsAccess
-from paizhu.keys import Keys, load_keys
+from paizhu.keys import Keys, Process, load_keys
 from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
 from projections.catalog import available as available_projections
@@ -40,7 +40,7 @@ def _token(settings: Settings) -> str | None:
 def service_process(settings: Settings, name: str) -> tuple[Any, threading.Event]:
     """One service: its command interface; its policies consume the other services' topics."""
     load_all()
-    keys = load_keys(settings)
+    keys = load_keys(settings, Process("service", name))
     app = build_app(settings, keys, name)
     stop = threading.Event()
     if app.has_policies:
@@ -67,7 +67,7 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
     from events.kafka import ensure_topics
 
     load_all()
-    keys = load_keys(settings)
+    keys = load_keys(settings, Process("relay", name))
     app = build_app(settings, keys, name)
     ensure_topics(settings.kafka_bootstrap, [topic_for(name)], settings.kafka_partitions)
     relay = Relay(app, kafka_producer(settings.kafka_bootstrap))
@@ -88,6 +88,7 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
 
 def projector_process(settings: Settings, name: str, stop: threading.Event) -> None:
     load_all()
+    load_keys(settings, Process("projector", name))  # it holds none; says so if handed any
     projection_class = available_projections()[name]
     runner = ProjectionRunner(projection_class(), connect(settings.read_models_url()))
     # a changed read model is rebuilt from the beginning of the topics (kept forever, see deploy/kafka.md)
@@ -99,7 +100,7 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
 
 def gateway_runtime(settings: Settings) -> GatewayRuntime:
     load_all()
-    keys = load_keys(settings)
+    keys = load_keys(settings, Process("gateway"))
     db = connect(settings.read_models_url())
     runners = {}
     for name, projection_class in available_projections().items():

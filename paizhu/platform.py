@@ -15,7 +15,7 @@ from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
 from projections.catalog import available as available_projections
 from projections.common.db import Database, connect
-from runtime.policy_runners import EmbeddedPolicyRunner
+from runtime.policy_runners import DeadLetterTable, EmbeddedPolicyRunner
 from runtime.projection_feeds import LogFollower
 from runtime.projection_runner import ProjectionRunner
 from services.common.application import ServiceApplication
@@ -57,8 +57,9 @@ class Platform:
             runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
             self.runners[name] = runner
             self.followers[name] = LogFollower(runner, readers)
+        self.dead_letters = DeadLetterTable(self.read_db)
         self.policy_runners = [
-            EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name})
+            EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name}, self.dead_letters)
             for name, app in self.apps.items()
             if app.has_policies
         ]

@@ -64,11 +64,14 @@ def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = 
             POSTGRES_SCHEMA=service,
             POSTGRES_POOL_SIZE="5",
         )
+    # Keys only where they are used: a store's cipher key only to its own service; the sealing private key
+    # only to the clues service; the public one to whoever was given it (a process holds only what it uses).
     if service in keys.cipher:
         env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
         env["CIPHER_KEY"] = keys.cipher[service]
-    env["CLUES_SEALING_PUBLIC_KEY"] = keys.clues_sealing_public
-    if service == "clues":
+    if keys.clues_sealing_public:
+        env["CLUES_SEALING_PUBLIC_KEY"] = keys.clues_sealing_public
+    if service == "clues" and keys.clues_sealing_private:
         env["CLUES_SEALING_PRIVATE_KEY"] = keys.clues_sealing_private
     if service == "units" and not in_memory:
         env["UNITS_BLOB_DIR"] = str((settings.data_dir / "blobs").resolve())

@@ -6,12 +6,15 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PAIZHU_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="PAIZHU_", env_nested_delimiter="__", extra="ignore",
+        env_ignore_empty=True,  # `PAIZHU_X=` is unset: an empty secret is a missing one, never one that matches
+    )
 
     mode: Literal["embedded", "distributed"] = "embedded"
     data_dir: Path = Field(default=Path("data"), description="embedded stores, read models, keys, blobs")
@@ -52,6 +55,9 @@ class Settings(BaseSettings):
     checkpoint_signing_key: SecretStr | None = None
     token_signing_key: SecretStr | None = None
     clues_sealing_private_key: SecretStr | None = None
+    clues_sealing_public_key: str | None = Field(
+        default=None, description="X25519 public key (base64) for processes that seal but never open clue content"
+    )
     checkpoint_interval_seconds: float = 60.0
     scheduler_interval_seconds: float = Field(default=60.0, description="how often deadlines are checked")
 
@@ -60,6 +66,24 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     token_ttl_minutes: int = 480
+
+    @field_validator(
+        "service_token", "checkpoint_signing_key", "token_signing_key", "clues_sealing_private_key",
+        "clues_sealing_public_key", mode="before",
+    )
+    @classmethod
+    def _blank_is_missing(cls, value: object) -> object:
+        """`PAIZHU_SERVICE_TOKEN=` (set but empty) is a missing secret, never an empty one that matches."""
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("cipher_keys", mode="after")
+    @classmethod
+    def _blank_cipher_keys_are_missing(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        return {name: key for name, key in value.items() if key.get_secret_value().strip()}
 
     def service_url(self, service: str) -> str:
         url: str = getattr(self, f"{service}_url")

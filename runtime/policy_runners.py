@@ -1,39 +1,136 @@
-"""Feeding a service's policies with other services' integration events (embedded or Kafka)."""
+"""Feeding a service's policies with other services' integration events (embedded or Kafka).
+
+An event a policy cannot handle (undecodable, unknown, or its handler raises) is parked in the dead letters
+(the projections' `dead_letters` table embedded, the dead-letter topic distributed) with a reason that names
+the error's class and the event's type, position and id, never payload text or an exception's message (both
+may quote clue content); its position is then tracked, so it is parked once and the policy goes on. Only
+an infrastructure fault (the store or the network down) stops the batch, to be retried.
+"""
 
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import ConnectionUnavailableError, InterfaceError, OperationalError
 
 from events.envelope import Envelope
-from events.registry import UnknownEventError, decode
-from events.topics import topic_for
+from events.registry import decode
+from events.topics import DEAD_LETTER_TOPIC, topic_for
+from projections.common.db import Database
+from runtime.projection_runner import TRACKING_DDL, DeadLetterSink, Item
+from runtime.telemetry import dead_letters
 from services.common.application import ServiceApplication
 
 log = logging.getLogger(__name__)
 
 Reader = Callable[[int, int], tuple[list[Envelope], int]]
 
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OperationalError, InterfaceError, ConnectionUnavailableError, OSError, TimeoutError,
+)
+"""Faults of the infrastructure, not of the event: retried later, never dead-lettered."""
 
-def deliver(app: ServiceApplication, envelope: Envelope) -> bool:
-    """Hand one event to the app's policy; False when not handled, a duplicate, or unknown."""
+
+def consumer_name(app: ServiceApplication) -> str:
+    return f"policy:{app.name}"
+
+
+def reason_for(error: BaseException, envelope: Envelope | None) -> str:
+    """What the dead letter and the log say: the error's class and where the event is, no content."""
+    if envelope is None:
+        return f"{type(error).__name__}: undecodable envelope"
+    return (f"{type(error).__name__}: {envelope.type} v{envelope.schema_version} "
+            f"{envelope.service}#{envelope.position} event {envelope.event_id}")
+
+
+def deliver(app: ServiceApplication, envelope: Envelope, item: Item, sink: DeadLetterSink) -> bool:
+    """Hand one event to the app's policy; False when not handled or a duplicate.
+
+    An event the policy cannot handle goes to `sink` (once: its position is tracked afterwards)."""
     if not app.handles(envelope.type):
         return False
     try:
-        payload = decode(envelope)
-    except (UnknownEventError, ValueError) as error:
-        log.warning("policy %s parks %s: %s", app.name, envelope.event_id, error)
+        return app.process_integration_event(envelope, decode(envelope))
+    except TRANSIENT:
+        raise
+    except Exception as error:  # a poison event must not halt the policy
+        park(app, item, envelope, error, sink)
         return False
-    return app.process_integration_event(envelope, payload)
+
+
+def park(app: ServiceApplication, item: Item, envelope: Envelope | None, error: BaseException,
+         sink: DeadLetterSink) -> None:
+    name = consumer_name(app)
+    reason = reason_for(error, envelope)
+    if envelope is not None and app.already_processed(envelope):
+        return
+    sink(name, item, reason)  # first the dead letter (idempotent by its key), then the tracking
+    dead_letters.add(1, {"projection": name})
+    log.warning("dead-lettered at %s/%s/%s for %s: %s", item.source, item.partition, item.offset, name, reason)
+    if envelope is not None:
+        app.skip_integration_event(envelope)
+
+
+class DeadLetterTable:
+    """The projections' `dead_letters` table (embedded mode): one row per consumer and position."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        with db.transaction() as tx:
+            tx.execute(next(s for s in TRACKING_DDL if "dead_letters" in s))
+
+    def __call__(self, consumer: str, item: Item, reason: str) -> None:
+        envelope = item.envelope
+        body = envelope.model_dump_json() if envelope is not None else (item.raw or b"").decode("utf-8", "replace")
+        with self.db.transaction() as tx:
+            tx.execute(
+                self.db.upsert(
+                    "dead_letters", ("projection", "source", "part", "msg_offset"),
+                    ("event_type", "schema_version", "reason", "body", "recorded_at"),
+                ),
+                (consumer, item.source, item.partition, item.offset,
+                 envelope.type if envelope else None, envelope.schema_version if envelope else None,
+                 reason, body, datetime.now(UTC).isoformat()),
+            )
+
+    def count(self, consumer: str) -> int:
+        with self.db.transaction() as tx:
+            row = tx.fetchone("SELECT COUNT(*) FROM dead_letters WHERE projection = %s", (consumer,))
+        return int(row[0]) if row else 0
+
+
+class DeadLetterTopic:
+    """The dead-letter topic (distributed mode), the same headers as the projectors write; keyed by
+    consumer and position, so a parking repeated after a crash is recognisably the same one."""
+
+    def __init__(self, producer: Any) -> None:
+        self.producer = producer
+
+    def __call__(self, consumer: str, item: Item, reason: str) -> None:
+        where = f"{item.source}/{item.partition}/{item.offset}"
+        self.producer.send(
+            DEAD_LETTER_TOPIC,
+            key=f"{consumer}/{where}".encode(),
+            value=item.raw or (item.envelope.to_bytes() if item.envelope else b""),
+            headers=[("projection", consumer.encode()), ("reason", reason.encode()[:500]),
+                     ("source", where.encode())],
+        )
+        self.producer.flush(timeout=30)
 
 
 class EmbeddedPolicyRunner:
     """Follows other services' notification logs in-process."""
 
-    def __init__(self, app: ServiceApplication, readers: dict[str, Reader], batch: int = 500) -> None:
+    def __init__(self, app: ServiceApplication, readers: dict[str, Reader], sink: DeadLetterSink,
+                 batch: int = 500) -> None:
         self.app = app
         self.readers = readers
+        self.sink = sink
         self.batch = batch
         self._read: dict[str, int] = {}
 
@@ -48,27 +145,47 @@ class EmbeddedPolicyRunner:
                 if last <= offset:
                     break
                 for envelope in envelopes:
-                    deliver(self.app, envelope)
+                    deliver(self.app, envelope, Item(f"log:{service}", 0, envelope.position, envelope), self.sink)
                 total += last - offset
                 offset = last
-            self._read[service] = offset
+                self._read[service] = offset
         return total
 
 
 class KafkaPolicyRunner:
-    """Consumes other services' topics in a consumer group; the service's tracking makes it exactly once."""
+    """Consumes other services' topics in a consumer group; the service's tracking makes it exactly once.
 
-    def __init__(self, app: ServiceApplication, bootstrap: str, sources: list[str]) -> None:
+    A fault of the broker or the store restarts the consumer after a backoff with jitter (it resumes
+    from the committed offsets; tracking drops what was already processed)."""
+
+    def __init__(self, app: ServiceApplication, bootstrap: str, sources: list[str],
+                 max_backoff: float = 30.0) -> None:
         self.app = app
         self.bootstrap = bootstrap
         self.topics = [topic_for(s) for s in sources]
+        self.max_backoff = max_backoff
 
     def run(self, stop: threading.Event) -> None:
-        from kafka import KafkaConsumer
+        failures = 0
+        while not stop.is_set():
+            try:
+                self._consume(stop)
+                failures = 0
+            except Exception as error:  # never die: the policy thread is the service's only consumer
+                failures += 1
+                delay = min(self.max_backoff, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
+                log.warning("policy %s consumer failed (%s); restarting in %.1fs",
+                            self.app.name, type(error).__name__, delay)
+                stop.wait(delay)
+
+    def _consume(self, stop: threading.Event) -> None:
+        from kafka import KafkaConsumer, KafkaProducer
 
         from events.kafka import ensure_topics
 
-        ensure_topics(self.bootstrap, self.topics)
+        ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC])
+        producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        sink = DeadLetterTopic(producer)
         consumer = KafkaConsumer(
             *self.topics, bootstrap_servers=self.bootstrap, group_id=f"paizhu.policy.{self.app.name}",
             enable_auto_commit=False, auto_offset_reset="earliest", max_poll_interval_ms=10000,
@@ -77,15 +194,17 @@ class KafkaPolicyRunner:
         try:
             while not stop.is_set():
                 records = consumer.poll(timeout_ms=200, max_records=500)
-                for messages in records.values():
+                for tp, messages in records.items():
                     for message in messages:
+                        item = Item(tp.topic, tp.partition, message.offset, raw=message.value)
                         try:
                             envelope = Envelope.from_bytes(message.value)
                         except ValueError as error:
-                            log.warning("policy %s skips undecodable message: %s", self.app.name, error)
+                            park(self.app, item, None, error, sink)
                             continue
-                        deliver(self.app, envelope)
+                        deliver(self.app, envelope, item, sink)
                 if records:
                     consumer.commit()
         finally:
             consumer.close()
+            producer.close()

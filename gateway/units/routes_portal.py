@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import File, Form, UploadFile
 from fastapi.responses import Response
@@ -17,6 +16,7 @@ from authz import Permission
 from gateway.deps import Services
 from gateway.permissions import require
 from gateway.routes import operation_route
+from gateway.security import attachment_response
 from gateway.units.common import router
 from services.common.interface import Body, Command, Id
 from services.units.attachments import MEDIA_TYPES
@@ -141,8 +141,8 @@ def download_attachment(submission_id: Id, sha256: Sha256, services: Services,
                         permission: Permission = require("units.read")) -> Response:
     """An attachment, to whoever may read the submission that cites it."""
     cited = services.run(GetSubmissionAttachment(submission_id=submission_id, sha256=sha256), permission)
-    return Response(base64.b64decode(cited.content_base64), media_type=cited.media_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(cited.filename)}"})
+    return attachment_response(base64.b64decode(cited.content_base64), cited.media_type, cited.filename,
+                               allowed=MEDIA_TYPES)
 
 
 # -- inbound: the unit liaison portal ---------------------------------------------------------------

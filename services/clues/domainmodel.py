@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import event
 
 from authz import GROUP_ROLES, Scope
+from events.vocab import CLUE_CATEGORIES
 from services.clues.compartment import CONTENT_PARTS, Compartmented, check_parts
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
@@ -25,15 +26,7 @@ SOURCE_LABELS = {
     "supervision_finding": "监督发现 (supervision finding)",
     "assignment": "上级交办 (assigned by a higher level)",
 }
-CATEGORY_LABELS = {
-    "political": "政治纪律 (political discipline)",
-    "organisational": "组织纪律 (organisational discipline)",
-    "integrity": "廉洁纪律 (integrity discipline)",
-    "mass": "群众纪律 (mass discipline)",
-    "work": "工作纪律 (work discipline)",
-    "life": "生活纪律 (life discipline)",
-    "duty_illegality": "职务违法 (duty-related illegality)",
-}
+CATEGORY_LABELS = CLUE_CATEGORIES
 DISPOSITION_LABELS = {
     "inquiry": "谈话函询 (talk or letter of inquiry)",
     "preliminary_verification": "初步核实 (preliminary verification)",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import time
 import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar, TypeVar
@@ -20,6 +22,7 @@ from pydantic import ValidationError
 import authz
 from events.envelope import SYSTEM_ACTOR, Envelope
 from runtime.telemetry import command_latency, current_traceparent, tracer
+from services.common import idempotency
 from services.common.clock import Clock, SystemClock
 from services.common.clock import today as beijing_today
 from services.common.context import CommandContext, command_context, current
@@ -31,7 +34,7 @@ from services.common.interface import Operation, result_adapter
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")
 
-
+_pending_key: ContextVar[idempotency.Pending | None] = ContextVar("paizhu_idempotency", default=None)
 
 class ContractError(RuntimeError):
     """An operation's handler returned something its declared result type does not admit."""
@@ -177,18 +180,57 @@ class ServiceApplication(Application[UUID]):
         }
 
     def execute(self, operation: Operation[R]) -> R:
-        """Run one operation of this service's interface and return its validated result."""
+        """Run one operation of this service's interface and return its validated result.
+
+        A command run with an idempotency key (`CommandContext.idempotency_key`) runs once per key: a
+        repeat returns the first result and records nothing; the same key with another body is refused."""
         handler = self._handlers.get(type(operation))
         if handler is None:
             raise NotFoundError(
                 f"服务没有此操作 (unknown operation): {type(operation).__name__}", code="unknown_operation"
             )
-        value = handler(operation)
+        key = current().idempotency_key
+        if key is not None and operation.kind == "command":
+            return self._execute_once(operation, handler, idempotency.check_key(key))
+        return self._validated(operation, handler(operation))
+
+    def _validated(self, operation: Operation[R], value: Any) -> R:
         try:
             result: R = result_adapter(type(operation)).validate_python(value, from_attributes=True)
         except ValidationError as error:  # the service broke its own contract: a fault, never the caller's
             raise ContractError(f"{self.name}.{type(operation).__name__} returned {error}") from None
         return result
+
+    def _execute_once(self, operation: Operation[R], handler: Callable[..., Any], key: str) -> R:
+        name = type(operation).__name__
+        pending = idempotency.Pending(
+            id=idempotency.record_id(self.name, current().actor.get("user", ""), name, key),
+            operation=name, fingerprint=idempotency.fingerprint(operation.model_dump_json()),
+        )
+        existing = self._idempotency_record(pending.id)
+        if existing is not None:
+            return self._validated(operation, idempotency.repeat(existing, pending))
+        token = _pending_key.set(pending)
+        try:
+            value = handler(operation)
+        except idempotency.KeyTaken as taken:
+            return self._validated(operation, idempotency.repeat(taken.record, pending))
+        finally:
+            _pending_key.reset(token)
+        result = self._validated(operation, value)
+        if pending.record is not None:  # the command recorded something: keep its answer for a retry
+            pending.record.answer(
+                json.dumps(result_adapter(type(operation)).dump_python(result, mode="json"), ensure_ascii=False)
+            )
+            self.save(pending.record)
+        return result
+
+    def _idempotency_record(self, record_id: UUID) -> idempotency.IdempotencyRecord | None:
+        try:
+            record: Any = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            return None
+        return record if isinstance(record, idempotency.IdempotencyRecord) else None
 
     def authorize(self, aggregate: Any, created: bool = False) -> None:
         """Check a record against the permission the caller acts under (no permission: system work).
@@ -217,10 +259,17 @@ class ServiceApplication(Application[UUID]):
             pending = getattr(aggregate, "_pending_events", None)
             if pending and pending[0].originator_version == 1:
                 self.authorize(aggregate, created=True)
+        pending = _pending_key.get()
+        if pending is not None and pending.record is None:
+            # the key goes with the command's first write, in the same transaction
+            aggregates = (*aggregates, pending.new_record())
         with tracer.start_as_current_span(f"append {self.name}"):
             try:
                 recordings = self.save(*aggregates)
             except IntegrityError as error:
+                taken = self._idempotency_record(pending.id) if pending is not None else None
+                if taken is not None:
+                    raise idempotency.KeyTaken(taken) from error
                 raise ConflictError(
                     "该记录已被他人修改，请刷新后重试 (concurrent change, reload and retry)",
                     code="concurrent_write",
@@ -271,14 +320,31 @@ class ServiceApplication(Application[UUID]):
     def handles(self, event_type: str) -> bool:
         return event_type in self._policies
 
+    def already_processed(self, envelope: Envelope) -> bool:
+        last = self.process_recorder.max_tracking_id(envelope.service)
+        return last is not None and envelope.position <= last
+
+    def skip_integration_event(self, envelope: Envelope) -> bool:
+        """Track an event as consumed without its effect (it was dead-lettered), so it is never retried.
+
+        Returns False when it was already tracked."""
+        processing = ProcessingEvent[UUID](
+            tracking=Tracking(application_name=envelope.service, notification_id=envelope.position)
+        )
+        try:
+            self._record(processing)
+        except IntegrityError:
+            return False
+        self._recorded()
+        return True
+
     def process_integration_event(self, envelope: Envelope, payload: Any) -> bool:
         """Run the policy for one event and record its effect with the consumed position atomically.
 
         Returns False when the event was already processed (a duplicate delivery).
         """
         source = envelope.service
-        last = self.process_recorder.max_tracking_id(source)
-        if last is not None and envelope.position <= last:
+        if self.already_processed(envelope):
             return False
         processing = ProcessingEvent[UUID](
             tracking=Tracking(application_name=source, notification_id=envelope.position)

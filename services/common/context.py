@@ -26,6 +26,8 @@ class CommandContext:
     action: str | None = None
     """The permission the call was made under: every record the service loads or creates for it is
     checked against it (`ServiceApplication.authorize`)."""
+    idempotency_key: str | None = None
+    """The client's `Idempotency-Key`: a command repeated with it returns its first result, recording nothing."""
 
 
 _current: ContextVar[CommandContext] = ContextVar("paizhu_command_context", default=CommandContext())  # noqa: B039 (frozen)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
+from events.vocab import CLUE_CATEGORIES
 from services.common.interface import NO_CONTROL_CHARACTERS, Id, vocabulary
 from services.inspections.guards import (
     check_direction,
@@ -48,7 +49,15 @@ def stated(label_zh: str, label_en: str, code: str) -> BeforeValidator:
 
 
 def listed(label_zh: str, label_en: str, code: str) -> BeforeValidator:
-    return _checked(lambda v: require_names(v, label_zh, label_en, code), list)
+    """The domain's check of a list of names; anything but a list of texts is left to the field's own
+    validation (422, never a crash on a number among the names)."""
+
+    def run(value: Any) -> Any:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            require_names(value, label_zh, label_en, code)
+        return value
+
+    return BeforeValidator(run)
 
 
 if TYPE_CHECKING:
@@ -62,6 +71,7 @@ if TYPE_CHECKING:
     Method = str
     ActivityStatus = str
     FindingOutcome = str
+    ClueCategory = str
 else:
     ProblemType = Annotated[vocabulary(PROBLEM_TYPES), _checked(check_problem_type, str)]
     Direction = Annotated[vocabulary(REQUEST_DIRECTIONS), _checked(check_direction, str)]
@@ -73,6 +83,8 @@ else:
     Method = vocabulary(METHODS)
     ActivityStatus = vocabulary(ACTIVITY_STATUSES)
     FindingOutcome = vocabulary(FINDING_OUTCOMES)
+    ClueCategory = vocabulary(CLUE_CATEGORIES)
+    """What the clues service accepts: refused at the request, never left to fail in its policy."""
 
 Position = Annotated[int, Field(ge=0, le=10**15, description="历史位置 (a position in a service's history)")]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 (hex)")]

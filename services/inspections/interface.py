@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 from services.common.interface import Body, Command, Day, Id, Name, Note, Query, Title
 from services.inspections.fields import (
     ActivityKind,
+    ClueCategory,
     Direction,
     Members,
     Method,
@@ -117,7 +118,7 @@ class ClueContent(Body):
     subject_unit: Annotated[Name, stated("被反映人单位", "subject unit", "subject_unit_required")]
     subject_post: OptionalText = ""
     key_person: bool = False
-    categories: Annotated[list[Id], Field(max_length=10, description="问题类别（六项纪律等）代码"),
+    categories: Annotated[list[ClueCategory], Field(max_length=10, description="问题类别（六项纪律等）代码"),
                           listed("问题类别", "allegation categories", "categories_required")]
     summary: Annotated[Note, stated("线索摘要", "summary", "summary_required")]
 

@@ -34,6 +34,11 @@ def clue_content(
 
 
 def content_hash(content: dict[str, Any]) -> str:
+    """The digest the round keeps to refuse a second referral of the same clue.
+
+    It stays in the inspections store: unkeyed, it would let whoever sees it confirm a guessed content, so no
+    view, contract or log carries it (`views.py`, `integration.py`).
+    """
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 

@@ -1,6 +1,7 @@
 """What the queries return: rounds, activities and unit items as result models, built from the aggregates.
 
-No view carries sealed content or any plaintext of a referred clue: a referral shows its hash and time.
+No view carries sealed content, any plaintext of a referred clue or any hash of it (an unkeyed hash of a guessed
+content would confirm the guess): a referral shows that it was made, and when.
 """
 
 from __future__ import annotations
@@ -58,10 +59,9 @@ class HandedOverClueView(Result):
 
 
 class ReferralView(Result):
-    """That a referral was made: never its sealed token, never its content."""
+    """That a referral was made: never its sealed token, its content or a hash of it."""
 
     referral_id: str
-    content_hash: str
     referred_at: datetime
 
 
@@ -147,7 +147,8 @@ class ItemFields(Result):
 
 
 class ActivityReferralView(Result):
-    content_hash: str
+    """That a finding was referred as a clue: never its sealed token, its content or a hash of it."""
+
     referred_at: datetime
 
 
@@ -229,8 +230,9 @@ def round_view(inspection_round: InspectionRound) -> RoundView:
         "packages": inspection_round.packages,
         "handed_over_clues": [{"clue_id": clue_id, **record}
                               for clue_id, record in inspection_round.handed_over_clues.items()],
-        # the sealed token is for the clues service only; the round shows that a referral was made
-        "referrals": [{"referral_id": rid, "content_hash": r["content_hash"], "referred_at": r["referred_at"]}
+        # the sealed token is for the clues service only, and the content's hash stays in the store (it would
+        # let whoever reads the round confirm a guessed content): the round shows that a referral was made
+        "referrals": [{"referral_id": rid, "referred_at": r["referred_at"]}
                       for rid, r in inspection_round.referrals.items()],
         "requests": [{"request_id": rid, **r} for rid, r in inspection_round.requests.items()],
         "findings": [{"finding_id": fid, **f} for fid, f in inspection_round.findings.items()],
@@ -252,8 +254,7 @@ def activity_view(activity: SupervisionActivity) -> ActivityView:
         entry: dict[str, Any] = {"finding_id": finding_id, "summary": finding["summary"],
                                  "outcome": finding["outcome"], "item": finding.get("item")}
         if "referral" in finding:
-            entry["referral"] = {"content_hash": finding["referral"]["content_hash"],
-                                 "referred_at": finding["referral"]["referred_at"]}
+            entry["referral"] = {"referred_at": finding["referral"]["referred_at"]}
         findings.append(entry)
     return ActivityView.model_validate({
         "activity_id": str(activity.id), "group_id": activity.group_id, "unit_id": activity.unit_id,

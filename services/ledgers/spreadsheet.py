@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -217,12 +218,15 @@ def build_workbook(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[
     workbook.remove(workbook.active)
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(list(headers))
+        sheet.append([_cell(h) for h in headers])
         for cell in sheet[1]:
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
             cell.alignment = Alignment(horizontal="center")
+            _as_text(cell)
         for row in rows:
             sheet.append([_cell(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                _as_text(cell)
         for index, header in enumerate(headers, start=1):
             width = max([len(str(header)) * 2] + [len(str(r[index - 1] or "")) * 2 for r in rows[:200]])
             sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 10), 60)
@@ -235,14 +239,33 @@ def build_workbook(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[
     return buffer.getvalue()
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+"""What makes a spreadsheet read a cell's text as a formula (or as one once someone edits the cell)."""
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return date.fromisoformat(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (list, tuple)):
-        return "；".join(str(v) for v in value)
+        value = "；".join(str(v) for v in value)
+    if isinstance(value, str):
+        # characters an .xlsx cannot hold (U+0000...): one stored record must not make every export fail;
+        # a lone CR would come back as LF from the XML anyway
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value
+
+
+def _as_text(cell: Cell) -> None:
+    """Exports write text, never formulas: a value that looks like one is a string cell with a quote prefix.
+
+    openpyxl makes any string starting with `=` a formula cell; `+ - @` (and a leading tab or line break)
+    become formulas in a spreadsheet as soon as someone edits the cell. The quote prefix keeps them text there.
+    """
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def template_workbook() -> bytes:

@@ -7,6 +7,8 @@ import binascii
 import re
 from typing import Any
 
+from pydantic import ValidationError
+
 from services.common.application import command, query
 from services.common.errors import InvalidInputError
 from services.ledgers.deadlines import plain
@@ -48,6 +50,7 @@ from services.ledgers.vocab import (
     STAGE_LABELS,
 )
 
+COLUMN_LABELS = {c.key: c.header for c in IMPORT_COLUMNS}
 STAGE_HEADINGS = {stage: label.split(" ")[0] for stage, label in STAGE_LABELS.items()}
 DIRECTIVE_STATUS = {code: label.split(" ")[0] for code, label in REPORTED_STATUS_LABELS.items()}
 ITEM_STATUS = {code: label.split(" ")[0] for code, label in ITEM_STATUSES.items()}
@@ -63,6 +66,18 @@ def decode_upload(content_base64: str) -> bytes:
         return base64.b64decode(content_base64, validate=True)
     except (binascii.Error, ValueError) as error:
         raise InvalidInputError("文件内容编码无效 (content is not valid base64)", code="bad_base64") from error
+
+
+def check_as_registration(row: ParsedRow, group_id: str, unit_id: str) -> None:
+    """Check a row with the API's own model of a registration, so an import accepts what the API accepts
+    (the same bounds on dates, lengths and characters), and record each problem on the row."""
+    try:
+        RegisterDirective.model_validate({"group_id": group_id, "unit_id": unit_id, **row.values})
+    except ValidationError as error:
+        for problem in error.errors(include_url=False):
+            key = str(problem["loc"][0]) if problem["loc"] else ""
+            label = COLUMN_LABELS.get(key, key)
+            row.fail("invalid_field", key, f"{label}不符合要求 (invalid {key}: {problem['msg']})")
 
 
 def batch_fields(batch: ImportBatch) -> dict[str, Any]:
@@ -87,7 +102,11 @@ class SpreadsheetHandlers(LedgerRecords):
         config = self.config_for(group_id)
         categories = config.categories if config else {}
         ledger = self.master_ledger(group_id, unit_id)
-        return check_rows(read_rows(content), categories, ledger.entries)
+        rows = check_rows(read_rows(content), categories, ledger.entries)
+        for row in rows:
+            if row.valid:
+                check_as_registration(row, group_id, unit_id)
+        return rows
 
     def _existing_batch(self, group_id: str, sha256: str) -> ImportBatch | None:
         batch_id = ImportBatch.create_id(group_id, sha256)

@@ -61,6 +61,12 @@ HISTORY_FIELDS = ("department_id", "name", "new_name", "person_name", "post_kind
                   "reason", "on", "kind", "post_id")
 
 
+def unit_absent() -> NotFoundError:
+    """One answer for a unit that is not there and for one the caller may not know (or whose lists it may not
+    read): the same status, code and message, and never the id asked for."""
+    return NotFoundError("单位未登记 (unit not registered)", code="unit_not_found")
+
+
 class _Listing:
     """The records of one kind in one unit, as the authoriser sees them."""
 
@@ -161,7 +167,7 @@ class UnitsQueries(ServiceApplication):
         try:
             found: Unit = self.load(Unit.create_id(unit_id), Unit)
         except NotFoundError as error:
-            raise NotFoundError(f"单位未登记 (unit not registered): {unit_id}", code="unit_not_found") from error
+            raise unit_absent() from error
         return found
 
     def matrix(self, unit: Unit) -> RoutingMatrix:
@@ -182,7 +188,10 @@ class UnitsQueries(ServiceApplication):
     def listing(self, unit_id: str, kind: type[ChainedAggregate]) -> Unit:
         """The unit whose records of this kind are listed, once the caller may read such records there."""
         unit = self.unit(unit_id)
-        self.authorize(_Listing(unit, kind))
+        try:
+            self.authorize(_Listing(unit, kind))
+        except NotFoundError as error:  # another unit's records: the answer a unit never registered gets
+            raise unit_absent() from error
         return unit
 
     def all_of(self, created_event: type[Any], kind: type[Any], unit_id: str | None = None) -> list[Any]:

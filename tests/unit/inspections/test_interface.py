@@ -98,8 +98,8 @@ Runner = Callable[[Operation[Any], str, str | None], Any]
 @pytest.fixture
 def clients(app: InspectionsApplication) -> Iterator[dict[str, Runner]]:
     local = LocalClient(app)
-    remote = HttpClient("http://inspections", token=None)
-    with TestClient(create_service_app(app, token=None)) as http:
+    remote = HttpClient("http://inspections", token="secret")  # a server without a token refuses every call
+    with TestClient(create_service_app(app, token="secret")) as http:
         remote.http = http
 
         def runner(client: LocalClient | HttpClient) -> Runner:
