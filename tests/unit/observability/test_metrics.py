@@ -75,7 +75,7 @@ def test_a_service_server_serves_metrics_and_makes_one_server_span_per_request(s
     while ancestor in parents and ancestor != server[0].context.span_id:
         ancestor = parents[ancestor]
     assert ancestor == server[0].context.span_id  # nested in the server span, not a second root
-    scraped = client.get("/metrics")
+    scraped = client.get("/metrics", headers={"x-paizhu-service-token": "token"})
     assert scraped.status_code == 200 and scraped.headers["content-type"].startswith("text/plain")
     assert 'http_route="/operations/{name}"' in scraped.text
     assert "http_server_request_duration_seconds_bucket" in metric_names(scraped.text)
