@@ -14,6 +14,7 @@ from gateway.auth import Authenticator
 from gateway.clients import Services as ServicesClient
 from gateway.errors import AuthError
 from projections.common.db import Database
+from runtime.logging import bind_user
 from runtime.projection_runner import ProjectionRunner
 
 
@@ -53,7 +54,9 @@ def current_principal(
     token = credentials.credentials if credentials else request.cookies.get("paizhu_token")
     if not token:
         raise AuthError()
-    return runtime(request).authenticator.authenticate(token)
+    principal = runtime(request).authenticator.authenticate(token)
+    bind_user(principal.user_id)  # every log line of this request names the user
+    return principal
 
 
 def membership(request: Request) -> MembershipSource:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from runtime.http_observability import request_id_of
 from services.common.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -136,10 +137,15 @@ def install(app: FastAPI) -> None:
                             headers=getattr(error, "headers", None))
 
     @app.exception_handler(Exception)
-    def unexpected(_: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error")
+    def unexpected(request: Request, error: Exception) -> JSONResponse:
+        # runs outside the request's middleware (Starlette's outermost layer): the id comes from the scope
+        request_id = request_id_of(request.scope)
+        # exc_info from the error itself: this handler runs in a worker thread, outside the `except`
+        log.error("unhandled error (request %s)", request_id, exc_info=error, extra={"request_id": request_id})
         return JSONResponse(
-            error_body("internal_error", "服务器内部错误，已记录 (internal error, logged)"), status_code=500
+            error_body("internal_error", f"服务器内部错误，请提供编号 {request_id} (internal error, logged; "
+                       f"quote request id {request_id})", request_id=request_id),
+            status_code=500, headers={"X-Request-ID": request_id},
         )
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from opentelemetry import trace
 from pydantic import BaseModel, Field, JsonValue
 
 import authz
@@ -15,7 +13,8 @@ from gateway import errors, idempotency, limits, security
 from gateway.api import documents_own_errors, routers
 from gateway.deps import GatewayRuntime, Runtime
 from gateway.errors import API_ERRORS
-from runtime.telemetry import context_from_headers, tracer
+from runtime.http_observability import ObservedRequests
+from runtime.metrics import install_metrics_route
 
 DESCRIPTION = """派驻监督平台 Paizhu — 网关 API (gateway API).
 
@@ -52,16 +51,8 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
     limits.install(app)
     security.install(app)
 
-    @app.middleware("http")
-    async def trace_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        route = request.url.path
-        with tracer.start_as_current_span(
-            f"HTTP {request.method} {route}", context=context_from_headers(request.headers),
-            kind=trace.SpanKind.SERVER,
-        ) as span:
-            response = await call_next(request)
-            span.set_attribute("http.status_code", response.status_code)
-            return response
+    app.add_middleware(ObservedRequests)  # request id, log context, access line (FastAPI makes the server span)
+    install_metrics_route(app)
 
     for router in routers():
         # every error a route of the API can answer is documented with the error schema, whichever router

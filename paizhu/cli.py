@@ -7,6 +7,8 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -64,11 +66,34 @@ def _settings(**overrides: object) -> Settings:
     return settings.model_copy(update=changes) if changes else settings
 
 
-def _logging(settings: Settings, process: str = "paizhu") -> None:
+def _logging(settings: Settings, process: str = "paizhu", metrics_server: bool = False) -> None:
+    """Logs, traces and metrics of this process; `metrics_server` for processes that serve no HTTP."""
+    from runtime.logging import configure_logging
+    from runtime.metrics import start_metrics_server
     from runtime.telemetry import configure
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    json_lines = {"json": True, "console": False}.get(settings.log_format)
+    configure_logging(settings.log_level, process, json_lines=json_lines)
     configure(process)
+    if metrics_server:
+        start_metrics_server(settings.metrics_port, settings.metrics_host)
+
+
+_UVICORN_LOGS = {"log_config": None, "access_log": False}
+"""uvicorn logs through the process's handler; the access line is written per request by the app."""
+
+
+@contextmanager
+def _refusal() -> Iterator[None]:
+    """A process that refuses to start says why in one line (exit code 3), not with a traceback."""
+    from projections.common.projection import ProjectionSchemaChanged
+
+    try:
+        yield
+    except ProjectionSchemaChanged as error:
+        logging.getLogger("paizhu").error("%s", error)
+        typer.echo(str(error), err=True)
+        raise typer.Exit(3) from None
 
 
 def _stop_event() -> threading.Event:
@@ -97,14 +122,15 @@ def serve(
     from paizhu.platform import Platform
     settings = _settings(host=host, port=port, data_dir=data_dir, demo=demo, mode="embedded")
     _logging(settings)
-    platform = Platform(settings)
+    with _refusal():
+        platform = Platform(settings)
     if settings.demo and seed_demo(platform):
         typer.echo("demo data seeded / 已写入演示数据")
     platform.start()
     typer.echo(f"Paizhu embedded platform on http://{settings.host}:{settings.port}  (data: {settings.data_dir})")
     try:
         uvicorn.run(create_app(platform.gateway_runtime()), host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower())
+                    log_level=settings.log_level.lower(), **_UVICORN_LOGS)
     finally:
         platform.stop()
 
@@ -116,6 +142,7 @@ def demo(data_dir: DataDir = None) -> None:
     from paizhu.platform import Platform
 
     settings = _settings(data_dir=data_dir, mode="embedded")
+    _logging(settings)
     platform = Platform(settings)
     try:
         typer.echo("已写入演示数据 (seeded)" if seed_demo(platform)
@@ -145,7 +172,7 @@ def service(
     api, stop = service_process(settings, name.value)
     default_port = int(settings.service_url(name.value).rsplit(":", 1)[1])
     try:
-        uvicorn.run(api, host=host, port=port or default_port, log_level=settings.log_level.lower())
+        uvicorn.run(api, host=host, port=port or default_port, log_level=settings.log_level.lower(), **_UVICORN_LOGS)
     finally:
         stop.set()
 
@@ -162,7 +189,7 @@ def relay(
     from paizhu.distributed import relay_process
 
     settings = _settings(mode="distributed", data_dir=data_dir)
-    _logging(settings, f"paizhu-relay-{name.value}")
+    _logging(settings, f"paizhu-relay-{name.value}", metrics_server=True)
     relay_process(settings, name.value, _stop_event())
 
 
@@ -178,8 +205,9 @@ def project(
     from paizhu.distributed import projector_process
 
     settings = _settings(mode="distributed", data_dir=data_dir)
-    _logging(settings, f"paizhu-projector-{name.value}")
-    projector_process(settings, name.value, _stop_event())
+    _logging(settings, f"paizhu-projector-{name.value}", metrics_server=True)
+    with _refusal():
+        projector_process(settings, name.value, _stop_event())
 
 
 @app.command()
@@ -193,7 +221,7 @@ def gateway(host: Host = "127.0.0.1", port: Port = None, data_dir: DataDir = Non
     settings = _settings(mode="distributed", data_dir=data_dir)
     _logging(settings, "paizhu-gateway")
     uvicorn.run(create_app(gateway_runtime(settings)), host=host, port=port or settings.port,
-                log_level=settings.log_level.lower())
+                log_level=settings.log_level.lower(), **_UVICORN_LOGS)
 
 
 @app.command()
@@ -242,6 +270,7 @@ def checkpoint(data_dir: DataDir = None) -> None:
     from services.common.integrity import Checkpointer
 
     settings = _settings(data_dir=data_dir)
+    _logging(settings)
     apps, keys = open_stores(settings)
     signer = Checkpointer(keys.checkpoint_private_key())
     for name, service_app in apps.items():

@@ -92,7 +92,8 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
     load_keys(settings, Process("projector", name))  # it holds none; says so if handed any
     projection_class = available_projections()[name]
     runner = ProjectionRunner(projection_class(), connect(settings.read_models_url()))
-    runner.setup()
+    # a changed read model is rebuilt from the beginning of the topics (kept forever, see deploy/kafka.md)
+    runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
     topics = [topic_for(s) for s in available_services()]
     log.info("projection %s consuming %s", name, topics)
     KafkaFeed(runner, settings.kafka_bootstrap, topics).run(stop)
@@ -105,7 +106,7 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
     runners = {}
     for name, projection_class in available_projections().items():
         runners[name] = ProjectionRunner(projection_class(), db)
-        runners[name].setup()
+        runners[name].setup(on_change="leave")  # the projector owns the read model's schema version
     builtin = settings.builtin_accounts_enabled()
     hashes = demo_password_hashes(None) if builtin else {}
     clients = {s: HttpClient(settings.service_url(s), _token(settings)) for s in available_services()}

@@ -55,7 +55,7 @@ class Platform:
         readers = {name: app.integration_events for name, app in self.apps.items()}
         for name, projection_class in available_projections().items():
             runner = ProjectionRunner(projection_class(), self.read_db)
-            runner.setup()
+            runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
             self.runners[name] = runner
             self.followers[name] = LogFollower(runner, readers)
         self.dead_letters = DeadLetterTable(self.read_db)

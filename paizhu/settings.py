@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     port: int = 8000
     demo: bool = Field(default=True, description="seed the demo scenario on first start (embedded)")
     log_level: str = "INFO"
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto", description="auto: JSON lines unless standard error is a terminal")
+    metrics_port: int | None = Field(
+        default=None, description="relays and projectors: serve Prometheus /metrics on this port (none: off)")
+    metrics_host: str = Field(default="127.0.0.1", description="address of the relays' and projectors' metrics")
+    rebuild_changed_projections: bool = Field(
+        default=True, description="a read model whose schema version changed is rebuilt on start; "
+        "false: the process refuses to start instead")
 
     # PostgreSQL (distributed): one schema per service, read models in schema `read_models`
     pg_host: str = "127.0.0.1"

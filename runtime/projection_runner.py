@@ -14,14 +14,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from opentelemetry import trace
 
 from events.envelope import Envelope
 from events.registry import UnknownEventError, decode, is_known
 from projections.common.db import Database, Tx
-from projections.common.projection import Projection
+from projections.common.projection import Projection, ProjectionSchemaChanged, RebuildProgress
 from runtime.telemetry import context_from_traceparent, dead_letters, projection_lag, tracer
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ TRACKING_DDL = (
 )
 
 DDL_LOCK = "paizhu.read_models.ddl"
+
+OnSchemaChange = Literal["rebuild", "refuse", "leave"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class ProjectionRunner:
         self.db = db
         self.dead_letter_sink = dead_letter_sink
         self._positions: dict[str, int] | None = None
+        self._rebuild: RebuildProgress | None = None
         self._changed = threading.Condition()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -76,23 +79,42 @@ class ProjectionRunner:
         if self.db.dialect == "postgres":
             tx.fetchall("SELECT pg_advisory_xact_lock(hashtext(%s))", (DDL_LOCK,))
 
-    def setup(self) -> None:
+    def setup(self, on_change: OnSchemaChange = "rebuild") -> None:
+        """Create the tables; when the stored schema version differs from the projection's, `rebuild`
+        (drop them and the tracking: the feed replays the history), `refuse` (raise
+        ProjectionSchemaChanged) or `leave` them to the process that owns the projection."""
         with self.db.transaction() as tx:
             self._serialise_ddl(tx)
             for statement in TRACKING_DDL:
                 tx.execute(statement)
+            change = self.projection.schema_change(tx, has_data=bool(self._tracked_rows(tx)))
+            if change is not None and on_change == "refuse":
+                raise ProjectionSchemaChanged(change)
+            if change is not None and on_change == "rebuild":
+                log.warning("%s: rebuilding it from the history", change.describe(),
+                            extra={"projection": change.name})
+                self._drop(tx)
+                self._positions = None
+                self._rebuild = RebuildProgress()
             self.projection.create(tx)
+            if change is None or on_change == "rebuild":
+                self.projection.record_schema(tx, self.db)
+
+    def _tracked_rows(self, tx: Tx) -> list[tuple[Any, ...]]:
+        return tx.fetchall("SELECT 1 FROM projection_tracking WHERE projection = %s LIMIT 1", (self.projection.name,))
+
+    def _drop(self, tx: Tx) -> None:
+        self.projection.drop(tx)
+        for table in ("projection_tracking", "projection_positions", "dead_letters"):
+            tx.execute(f"DELETE FROM {table} WHERE projection = %s", (self.projection.name,))
 
     def reset(self) -> None:
         """Drop the read model and its tracking: the next run rebuilds it from the beginning."""
-        name = self.projection.name
         with self.db.transaction() as tx:
             self._serialise_ddl(tx)
             for statement in TRACKING_DDL:
                 tx.execute(statement)
-            self.projection.drop(tx)
-            for table in ("projection_tracking", "projection_positions", "dead_letters"):
-                tx.execute(f"DELETE FROM {table} WHERE projection = %s", (name,))
+            self._drop(tx)
         self._positions = None
         self.setup()
 
@@ -146,6 +168,8 @@ class ProjectionRunner:
                 self._process([], reached, isolate=True)
         with self._changed:
             self._changed.notify_all()
+        if self._rebuild is not None and self._rebuild.advance(self.projection.name, len(items)):
+            self._rebuild = None
         return applied
 
     def _process(self, items: Sequence[Item], reached: dict[tuple[str, int], int], isolate: bool) -> int:

@@ -19,7 +19,10 @@ from pydantic import ValidationError
 
 import authz
 from authz import Principal
-from runtime.telemetry import context_from_headers, tracer
+from runtime.http_observability import ObservedRequests
+from runtime.logging import bind_user
+from runtime.metrics import install_metrics_route
+from runtime.telemetry import tracer
 from services.common.application import ServiceApplication, validation_message
 from services.common.context import CommandContext
 from services.common.errors import DomainError
@@ -46,6 +49,8 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
         log.error("service %s has no service token: it refuses every call (set PAIZHU_SERVICE_TOKEN)", app.name)
     authz.load_rules()  # the service checks each record against the caller's permission: it needs the rules
     api = FastAPI(title=f"paizhu {app.name} service", docs_url=None, redoc_url=None)
+    api.add_middleware(ObservedRequests)
+    install_metrics_route(api)
 
     @api.middleware("http")
     async def require_token(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -61,6 +66,8 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
             return _error(404, "unknown_operation", f"服务没有此操作 (unknown operation): {name}")
         principal_header = request.headers.get("x-paizhu-principal")
         principal = Principal.from_dict(json.loads(principal_header)) if principal_header else None
+        if principal is not None:
+            bind_user(principal.user_id)
         context = CommandContext(
             actor=principal.actor if principal else CommandContext().actor,
             correlation_id=request.headers.get("x-correlation-id", ""),
@@ -68,7 +75,8 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
             action=request.headers.get("x-paizhu-action") or None,
             idempotency_key=request.headers.get("x-paizhu-idempotency-key"),
         )
-        with tracer.start_as_current_span(f"service {app.name}.{name}", context=context_from_headers(request.headers)):
+        # a child of FastAPI's server span, which already continues the caller's traceparent
+        with tracer.start_as_current_span(f"service {app.name}.{name}"):
             try:
                 operation = operation_type.model_validate(body)
                 with app.acting(context):

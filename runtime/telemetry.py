@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from opentelemetry import metrics, trace
 from opentelemetry.context import Context
+from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 tracer = trace.get_tracer("paizhu")
@@ -33,6 +34,35 @@ projection_lag = meter.create_histogram(
 dead_letters = meter.create_counter(
     "paizhu.projection.dead_letters", description="events parked because they could not be decoded"
 )
+
+_alarms: dict[str, int] = {}
+
+
+def _observe_alarms(_: CallbackOptions) -> Iterable[Observation]:
+    return [Observation(value, {"alarm": name}) for name, value in sorted(_alarms.items())]
+
+
+alarms = meter.create_observable_gauge(
+    "paizhu.alarm", callbacks=[_observe_alarms], description="1 while the named alarm is raised, else 0"
+)
+
+
+def raise_alarm(name: str) -> None:
+    """Set the alarm gauge `paizhu_alarm{alarm=name}` to 1 (e.g. "topic offsets went backwards")."""
+    if _alarms.get(name) != 1:
+        logging.getLogger(__name__).error("alarm raised: %s", name, extra={"alarm": name})
+    _alarms[name] = 1
+
+
+def clear_alarm(name: str) -> None:
+    """Set the alarm gauge `paizhu_alarm{alarm=name}` back to 0."""
+    if _alarms.get(name) == 1:
+        logging.getLogger(__name__).warning("alarm cleared: %s", name, extra={"alarm": name})
+    _alarms[name] = 0
+
+
+def alarm_raised(name: str) -> bool:
+    return _alarms.get(name) == 1
 
 
 def current_traceparent() -> str:
@@ -64,24 +94,27 @@ def build_tracer_provider(resource: Any = None) -> Any:
     return TracerProvider(resource=resource, sampler=ParentBased(TraceIdRatioBased(ratio)))
 
 
+def _otlp_configured() -> bool:
+    return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+
+
 def configure(service_name: str) -> None:
-    """Install SDK providers when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT)."""
-    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") and not os.environ.get(
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
-    ):
-        return
-    from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-    from opentelemetry.sdk.metrics import MeterProvider
-    from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+    """Install the SDK providers once per process: metrics always (Prometheus, plus OTLP when configured);
+    traces when an OTLP endpoint is configured (without one, a request's log lines carry the caller's trace
+    id or a fresh one)."""
     from opentelemetry.sdk.resources import Resource
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from runtime.metrics import configure_metrics
 
     resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", service_name)})
+    configure_metrics(resource, otlp=_otlp_configured())
+    if not _otlp_configured() or isinstance(trace.get_tracer_provider(), TracerProvider):
+        return
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
     provider = build_tracer_provider(resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
-    metrics.set_meter_provider(
-        MeterProvider(resource=resource, metric_readers=[PeriodicExportingMetricReader(OTLPMetricExporter())])
-    )
     logging.getLogger(__name__).info("OpenTelemetry export enabled")

@@ -7,9 +7,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from events.catalog import load_all
@@ -27,20 +24,13 @@ from runtime.projection_feeds import KafkaFeed
 from runtime.projection_runner import ProjectionRunner
 from runtime.relay import Relay, kafka_producer
 from tests.conftest import settings_from
+from tests.unit.observability.support import memory_spans
 
 pytestmark = pytest.mark.integration
 
-_exporter = InMemorySpanExporter()
-
-
 @pytest.fixture(scope="module")
 def spans() -> InMemorySpanExporter:
-    provider = trace.get_tracer_provider()
-    if not isinstance(provider, TracerProvider):
-        provider = TracerProvider()
-        trace.set_tracer_provider(provider)
-        provider.add_span_processor(SimpleSpanProcessor(_exporter))
-    return _exporter
+    return memory_spans()  # attached to whichever SDK provider an earlier test may have installed
 
 
 def test_a_trace_reaches_from_the_http_request_to_the_projection_update(
@@ -74,7 +64,7 @@ def test_a_trace_reaches_from_the_http_request_to_the_projection_update(
 
     finished: list[Any] = list(spans.get_finished_spans())
     by_name = {s.name: s for s in finished}
-    names = ["HTTP POST /api/ledgers/directives", "command ledgers.register_directive", "append ledgers",
+    names = ["POST /api/ledgers/directives", "command ledgers.register_directive", "append ledgers",
              "relay ledgers.DirectiveRegistered", "project hq_dashboard ledgers.DirectiveRegistered"]
     missing = [n for n in names if n not in by_name]
     assert not missing, f"missing spans {missing}; have {sorted(by_name)}"
