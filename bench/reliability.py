@@ -330,9 +330,31 @@ class Cluster:
             if node.health_url:
                 wait_healthy(node.health_url, 120)
         self.api = Api(self.base, self.tokens)
+        self._seed_members()
         # the group registers the unit it is resident in (a fresh database has no roster)
         self.api.call("POST", "/api/units/units", GROUP_LEADER, expect=201, json={
             "group_id": GROUP, "unit_id": UNIT, "name": "生态环境部", "party_group_name": "生态环境部党组"})
+
+    def _seed_members(self, timeout: float = 180.0) -> None:
+        """The demo organisations and members are seed data: recorded in the units history (`paizhu members`,
+        resumable), then projected; wait until the gateway knows the group leader."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seeding = run_cli(self.direct_env, "members", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, errors = seeding.communicate(timeout=timeout)
+            if seeding.returncode == 0:
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"paizhu members failed: {errors.decode()[-2000:]}")
+            time.sleep(1)
+        while True:
+            try:
+                self.api.call("GET", "/api/session/me", GROUP_LEADER, expect=200)
+                return
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def _supervise(self) -> None:
         while not self.stopping.wait(0.1):

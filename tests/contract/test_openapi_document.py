@@ -17,7 +17,7 @@ ERROR_REF = "#/components/schemas/ErrorBody"
 
 PUBLIC = {
     # operation: exactly the error statuses it can answer
-    ("post", "/api/session/login"): {"400", "401", "413", "422"},
+    ("post", "/api/session/login"): {"400", "401", "413", "422", "429"},
     ("get", "/api/session/me"): {"401"},
     ("get", "/healthz"): set(),
     ("get", "/readyz"): {"503"},
