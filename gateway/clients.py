@@ -51,8 +51,7 @@ class HttpClient:
         self.token = token
 
     def _headers(self, principal: Principal, action: str | None = None) -> dict[str, str]:
-        headers = {"x-paizhu-actor": json.dumps(principal.actor), "content-type": "application/json",
-                   "x-paizhu-principal": json.dumps(principal.to_dict())}
+        headers = {"content-type": "application/json", "x-paizhu-principal": json.dumps(principal.to_dict())}
         if action:
             headers["x-paizhu-action"] = action
         if self.token:

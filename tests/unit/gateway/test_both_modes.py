@@ -8,16 +8,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-import authz
 from authz import Permission, Principal
-from gateway.clients import HttpClient, LocalClient, ServiceClient
-from runtime.server import create_service_app
-from services.common.errors import DomainError
+from gateway.clients import ServiceClient
 from services.common.interface import Command, Recorded
 from services.ledgers.application import LedgersApplication
 from services.ledgers.interface import GetDirective, RecordStage, RegisterDirective
+from tests.both_modes import both_modes, outcome
 
 STAFF = Principal("zhang.wei", "张伟", "group-mee", "group", frozenset({"group_staff"}), group_id="group-mee",
                   supervised_unit_ids=frozenset({"unit-mee"}))
@@ -39,19 +36,9 @@ def registration(reference: str) -> RegisterDirective:
 
 @pytest.fixture(scope="module")
 def clients() -> dict[str, ServiceClient]:
-    authz.load_rules()
     app = LedgersApplication()
-    remote = HttpClient("http://ledgers", token="secret")
-    remote.http = TestClient(create_service_app(app, token="secret"), base_url="http://ledgers")
-    return {"embedded": LocalClient(app), "distributed": remote}
+    return both_modes(app)
 
-
-def outcome(call: Callable[[], Any]) -> tuple[int, str]:
-    try:
-        call()
-    except DomainError as error:
-        return getattr(error, "status", 0), error.code
-    return 200, "ok"
 
 
 def test_a_result_is_the_same_typed_model_in_both_modes(clients: dict[str, ServiceClient]) -> None:

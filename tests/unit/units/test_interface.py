@@ -10,16 +10,13 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 import authz
 from authz import Permission, Principal
-from gateway.clients import HttpClient, LocalClient, ServiceClient
+from gateway.clients import ServiceClient
 from gateway.errors import install
 from gateway.units.router import router
-from runtime.server import create_service_app
 from services.common.application import operation_of
-from services.common.errors import DomainError
 from services.common.interface import operations
 from services.units import interface as ops
 from services.units.application import UnitsApplication
@@ -29,6 +26,7 @@ from services.units.inbound import EVALUATION_GRADES
 from services.units.outbound import ITEM_STATUSES
 from services.units.power import MATTER_CATEGORIES
 from services.units.roster import ADDABLE_DEPARTMENT_KINDS
+from tests.both_modes import both_modes, outcome
 from tests.factories import acting_as
 
 STAFF = Principal("zhang.wei", "张伟", "group-mee", "group", frozenset({"group_staff"}), group_id="group-mee",
@@ -110,24 +108,14 @@ def test_an_attachment_download_declares_its_media_types(openapi: dict[str, Any]
 # -- the same operation, the same refusal in-process and over the service's HTTP interface ----------------
 @pytest.fixture(scope="module")
 def clients() -> dict[str, ServiceClient]:
-    authz.load_rules()
     app = UnitsApplication()
     with app.acting(acting_as("zhang.wei", "group-mee", "group_staff")):
         app.register_unit(group_id="group-mee", unit_id="unit-mee", name="生态环境部", party_group_name="部党组")
         app.add_department(unit_id="unit-mee", department_id="jczz", name="中国环境监测总站", kind="subordinate")
     with app.acting(acting_as("zhou.other", "group-mwr", "group_staff")):
         app.register_unit(group_id="group-mwr", unit_id="unit-mwr", name="水利部", party_group_name="部党组")
-    remote = HttpClient("http://units", token="secret")
-    remote.http = TestClient(create_service_app(app, token="secret"), base_url="http://units")
-    return {"embedded": LocalClient(app), "distributed": remote}
+    return both_modes(app)
 
-
-def outcome(call: Callable[[], Any]) -> tuple[int, str]:
-    try:
-        call()
-    except DomainError as error:
-        return getattr(error, "status", 0), error.code
-    return 200, "ok"
 
 
 def attempt(client: ServiceClient, case: str) -> tuple[int, str]:
