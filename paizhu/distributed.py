@@ -21,6 +21,7 @@ from runtime.policy_runners import KafkaPolicyRunner
 from runtime.projection_feeds import KafkaFeed, LogFollower
 from runtime.projection_runner import ProjectionRunner
 from runtime.relay import Relay, kafka_producer
+from runtime.retry import run_forever
 from runtime.server import create_service_app
 from services.common.application import ServiceApplication
 from services.common.integrity import Checkpointer
@@ -96,7 +97,9 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
     runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
     topics = [topic_for(s) for s in available_services()]
     log.info("projection %s consuming %s", name, topics)
-    KafkaFeed(runner, settings.kafka_bootstrap, topics).run(stop)
+    feed = KafkaFeed(runner, settings.kafka_bootstrap, topics)
+    # a fault of the broker or the read-model database ends one run; the next resumes from the stored offsets
+    run_forever(lambda: feed.run(stop), stop, f"projector {name}")
 
 
 def gateway_runtime(settings: Settings) -> GatewayRuntime:

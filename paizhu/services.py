@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from events.topics import SERVICES
 from paizhu.keys import Keys
 from paizhu.settings import Settings
+from projections.common.db import PG_CONNECTION_TIMEOUTS, POOL_TIMEOUT
+from runtime.retry import harden_pool
 from services.common.application import ServiceApplication
 from services.common.clock import Clock
 
@@ -36,7 +38,7 @@ def available_services() -> list[str]:
 def ensure_pg_schema(settings: Settings, schema: str) -> None:
     import psycopg
 
-    with psycopg.connect(settings.pg_dsn(), autocommit=True) as connection:
+    with psycopg.connect(settings.pg_dsn(), autocommit=True, **PG_CONNECTION_TIMEOUTS) as connection:
         exists = connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
         if not exists:  # CREATE needs a right on the database that a per-process role may lack
             connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
@@ -63,6 +65,8 @@ def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = 
             POSTGRES_PASSWORD=settings.pg_password.get_secret_value(),
             POSTGRES_SCHEMA=service,
             POSTGRES_POOL_SIZE="5",
+            POSTGRES_PRE_PING="y",  # a connection left stale by a database restart or cut is replaced
+            POSTGRES_CONNECT_TIMEOUT=str(int(POOL_TIMEOUT)),  # the library's name for the wait for a pooled one
         )
     # Keys only where they are used: a store's cipher key only to its own service; the sealing private key
     # only to the clues service; the public one to whoever was given it (a process holds only what it uses).
@@ -98,4 +102,8 @@ def build_app(
     if in_memory or settings.mode == "embedded":
         return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
     with pg_setup_lock(settings, service):
-        return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
+        app = app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
+    datastore = getattr(app.factory, "datastore", None)
+    if datastore is not None:
+        harden_pool(datastore.pool)  # every call bounded: a cut fails calls in seconds, they do not hang
+    return app

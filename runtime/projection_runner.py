@@ -20,7 +20,7 @@ from opentelemetry import trace
 
 from events.envelope import Envelope
 from events.registry import UnknownEventError, decode, is_known
-from projections.common.db import Database, Tx
+from projections.common.db import Database, Tx, database_unreachable
 from projections.common.projection import Projection, ProjectionSchemaChanged, RebuildProgress
 from runtime.telemetry import context_from_traceparent, dead_letters, projection_lag, tracer
 
@@ -158,7 +158,10 @@ class ProjectionRunner:
             return 0
         try:
             applied = self._process(items, reached or {}, isolate=False)
-        except Exception:
+        except Exception as error:
+            self._positions = None
+            if database_unreachable(error):
+                raise  # not the events' fault: the caller retries the batch once the database answers
             log.exception("batch of %s failed; retrying event by event", self.projection.name)
             self._positions = None
             applied = 0

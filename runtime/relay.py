@@ -17,6 +17,7 @@ from opentelemetry import trace
 
 from events.envelope import Envelope
 from events.topics import topic_for
+from runtime.retry import Backoff
 from runtime.telemetry import context_from_traceparent, current_traceparent, relay_lag, tracer
 from services.common.application import ServiceApplication
 
@@ -75,13 +76,19 @@ class Relay:
         return last - start
 
     def run(self, stop: threading.Event, idle: float = 0.05) -> None:
+        backoff = Backoff()
         while not stop.is_set():
             try:
-                if self.run_once() == 0:
+                published = self.run_once()
+                backoff.succeeded()
+                if published == 0:
                     stop.wait(idle)
-            except Exception:
-                log.exception("relay %s failed; retrying from the saved position", self.app.name)
-                stop.wait(1.0)
+            except Exception as error:  # the store or the broker: retry from the saved position, never die
+                delay = backoff.failed()
+                log.warning("relay %s failed (%s, %d in a row); retrying from the saved position in %.1fs",
+                            self.app.name, type(error).__name__, backoff.failures, delay)
+                log.debug("relay failure", exc_info=True)
+                stop.wait(delay)
 
 
 def kafka_producer(bootstrap: str) -> Any:
