@@ -23,6 +23,7 @@ from runtime.projection_runner import ProjectionRunner
 from runtime.relay import Relay, kafka_producer
 from runtime.retry import run_forever
 from runtime.server import create_service_app
+from runtime.topic_guard import TopicGuard
 from services.common.application import ServiceApplication
 from services.common.integrity import Checkpointer
 
@@ -72,7 +73,8 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
     keys = load_keys(settings, Process("relay", name))
     app = build_app(settings, keys, name)
     ensure_topics(settings.kafka_bootstrap, [topic_for(name)], settings.kafka_partitions)
-    relay = Relay(app, kafka_producer(settings.kafka_bootstrap))
+    relay = Relay(app, None, new_producer=lambda: kafka_producer(settings.kafka_bootstrap),
+                  guard=TopicGuard(settings.kafka_bootstrap, topic_for(name), settings.kafka_partitions))
     signer = Checkpointer(keys.checkpoint_private_key())
 
     def checkpoints() -> None:
@@ -85,7 +87,8 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
     threading.Thread(target=checkpoints, daemon=True).start()
     log.info("relay %s -> %s from position %s", name, relay.topic, relay.position())
     relay.run(stop)
-    relay.producer.close()
+    if relay.producer is not None:
+        relay.producer.close()
 
 
 def projector_process(settings: Settings, name: str, stop: threading.Event) -> None:
