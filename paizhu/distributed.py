@@ -23,6 +23,7 @@ from runtime.projection_runner import ProjectionRunner
 from runtime.relay import Relay, kafka_producer
 from runtime.retry import run_forever
 from runtime.server import create_service_app
+from runtime.singleton import SingletonLock
 from runtime.topic_guard import TopicGuard
 from services.common.application import ServiceApplication
 from services.common.integrity import Checkpointer
@@ -73,12 +74,15 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
     keys = load_keys(settings, Process("relay", name))
     app = build_app(settings, keys, name)
     ensure_topics(settings.kafka_bootstrap, [topic_for(name)], settings.kafka_partitions)
+    lock = SingletonLock(settings.pg_dsn(), f"relay {name}")  # one relay per service
     relay = Relay(app, None, new_producer=lambda: kafka_producer(settings.kafka_bootstrap),
-                  guard=TopicGuard(settings.kafka_bootstrap, topic_for(name), settings.kafka_partitions))
+                  guard=TopicGuard(settings.kafka_bootstrap, topic_for(name), settings.kafka_partitions), lock=lock)
     signer = Checkpointer(keys.checkpoint_private_key())
 
     def checkpoints() -> None:
         while not stop.wait(settings.checkpoint_interval_seconds):
+            if not lock.held:
+                continue  # the standby signs nothing
             try:
                 signer.checkpoint(app)
             except Exception:
@@ -86,9 +90,12 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
 
     threading.Thread(target=checkpoints, daemon=True).start()
     log.info("relay %s -> %s from position %s", name, relay.topic, relay.position())
-    relay.run(stop)
-    if relay.producer is not None:
-        relay.producer.close()
+    try:
+        relay.run(stop)
+    finally:
+        if relay.producer is not None:
+            relay.producer.close()
+        lock.close()
 
 
 def projector_process(settings: Settings, name: str, stop: threading.Event) -> None:
@@ -100,9 +107,16 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
     runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
     topics = [topic_for(s) for s in available_services()]
     log.info("projection %s consuming %s", name, topics)
-    feed = KafkaFeed(runner, settings.kafka_bootstrap, topics)
+    url = settings.read_models_url()
+    # one projector per read model (a second one waits as a standby)
+    lock = SingletonLock(url, f"projector {name}") if url.startswith(("postgresql://", "postgres://")) else None
+    feed = KafkaFeed(runner, settings.kafka_bootstrap, topics, lock=lock)
     # a fault of the broker or the read-model database ends one run; the next resumes from the stored offsets
-    run_forever(lambda: feed.run(stop), stop, f"projector {name}")
+    try:
+        run_forever(lambda: feed.run(stop), stop, f"projector {name}")
+    finally:
+        if lock is not None:
+            lock.close()
 
 
 def gateway_runtime(settings: Settings) -> GatewayRuntime:

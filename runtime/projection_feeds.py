@@ -11,6 +11,7 @@ from typing import Any
 from events.envelope import Envelope
 from events.topics import DEAD_LETTER_TOPIC, service_of
 from runtime.projection_runner import Item, ProjectionRunner
+from runtime.singleton import LockLost, SingletonLock
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,9 @@ class KafkaFeed:
     (events already applied are skipped by position)."""
 
     def __init__(self, runner: ProjectionRunner, bootstrap: str, topics: list[str], batch: int = 5000,
-                 check_interval: float = 5.0) -> None:
+                 check_interval: float = 5.0, lock: SingletonLock | None = None) -> None:
         self.runner = runner
+        self.lock = lock
         self.bootstrap = bootstrap
         self.topics = topics
         self.batch = batch
@@ -139,6 +141,10 @@ class KafkaFeed:
 
         from events.kafka import ensure_topics
 
+        if self.lock is not None:
+            if not self.lock.ensure(stop):
+                return 0
+            self.runner.reload()  # another instance may have worked meanwhile
         ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC])
         producer = self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all",
                                                   allow_auto_create_topics=False)
@@ -174,6 +180,8 @@ class KafkaFeed:
                 except (OffsetOutOfRangeError, NoOffsetForPartitionError):
                     self._check_sources(consumer, partitions)
                     raise
+                if self.lock is not None and not self.lock.held:
+                    raise LockLost(self.lock.name)  # apply nothing: the next run waits for the lock
                 if records and self._moved(consumer):
                     self._check_sources(consumer, partitions)  # before applying anything from a new topic
                 items = []

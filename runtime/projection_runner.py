@@ -137,6 +137,11 @@ class ProjectionRunner:
         self._alarms = None
         self.setup()
 
+    def reload(self) -> None:
+        """Forget what is cached of the stored positions and alarms (read them again before the next batch)."""
+        self._positions = None
+        self._alarms = None
+
     # -- positions -------------------------------------------------------------------------
     def tracked_offsets(self) -> dict[tuple[str, int], int]:
         with self.db.transaction() as tx:

@@ -20,6 +20,7 @@ from opentelemetry import trace
 from events.envelope import Envelope
 from events.topics import topic_for
 from runtime.retry import Backoff
+from runtime.singleton import SingletonLock
 from runtime.telemetry import (
     clear_alarm,
     context_from_traceparent,
@@ -47,8 +48,9 @@ class Relay:
 
     def __init__(self, app: ServiceApplication, producer: Any, batch: int = 2000,
                  new_producer: Callable[[], Any] | None = None, guard: TopicGuard | None = None,
-                 check_interval: float = 5.0) -> None:
+                 check_interval: float = 5.0, lock: SingletonLock | None = None) -> None:
         self.app = app
+        self.lock = lock
         self.producer = producer
         self.new_producer = new_producer
         self.guard = guard
@@ -159,6 +161,12 @@ class Relay:
     def run(self, stop: threading.Event, idle: float = 0.05) -> None:
         backoff = Backoff()
         while not stop.is_set():
+            if self.lock is not None and not self.lock.held:
+                self._cursor = None  # another instance may have worked meanwhile: look at the topic afresh
+                if self.guard is not None:
+                    self.guard.forget()
+                if not self.lock.ensure(stop):
+                    break
             try:
                 published = self.run_once()
                 backoff.succeeded()
