@@ -91,11 +91,15 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
     threading.Thread(target=checkpoints, daemon=True).start()
     log.info("relay %s -> %s from position %s", name, relay.topic, relay.position())
     try:
-        relay.run(stop)
+        relay.run(stop)  # SIGTERM: the batch in hand is published and its position saved, then it returns
+        if lock.held:
+            signer.checkpoint(app)  # the final checkpoint covers everything published
+            log.info("relay %s stopped at position %s", name, relay.position())
     finally:
         if relay.producer is not None:
             relay.producer.close()
         lock.close()
+        app.close()
 
 
 def projector_process(settings: Settings, name: str, stop: threading.Event) -> None:
@@ -113,10 +117,12 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
     feed = KafkaFeed(runner, settings.kafka_bootstrap, topics, lock=lock)
     # a fault of the broker or the read-model database ends one run; the next resumes from the stored offsets
     try:
-        run_forever(lambda: feed.run(stop), stop, f"projector {name}")
+        run_forever(lambda: feed.run(stop), stop, f"projector {name}")  # SIGTERM: the batch in hand commits first
     finally:
         if lock is not None:
             lock.close()
+        runner.db.close()
+    log.info("projection %s stopped", name)
 
 
 def gateway_runtime(settings: Settings) -> GatewayRuntime:
@@ -139,6 +145,7 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
         ),
         read_models=ReadModelsAccess(db, runners),
         mode="distributed",
+        readiness={f"service:{s}": client.position for s, client in clients.items()},  # not ready while one is down
     )
 
 

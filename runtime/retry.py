@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from projections.common.db import PG_CONNECTION_TIMEOUTS, POOL_TIMEOUT
+from projections.common.db import PG_CONNECTION_TIMEOUTS, POOL_TIMEOUT, database_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -75,3 +75,11 @@ def harden_pool(pool: Any, check: bool = True) -> None:
 
         pool._check = ConnectionPool.check_connection
     pool.timeout = min(getattr(pool, "timeout", POOL_TIMEOUT) or POOL_TIMEOUT, POOL_TIMEOUT)
+
+
+def store_unavailable(error: BaseException) -> bool:
+    """Whether `error` says a store could not serve the call now (the database unreachable, its connection broken,
+    no pooled connection in time): the caller is told 503 and to retry, never 500."""
+    from eventsourcing.persistence import InterfaceError, OperationalError, WaitInterruptedError
+
+    return database_unreachable(error) or isinstance(error, (OperationalError, InterfaceError, WaitInterruptedError))

@@ -51,11 +51,12 @@ def started(env: dict[str, str], log: Path, *args: str) -> Any:
     return run_cli(env, *args, stderr=log.open("w"), stdout=log.with_suffix(".out").open("w"))
 
 
-def stop(*processes: Any) -> None:
+def stop(*processes: Any) -> list[int]:
+    """SIGTERM: each finishes its batch, commits and exits; their exit codes."""
     for process in processes:
         if process.poll() is None:
             process.terminate()
-            process.wait(timeout=30)
+    return [process.wait(timeout=30) for process in processes]
 
 
 def test_a_second_relay_and_a_second_projector_wait_and_take_over(
@@ -85,7 +86,7 @@ def test_a_second_relay_and_a_second_projector_wait_and_take_over(
 
         working_relay = 0 if STANDBY in (tmp_path / "relay2.log").read_text() else 1
         working_projector = 0 if STANDBY in (tmp_path / "projector2.log").read_text() else 1
-        stop(relays[working_relay], projectors[working_projector])
+        assert stop(relays[working_relay], projectors[working_projector]) == [0, 0]  # a clean stop on SIGTERM
         register(ledgers, 20, 5)  # the standbys take over
         wait_until(lambda: (ledgers.process_recorder.max_tracking_id(RELAY_TRACKING) or 0) == ledgers.max_position(),
                    60, "the standby relay did not take over")
@@ -94,6 +95,8 @@ def test_a_second_relay_and_a_second_projector_wait_and_take_over(
         assert len(rows) == 25
         assert sum(row["stages_done"] for row in rows) == 25
         assert relays[1 - working_relay].poll() is None and projectors[1 - working_projector].poll() is None
+        assert stop(relays[1 - working_relay], projectors[1 - working_projector]) == [0, 0]
+        assert "stopped at position" in (tmp_path / f"relay{2 - working_relay}.log").read_text()
     finally:
         stop(*relays, *projectors)
         ledgers.close()
