@@ -156,6 +156,8 @@ class RoundRow(Result):
     overdue_on: date | None
     closed: bool
     distribution: str
+    opened_at: str
+    updated_at: str
 
 
 @router.get("/scheduling-rounds")
@@ -174,20 +176,26 @@ async def list_rounds(
                     freshness=freshness)
 
 
+class ReconciliationRow(ReconciliationView):
+    open_findings: int = Field(description="未处理的发现 (findings not yet resolved)")
+    recorded_at: str
+    updated_at: str
+
+
 @router.get("/reconciliations")
 async def list_reconciliations(
     read_models: ReadModels, response: Response, page: Paging, after: After, unit_id: Id | None = None,
     open_only: bool = Query(default=False, alias="open", description="仅有未处理发现的 (only with open findings)"),
     sort: str = _sort_query(view.RECONCILIATION_SORTS, "-compared_on"),
     permission: Permission = require("ledgers.read_reconciliation", listing=True),
-) -> ListPage[ReconciliationView]:
+) -> ListPage[ReconciliationRow]:
     """Reconciliations: a group member sees their group's, HQ and audit every group's."""
     principal = permission.principal
     chosen = sort_named(view.RECONCILIATION_SORTS, sort, "-compared_on")
     found, freshness = await answer(
         read_models, response, PROJECTION, after,
         lambda tx: view.reconciliations(tx, principal, unit_id, open_only, chosen, page))
-    return ListPage(items=[ReconciliationView.model_validate(r) for r in found.rows],
+    return ListPage(items=[ReconciliationRow.model_validate(r) for r in found.rows],
                     next_cursor=found.next_cursor, freshness=freshness)
 
 
