@@ -22,7 +22,7 @@ from events.envelope import Envelope
 from events.registry import UnknownEventError, decode, is_known
 from projections.common.db import Database, Tx, database_unreachable
 from projections.common.projection import Projection, ProjectionSchemaChanged, RebuildProgress
-from projections.common.query import positions
+from projections.common.query import lacking, positions
 from runtime.telemetry import (
     clear_alarm,
     context_from_traceparent,
@@ -216,9 +216,7 @@ class ProjectionRunner:
     def alarms(self) -> dict[str, str]:
         """Sources whose events the read model may lack (source -> reason); empty when it is fresh."""
         with self.db.transaction() as tx:
-            rows = tx.fetchall("SELECT source, reason FROM projection_alarms WHERE projection = %s",
-                               (self.projection.name,))
-        return {source: reason for source, reason in rows}
+            return lacking(tx, self.projection.name)
 
     def _load_alarms(self, tx: Tx) -> dict[str, int]:
         rows = tx.fetchall("SELECT source, needed_position FROM projection_alarms WHERE projection = %s",
