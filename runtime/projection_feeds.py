@@ -62,9 +62,10 @@ class SourceReset(Exception):
 class KafkaFeed:
     """Distributed mode: consume the services' topics from the positions stored with the read model.
 
-    Now and then (and whenever the broker says an offset is out of range) it compares each topic with what it
-    read: a partition whose end offset is below the position reached (the broker lost events: a restart
-    without its data, a topic deleted and made again) or a topic whose partitions changed is a *source reset*:
+    Now and then (and before applying records once the client's metadata shows a new topic id) it compares
+    each topic with what it read: a topic made again (a new topic id: a broker restarted without its data, a
+    topic deleted and made again), one whose partitions changed, or one that no longer holds the offset to
+    read next (the broker says out of range) is a *source reset*:
     the runner raises an alarm, forgets the offsets of that topic and the feed reads it again from the start
     (events already applied are skipped by position)."""
 
@@ -97,12 +98,13 @@ class KafkaFeed:
         ids = {topic: cluster.topic_id(topic) for topic in topics}
         return {topic: str(i) for topic, i in ids.items() if i is not None}
 
-    def _check_sources(self, consumer: Any, assigned: list[Any]) -> None:
+    def _check_sources(self, consumer: Any, assigned: list[Any], out_of_range: dict[str, int] | None = None) -> None:
         """Raise SourceReset (after telling the runner) when a topic lost events, was made again or changed its
         partitions; remember the identity of the topics found intact."""
         consumer.topics()  # a remote call: fresh metadata, partition counts and topic ids included
         identities = self._identities(consumer, self.topics)
         known = self.runner.source_identities()
+        out_of_range = out_of_range or {}
         resets: dict[str, str] = {}
         for topic in self.topics:
             mine = [tp for tp in assigned if tp.topic == topic]
@@ -112,13 +114,8 @@ class KafkaFeed:
                 reason = "was made again (a new topic id): the broker lost it or it was deleted"
             elif now != {tp.partition for tp in mine}:
                 reason = f"changed its partitions from {sorted(tp.partition for tp in mine)} to {sorted(now)}"
-            else:
-                ends = consumer.end_offsets(mine, timeout_ms=15000)
-                behind = {tp.partition: (consumer.position(tp), end) for tp, end in ends.items()
-                          if end < consumer.position(tp)}
-                if behind:
-                    reason = "went backwards: " + ", ".join(
-                        f"partition {p} ends at {end}, {position} read" for p, (position, end) in behind.items())
+            elif topic in out_of_range:
+                reason = f"went backwards: it no longer holds offset {out_of_range[topic]} (out of range)"
             if reason is not None:
                 resets[topic] = reason
         for topic, reason in resets.items():
@@ -177,8 +174,11 @@ class KafkaFeed:
             while not stop.is_set() and (max_events is None or processed < max_events):
                 try:
                     records = consumer.poll(timeout_ms=200, max_records=self.batch)
-                except (OffsetOutOfRangeError, NoOffsetForPartitionError):
-                    self._check_sources(consumer, partitions)
+                except (OffsetOutOfRangeError, NoOffsetForPartitionError) as error:
+                    # the broker no longer holds the offset to read next (truncated, or a topic made again)
+                    lost = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+                    self._check_sources(consumer, partitions, {tp.topic: offset for tp, offset in lost.items()}
+                                        or {tp.topic: -1 for tp in partitions})
                     raise
                 if self.lock is not None and not self.lock.held:
                     raise LockLost(self.lock.name)  # apply nothing: the next run waits for the lock

@@ -107,12 +107,10 @@ class Relay:
         if self.producer is None and self.new_producer is not None:
             self.producer = self.new_producer()
         try:
-            acks = self._publish(envelopes)
+            self._publish(envelopes)
         except Exception as error:
             self._drop_producer(error)
             raise
-        if self.guard is not None:
-            self.guard.published(acks)
         if last > saved:
             self.save_position(last)
         if self._cursor is not None:

@@ -4,9 +4,10 @@ A broker that restarts without its data (Tansu's memory storage; a Kafka cluster
 snapshot; a topic deleted by hand) leaves the relay's saved position pointing past what the topic holds. Had
 the relay simply gone on, consumers would see the new events and never the lost ones (a projector counts
 itself caught up at the newest position). So before publishing, the relay compares the topic with what it
-knows: each partition's end offset after its last acknowledged batch, and, when it knows nothing yet (at
-start, after a new producer), the position of the newest event the topic still holds. A topic that lost
-events (or that does not exist, or whose partition count changed) makes the relay raise the `topic_lost_events`
+knows: its identity (the broker's topic id and its partitions) when last checked, and, when it knows nothing
+yet (at start, after a new producer) or the identity changed, the position of the newest event the topic
+still holds. (End offsets are not compared: Tansu reports the last record batch's base offset + 1.) A topic
+that lost events (or that does not exist, or was made again, or whose partition count changed) makes the relay raise the `topic_lost_events`
 alarm and republish from the newest position the topic still holds (0 when it is empty): the topic gets
 every event again, in order, and consumers drop the ones they already applied by position.
 """
@@ -28,7 +29,7 @@ class TopicGuard:
         self.topic = topic
         self.partitions = partitions
         self.timeout = timeout
-        self.expected: dict[int, int] | None = None  # end offset of each partition after our last batch
+        self.known: tuple[str | None, tuple[int, ...]] | None = None  # (topic id, partitions) when last checked
         self._consumer: Any = None
         self.reason = ""
 
@@ -45,12 +46,16 @@ class TopicGuard:
 
     def forget(self) -> None:
         """Know nothing about the topic (after a fault): the next check looks at what it holds."""
-        self.expected = None
+        self.known = None
         if self._consumer is not None:
             try:
                 self._consumer.close()
             finally:
                 self._consumer = None
+
+    def _identity(self, consumer: Any, parts: list[int]) -> tuple[str | None, tuple[int, ...]]:
+        topic_id = consumer._client.cluster.topic_id(self.topic)  # kafka-python keeps its last metadata's ids here
+        return (str(topic_id) if topic_id is not None else None, tuple(parts))
 
     def check(self, saved_position: int) -> int | None:
         """Before a batch: None when the topic holds what was published up to `saved_position`; otherwise the
@@ -68,41 +73,32 @@ class TopicGuard:
         parts = sorted(consumer.partitions_for_topic(self.topic) or ())
         if not parts:
             raise RuntimeError(f"topic {self.topic} has no partitions yet")
+        identity = self._identity(consumer, parts)
+        if self.known is not None and reason is None:
+            if identity == self.known:
+                return None
+            reason = ("it was made again (a new topic id)" if identity[0] != self.known[0]
+                      else f"its partitions changed from {list(self.known[1])} to {parts}")
         tps = [TopicPartition(self.topic, p) for p in parts]
         ends = {tp.partition: int(o) for tp, o in consumer.end_offsets(tps, timeout_ms=int(self.timeout * 1000))
                 .items()}
-        if self.expected is not None and reason is None:
-            if set(ends) != set(self.expected):
-                reason = f"its partitions changed from {sorted(self.expected)} to {sorted(ends)}"
-            elif any(ends[p] < self.expected[p] for p in ends):
-                reason = f"its end offsets went backwards ({self.expected} -> {ends})"
-        if reason is None and self.expected is not None:
-            return None
         held = self._newest_position(consumer, tps, ends)
         if held < saved_position and len(parts) != self.partitions:
             # made again by a broker that lost it, with the broker's default partition count (a client asked for
             # it before the relay could create it): it holds less than was published, so nothing is lost by
             # making it again as configured, and every event is published into it again, in order
-            ends = self._recreate(consumer)
+            identity = self._recreate(consumer)
             held = 0
             reason = f"it was made again with {len(parts)} partitions instead of {self.partitions}"
-        self.expected = ends
+        self.known = identity
         if reason is None and held >= saved_position:
             return None
         self.reason = reason or "it holds less than was published"
         return held
 
-    def published(self, acks: list[Any]) -> None:
-        """After a batch: the broker's acknowledgements (partition, offset) move the expected end offsets."""
-        if self.expected is None:
-            return
-        for ack in acks:
-            self.expected[ack.partition] = max(self.expected.get(ack.partition, 0), int(ack.offset) + 1)
-
-    def _recreate(self, consumer: Any, attempts: int = 10) -> dict[int, int]:
+    def _recreate(self, consumer: Any, attempts: int = 10) -> tuple[str | None, tuple[int, ...]]:
         """Delete the topic and create it with the configured partitions (again while some client's metadata
-        request has the broker create it first); the end offsets of the new, empty topic."""
-        from kafka import TopicPartition
+        request has the broker create it first); the new topic's identity."""
         from kafka.admin import KafkaAdminClient
         from kafka.errors import UnknownTopicOrPartitionError
 
@@ -120,8 +116,7 @@ class TopicGuard:
             consumer.topics()
             parts = sorted(consumer.partitions_for_topic(self.topic) or ())
             if len(parts) == self.partitions:
-                tps = [TopicPartition(self.topic, p) for p in parts]
-                return {tp.partition: int(o) for tp, o in consumer.end_offsets(tps, timeout_ms=15000).items()}
+                return self._identity(consumer, parts)
             time.sleep(0.2)
         raise RuntimeError(f"topic {self.topic} keeps being made with other than {self.partitions} partitions")
 
