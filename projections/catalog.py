@@ -7,6 +7,7 @@ import importlib
 from projections.common.projection import Projection
 
 PROJECTIONS = {
+    "clue_queue": "projections.clue_queue.projection:ClueQueue",
     "hq_dashboard": "projections.hq_dashboard.projection:HqDashboard",
     "inspection_handoff": "projections.inspection_handoff.projection:InspectionHandoff",
     "membership": "projections.membership.projection:Membership",
