@@ -180,12 +180,7 @@ async def statistics(read_models: ReadModels, response: Response, after: After,
 
 def statistics_of(group_id: str | None, figures: dict[str, dict[str, Any]]) -> ClueStatistics:
     """The figures of one group, or the sum over every group."""
-    total: dict[str, Any] = {"total": 0, **{d: {} for d in clue_view.FIGURE_DIMENSIONS}}
-    for one in figures.values():
-        total["total"] += one["total"]
-        for dimension in clue_view.FIGURE_DIMENSIONS:
-            for key, count in one[dimension].items():
-                total[dimension][key] = total[dimension].get(key, 0) + count
+    total = clue_view.sum_figures(figures)
     return ClueStatistics(group_id=group_id, total=total["total"], status=total["status"],
                           category=total["category"], disposition=total["disposition"],
                           four_forms=total["four_forms"])

@@ -123,3 +123,14 @@ def clue_figures(tx: Tx, principal: Principal, group_id: str | None = None, rece
         group(str(gid))["category"][str(value)] = int(count)
     return {gid: {k: (dict(sorted(v.items())) if isinstance(v, dict) else v) for k, v in f.items()}
             for gid, f in sorted(figures.items())}
+
+
+def sum_figures(figures: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The figures of several groups added up."""
+    total: dict[str, Any] = {"total": 0, **{d: {} for d in FIGURE_DIMENSIONS}}
+    for one in figures.values():
+        total["total"] += one["total"]
+        for dimension in FIGURE_DIMENSIONS:
+            for key, count in one[dimension].items():
+                total[dimension][key] = total[dimension].get(key, 0) + count
+    return {k: (dict(sorted(v.items())) if isinstance(v, dict) else v) for k, v in total.items()}
