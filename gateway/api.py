@@ -17,6 +17,7 @@ ROUTER_MODULES = [
     "gateway.clues.router",
     "gateway.inspections.router",
     "gateway.units.router",
+    "gateway.people.router",
 ]
 
 

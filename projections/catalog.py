@@ -11,6 +11,7 @@ PROJECTIONS = {
     "hq_dashboard": "projections.hq_dashboard.projection:HqDashboard",
     "inspection_handoff": "projections.inspection_handoff.projection:InspectionHandoff",
     "membership": "projections.membership.projection:Membership",
+    "people": "projections.people.projection:People",
 }
 
 
