@@ -17,11 +17,13 @@ from events.registry import Contract, contract, upcaster
 
 
 @contract("clues.RecommendationIssued", 1)
-class RecommendationIssued(Contract):
+class RecommendationIssuedV1(Contract):
     """A supervision recommendation (纪检监察建议) for common, systemic problems, addressed to the unit.
 
     It names no clue and no person: it is the recommendation the unit must act on.
     """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="RecommendationIssued")
 
     recommendation_id: str
     reference_number: str
@@ -77,8 +79,10 @@ class ClueOverdue(Contract):
 
 
 @contract("clues.RecommendationClosed", 1)
-class RecommendationClosed(Contract):
+class RecommendationClosedV1(Contract):
     """The unit's rectification of a recommendation was verified and the recommendation closed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="RecommendationClosed")
 
     recommendation_id: str
     closed_on: date
@@ -168,3 +172,68 @@ class ClueJointScreeningChanged(Contract):
 
     clue_id: str
     open: bool
+
+
+# -- recommendations as the group and the unit list them (no clue, no person) ------------------------------
+@contract("clues.RecommendationDrafted", 1)
+class RecommendationDrafted(Contract):
+    """A recommendation drafted by the group (distribution `group`: the unit sees it only once issued).
+
+    It names no clue and no person (its source clues stay on the clues' side)."""
+
+    recommendation_id: str
+    reference_number: str
+    title: str
+    problems: list[str]
+    recommendations: list[str]
+    responsible_department: str
+    deadline: date
+
+
+@contract("clues.RecommendationIssued", 2)
+class RecommendationIssued(Contract):
+    """A supervision recommendation (纪检监察建议) for common, systemic problems, addressed to the unit.
+
+    It names no clue and no person: it is the recommendation the unit must act on. v2 adds `issued_on`.
+    """
+
+    recommendation_id: str
+    reference_number: str
+    title: str
+    problems: list[str]
+    recommendations: list[str]
+    responsible_department: str
+    deadline: date
+    issued_on: date | None = None
+
+
+@upcaster("clues.RecommendationIssued", 1)
+def _issued_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "issued_on": None}
+
+
+@contract("clues.RecommendationResponseRecorded", 1)
+class RecommendationResponseRecorded(Contract):
+    """The unit's report on its rectification of a recommendation, as the group recorded it."""
+
+    recommendation_id: str
+    report_id: str
+    summary: str
+    completed: bool
+    received_on: date
+
+
+@contract("clues.RecommendationClosed", 2)
+class RecommendationClosed(Contract):
+    """The unit's rectification of a recommendation was verified and the recommendation closed (销号).
+
+    v2 adds `evidence`, the group's note of what proved the rectification."""
+
+    recommendation_id: str
+    closed_on: date
+    evidence: str = ""
+
+
+@upcaster("clues.RecommendationClosed", 1)
+def _closed_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "evidence": ""}

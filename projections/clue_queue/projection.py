@@ -10,6 +10,9 @@ Rows of `clue_queue` carry distribution `compartment:<clue_id>`; `clue_compartme
 compartment, so `authz.filters.read_filter(principal, Columns(compartments="clue_compartments"))` lets a
 member read exactly the clues whose compartment includes them. A referral awaiting the leader has no
 compartment yet: it is in `clue_intake` (distribution `group`) until the leader takes it in.
+
+`clue_recommendations` holds the supervision recommendations (纪检监察建议), which name no clue and no person:
+a draft with distribution `group`, once issued `unit` (the group, HQ and the unit addressed).
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ COLUMNS = ("clue_id", "group_id", "unit_id", "distribution", "source", "categori
            "status", "disposition", "proposed_disposition", "four_forms", "result", "deadlines",
            "joint_screening_open", "referral_id", "round_id", "version", "registered_at", "updated_at")
 
+REC_COLUMNS = ("recommendation_id", "group_id", "unit_id", "distribution", "reference_number", "title", "problems",
+               "recommendations", "responsible_department", "deadline", "status", "issued_on", "responses",
+               "closure", "overdue", "version", "updated_at")
+
 
 def compartment_of(clue_id: str) -> str:
     return f"compartment:{clue_id}"
@@ -35,12 +42,13 @@ def compartment_of(clue_id: str) -> str:
 class ClueQueue(Projection):
     name = "clue_queue"
     schema_version = 1
-    tables = ("clue_queue", "clue_categories", "clue_compartments", "clue_intake")
+    tables = ("clue_queue", "clue_categories", "clue_compartments", "clue_intake", "clue_recommendations")
     checksum_order = {
         "clue_queue": "clue_id",
         "clue_categories": "clue_id, category",
         "clue_compartments": "compartment, user_id",
         "clue_intake": "clue_id",
+        "clue_recommendations": "recommendation_id",
     }
     ddl = (
         "CREATE TABLE IF NOT EXISTS clue_queue ("
@@ -58,6 +66,13 @@ class ClueQueue(Projection):
         "CREATE TABLE IF NOT EXISTS clue_intake ("
         " clue_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
         " source TEXT NOT NULL, received_on TEXT NOT NULL, referral_id TEXT, round_id TEXT, due_on TEXT)",
+        "CREATE TABLE IF NOT EXISTS clue_recommendations ("
+        " recommendation_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
+        " reference_number TEXT NOT NULL, title TEXT NOT NULL, problems TEXT NOT NULL, recommendations TEXT NOT NULL,"
+        " responsible_department TEXT NOT NULL, deadline TEXT NOT NULL, status TEXT NOT NULL, issued_on TEXT,"
+        " responses TEXT NOT NULL, closure TEXT, overdue INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL,"
+        " updated_at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS clue_recommendations_unit ON clue_recommendations (unit_id, deadline)",
     )
 
     # -- registration and compartment ---------------------------------------------------------------
@@ -167,6 +182,53 @@ class ClueQueue(Projection):
         tx.execute("UPDATE clue_queue SET joint_screening_open = %s, version = %s, updated_at = %s WHERE clue_id = %s",
                    (int(payload.open), envelope.stream_version, envelope.occurred_at.isoformat(), payload.clue_id))
 
+    # -- recommendations (纪检监察建议): drafts (distribution `group`), then issued (`unit`) ----------------------
+    @handles("clues.RecommendationDrafted")
+    def recommendation_drafted(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute(f"INSERT INTO clue_recommendations ({', '.join(REC_COLUMNS)}) VALUES ({', '.join(['%s'] * len(REC_COLUMNS))})"
+                   " ON CONFLICT (recommendation_id) DO NOTHING", _recommendation_row(envelope, payload, "drafted", None))
+
+
+    @handles("clues.RecommendationIssued")
+    def recommendation_issued(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """Issued: the text as issued, now distributed to the unit (a draft from before drafts were published is
+        inserted here)."""
+        row = _recommendation_row(envelope, payload, "issued", payload.issued_on.isoformat() if payload.issued_on else None)
+        updates = ("distribution", "reference_number", "title", "problems", "recommendations", "responsible_department",
+                   "deadline", "status", "issued_on", "version", "updated_at")
+        tx.execute(f"INSERT INTO clue_recommendations ({', '.join(REC_COLUMNS)}) VALUES ({', '.join(['%s'] * len(REC_COLUMNS))})"
+                   f" ON CONFLICT (recommendation_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in updates)}",
+                   row)
+
+
+    @handles("clues.RecommendationResponseRecorded")
+    def recommendation_responded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        found = tx.fetchone("SELECT responses FROM clue_recommendations WHERE recommendation_id = %s",
+                            (payload.recommendation_id,))
+        if found is None:
+            return
+        responses = json.loads(found[0])
+        responses.append({"report_id": payload.report_id, "summary": payload.summary, "completed": payload.completed,
+                          "received_on": payload.received_on.isoformat()})
+        tx.execute("UPDATE clue_recommendations SET responses = %s, status = 'responded', version = %s, updated_at = %s"
+                   " WHERE recommendation_id = %s",
+                   (json.dumps(responses, ensure_ascii=False), envelope.stream_version, envelope.occurred_at.isoformat(),
+                    payload.recommendation_id))
+
+
+    @handles("clues.RecommendationClosed")
+    def recommendation_closed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        closure = json.dumps({"closed_on": payload.closed_on.isoformat(), "evidence": payload.evidence}, ensure_ascii=False)
+        tx.execute("UPDATE clue_recommendations SET status = 'closed', closure = %s, version = %s, updated_at = %s"
+                   " WHERE recommendation_id = %s",
+                   (closure, envelope.stream_version, envelope.occurred_at.isoformat(), payload.recommendation_id))
+
+
+    @handles("clues.RecommendationOverdue")
+    def recommendation_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("UPDATE clue_recommendations SET overdue = 1, version = %s, updated_at = %s WHERE recommendation_id = %s",
+                   (envelope.stream_version, envelope.occurred_at.isoformat(), payload.recommendation_id))
+
     # -- helpers --------------------------------------------------------------------------------------
     @staticmethod
     def _touch(tx: Tx, envelope: Envelope, clue_id: str) -> None:
@@ -187,3 +249,11 @@ def _close(deadlines: dict[str, Any], kinds: tuple[str, ...]) -> None:
     for kind in kinds:
         if kind in deadlines:
             deadlines[kind]["done"] = True
+
+
+def _recommendation_row(envelope: Envelope, payload: Any, status: str, issued_on: str | None) -> tuple[Any, ...]:
+    return (payload.recommendation_id, envelope.group_id or "", envelope.unit_id, envelope.distribution,
+            payload.reference_number, payload.title, json.dumps(list(payload.problems), ensure_ascii=False),
+            json.dumps(list(payload.recommendations), ensure_ascii=False), payload.responsible_department,
+            payload.deadline.isoformat(), status, issued_on, "[]", None, 0, envelope.stream_version,
+            envelope.occurred_at.isoformat())

@@ -134,3 +134,28 @@ def sum_figures(figures: dict[str, dict[str, Any]]) -> dict[str, Any]:
             for key, count in one[dimension].items():
                 total[dimension][key] = total[dimension].get(key, 0) + count
     return {k: (dict(sorted(v.items())) if isinstance(v, dict) else v) for k, v in total.items()}
+
+
+REC_SORTS = {
+    "deadline": Sort("deadline", "r.deadline", "r.recommendation_id"),
+    "-updated_at": Sort("-updated_at", "r.updated_at", "r.recommendation_id", descending=True),
+}
+_REC = ("recommendation_id", "group_id", "unit_id", "reference_number", "title", "problems", "recommendations",
+        "responsible_department", "deadline", "status", "issued_on", "responses", "closure", "overdue", "version")
+
+
+def list_recommendations(tx: Tx, principal: Principal, status: str | None, unit_id: str | None, sort: Sort,
+                         page: PageRequest) -> Page:
+    """Recommendations the principal may read (the shape of `RecommendationView`)."""
+    clauses = [read_filter(principal, Columns(alias="r"))]
+    if status:
+        clauses.append(Clause("r.status = %s", (status,)))
+    if unit_id:
+        clauses.append(Clause("r.unit_id = %s", (unit_id,)))
+    found = fetch_page(tx, f"SELECT {', '.join('r.' + c for c in _REC)} FROM clue_recommendations r", _REC, clauses,
+                       sort, page)
+    rows = [{**row, "unit_id": row["unit_id"] or "", "problems": json.loads(row["problems"]),
+             "recommendations": json.loads(row["recommendations"]), "responses": json.loads(row["responses"]),
+             "closure": json.loads(row["closure"]) if row["closure"] else None, "overdue": bool(row["overdue"]),
+             "version": int(row["version"])} for row in found.rows]
+    return Page(rows, found.next_cursor)

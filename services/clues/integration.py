@@ -136,6 +136,32 @@ def recommendation_issued(event: Any) -> Published:
             recommendations=list(event.recommendations),
             responsible_department=event.responsible_department,
             deadline=event.deadline,
+            issued_on=event.issued_on,
+        )
+    )
+
+
+@mapper.maps(Recommendation.Drafted)
+def recommendation_drafted(event: Any) -> Published:
+    return Published(
+        contracts.RecommendationDrafted(
+            recommendation_id=str(event.originator_id),
+            reference_number=event.reference_number,
+            title=event.title,
+            problems=list(event.problems),
+            recommendations=list(event.recommendations),
+            responsible_department=event.responsible_department,
+            deadline=event.deadline,
+        )
+    )
+
+
+@mapper.maps(Recommendation.ResponseRecorded)
+def recommendation_response(event: Any) -> Published:
+    return Published(
+        contracts.RecommendationResponseRecorded(
+            recommendation_id=str(event.originator_id), report_id=event.report_id, summary=event.summary,
+            completed=event.completed, received_on=event.received_on,
         )
     )
 
@@ -143,7 +169,8 @@ def recommendation_issued(event: Any) -> Published:
 @mapper.maps(Recommendation.Closed)
 def recommendation_closed(event: Any) -> Published:
     return Published(
-        contracts.RecommendationClosed(recommendation_id=str(event.originator_id), closed_on=event.closed_on)
+        contracts.RecommendationClosed(recommendation_id=str(event.originator_id), closed_on=event.closed_on,
+                                       evidence=event.evidence)
     )
 
 

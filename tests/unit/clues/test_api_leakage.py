@@ -251,14 +251,27 @@ def test_recommendations_reach_the_unit_only_once_issued(world: tuple[Api, str, 
     created = api.post("zhang.wei", "/api/clues/recommendations", json=body)
     assert created.status_code == 201, created.text
     rec_id = created.json()["recommendation_id"]
+    drafted = {"after": f"clues:{created.json()['position']}"}
+
+    def listed(user: str, params: dict[str, str]) -> list[str]:
+        return [r["recommendation_id"] for r in api.get(user, "/api/clues/recommendations", params=params).json()["items"]]
+
+    assert listed("zhou.min", drafted) == [rec_id]  # the group sees its draft
+    assert listed("zhao.unit", drafted) == [] and listed("chen.hq", drafted) == []
     assert api.get("zhao.unit", f"/api/clues/recommendations/{rec_id}").status_code == 404
     assert api.post("zhang.wei", f"/api/clues/recommendations/{rec_id}/issue", json={}).status_code == 403
-    assert api.post("li.na", f"/api/clues/recommendations/{rec_id}/issue", json={}).status_code == 200
+    issued = api.post("li.na", f"/api/clues/recommendations/{rec_id}/issue", json={})
+    assert issued.status_code == 200
+    after = {"after": f"clues:{issued.json()['position']}"}
     unit_view = api.get("zhao.unit", f"/api/clues/recommendations/{rec_id}")
     assert unit_view.status_code == 200 and clue_id not in unit_view.text
-    assert [r["recommendation_id"] for r in api.get("zhao.unit", "/api/clues/recommendations").json()] == [rec_id]
+    assert listed("zhao.unit", after) == [rec_id] and listed("chen.hq", after) == [rec_id]
+    listed_view = api.get("zhao.unit", "/api/clues/recommendations", params=after).json()["items"][0]
+    assert {k: v for k, v in listed_view.items() if k != "version"} == \
+        {k: v for k, v in unit_view.json().items() if k != "version"}
+    assert clue_id not in api.get("zhao.unit", "/api/clues/recommendations", params=after).text
     assert api.get("qian.unit2", f"/api/clues/recommendations/{rec_id}").status_code == 404
-    assert api.get("qian.unit2", "/api/clues/recommendations").json() == []
+    assert listed("qian.unit2", after) == [] and listed("zhou.other", after) == []
 
 
 def test_a_clue_is_registered_only_for_a_supervised_unit_and_with_people_who_may_know_it(

@@ -163,11 +163,36 @@ def test_compartment_changes_are_reflected(world: tuple[Api, dict[str, str]]) ->
     assert ok(api.get("wang.qiang", "/api/clues/statistics", params=after))["item"]["total"] == 0
 
 
+def test_recommendation_lifecycle_is_reflected_in_the_list(world: tuple[Api, dict[str, str]]) -> None:
+    api, _ = world
+    body = {"unit_id": "unit-mee", "reference_number": "驻部组建议〔2025〕9号", "title": "关于审批权力运行的建议",
+            "problems": ["审批环节多"], "recommendations": ["压缩环节"], "responsible_department": "办公厅",
+            "deadline": "2025-09-30"}
+    rec_id = ok(api.post("zhang.wei", "/api/clues/recommendations", json=body))["recommendation_id"]
+    ok(api.post("li.na", f"/api/clues/recommendations/{rec_id}/issue", json={"issued_on": "2025-03-20"}))
+    ok(api.post("zhang.wei", f"/api/clues/recommendations/{rec_id}/responses",
+                json={"report_id": "rep-1", "summary": "已制定裁量基准", "completed": True, "received_on": "2025-05-06"}))
+    closed = ok(api.post("li.na", f"/api/clues/recommendations/{rec_id}/close",
+                         json={"evidence": "裁量基准文件", "closed_on": "2025-05-10"}))
+    after = {"after": f"clues:{closed['position']}"}
+    for user in ("zhao.unit", "chen.hq", "li.na"):
+        rows = {r["recommendation_id"]: r for r in ok(api.get(user, "/api/clues/recommendations", params=after))["items"]}
+        row = rows[rec_id]
+        assert (row["status"], row["issued_on"], row["closure"]) == (
+            "closed", "2025-03-20", {"closed_on": "2025-05-10", "evidence": "裁量基准文件"})
+        assert [r["report_id"] for r in row["responses"]] == ["rep-1"]
+        by_id = ok(api.get(user, f"/api/clues/recommendations/{rec_id}"))
+        assert {k: v for k, v in row.items() if k != "version"} == {k: v for k, v in by_id.items() if k != "version"}
+    assert rec_id not in api.get("qian.unit2", "/api/clues/recommendations", params=after).text
+
+
 def test_rebuild_gives_identical_checksums(world: tuple[Api, dict[str, str]]) -> None:
     api, _ = world
     api.sync()
     runner = api.platform.runners["clue_queue"]
     first = runner.projection.checksum(runner.db)
+    with runner.db.transaction() as tx:
+        assert tx.fetchone("SELECT COUNT(*) FROM clue_recommendations")[0] == 1  # type: ignore[index]
     for _ in range(2):
         runner.reset()
         api.sync()
