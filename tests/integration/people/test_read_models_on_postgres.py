@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from eventsourcing.cryptography import AESCipher
 
-from authz import Principal
 from events.catalog import load_all
 from events.sealed import generate_keypair
 from events.topics import topic_for
