@@ -58,6 +58,7 @@ class ClueQueue(Projection):
         " deadlines TEXT NOT NULL, joint_screening_open INTEGER NOT NULL DEFAULT 0, referral_id TEXT,"
         " round_id TEXT, version INTEGER NOT NULL, registered_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS clue_queue_group ON clue_queue (group_id, received_on)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS clue_queue_distribution ON clue_queue (distribution)",
         "CREATE TABLE IF NOT EXISTS clue_categories ("
         " clue_id TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (clue_id, category))",
         "CREATE TABLE IF NOT EXISTS clue_compartments ("

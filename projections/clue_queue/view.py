@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from authz import Principal
-from authz.counts import count_filter
+from authz.counts import COUNTING_KINDS, count_filter
 from authz.filters import Clause, Columns, read_filter
 from projections.common.db import Tx
 from projections.common.query import Page, PageRequest, Sort, fetch_page
@@ -40,14 +40,23 @@ class ClueFilters:
     unit_id: str | None = None
 
 
+def _mine(principal: Principal) -> Clause:
+    """Narrows a query to the compartments the principal is in (an index lookup): it only removes rows, the
+    authoriser's clause still decides."""
+    return Clause("c.distribution IN (SELECT mine.compartment FROM clue_compartments mine WHERE mine.user_id = %s)",
+                  (principal.user_id,))
+
+
 def list_clues(tx: Tx, principal: Principal, filters: ClueFilters, sort: Sort, page: PageRequest) -> Page:
     """The clues whose compartment includes the reader: facts only (the shape of `ClueFacts`)."""
-    clauses = [read_filter(principal, CLUE_COLUMNS)]
+    clauses = [read_filter(principal, CLUE_COLUMNS), Clause("mine.user_id = %s", (principal.user_id,))]
     if filters.status:
         clauses.append(Clause("c.status = %s", (filters.status,)))
     if filters.unit_id:
         clauses.append(Clause("c.unit_id = %s", (filters.unit_id,)))
-    select = f"SELECT {', '.join('c.' + c for c in _FACTS)} FROM clue_queue c"
+    # driven from the reader's compartments (an index lookup); the authoriser's clause still decides
+    select = (f"SELECT {', '.join('c.' + c for c in _FACTS)} FROM clue_compartments mine"
+              " JOIN clue_queue c ON c.distribution = mine.compartment")
     found = fetch_page(tx, select, _FACTS, clauses, sort, page)
     return Page([clue_facts(row) for row in found.rows], found.next_cursor)
 
@@ -94,6 +103,8 @@ def clue_figures(tx: Tx, principal: Principal, group_id: str | None = None, rece
     under `none`; a clue counts once under each of its categories.
     """
     clauses = [count_filter(principal, CLUE_COLUMNS)]
+    if principal.org_kind not in COUNTING_KINDS:
+        clauses.append(_mine(principal))
     if group_id:
         clauses.append(Clause("c.group_id = %s", (group_id,)))
     if received_from:
@@ -107,16 +118,13 @@ def clue_figures(tx: Tx, principal: Principal, group_id: str | None = None, rece
     def group(gid: str) -> dict[str, Any]:
         return figures.setdefault(gid, {"total": 0, **{d: {} for d in FIGURE_DIMENSIONS}})
 
-    for gid, total in tx.fetchall(f"SELECT c.group_id, COUNT(*) FROM clue_queue c WHERE {sql} GROUP BY c.group_id",
-                                  params):
-        group(str(gid))["total"] = int(total)
-    expressions = {"status": "c.status", "disposition": "COALESCE(c.disposition, 'none')",
-                   "four_forms": "COALESCE(CAST(c.four_forms AS TEXT), 'none')"}
-    for dimension, expression in expressions.items():
-        rows = tx.fetchall(f"SELECT c.group_id, {expression}, COUNT(*) FROM clue_queue c WHERE {sql}"
-                           f" GROUP BY c.group_id, {expression}", params)
-        for gid, value, count in rows:
-            group(str(gid))[dimension][str(value)] = int(count)
+    combined = ("c.group_id, c.status, COALESCE(c.disposition, 'none'), COALESCE(CAST(c.four_forms AS TEXT), 'none')")
+    for gid, status, disposition, four_forms, number in tx.fetchall(
+            f"SELECT {combined}, COUNT(*) FROM clue_queue c WHERE {sql} GROUP BY {combined}", params):
+        figures_of = group(str(gid))
+        figures_of["total"] += int(number)
+        for dimension, value in (("status", status), ("disposition", disposition), ("four_forms", four_forms)):
+            figures_of[dimension][str(value)] = figures_of[dimension].get(str(value), 0) + int(number)
     rows = tx.fetchall(f"SELECT c.group_id, k.category, COUNT(*) FROM clue_queue c JOIN clue_categories k"
                        f" ON k.clue_id = c.clue_id WHERE {sql} GROUP BY c.group_id, k.category", params)
     for gid, value, count in rows:
