@@ -2,9 +2,10 @@
 portrait (政治画像) and the quarterly statistics (组务会季度专题研究) count.
 
 Only published facts are kept (every row with the group, unit and distribution of its envelope, so the
-authoriser decides in the query). Clue figures are not copied here: the portrait and the quarterly
-statistics count them in the clue queue (`projections.clue_queue`), through `authz.counts.count_filter`.
-A clue's subject is never on the bus, so a cadre's disciplinary conclusions (违规违纪问题的处理结论) are not
+authoriser decides in the query). Of clues it keeps what the figures need (`people_clues`: unit, date of
+receipt, key-person flag, four forms; distribution `compartment:<clue_id>`, with `people_clue_compartments`),
+so the portrait and the quarterly statistics count them through `authz.counts.count_filter` from this read
+model alone (one projection, one set of positions in the answer's freshness). A clue's subject is never on the bus, so a cadre's disciplinary conclusions (违规违纪问题的处理结论) are not
 in this read model: they stay in the clues service, read by id by the compartment (each read recorded).
 
 Seed lines behind each table (seeds/000_…, 002_…):
@@ -42,10 +43,11 @@ class People(Projection):
     name = "people"
     schema_version = 1
     tables = ("people_posts", "people_records", "people_matters", "portrait_directives", "portrait_outbound",
-              "quarterly_reviews")
+              "quarterly_reviews", "people_clues", "people_clue_compartments")
     checksum_order = {"people_posts": "post_id", "people_records": "record_id", "people_matters": "matter_id",
                       "portrait_directives": "directive_id", "portrait_outbound": "item_id",
-                      "quarterly_reviews": "review_id"}
+                      "quarterly_reviews": "review_id", "people_clues": "clue_id",
+                      "people_clue_compartments": "compartment, user_id"}
     _scope_columns = "group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL"
     ddl = (
         "CREATE TABLE IF NOT EXISTS people_posts (post_id TEXT PRIMARY KEY, person TEXT NOT NULL,"
@@ -69,6 +71,11 @@ class People(Projection):
         "CREATE TABLE IF NOT EXISTS quarterly_reviews (review_id TEXT PRIMARY KEY, quarter TEXT NOT NULL,"
         " meeting_on TEXT NOT NULL, topics INTEGER NOT NULL, decisions INTEGER NOT NULL,"
         f" follow_ups INTEGER NOT NULL, {_scope_columns})",
+        "CREATE TABLE IF NOT EXISTS people_clues (clue_id TEXT PRIMARY KEY, received_on TEXT NOT NULL,"
+        f" key_person INTEGER NOT NULL, four_forms INTEGER, {_scope_columns})",
+        "CREATE INDEX IF NOT EXISTS people_clues_unit ON people_clues (unit_id, received_on)",
+        "CREATE TABLE IF NOT EXISTS people_clue_compartments (compartment TEXT NOT NULL, user_id TEXT NOT NULL,"
+        " PRIMARY KEY (compartment, user_id))",
     )
 
     # -- integrity files -----------------------------------------------------------------------------
@@ -213,3 +220,36 @@ class People(Projection):
             (payload.review_id, payload.quarter, payload.meeting_on.isoformat(), len(payload.topics),
              len(payload.decisions), len(payload.follow_ups), *_scope(envelope)),
         )
+
+    # -- clues: what the figures count (no content ever reaches the bus) -----------------------------------
+    @staticmethod
+    def _members(tx: Tx, clue_id: str, added: list[str], removed: list[str]) -> None:
+        for user in added:
+            tx.execute("INSERT INTO people_clue_compartments (compartment, user_id) VALUES (%s, %s)"
+                       " ON CONFLICT DO NOTHING", (f"compartment:{clue_id}", user))
+        for user in removed:
+            tx.execute("DELETE FROM people_clue_compartments WHERE compartment = %s AND user_id = %s",
+                       (f"compartment:{clue_id}", user))
+
+    @handles("clues.ClueRegistered")
+    def clue_registered(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute(
+            "INSERT INTO people_clues (clue_id, received_on, key_person, four_forms, group_id, unit_id, distribution)"
+            " VALUES (%s, %s, %s, NULL, %s, %s, %s) ON CONFLICT (clue_id) DO NOTHING",
+            (payload.clue_id, payload.received_on.isoformat(), int(payload.key_person), envelope.group_id or "",
+             envelope.unit_id, f"compartment:{payload.clue_id}"),
+        )
+        self._members(tx, payload.clue_id, payload.compartment, [])
+
+    @handles("clues.ClueCompartmentChanged")
+    def clue_compartment(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._members(tx, payload.clue_id, payload.added, payload.removed)
+
+    @handles("clues.ClueStatusChanged")
+    def clue_status(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._members(tx, payload.clue_id, payload.compartment_added, [])
+        if payload.step == "reopened":
+            tx.execute("UPDATE people_clues SET four_forms = NULL WHERE clue_id = %s", (payload.clue_id,))
+        elif payload.result is not None:
+            tx.execute("UPDATE people_clues SET four_forms = %s WHERE clue_id = %s",
+                       (payload.four_forms, payload.clue_id))

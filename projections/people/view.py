@@ -1,7 +1,7 @@
 """Queries of the people read model: integrity files, person↔matter, political portrait, quarterly statistics.
 
 Rows are read through `read_filter` (what the principal may read); clue figures through `count_filter` over
-the clue queue (no count includes a clue the reader may not read; HQ and audit count every clue, numbers
+`people_clues` (no count includes a clue the reader may not read; HQ and audit count every clue, numbers
 only). Indicators and the seed line each comes from:
 
 | indicator | computed from | seed |
@@ -14,7 +14,7 @@ only). Indicators and the seed line each comes from:
 | feedback_answered_rate | outbound items issued in the year answered / issued | 000 及时反馈、督促整改 |
 | power_matters | 三重一大 matters registered in the year | 000 围绕重大事项决策、重要干部任免、重要项目安排、大额资金使用 |
 | democratic_evaluation | grades of the year's democratic evaluations | 000 民主评议结果 (廉政档案) |
-| clues_received / key_person_clues / four_forms | clues received in the year (clue queue) | 000 精准运用监督执纪"四种形态"; 002 通过问题线索处置…"以人看事" |
+| clues_received / key_person_clues / four_forms | clues received in the year (people_clues) | 000 精准运用监督执纪"四种形态"; 002 通过问题线索处置…"以人看事" |
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from projections.common.query import Page, PageRequest, Sort, fetch_page, where
 
 RECORD_SORT = Sort("on_date", "r.on_date", "r.record_id")
 MATTER_SORT = Sort("-opened_on", "m.opened_on", "m.matter_id", descending=True)
-CLUE_COLUMNS = Columns(compartments="clue_compartments", alias="c")
+CLUE_COLUMNS = Columns(compartments="people_clue_compartments", alias="c")
 
 
 def integrity_file(tx: Tx, principal: Principal, person: str, unit_id: str | None, page: PageRequest) -> Page:
@@ -134,7 +134,7 @@ def year_indicators(tx: Tx, principal: Principal, unit_id: str, year: int) -> di
     clues = [count_filter(principal, CLUE_COLUMNS), Clause("c.unit_id = %s", (unit_id,)), _year("c.received_on", year)]
     four_forms_clause = where(clues)
     four_forms = {str(f): int(n) for f, n in tx.fetchall(
-        f"SELECT c.four_forms, COUNT(*) FROM clue_queue c WHERE {four_forms_clause.sql} AND c.four_forms IS NOT NULL"
+        f"SELECT c.four_forms, COUNT(*) FROM people_clues c WHERE {four_forms_clause.sql} AND c.four_forms IS NOT NULL"
         " GROUP BY c.four_forms", four_forms_clause.params)}
     return {
         "directives_received": len(directives),
@@ -151,8 +151,8 @@ def year_indicators(tx: Tx, principal: Principal, unit_id: str, year: int) -> di
         "power_matters": _count(tx, "people_matters", [rows, unit, Clause("matter_kind = 'power_matter'"),
                                                        _year("opened_on", year)]),
         "democratic_evaluation": dict(sorted(grades.items())),
-        "clues_received": _count(tx, "clue_queue c", clues),
-        "key_person_clues": _count(tx, "clue_queue c", [*clues, Clause("c.key_person = 1")]),
+        "clues_received": _count(tx, "people_clues c", clues),
+        "key_person_clues": _count(tx, "people_clues c", [*clues, Clause("c.key_person = 1")]),
         "four_forms": dict(sorted(four_forms.items())),
     }
 
@@ -201,7 +201,7 @@ def quarterly(tx: Tx, principal: Principal, group_id: str | None, year: int, qua
     add("outbound_answered", "portrait_outbound", [between("answered_on")])
     clues = where([count_filter(principal, CLUE_COLUMNS), between("c.received_on")]
                   + ([Clause("c.group_id = %s", (group_id,))] if group_id else []))
-    for gid, count in tx.fetchall(f"SELECT c.group_id, COUNT(*) FROM clue_queue c WHERE {clues.sql} GROUP BY c.group_id",
+    for gid, count in tx.fetchall(f"SELECT c.group_id, COUNT(*) FROM people_clues c WHERE {clues.sql} GROUP BY c.group_id",
                                   clues.params):
         groups.setdefault(str(gid), {})["clues_received"] = int(count)
     reviews = where(scope)
