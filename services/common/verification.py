@@ -112,14 +112,17 @@ class RowDecoder:
         self.fallback = fallback
         """The slow way: the plain fields of the decoded domain event (used when the fast way disagrees)."""
 
-    def fields(self, row: StoredRow, stream_id: str) -> dict[str, Any]:
+    def plaintext(self, row: StoredRow) -> bytes:
+        """The stored JSON state of a row (decrypted, decompressed)."""
         state = row.state
         if self.cipher is not None:
             state = self.cipher.decrypt(state)
         if self.compressor is not None:
             state = self.compressor.decompress(state)
-        fields: dict[str, Any] = _decode_json(state.decode("utf-8") if isinstance(state, bytes | bytearray)
-                                              else bytes(state).decode("utf-8"))
+        return bytes(state)
+
+    def fields(self, row: StoredRow, stream_id: str) -> dict[str, Any]:
+        fields: dict[str, Any] = _decode_json(self.plaintext(row).decode("utf-8"))
         fields["originator_id"] = stream_id
         fields["originator_version"] = row.originator_version
         fields["type"] = row.topic.rpartition(":")[2]
