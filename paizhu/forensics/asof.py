@@ -14,14 +14,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from events.plain import plain
 from paizhu.forensics.history import Case, CaseEvent, happened_at
 
 
-class Axis(str, Enum):
+class Axis(StrEnum):
     recorded = "recorded"
     happened = "happened"
 
@@ -45,7 +45,7 @@ def view_of(kind: str) -> Callable[[Any], Any] | None:
         return None
     module, _, name = path.partition(":")
     try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
         return None
 
@@ -60,7 +60,7 @@ def show(aggregate: Any, kind: str) -> dict[str, Any]:
     if view is None:
         return plain_state(aggregate)
     shown = view(aggregate)
-    return plain(shown.model_dump(mode="json") if hasattr(shown, "model_dump") else shown)  # type: ignore[no-any-return]
+    return plain(shown.model_dump(mode="json") if hasattr(shown, "model_dump") else shown)
 
 
 @dataclass

@@ -150,7 +150,7 @@ def _scan(logs: dict[str, StoredLog]) -> Iterator[_Light]:
                 continue
             try:
                 text = log.decoder.plaintext(row)
-            except Exception:  # undecodable: `paizhu verify` names it; a history cannot use it
+            except Exception:  # noqa: S112 (undecodable: `paizhu verify` names it; a history cannot use it)
                 continue
             correlation = _CORRELATION.search(text)
             causation = _CAUSATION.search(text)

@@ -5,7 +5,7 @@ record): who, what, why; a use without a reason is refused.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from paizhu.forensics.asof import Moment, diff, rebuild
@@ -14,7 +14,7 @@ from paizhu.settings import Settings
 from paizhu.stored_logs import open_logs
 
 
-class RecordKind(str, Enum):
+class RecordKind(StrEnum):
     directive = "directive"
     item = "item"
     clue = "clue"
