@@ -70,25 +70,69 @@ def bench_verify(data_dir: Path) -> None:
     from paizhu.stored_logs import open_logs
     from paizhu.verify import verify_logs
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     logs, keys = open_logs(Settings(mode="embedded", data_dir=data_dir))
     reports = verify_logs(logs, keys.checkpoint_public_key_b64(), as_json=True)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     for log in logs.values():
         log.close()
     events = sum(r.events for r in reports)
     assert all(r.intact for r in reports), [r.findings[:3] for r in reports]
     metric("verify_events", events, "events")
     metric("verify_events_per_s", events / elapsed, "events/s")
+    metric("verify_events_per_cpu_s", events / cpu, "events/s")  # the same, on a machine shared with others
+
+
+def bench_case(data_dir: Path, case_id: str, samples: int = 60) -> None:
+    import random
+    import statistics
+
+    from paizhu.forensics.asof import Moment
+    from paizhu.forensics.evidence import export_bundle
+    from paizhu.forensics.history import collect_case
+    from paizhu.forensics.reviewer import RecordKind, Reviewer
+    from paizhu.settings import Settings
+
+    reviewer = Reviewer(Settings(mode="embedded", data_dir=data_dir))
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        case = reviewer.case(RecordKind.directive, case_id)
+        metric("case_collect_s", time.perf_counter() - started, "s")
+        metric("case_collect_cpu_s", time.process_time() - cpu, "s")
+        own = [e for e in case.events if e.stream_id == case.record_id]
+        assert len(own) == CASE_EVENTS, len(own)
+        reviewer.replay(case, Moment(version=1))  # builds the service's application once (not measured)
+        rng = random.Random(1)
+        timings, cpu_timings = [], []
+        for _ in range(samples):
+            moment = Moment(version=rng.randint(1, len(own)))
+            started, cpu = time.perf_counter(), time.process_time()
+            reviewer.replay(case, moment)
+            timings.append((time.perf_counter() - started) * 1000)
+            cpu_timings.append((time.process_time() - cpu) * 1000)
+        metric("asof_p50_ms", statistics.median(timings), "ms")
+        metric("asof_p99_ms", statistics.quantiles(timings, n=100)[98], "ms")
+        metric("asof_cpu_p99_ms", statistics.quantiles(cpu_timings, n=100)[98], "ms")
+        started, cpu = time.perf_counter(), time.process_time()
+        exported = collect_case(reviewer.logs, case_id)
+        data, summary = export_bundle(exported, reviewer.logs, reviewer.keys.checkpoint_private_key(), "bench",
+                                      "benchmark")
+        metric("evidence_export_s", time.perf_counter() - started, "s")
+        metric("evidence_export_cpu_s", time.process_time() - cpu, "s")
+        metric("evidence_bundle_mb", len(data) / 1e6, "MB")
+        assert summary["intact"]
+    finally:
+        reviewer.close()
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="paizhu-bench-forensics-") as tmp:
         data_dir = Path(tmp)
         console.print(f"seeding {STORE_EVENTS} events into embedded stores …")
-        seed(data_dir)
+        case_id = seed(data_dir)
         console.print("[bold]forensics[/]")
         bench_verify(data_dir)
+        bench_case(data_dir, case_id)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"metrics": metrics}, indent=2) + "\n")
     console.print(f"written {RESULTS}")

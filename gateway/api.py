@@ -16,6 +16,7 @@ ROUTER_MODULES = [
     "gateway.clues.router",
     "gateway.inspections.router",
     "gateway.units.router",
+    "gateway.forensics.router",
 ]
 
 

@@ -15,58 +15,11 @@ from typing import Any
 
 from events.envelope import event_id_for
 from paizhu.stored_logs import StoredLog
+from services.common.forensics import describe, happened_at
 from services.common.verification import checkpoint_log_id, stream_key
 
 _CORRELATION = re.compile(rb'"correlation_id":"([^"\\]*)"')
 _CAUSATION = re.compile(rb'"causation_id":"([^"\\]*)"')
-
-RECORDS_ZH = {
-    "Directive": "批示件", "LedgerItem": "台账事项", "Clue": "问题线索", "InspectionRound": "巡视轮次",
-    "Recommendation": "移交建议", "SupervisionActivity": "监督活动", "OutboundItem": "发函事项",
-    "InboundSubmission": "来文", "QuarterlyReview": "季度检视", "Organisation": "机构",
-}
-VERBS_ZH = {
-    "Registered": "登记", "Amended": "更正", "Withdrawn": "撤销", "StageRecorded": "记录阶段",
-    "StageDeadlineSet": "设定阶段期限", "StageOverdue": "阶段逾期", "Evaluated": "评价", "Opened": "立项",
-    "Closed": "销号", "Reopened": "重新打开", "Overdue": "逾期", "LookBackScheduled": "安排回头看",
-    "LookBackDue": "回头看到期", "LookBackCompleted": "完成回头看", "LookBackConfirmed": "确认回头看",
-    "Recorded": "记录", "Submitted": "提交", "Issued": "发出", "Replied": "答复", "Acknowledged": "签收",
-    "Accepted": "受理", "Concluded": "办结", "Completed": "完成", "DispositionProposed": "提出处置意见",
-    "DispositionDecided": "决定处置方式", "ContentRead": "查阅内容", "ClueReferred": "移交线索",
-    "ClueHandedOver": "交接线索", "FindingRecorded": "记录发现问题", "Planned": "计划", "Started": "开始",
-    "Held": "召开", "Published": "发布", "DeadlineSet": "设定期限", "DeadlineOverdue": "期限逾期",
-    "EvidenceAttached": "附加证据", "SimilarLinked": "关联同类问题", "Delivered": "送达",
-}
-
-
-def describe(event_type: str, fields: dict[str, Any]) -> dict[str, str]:
-    """A readable line in Chinese and English: what happened to which kind of record, by whom."""
-    record, _, verb = event_type.rpartition(".")
-    actor = fields.get("actor") or {}
-    who = actor.get("user", "?")
-    en = f"{record or 'record'} {re.sub(r'(?<!^)(?=[A-Z])', ' ', verb).lower()} by {who}"
-    zh = f"{who} {VERBS_ZH.get(verb, verb)}{RECORDS_ZH.get(record, record)}"
-    for key in ("stage", "reason", "summary"):
-        if isinstance(fields.get(key), str) and fields[key]:
-            en += f" ({key}: {fields[key]})"
-            zh += f"（{fields[key]}）"
-            break
-    return {"zh": zh, "en": en}
-
-
-HAPPENED_FIELDS = ("done_on", "happened_on", "occurred_on", "decided_on", "held_on", "completed_on", "closed_on",
-                   "replied_on", "received_on", "issued_on")
-"""Fields in which the unit or the actor states when something happened (the "happened" time axis)."""
-
-
-def happened_at(fields: dict[str, Any]) -> str:
-    """When it happened as stated (the first stated date), else when it was recorded."""
-    for name in HAPPENED_FIELDS:
-        value = fields.get(name)
-        if isinstance(value, str) and value:
-            return value
-    return str(fields.get("timestamp", ""))
-
 
 @dataclass
 class CaseEvent:
@@ -97,7 +50,7 @@ class CaseEvent:
             "happened_at": happened_at(self.fields), "correlation_id": self.fields.get("correlation_id"),
             "causation_id": self.fields.get("causation_id"), "hash": self.fields.get("hash"),
             "prev_hash": self.fields.get("prev_hash"), "in_case": self.in_case, "why": self.why,
-            "description": describe(self.type, self.fields),
+            "description": describe(self.type, self.fields, detail=self.service != "clues"),
         }
 
 

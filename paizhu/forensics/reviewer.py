@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from paizhu.forensics.asof import Moment, diff, rebuild
+from paizhu.forensics.asof import Moment, diff, rebuild_as_of
 from paizhu.forensics.history import Case, CaseNotFoundError, collect_case
 from paizhu.settings import Settings
 from paizhu.stored_logs import open_logs
@@ -56,7 +56,7 @@ class Reviewer:
         """The record as of the moment, its history (all of it, each event marked as counted or not), and, with
         `compare`, the state at that other moment and the difference field by field."""
         app = self.app(case.service)
-        state, counted = rebuild(app, case, moment)
+        state, counted = rebuild_as_of(app, case, moment)
         counted_keys = {(e.service, e.position) for e in counted}
         history = [e.as_dict() | {"counted": (e.service, e.position) in counted_keys} for e in case.history()]
         result: dict[str, Any] = {
@@ -66,7 +66,7 @@ class Reviewer:
             "state": state, "history": history,
         }
         if compare is not None:
-            other, _ = rebuild(app, case, compare)
+            other, _ = rebuild_as_of(app, case, compare)
             result["compared_with"] = {"as_of": {"version": compare.version, "position": compare.position,
                                                  "at": compare.at, "axis": compare.axis.value}, "state": other}
             result["diff"] = diff(other, state)
