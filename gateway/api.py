@@ -18,6 +18,7 @@ ROUTER_MODULES = [
     "gateway.inspections.router",
     "gateway.units.router",
     "gateway.people.router",
+    "gateway.forensics.router",
 ]
 
 

@@ -294,6 +294,135 @@ def verify(
     raise typer.Exit(code)
 
 
+evidence_app = typer.Typer(help="证据包 (evidence bundles)", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+Reason = Annotated[str, typer.Option("--reason", help="事由，必填，将被记录 (why: required, and recorded)")]
+By = Annotated[str | None, typer.Option(
+    "--by", help="操作人，默认为当前系统用户 (who: default the operating-system user)")]
+
+
+def _operator(by: str | None) -> dict[str, str]:
+    import getpass
+
+    return {"user": by or f"cli:{getpass.getuser()}", "org": "paizhu", "role": "operator"}
+
+
+@contextmanager
+def _reviewer(data_dir: Path | None, as_json: bool) -> Iterator[object]:
+    """A Reviewer on the stores; a missing store or key, or an unknown record, is one line (exit code 3 / 4)."""
+    from paizhu.forensics.history import CaseNotFoundError
+    from paizhu.forensics.reviewer import Reviewer
+    from services.common.errors import InvalidInputError
+
+    def fail(code: str, message: str, exit_code: int) -> typer.Exit:
+        if as_json:
+            typer.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+        else:
+            typer.echo(message, err=True)
+        return typer.Exit(exit_code)
+
+    try:
+        reviewer = Reviewer(_settings(data_dir=data_dir))
+    except SystemExit as error:  # StoreNotFoundError, KeyNotFoundError
+        raise fail("store_or_key_not_found", str(error.code), 3) from None
+    try:
+        yield reviewer
+    except CaseNotFoundError as error:
+        raise fail("not_found", f"找不到该记录 (no such record): {error}", 4) from None
+    except InvalidInputError as error:
+        raise fail(error.code, str(error), 2) from None
+    finally:
+        reviewer.close()
+
+
+@evidence_app.command("export")
+def evidence_export(
+    record_id: Annotated[str, typer.Argument(help="记录编号 (the record's id: directive, item, clue, round …)")],
+    out: Annotated[Path, typer.Option("--out", help="证据包文件 (the bundle file to write, .zip)")],
+    reason: Reason,
+    by: By = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 摘要 (print a JSON summary)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """导出证据包 (export a case's evidence bundle).
+
+    事件、哈希、覆盖它们的签名检查点、公钥和简要报告；用 tools/verify_bundle.py 独立校验 (events, hashes,
+    the signed checkpoints that cover them, the public key and a short report; verify it with
+    tools/verify_bundle.py).
+    """
+    from paizhu.forensics.evidence import export_bundle
+    from paizhu.forensics.history import collect_case
+
+    with _reviewer(data_dir, as_json) as reviewer:
+        case = collect_case(reviewer.logs, record_id)  # type: ignore[attr-defined]
+        actor = _operator(by)
+        reviewer.record_use(case, "evidence_export", actor, reason, detail={"out": str(out)})  # type: ignore[attr-defined]
+        data, summary = export_bundle(case, reviewer.logs, reviewer.keys.checkpoint_private_key(),  # type: ignore[attr-defined]
+                                      actor["user"], reason)
+        out.write_bytes(data)
+    summary |= {"record_id": case.record_id, "kind": case.kind, "out": str(out), "bytes": len(data)}
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"已导出 (exported) {out}: {case.kind} {case.record_id}, {summary['case_events']} events of the "
+                   f"case, {summary['events']} with their chains; "
+                   f"{'完整 (intact)' if summary['intact'] else '不完整 (NOT intact)'}")
+
+
+@app.command()
+def replay(
+    kind: Annotated[str, typer.Argument(help="记录类型 (directive | item | clue | round)", show_default=False)],
+    record_id: Annotated[str, typer.Argument(help="记录编号 (the record's id)", show_default=False)],
+    reason: Reason,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="时点：ISO 日期/时间，或 v<版本>、p<日志位置> (a moment: ISO date/time, v<version>, "
+                        "p<log position>; default now)")] = None,
+    compare: Annotated[str | None, typer.Option(
+        "--compare", help="与另一时点逐项比较 (compare with another moment, field by field)")] = None,
+    happened: Annotated[bool, typer.Option(
+        "--happened", help="按发生时间而非记录时间 (by when it happened as stated, not when it was recorded)")] = False,
+    by: By = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """回放一条记录的案卷历史及其某一时点的状态 (replay a record: its case history and its state at a moment)."""
+    from paizhu.forensics.asof import Axis, Moment
+    from paizhu.forensics.reviewer import RecordKind
+
+    try:
+        record_kind = RecordKind(kind)
+    except ValueError:
+        raise typer.BadParameter(f"须为 (one of) {', '.join(k.value for k in RecordKind)}",
+                                 param_hint="KIND") from None
+    axis = Axis.happened if happened else Axis.recorded
+
+    def moment(text: str | None) -> Moment:
+        if text is None:
+            return Moment(axis=axis)
+        if text[:1] in "vp" and text[1:].isdigit():
+            number = int(text[1:])
+            return Moment(version=number) if text[0] == "v" else Moment(position=number)
+        return Moment(at=text, axis=axis)
+
+    with _reviewer(data_dir, as_json) as reviewer:
+        case = reviewer.case(record_kind, record_id)  # type: ignore[attr-defined]
+        reviewer.record_use(case, "replay", _operator(by), reason, detail={"as_of": as_of, "compare": compare})  # type: ignore[attr-defined]
+        result = reviewer.replay(case, moment(as_of), moment(compare) if compare else None)  # type: ignore[attr-defined]
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{result['kind']} {result['record_id']} ({result['service']}) — as of {as_of or 'now'} "
+               f"[{axis.value}]")
+    for event in result["history"]:
+        mark = "*" if event["counted"] else " "
+        typer.echo(f" {mark} {event['recorded_at']}  {event['service']}#{event['position']}  "
+                   f"{event['description']['zh']} ({event['description']['en']})")
+    typer.echo(json.dumps(result["state"], ensure_ascii=False, indent=2))
+    for change in result.get("diff", []):
+        typer.echo(f"  {change['field']}: {change['before']!r} → {change['after']!r}")
+
+
 @app.command()
 def openapi() -> None:
     """输出网关的 OpenAPI 文档 (print the gateway's OpenAPI document).

@@ -32,6 +32,7 @@ from services.clues.interface import (
     DisclosedClue,
     DisclosureEntry,
     DraftRecommendation,
+    ForensicReplay,
     GetClueFacts,
     GetRecommendation,
     IssueRecommendation,
@@ -63,6 +64,7 @@ from services.common.application import ServiceApplication, command, query
 from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
 from services.common.errors import ConflictError, NotFoundError
+from services.common.forensics import ReplayResult, replay
 
 READ_ATTEMPTS = 5
 A = TypeVar("A")
@@ -77,6 +79,15 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     scheduler_command = "record_overdue"
     integration = mapper
     consumes = ("inspections", "units")
+
+    forensic_views = {"Clue": clue_facts, "Recommendation": recommendation_view}
+    """Record kind → the view its Get… query answers with (what a forensic replay shows as the state): a clue's facts, never
+    its content; its history names who did what, without the words (detail=False)."""
+
+    @query
+    def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
+        """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
+        return replay(self, q, self.forensic_views, detail=False)
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env=env, clock=clock)

@@ -24,6 +24,7 @@ from services.clues.domainmodel import (
     STATUS_LABELS,
 )
 from services.clues.recommendation import RECOMMENDATION_STATUS_LABELS
+from services.common.forensics import ForensicReplayQuery
 from services.common.interface import (
     NO_CONTROL_CHARACTERS,
     Body,
@@ -591,3 +592,8 @@ class CloseRecommendation(Command[RecommendationRecorded], RecommendationCloseBo
 
 class GetRecommendation(Query[RecommendationView]):
     recommendation_id: Id
+
+
+class ForensicReplay(ForensicReplayQuery):
+    """回放记录：历史及某一时点的状态，每次使用均被记录 (replay a clues record: its history and its state at a
+    moment; every use is recorded)."""
