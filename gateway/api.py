@@ -13,6 +13,7 @@ ROUTER_MODULES = [
     "gateway.session.router",
     "gateway.hq.router",
     "gateway.ledgers.router",
+    "gateway.calendar.router",
     "gateway.clues.router",
     "gateway.inspections.router",
     "gateway.units.router",

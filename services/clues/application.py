@@ -9,6 +9,7 @@ clue, the unit's invited users read what joint screening shares.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -66,6 +67,7 @@ from services.clues.policies import CluesPolicies
 from services.clues.recommendation import Recommendation
 from services.clues.views import clue_facts, clue_parts, plain, recommendation_view
 from services.common.application import ServiceApplication, command, query
+from services.common.calendar import WorkingCalendar
 from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
 from services.common.errors import ConflictError, NotFoundError
@@ -78,11 +80,11 @@ class UnencryptedStoreError(RuntimeError):
     """Clue content must be encrypted at rest: a persistent store without a cipher is refused."""
 
 
-class CluesApplication(ServiceApplication, CluesPolicies):
+class CluesApplication(WorkingCalendar, ServiceApplication, CluesPolicies):
     name = "clues"
     scheduler_command = "record_overdue"
     integration = mapper
-    consumes = ("inspections", "units")
+    consumes = ("inspections", "units", "ledgers")
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env=env, clock=clock)
@@ -135,6 +137,10 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def _recommendations(self) -> Iterator[Recommendation]:
         return self._all(Recommendation.Drafted, Recommendation)
 
+    def limit(self, kind: str, start: date) -> tuple[dict[str, Any], date]:
+        """A time limit from `start` by this service's calendar: (the rule as recorded, the date)."""
+        return self.time_limits.of(kind).counted(start, self.working_calendar())
+
     def _done(self, clue: Clue) -> ClueRecorded:
         return ClueRecorded(clue_id=str(clue.id), position=self.record(clue))
 
@@ -143,6 +149,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def register_clue(self, c: RegisterClue) -> ClueRecorded:
         """Register a clue; its compartment is the group leader, the staff assigned and who registered it."""
         received = c.received_on or self.today()
+        rule, due_on = self.limit("disposition", received)
         clue = Clue.register(
             group_id=c.group_id,
             unit_id=c.unit_id,
@@ -155,7 +162,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
             leader=c.leader,
             assigned=list(c.assigned),
             registrar=self._actor() or None,
-            disposition_due_on=self.time_limits.of("disposition").due(received),
+            disposition_due_on=due_on,
+            disposition_rule=rule,
             directory=c.directory,
         )
         for document in c.documents:
@@ -216,8 +224,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         clue = self._clue(c.clue_id)
         chosen = clue.disposition_chosen(c.disposition)
         kind = {"preliminary_verification": "verification", "hold": "hold_review"}.get(chosen or "")
-        due_on = self.time_limits.of(kind).due(self.today()) if kind else None
-        clue.decide(c.approved, c.reason, due_on, c.disposition)
+        rule, due_on = self.limit(kind, self.today()) if kind else (None, None)
+        clue.decide(c.approved, c.reason, due_on, c.disposition, due_rule=rule)
         return self._done(clue)
 
     # -- execution and outcome ----------------------------------------------------------------
@@ -225,7 +233,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def record_inquiry(self, c: RecordInquiry) -> ClueRecorded:
         """A talk held or a letter of inquiry sent; a letter must be answered within the time limit."""
         clue = self._clue(c.clue_id)
-        clue.record_inquiry(c.form, c.held_on, c.summary, self.time_limits.of("inquiry_reply").due(c.held_on))
+        rule, due_on = self.limit("inquiry_reply", c.held_on)
+        clue.record_inquiry(c.form, c.held_on, c.summary, due_on, reply_rule=rule)
         return self._done(clue)
 
     @command
@@ -251,7 +260,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     @command
     def reopen_clue(self, c: ReopenClue) -> ClueRecorded:
         clue = self._clue(c.clue_id)
-        clue.reopen(c.reason, self.time_limits.of("disposition").due(self.today()))
+        rule, due_on = self.limit("disposition", self.today())
+        clue.reopen(c.reason, due_on, disposition_rule=rule)
         return self._done(clue)
 
     # -- joint screening ----------------------------------------------------------------------

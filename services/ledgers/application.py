@@ -7,6 +7,8 @@ records.py the look-ups and record factories they share; policies.py the reactio
 from __future__ import annotations
 
 import authz.rules_ledgers  # noqa: F401  (the rules this service checks its records against, in every process)
+import authz.rules_platform  # noqa: F401  (the calendar rules: the ledgers service owns the calendar)
+from services.ledgers.calendar import CalendarHandlers
 from services.ledgers.directives import DirectiveHandlers
 from services.ledgers.items import ItemHandlers
 from services.ledgers.loop import LoopHandlers
@@ -16,7 +18,7 @@ from services.ledgers.spreadsheets import SpreadsheetHandlers
 
 
 class LedgersApplication(
-    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, Policies
+    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, CalendarHandlers, Policies
 ):
     """The ledgers service (台账): directives, four lists, stages, closed loop, evaluations, imports, reviews."""
 

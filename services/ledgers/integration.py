@@ -6,7 +6,9 @@ from typing import Any
 
 from events import ledgers as contracts
 from events.plain import plain
+from services.common.calendar import CalendarArrangement
 from services.common.integration import IntegrationMapper, Published
+from services.ledgers.deadlines import rule_facts
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.imports import ImportBatch
 from services.ledgers.domain.items import LedgerItem
@@ -47,11 +49,11 @@ def stage_recorded(event: Any) -> Published:
 
 
 def _facts(rule: dict[str, Any] | None) -> contracts.DeadlineRuleFacts | None:
-    return None if rule is None else contracts.DeadlineRuleFacts(**rule)
+    return None if rule is None else _required_facts(rule)
 
 
 def _required_facts(rule: dict[str, Any]) -> contracts.DeadlineRuleFacts:
-    return contracts.DeadlineRuleFacts(**rule)
+    return contracts.DeadlineRuleFacts(**rule_facts(rule))  # the v1 contract: the rule without its calendar
 
 
 @mapper.maps(Directive.Amended)
@@ -166,3 +168,31 @@ def quarterly_review_held(event: Any) -> Published:
 
 mapper.copies(QuarterlyReview.SelfLookBackRecorded, contracts.SelfLookBackRecorded, id_field="review_id")
 mapper.copies(QuarterlyReview.FollowUpCompleted, contracts.ReviewFollowUpCompleted, id_field="review_id")
+
+
+@mapper.maps(CalendarArrangement.Recorded)
+def calendar_arrangement_recorded(event: Any) -> Published | None:
+    if event.learnt_from is not None:
+        return None  # only the arrangement recorded here is published
+    return Published(contracts.CalendarArrangementRecorded(
+        year=event.year, reference=event.reference, title=event.title, published_on=event.published_on,
+        holidays=[contracts.HolidayFacts(**h) for h in event.holidays], version=event.version,
+    ))
+
+
+@mapper.maps(Directive.StageDeadlineRecomputed)
+def stage_deadline_recomputed(event: Any) -> Published:
+    return Published(contracts.DeadlineRecomputed(
+        record_kind="stage", record_id=str(event.originator_id), stage=event.stage,
+        rule=_required_facts(event.rule), old_due_on=event.old_due_on, new_due_on=event.new_due_on,
+        calendar=event.calendar,
+    ))
+
+
+@mapper.maps(LedgerItem.DeadlineRecomputed)
+def item_deadline_recomputed(event: Any) -> Published:
+    return Published(contracts.DeadlineRecomputed(
+        record_kind="item", record_id=str(event.originator_id), stage=None,
+        rule=_required_facts(event.rule), old_due_on=event.old_due_on, new_due_on=event.new_due_on,
+        calendar=event.calendar,
+    ))

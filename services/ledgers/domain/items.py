@@ -189,6 +189,21 @@ class LedgerItem(ChainedAggregate):
         self.due_on = due_on
         self.overdue_on = None
 
+    def has_running_deadline(self) -> bool:
+        return self.status != "closed" and self.due_on is not None and self.overdue_on is None
+
+    def recompute_deadline(self, rule: dict[str, Any], due_on: date) -> None:
+        """The deadline counted again with a newer calendar: a new event, the old one stays."""
+        if not self.has_running_deadline() or self.due_on is None:
+            raise ConflictError("期限已结束 (deadline no longer running)", code="not_running")
+        self._recompute_deadline(rule=rule, old_due_on=self.due_on, new_due_on=due_on,
+                                 calendar=str(rule.get("calendar", "")))
+
+    @event("DeadlineRecomputed")
+    def _recompute_deadline(self, rule: dict[str, Any], old_due_on: date, new_due_on: date, calendar: str) -> None:
+        self.deadline_rule = rule
+        self.due_on = new_due_on
+
     def is_overdue_unmarked(self, today: date) -> bool:
         return (
             self.status != "closed" and self.due_on is not None and self.overdue_on is None

@@ -12,3 +12,4 @@ from services.ledgers.interface.items import *  # noqa: F403
 from services.ledgers.interface.loop import *  # noqa: F403
 from services.ledgers.interface.reviews import *  # noqa: F403
 from services.ledgers.interface.spreadsheets import *  # noqa: F403
+from services.ledgers.interface.calendar import *  # noqa: F403
