@@ -9,9 +9,9 @@ clue, the unit's invited users read what joint screening shares.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from typing import Any, TypeVar
 
 import authz

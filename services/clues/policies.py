@@ -35,9 +35,9 @@ from services.clues.deadlines import TimeLimits
 from services.clues.domainmodel import Clue
 from services.clues.recommendation import Recommendation
 from services.common.application import policy
-from services.common.workdays import Arrangement, Calendar, count, provisional_in
 from services.common.clock import beijing_date
 from services.common.errors import NotFoundError
+from services.common.workdays import Arrangement, Calendar, count, provisional_in
 
 SEALING_KEY_ENV = "CLUES_SEALING_PRIVATE_KEY"
 

@@ -42,11 +42,18 @@ class CalendarArrangement(ChainedAggregate):
         title: str,
         published_on: date | None,
         holidays: list[dict[str, Any]],
-        version: str,
+        calendar_version: str,
         learnt_from: str | None,
     ) -> None:
-        """`learnt_from`: None when recorded by a command here, else the integration event it came from."""
-        self._keep(locals())
+        """`learnt_from`: None when recorded by a command here, else the integration event it came from.
+        `calendar_version` is the notice's reference and a digest of its days (not the aggregate's `version`)."""
+        self.year = year
+        self.reference = reference
+        self.title = title
+        self.published_on = published_on
+        self.holidays = holidays
+        self.calendar_version = calendar_version
+        self.learnt_from = learnt_from
         self.group_id: str | None = None
         self.unit_id: str | None = None
 
@@ -60,7 +67,7 @@ class CalendarArrangement(ChainedAggregate):
         values = arrangement.as_dict()
         return cls(year=arrangement.year, reference=arrangement.reference, title=arrangement.title,
                    published_on=arrangement.published_on, holidays=values["holidays"],
-                   version=arrangement.version, learnt_from=learnt_from, id=cls.create_id(arrangement.year))
+                   calendar_version=arrangement.version, learnt_from=learnt_from)
 
     def arrangement(self) -> Arrangement:
         return Arrangement.from_dict({"year": self.year, "reference": self.reference, "title": self.title,
@@ -82,7 +89,7 @@ class WorkingCalendar:
 
     def working_calendar(self) -> Calendar:
         """The official years and every arrangement this service's store holds (cached until a new one)."""
-        ids = tuple(self.ids_with(CalendarArrangement.Recorded))
+        ids = tuple(self.ids_with(CalendarArrangement.Recorded))  # type: ignore[attr-defined]
         with self._calendar_lock:
             cached = self._calendar_cache
             if cached is not None and cached[0] == ids:
@@ -92,17 +99,17 @@ class WorkingCalendar:
             return calendar
 
     def arrangements(self) -> list[CalendarArrangement]:
-        found = [self.repository.get(i) for i in self.ids_with(CalendarArrangement.Recorded)]
+        found = [self.repository.get(i) for i in self.ids_with(CalendarArrangement.Recorded)]  # type: ignore[attr-defined]
         return sorted(found, key=lambda a: a.year)
 
     def new_arrangement(self, arrangement: Arrangement, learnt_from: str | None = None) -> CalendarArrangement | None:
         """A new, unsaved arrangement; None when this service has the same one; 409 for another one."""
         if CalendarArrangement.create_id(arrangement.year) in self.repository:
             held: CalendarArrangement = self.repository.get(CalendarArrangement.create_id(arrangement.year))
-            if held.version == arrangement.version:
+            if held.calendar_version == arrangement.version:
                 return None
             raise ArrangementRecordedError(
                 f"{arrangement.year}年的安排已记录 (the {arrangement.year} arrangement is already recorded: "
-                f"{held.version})"
+                f"{held.calendar_version})"
             )
         return CalendarArrangement.record(arrangement, learnt_from)

@@ -22,6 +22,7 @@ from services.ledgers.interface import (
     ArrangementView,
     CalendarArrangements,
     CalendarYear,
+    HolidayIn,
     ListCalendarArrangements,
     RecordCalendarArrangement,
 )
@@ -77,7 +78,8 @@ class CalendarHandlers(LedgerRecords):
         this_year = self.today().year
         views = [
             ArrangementView(year=a.year, reference=a.reference, title=a.title, published_on=a.published_on,
-                            holidays=a.holidays, version=a.version, source="recorded")
+                            holidays=[HolidayIn.model_validate(h) for h in a.holidays],
+                            version=a.calendar_version, source="recorded")
             for a in self.arrangements()
         ]
         years = [CalendarYear(year=y, source=calendar.source(y), provisional=calendar.provisional(y))

@@ -176,7 +176,7 @@ def calendar_arrangement_recorded(event: Any) -> Published | None:
         return None  # only the arrangement recorded here is published
     return Published(contracts.CalendarArrangementRecorded(
         year=event.year, reference=event.reference, title=event.title, published_on=event.published_on,
-        holidays=[contracts.HolidayFacts(**h) for h in event.holidays], version=event.version,
+        holidays=[contracts.HolidayFacts(**h) for h in event.holidays], version=event.calendar_version,
     ))
 
 
