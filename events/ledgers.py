@@ -322,7 +322,8 @@ class DeadlineRecomputed(Contract):
     """A deadline counted Monday–Friday (provisional) counted again once its year's arrangement was recorded."""
 
     record_kind: str
-    """stage (a directive's stage deadline) | item (an item's deadline)"""
+    """stage (a directive's stage deadline) | item (an item's deadline) | look_back (a closed item's look-back)
+    | round (a scheduling round's reply date)"""
     record_id: str
     stage: str | None
     rule: DeadlineRuleFacts

@@ -16,6 +16,7 @@ from services.common.calendar import ArrangementRecordedError, CalendarArrangeme
 from services.common.workdays import Arrangement, Calendar
 from services.ledgers.deadlines import DeadlineRule, provisional_in
 from services.ledgers.domain.items import LedgerItem
+from services.ledgers.domain.loop import SchedulingRound
 from services.ledgers.domainmodel import Directive
 from services.ledgers.interface import (
     ArrangementRecorded,
@@ -47,8 +48,9 @@ class CalendarHandlers(LedgerRecords):
 
     def recompute_deadlines(self, year: int, calendar: Calendar) -> tuple[list[Any], int]:
         """The aggregates whose running deadlines were counted Monday–Friday in `year`, each with one
-        DeadlineRecomputed event per deadline (unsaved). Scans the directives with stage deadlines and the items
-        (no due-date index yet)."""
+        recomputation event per deadline (unsaved): stage deadlines, item deadlines and look-backs, scheduling
+        rounds' reply dates. Scans the directives with stage deadlines, the items and the rounds (there is no
+        due-date index yet)."""
         changed: list[Any] = []
         count = 0
         for directive_id in self.ids_with(Directive.StageDeadlineSet):
@@ -63,12 +65,26 @@ class CalendarHandlers(LedgerRecords):
                 changed.append(directive)
         for item_id in self.ids_with(LedgerItem.Opened):
             item = self.get(item_id, LedgerItem)
+            touched = False
             if item.has_running_deadline() and provisional_in(item.deadline_rule, year):
                 assert item.deadline_rule is not None
                 rule, due_on = DeadlineRule.from_dict(item.deadline_rule).computed(calendar)
                 item.recompute_deadline(rule=rule, due_on=due_on)
-                count += 1
+                count, touched = count + 1, True
+            if item.has_running_look_back() and provisional_in(item.look_back_rule, year):
+                assert item.look_back_rule is not None
+                rule, due_on = DeadlineRule.from_dict(item.look_back_rule).computed(calendar)
+                item.recompute_look_back(rule=rule, due_on=due_on)
+                count, touched = count + 1, True
+            if touched:
                 changed.append(item)
+        for round_id in self.ids_with(SchedulingRound.Opened):
+            round_ = self.get(round_id, SchedulingRound)
+            if round_.has_running_deadline() and provisional_in(round_.respond_by_rule, year):
+                rule, due_on = DeadlineRule.from_dict(round_.respond_by_rule).computed(calendar)
+                round_.recompute_respond_by(rule=rule, due_on=due_on)
+                count += 1
+                changed.append(round_)
         return changed, count
 
     @query

@@ -189,10 +189,17 @@ def stage_deadline_recomputed(event: Any) -> Published:
     ))
 
 
-@mapper.maps(LedgerItem.DeadlineRecomputed)
-def item_deadline_recomputed(event: Any) -> Published:
-    return Published(contracts.DeadlineRecomputed(
-        record_kind="item", record_id=str(event.originator_id), stage=None,
-        rule=_required_facts(event.rule), old_due_on=event.old_due_on, new_due_on=event.new_due_on,
-        calendar=event.calendar,
-    ))
+def _recomputed(kind: str) -> Any:
+    def publish(event: Any) -> Published:
+        return Published(contracts.DeadlineRecomputed(
+            record_kind=kind, record_id=str(event.originator_id), stage=None,
+            rule=_required_facts(event.rule), old_due_on=event.old_due_on, new_due_on=event.new_due_on,
+            calendar=event.calendar,
+        ))
+
+    return publish
+
+
+mapper.maps(LedgerItem.DeadlineRecomputed)(_recomputed("item"))
+mapper.maps(LedgerItem.LookBackRecomputed)(_recomputed("look_back"))
+mapper.maps(SchedulingRound.DeadlineRecomputed)(_recomputed("round"))

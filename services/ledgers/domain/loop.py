@@ -161,6 +161,21 @@ class SchedulingRound(ChainedAggregate):
     def _mark_overdue(self, due_on: date, detected_on: date, missing: list[str]) -> None:
         self.overdue_on = detected_on
 
+    def has_running_deadline(self) -> bool:
+        return not self.closed and self.overdue_on is None
+
+    def recompute_respond_by(self, rule: dict[str, Any], due_on: date) -> None:
+        """The reply date counted again with a newer calendar: a new event, the old one stays."""
+        if not self.has_running_deadline():
+            raise ConflictError("调度期限已结束 (the round's deadline is no longer running)", code="not_running")
+        self._recompute_respond_by(rule=rule, old_due_on=self.respond_by, new_due_on=due_on,
+                                   calendar=str(rule.get("calendar", "")))
+
+    @event("DeadlineRecomputed")
+    def _recompute_respond_by(self, rule: dict[str, Any], old_due_on: date, new_due_on: date, calendar: str) -> None:
+        self.respond_by_rule = rule
+        self.respond_by = new_due_on
+
     def check_close(self) -> None:
         if self.closed:
             raise ConflictError("调度已结束 (round closed)", code="round_closed")

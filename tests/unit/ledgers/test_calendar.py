@@ -172,3 +172,29 @@ def test_the_arrangement_and_the_recomputations_are_published_and_the_clues_foll
     # both services now give one answer for the same rule
     assert clues.limit("disposition", date(2025, 12, 15))[1] == app.deadline(PROVISIONAL_STAGE | {
         "from_date": date(2025, 12, 15)})[1]
+
+
+def test_category_defaults_look_backs_and_rounds_are_recomputed_too(
+    app: LedgersApplication, december: ManualClock, official_until_2025: None,
+) -> None:
+    load_all()
+    app.configure_category(group_id="group-mee", code="nuclear_safety", name="核安全监管工作",
+                           look_back_basis="working", look_back_days=20,
+                           stage_limits={"plan": {"basis": "working", "count": 20}})
+    directive_id = register(app, category="nuclear_safety", received_on=date(2025, 12, 15),
+                            issued_on=date(2025, 12, 12))
+    assert app.get_directive(directive_id)["stage_deadlines"]["plan"]["due_on"] == "2026-01-12"
+    item_id = add_item(app, directive_id)
+    with app.acting(acting_as("li.na", "group-mee", "group_leader")):
+        closed = app.close_item(item_id, summary="验收合格", evidence_refs=["doc:验收报告"])
+    assert closed["look_back_due_on"] == date(2026, 1, 7)  # 20 working days from 2025-12-10, Monday–Friday
+    round_id = app.open_scheduling_round(group_id="group-mee", unit_id="unit-mee", subject="一季度调度",
+                                         directive_ids=[directive_id], respond_by=PROVISIONAL_STAGE)["round_id"]
+
+    assert record_as_hq(app).recomputed == 3
+    assert app.get_directive(directive_id)["stage_deadlines"]["plan"]["due_on"] == "2026-01-13"
+    assert app.get_item(item_id)["look_back_due_on"] == date(2026, 1, 8)
+    assert app.get_scheduling_round(round_id)["respond_by"] == date(2026, 1, 13)
+    kinds = sorted(decode(e).record_kind for e in app.integration_events(0, 1000)[0]
+                   if e.type == "ledgers.DeadlineRecomputed")
+    assert kinds == ["look_back", "round", "stage"]
