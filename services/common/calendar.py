@@ -17,9 +17,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from authz import Scope
+from services.common import workdays
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError
-from services.common.workdays import Arrangement, Calendar, covers
+from services.common.workdays import Arrangement, Calendar
 
 CalendarOfficialError = ConflictError.kind("CalendarOfficialError", "calendar_official")
 ArrangementRecordedError = ConflictError.kind("ArrangementRecordedError", "arrangement_recorded")
@@ -59,10 +60,10 @@ class CalendarArrangement(ChainedAggregate):
 
     @classmethod
     def record(cls, arrangement: Arrangement, learnt_from: str | None = None) -> CalendarArrangement:
-        if covers(arrangement.year):
+        if arrangement.year <= workdays.LAST_YEAR:
             raise CalendarOfficialError(
-                f"{arrangement.year}年的官方日历已内置，不能另行记录 (the official calendar already has "
-                f"{arrangement.year})"
+                f"{arrangement.year}年由内置官方日历决定，只能记录{workdays.LAST_YEAR}年以后的安排 (the built-in "
+                f"official calendar decides {arrangement.year}; only years after {workdays.LAST_YEAR} are recorded)"
             )
         values = arrangement.as_dict()
         return cls(year=arrangement.year, reference=arrangement.reference, title=arrangement.title,

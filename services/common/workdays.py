@@ -104,6 +104,11 @@ class Arrangement:
         """Read and check an arrangement (a TOML file's table, an API body, an event's fields)."""
         try:
             year = int(data["year"])
+            for h in data["holidays"]:
+                span = (_day(h["last_day"], "last_day") - _day(h["first_day"], "first_day")).days
+                if not 0 <= span < MAX_HOLIDAY_DAYS:
+                    raise InvalidInputError(f"放假起止日期无效 (invalid holiday dates): {h['name']}",
+                                            code="calendar_invalid")
             holidays = tuple(
                 Holiday(name=str(h["name"]).strip(), first_day=_day(h["first_day"], "first_day"),
                         last_day=_day(h["last_day"], "last_day"),

@@ -71,9 +71,9 @@ class CalendarHandlers(LedgerRecords):
                 rule, due_on = DeadlineRule.from_dict(item.deadline_rule).computed(calendar)
                 item.recompute_deadline(rule=rule, due_on=due_on)
                 count, touched = count + 1, True
-            if item.has_running_look_back() and provisional_in(item.look_back_rule, year):
-                assert item.look_back_rule is not None
-                rule, due_on = DeadlineRule.from_dict(item.look_back_rule).computed(calendar)
+            look_back_rule = getattr(item, "look_back_rule", None)  # absent from a snapshot taken before it was kept
+            if item.has_running_look_back() and look_back_rule and provisional_in(look_back_rule, year):
+                rule, due_on = DeadlineRule.from_dict(look_back_rule).computed(calendar)
                 item.recompute_look_back(rule=rule, due_on=due_on)
                 count, touched = count + 1, True
             if touched:

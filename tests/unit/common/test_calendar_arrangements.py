@@ -108,3 +108,10 @@ def test_the_recorded_rule_says_where_it_was_provisional(official_until_2025: No
     assert workdays.provisional_in({"basis": "working", "count": 20, "from_date": "2025-12-15"}, 2026)
     calendar_days, _ = workdays.count("calendar", 40, date(2025, 12, 15))
     assert not workdays.provisional_in(calendar_days, 2026) and calendar_days["calendar"] == workdays.CALENDAR_DAYS
+
+
+def test_a_holiday_spanning_years_is_refused_before_its_days_are_listed() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        Arrangement.from_dict({"year": 2027, "reference": "x", "title": "y",
+                               "holidays": [{"name": "假", "first_day": "1950-01-01", "last_day": "2099-12-31"}]})
+    assert refused.value.code == "calendar_invalid"
