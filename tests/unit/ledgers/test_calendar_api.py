@@ -71,3 +71,28 @@ def test_a_notice_that_cannot_be_right_is_a_422(
     response = api.post("chen.hq", PATH, json=body() | change)
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == code
+
+
+def test_the_group_workbench_shows_the_recomputed_dates(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workdays, "LAST_YEAR", 2025)
+    directive = api.post("zhang.wei", "/api/ledgers/directives", json={
+        "group_id": "group-mee", "unit_id": "unit-mee", "reference_number": "环办〔2025〕90号", "issuer": "国务院",
+        "title": "关于加强生态环境分区管控的意见", "issued_on": "2025-12-01", "received_on": "2025-12-02",
+        "lead_department": "综合司"}).json()["directive_id"]
+    working = {"basis": "working", "count": 20, "from_date": "2025-12-15"}  # Monday–Friday: 2026-01-12
+    assert api.post("zhang.wei", f"/api/ledgers/directives/{directive}/stage-deadlines",
+                    json={"stage": "relay_study", "deadline": working}).status_code == 201
+    item = api.post("zhang.wei", f"/api/ledgers/directives/{directive}/items", json={
+        "list_kind": "task", "title": "分区管控方案", "owner": "综合司", "follower": "zhou.min",
+        "deadline": working}).json()["item_id"]
+    round_ = api.post("zhang.wei", "/api/ledgers/scheduling-rounds", json={
+        "group_id": "group-mee", "unit_id": "unit-mee", "subject": "年初调度", "directive_ids": [directive],
+        "respond_by": working}).json()["round_id"]
+    assert api.post("chen.hq", PATH, json=body()).status_code == 201
+    api.sync()
+    directives = api.get("zhang.wei", "/api/ledgers/directives").json()["items"]
+    assert next(d for d in directives if d["directive_id"] == directive)["next_due_on"] == "2026-01-13"
+    items = api.get("zhang.wei", "/api/ledgers/items").json()["items"]
+    assert next(i for i in items if i["item_id"] == item)["due_on"] == "2026-01-13"
+    rounds = api.get("zhang.wei", "/api/ledgers/scheduling-rounds").json()["items"]
+    assert next(r for r in rounds if r["round_id"] == round_)["respond_by"] == "2026-01-13"
