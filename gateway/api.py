@@ -14,6 +14,7 @@ ROUTER_MODULES = [
     "gateway.hq.router",
     "gateway.hq.clue_figures",
     "gateway.ledgers.router",
+    "gateway.calendar.router",
     "gateway.clues.router",
     "gateway.inspections.router",
     "gateway.units.router",

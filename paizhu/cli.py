@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -244,6 +244,73 @@ def members(data_dir: DataDir = None) -> None:
     finally:
         units.close()
     typer.echo(f"已记录 {recorded} (recorded {recorded})")
+
+
+class CalendarAction(StrEnum):
+    record = "record"
+    show = "show"
+
+
+@app.command()
+def calendar(
+    action: Annotated[CalendarAction, typer.Argument(
+        help="record：记录一年的节假日安排；show：显示各年日历来源 (record a year's arrangement; show each "
+             "year's source)", show_default=False)],
+    year: Annotated[int | None, typer.Option(help="年份，须与文件一致 (the year; must match the file)")] = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="安排文件，如 calendar/2027.toml，格式见 calendar/README.md (the arrangement file; its "
+                       "format is in calendar/README.md)")] = None,
+    by: Annotated[str, typer.Option(
+        "--by", help="记录人（中央纪委国家监委机关工作人员）(who records it: an HQ operator)")] = "cli-operator",
+    data_dir: DataDir = None,
+) -> None:
+    """工作日日历 (the working-day calendar: record a year's holidays from the State Council notice, or show it).
+
+    记录写入台账服务的历史并发布给其他服务；该年按周一至周五暂计的期限随之重新计算 (the arrangement goes into the
+    ledgers service's history and is published to the others; deadlines counted Monday–Friday in that year are
+    recomputed, each by a new event).
+    """
+    from pydantic import ValidationError
+
+    from events.catalog import load_all
+    from paizhu.keys import load_keys
+    from paizhu.services import build_app
+    from services.common.context import CommandContext
+    from services.common.errors import DomainError
+    from services.common.workdays import Arrangement
+    from services.ledgers.interface import ListCalendarArrangements, RecordCalendarArrangement
+
+    settings = _settings(data_dir=data_dir)
+    _logging(settings)
+    load_all()
+    ledgers = build_app(settings, load_keys(settings), "ledgers")  # the ledgers store only
+    try:
+        with ledgers.acting(CommandContext(actor={"user": by, "org": "hq", "role": "hq_staff"})):
+            if action is CalendarAction.show:
+                shown = ledgers.execute(ListCalendarArrangements())
+                typer.echo(json.dumps(shown.model_dump(mode="json"), ensure_ascii=False, indent=2))
+                return
+            if file is None or year is None:
+                typer.echo("须给出 --year 和 --file (--year and --file are required)", err=True)
+                raise typer.Exit(2)
+            try:
+                arrangement = Arrangement.from_file(file)
+                if arrangement.year != year:
+                    typer.echo(f"文件中的年份是 {arrangement.year} (the file is for {arrangement.year})", err=True)
+                    raise typer.Exit(2)
+                recorded = ledgers.execute(RecordCalendarArrangement.model_validate(arrangement.as_dict()))
+            except DomainError as error:
+                typer.echo(f"{error.code}: {error.message}", err=True)
+                raise typer.Exit(1) from None
+            except ValidationError as error:
+                typer.echo(f"安排内容有误 (invalid arrangement): {error.errors(include_url=False)[:3]}", err=True)
+                raise typer.Exit(1) from None
+            except OSError as error:
+                typer.echo(f"无法读取文件 (cannot read the file): {error}", err=True)
+                raise typer.Exit(2) from None
+            typer.echo(json.dumps(recorded.model_dump(mode="json"), ensure_ascii=False))
+    finally:
+        ledgers.close()
 
 
 @app.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from typing import Any, TypeVar
 
 import authz
@@ -61,6 +62,7 @@ from services.clues.policies import CluesPolicies
 from services.clues.recommendation import Recommendation
 from services.clues.views import clue_facts, clue_parts, recommendation_view
 from services.common.application import ServiceApplication, command, query
+from services.common.calendar import WorkingCalendar
 from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
 from services.common.errors import ConflictError, NotFoundError
@@ -74,11 +76,11 @@ class UnencryptedStoreError(RuntimeError):
     """Clue content must be encrypted at rest: a persistent store without a cipher is refused."""
 
 
-class CluesApplication(ServiceApplication, CluesPolicies):
+class CluesApplication(WorkingCalendar, ServiceApplication, CluesPolicies):
     name = "clues"
     scheduler_command = "record_overdue"
     integration = mapper
-    consumes = ("inspections", "units")
+    consumes = ("inspections", "units", "ledgers")
 
     forensic_views = {"Clue": clue_facts, "Recommendation": recommendation_view}
     """Record kind → the view its Get… query answers with (what a forensic replay shows as the state): a clue's facts, never
@@ -140,6 +142,10 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def _recommendations(self) -> Iterator[Recommendation]:
         return self._all(Recommendation.Drafted, Recommendation)
 
+    def limit(self, kind: str, start: date) -> tuple[dict[str, Any], date]:
+        """A time limit from `start` by this service's calendar: (the rule as recorded, the date)."""
+        return self.time_limits.of(kind).counted(start, self.working_calendar())
+
     def _done(self, clue: Clue) -> ClueRecorded:
         return ClueRecorded(clue_id=str(clue.id), position=self.record(clue))
 
@@ -148,6 +154,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def register_clue(self, c: RegisterClue) -> ClueRecorded:
         """Register a clue; its compartment is the group leader, the staff assigned and who registered it."""
         received = c.received_on or self.today()
+        rule, due_on = self.limit("disposition", received)
         clue = Clue.register(
             group_id=c.group_id,
             unit_id=c.unit_id,
@@ -160,7 +167,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
             leader=c.leader,
             assigned=list(c.assigned),
             registrar=self._actor() or None,
-            disposition_due_on=self.time_limits.of("disposition").due(received),
+            disposition_due_on=due_on,
+            disposition_rule=rule,
             directory=c.directory,
         )
         for document in c.documents:
@@ -221,8 +229,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         clue = self._clue(c.clue_id)
         chosen = clue.disposition_chosen(c.disposition)
         kind = {"preliminary_verification": "verification", "hold": "hold_review"}.get(chosen or "")
-        due_on = self.time_limits.of(kind).due(self.today()) if kind else None
-        clue.decide(c.approved, c.reason, due_on, c.disposition)
+        rule, due_on = self.limit(kind, self.today()) if kind else (None, None)
+        clue.decide(c.approved, c.reason, due_on, c.disposition, due_rule=rule)
         return self._done(clue)
 
     # -- execution and outcome ----------------------------------------------------------------
@@ -230,7 +238,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def record_inquiry(self, c: RecordInquiry) -> ClueRecorded:
         """A talk held or a letter of inquiry sent; a letter must be answered within the time limit."""
         clue = self._clue(c.clue_id)
-        clue.record_inquiry(c.form, c.held_on, c.summary, self.time_limits.of("inquiry_reply").due(c.held_on))
+        rule, due_on = self.limit("inquiry_reply", c.held_on)
+        clue.record_inquiry(c.form, c.held_on, c.summary, due_on, reply_rule=rule)
         return self._done(clue)
 
     @command
@@ -256,7 +265,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     @command
     def reopen_clue(self, c: ReopenClue) -> ClueRecorded:
         clue = self._clue(c.clue_id)
-        clue.reopen(c.reason, self.time_limits.of("disposition").due(self.today()))
+        rule, due_on = self.limit("disposition", self.today())
+        clue.reopen(c.reason, due_on, disposition_rule=rule)
         return self._done(clue)
 
     # -- joint screening ----------------------------------------------------------------------

@@ -110,6 +110,8 @@ class ClueDeadline(Result):
     due_on: date
     done: bool
     overdue: bool
+    rule: dict[str, Any] | None = Field(
+        default=None, description="期限规则及所用日历 (basis, count, from_date, calendar, provisional_years)")
 
 
 class ClueFacts(Result):

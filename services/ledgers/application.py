@@ -7,8 +7,10 @@ records.py the look-ups and record factories they share; policies.py the reactio
 from __future__ import annotations
 
 import authz.rules_ledgers  # noqa: F401  (the rules this service checks its records against, in every process)
+import authz.rules_platform  # noqa: F401  (the calendar rules: the ledgers service owns the calendar)
 from services.common.application import query
 from services.common.forensics import ReplayResult, replay
+from services.ledgers.calendar import CalendarHandlers
 from services.ledgers.directives import DirectiveHandlers, directive_view
 from services.ledgers.interface import ForensicReplay
 from services.ledgers.items import ItemHandlers, item_view
@@ -19,7 +21,7 @@ from services.ledgers.spreadsheets import SpreadsheetHandlers
 
 
 class LedgersApplication(
-    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, Policies
+    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, CalendarHandlers, Policies
 ):
     """The ledgers service (台账): directives, four lists, stages, closed loop, evaluations, imports, reviews."""
 
