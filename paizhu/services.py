@@ -6,17 +6,20 @@ import importlib
 import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from events.topics import SERVICES
 from paizhu.keys import Keys
 from paizhu.settings import Settings
-from projections.common.db import PG_CONNECTION_TIMEOUTS, POOL_TIMEOUT
-from runtime.retry import harden_pool
-from services.common.application import ServiceApplication
-from services.common.clock import Clock
+
+if TYPE_CHECKING:  # the applications are imported when one is built: the store tools start without them
+    from services.common.application import ServiceApplication
+    from services.common.clock import Clock
 
 
 def app_class(service: str) -> type[ServiceApplication]:
+    from services.common.application import ServiceApplication
+
     module = importlib.import_module(f"services.{service}.application")
     for _, candidate in inspect.getmembers(module, inspect.isclass):
         if issubclass(candidate, ServiceApplication) and candidate.name == service:
@@ -38,6 +41,8 @@ def available_services() -> list[str]:
 def ensure_pg_schema(settings: Settings, schema: str) -> None:
     import psycopg
 
+    from projections.common.db import PG_CONNECTION_TIMEOUTS
+
     with psycopg.connect(settings.pg_dsn(), autocommit=True, **PG_CONNECTION_TIMEOUTS) as connection:
         exists = connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
         if not exists:  # CREATE needs a right on the database that a per-process role may lack
@@ -45,6 +50,8 @@ def ensure_pg_schema(settings: Settings, schema: str) -> None:
 
 
 def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = False) -> dict[str, str]:
+    from projections.common.db import POOL_TIMEOUT
+
     env: dict[str, str] = {}
     if in_memory:
         env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
@@ -91,7 +98,9 @@ def pg_setup_lock(settings: Settings, service: str) -> Iterator[None]:
     """
     import psycopg
 
-    with psycopg.connect(settings.pg_dsn(), autocommit=True) as connection:
+    from projections.common.db import PG_CONNECTION_TIMEOUTS
+
+    with psycopg.connect(settings.pg_dsn(), autocommit=True, **PG_CONNECTION_TIMEOUTS) as connection:
         connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"paizhu.setup.{service}",))
         yield  # closing the session releases the lock
 
@@ -101,6 +110,8 @@ def build_app(
 ) -> ServiceApplication:
     if in_memory or settings.mode == "embedded":
         return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
+    from runtime.retry import harden_pool
+
     with pg_setup_lock(settings, service):
         app = app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
     datastore = getattr(app.factory, "datastore", None)
