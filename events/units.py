@@ -117,6 +117,14 @@ class InboundReceived(Contract):
     attachment_count: int
 
 
+@contract("units.SubmissionReviewed", 1)
+class SubmissionReviewed(Contract):
+    """The group marked a submission of the unit as reviewed (已阅); the note stays in the units service."""
+
+    submission_id: str
+    reviewed_on: date
+
+
 # -- roster (distribution "unit") -------------------------------------------------------------
 
 

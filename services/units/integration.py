@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from events import units as contracts
+from services.common.clock import beijing_date
 from services.common.integration import IntegrationMapper, Published
 from services.units.deliberation import FeedbackDraft
 from services.units.inbound import InboundSubmission
@@ -68,6 +69,11 @@ def inbound_submitted(event: Any) -> Published | None:
             answers_item_id=event.answers_item_id, attachment_count=len(event.attachments),
         )
     return Published(payload)
+
+
+@mapper.maps(InboundSubmission.Reviewed)
+def inbound_reviewed(event: Any) -> Published:
+    return Published(contracts.SubmissionReviewed(submission_id=_id(event), reviewed_on=beijing_date(event.timestamp)))
 
 
 @mapper.maps(Unit.Registered)
