@@ -49,7 +49,7 @@ class TodoStatus(StrEnum):
 
 class TodoState(StrEnum):
     pending = "pending"
-    """open, overdue or answered but not yet closed"""
+    """open or overdue: what the unit still has to answer"""
     all = "all"
     open = "open"
     overdue = "overdue"
@@ -136,7 +136,7 @@ async def portal_todo(
     scheduling rounds to answer, each demand once, earliest deadline first."""
     readable = read_filter(permission.principal, view.TODO_COLUMNS_OF)
     chosen = sort_named(view.TODO_SORTS, sort.value, TodoSort.due_on.value)
-    statuses = {TodoState.pending: view.PENDING, TodoState.all: (*view.PENDING, "closed")}.get(
+    statuses = {TodoState.pending: view.PENDING, TodoState.all: (*view.PENDING, "answered", "closed")}.get(
         state, (state.value,))
 
     def query(tx: Any) -> Page:

@@ -10,7 +10,8 @@ from authz.filters import Clause, Columns
 from projections.common.db import Tx
 from projections.common.query import Page, PageRequest, Sort, fetch_page
 
-PENDING = ("open", "overdue", "answered")
+PENDING = ("open", "overdue")
+"""What the unit still has to answer (answered rows wait for the group to close them; `answered` lists them)."""
 
 TODO_COLUMNS = ("unit_id", "group_id", "todo_key", "kind", "title", "reference_number", "due_on", "status",
                 "opened_on", "source_count")
