@@ -10,6 +10,7 @@ PROJECTIONS = {
     "hq_dashboard": "projections.hq_dashboard.projection:HqDashboard",
     "inspection_handoff": "projections.inspection_handoff.projection:InspectionHandoff",
     "membership": "projections.membership.projection:Membership",
+    "unit_channel": "projections.unit_channel.projection:UnitChannel",
     "unit_portal": "projections.unit_portal.projection:UnitPortal",
 }
 

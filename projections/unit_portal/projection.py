@@ -75,9 +75,10 @@ def submission_title(event_type: str, payload: Any) -> str:
 class UnitPortal(Projection):
     name = "unit_portal"
     schema_version = 1
-    tables = ("unit_portal_sources", "unit_portal_answers", "unit_portal_todo", "unit_portal_submissions",
+    tables = ("unit_portal_units", "unit_portal_sources", "unit_portal_answers", "unit_portal_todo", "unit_portal_submissions",
               "unit_portal_notifications", "unit_portal_links")
     checksum_order = {
+        "unit_portal_units": "unit_id",
         "unit_portal_sources": "service, source_id",
         "unit_portal_answers": "report_id",
         "unit_portal_todo": "unit_id, todo_key",
@@ -86,6 +87,8 @@ class UnitPortal(Projection):
         "unit_portal_links": "notification_id",
     }
     ddl = (
+        "CREATE TABLE IF NOT EXISTS unit_portal_units ("
+        " unit_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, distribution TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS unit_portal_sources ("
         " service TEXT NOT NULL, source_id TEXT NOT NULL, unit_id TEXT NOT NULL, group_id TEXT NOT NULL,"
         " todo_key TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, reference_number TEXT,"
@@ -114,6 +117,14 @@ class UnitPortal(Projection):
         "CREATE TABLE IF NOT EXISTS unit_portal_links ("
         " notification_id TEXT PRIMARY KEY, directive_id TEXT NOT NULL, opened_loop INTEGER NOT NULL)",
     )
+
+    @handles("units.UnitRegistered")
+    def unit_registered(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """The units the portal knows (a list of an unregistered unit is the same absence as an unreadable one)."""
+        if envelope.unit_id:
+            tx.execute("INSERT INTO unit_portal_units (unit_id, group_id, distribution) VALUES (%s, %s, %s)"
+                       " ON CONFLICT (unit_id) DO NOTHING", (envelope.unit_id, envelope.group_id or "",
+                                                            envelope.distribution))
 
     # -- sources of the to-do list ------------------------------------------------------------------
     def _source(self, tx: Tx, envelope: Envelope, *, service: str, source_id: str, todo_key: str, kind: str,
