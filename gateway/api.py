@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 ROUTER_MODULES = [
     "gateway.session.router",
     "gateway.hq.router",
+    "gateway.hq.rectification",
     "gateway.ledgers.router",
     "gateway.clues.router",
     "gateway.inspections.router",

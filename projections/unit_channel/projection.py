@@ -39,7 +39,7 @@ class UnitChannel(Projection):
         " kind TEXT NOT NULL, title TEXT NOT NULL, reference_number TEXT NOT NULL, counterpart_id TEXT NOT NULL,"
         " counterpart_name TEXT NOT NULL, level TEXT NOT NULL, signed_by TEXT NOT NULL, deadline TEXT NOT NULL,"
         " issued_on TEXT NOT NULL, source_ref TEXT, status TEXT NOT NULL, delivered_on TEXT,"
-        " acknowledged_on TEXT, answer_count INTEGER NOT NULL, last_answered_on TEXT, completed INTEGER NOT NULL,"
+        " acknowledged_on TEXT, answer_count INTEGER NOT NULL, first_answered_on TEXT, last_answered_on TEXT, completed INTEGER NOT NULL,"
         " overdue_on TEXT, withdrawn TEXT)",
         "CREATE INDEX IF NOT EXISTS channel_items_unit ON channel_items (unit_id, deadline)",
         "CREATE TABLE IF NOT EXISTS channel_matters ("
@@ -78,9 +78,9 @@ class UnitChannel(Projection):
         tx.execute(
             "INSERT INTO channel_items (item_id, group_id, unit_id, distribution, kind, title, reference_number,"
             " counterpart_id, counterpart_name, level, signed_by, deadline, issued_on, source_ref, status,"
-            " delivered_on, acknowledged_on, answer_count, last_answered_on, completed, overdue_on, withdrawn)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'issued', NULL, NULL, 0, NULL, 0,"
-            " NULL, NULL) ON CONFLICT (item_id) DO NOTHING",
+            " delivered_on, acknowledged_on, answer_count, first_answered_on, last_answered_on, completed, overdue_on,"
+            " withdrawn) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'issued', NULL, NULL, 0,"
+            " NULL, NULL, 0, NULL, NULL) ON CONFLICT (item_id) DO NOTHING",
             (payload.item_id, *self._where(envelope), payload.kind, payload.title, payload.reference_number,
              payload.counterpart_id, payload.counterpart_name, payload.level, payload.signed_by,
              payload.deadline.isoformat(), payload.issued_on.isoformat(), payload.source_ref),
@@ -105,9 +105,11 @@ class UnitChannel(Projection):
 
     @handles("units.OutboundAnswered")
     def item_answered(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        day = payload.answered_on.isoformat()
         self._item(tx, payload.item_id, "answer_count = answer_count + 1, last_answered_on = %s,"
+                   " first_answered_on = COALESCE(first_answered_on, %s),"
                    " completed = CASE WHEN %s = 1 THEN 1 ELSE completed END",
-                   (payload.answered_on.isoformat(), 1 if payload.completed else 0))
+                   (day, day, 1 if payload.completed else 0))
 
     @handles("units.OutboundOverdue")
     def item_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:

@@ -7,6 +7,7 @@ as SQL, over the registered unit): a unit it may not read and a unit never regis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from authz import Principal
 from authz.filters import Clause, Columns, read_filter
@@ -87,3 +88,18 @@ def unit_readable(tx: Tx, principal: Principal, unit_id: str, distribution: str,
         f"SELECT 1 FROM (SELECT unit_id, group_id, '{distribution}' AS distribution FROM {units_table}"
         f" WHERE unit_id = %s) u WHERE {readable.sql}", (unit_id, *readable.params))
     return found is not None
+
+
+def feedback_figures(tx: Tx, readable: Clause) -> list[dict[str, Any]]:
+    """Per group and unit, the units' answers to the group's feedback (反馈意见): answered by the deadline,
+    answered late, not answered (of which the service marked overdue). Withdrawn feedback does not count."""
+    rows = tx.fetchall(
+        "SELECT r.group_id, r.unit_id, COUNT(*),"
+        " SUM(CASE WHEN r.first_answered_on IS NOT NULL AND r.first_answered_on <= r.deadline THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN r.first_answered_on IS NOT NULL AND r.first_answered_on > r.deadline THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN r.first_answered_on IS NULL AND r.overdue_on IS NOT NULL THEN 1 ELSE 0 END)"
+        f" FROM channel_items r WHERE r.kind = 'feedback' AND r.withdrawn IS NULL AND ({readable.sql})"
+        " GROUP BY r.group_id, r.unit_id ORDER BY r.group_id, r.unit_id", readable.params)
+    return [{"group_id": g, "unit_id": u, "issued": int(n), "answered_in_time": int(in_time or 0),
+             "answered_late": int(late or 0), "open": int(n) - int(in_time or 0) - int(late or 0),
+             "open_overdue": int(overdue or 0)} for g, u, n, in_time, late, overdue in rows]
