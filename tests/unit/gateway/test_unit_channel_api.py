@@ -132,7 +132,7 @@ def test_the_demo_lists_have_rows_and_statuses_from_the_published_steps(api: Api
         assert matter["observation_count"] == len(full["observations"])
 
 
-@pytest.mark.parametrize("name", ["unit_channel", "unit_portal"])
+@pytest.mark.parametrize("name", ["unit_channel", "unit_portal", "inspection_handoff"])
 def test_rebuilt_from_the_stores_twice_the_read_models_are_identical(api: Api, name: str) -> None:
     from projections.common.db import SqliteDatabase
     from runtime.projection_feeds import LogFollower, Reader
