@@ -91,6 +91,8 @@ class ActivityRow(BaseModel):
     status: ActivityStatus
     started_on: date | None
     completed_on: date | None
+    work_count: int = Field(description="记录的工作次数 (pieces of work recorded)")
+    last_work_on: date | None
     finding_count: int
 
     @field_validator("methods", mode="before")

@@ -34,7 +34,8 @@ ITEM_SORTS = {
     "-handed_over_on": Sort("-handed_over_on", "i.handed_over_on", "i.item_id", descending=True),
 }
 ACTIVITY_COLUMNS = ("activity_id", "group_id", "unit_id", "distribution", "kind", "title", "methods", "start_on",
-                    "end_on", "leader_id", "status", "started_on", "completed_on", "finding_count")
+                    "end_on", "leader_id", "status", "started_on", "completed_on", "work_count", "last_work_on",
+                    "finding_count")
 ACTIVITY_SORTS = {
     "-start_on": Sort("-start_on", "a.start_on", "a.activity_id", descending=True),
     "start_on": Sort("start_on", "a.start_on", "a.activity_id"),

@@ -64,7 +64,7 @@ class InspectionHandoff(Projection):
         " activity_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT NOT NULL, distribution TEXT NOT NULL,"
         " kind TEXT NOT NULL, title TEXT NOT NULL, methods TEXT NOT NULL, start_on TEXT NOT NULL,"
         " end_on TEXT NOT NULL, leader_id TEXT, status TEXT NOT NULL, started_on TEXT, completed_on TEXT,"
-        " finding_count INTEGER NOT NULL)",
+        " work_count INTEGER NOT NULL, last_work_on TEXT, finding_count INTEGER NOT NULL)",
     )
 
     def __init__(self) -> None:
@@ -172,8 +172,9 @@ class InspectionHandoff(Projection):
     def activity_planned(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute(
             "INSERT INTO handoff_activities (activity_id, group_id, unit_id, distribution, kind, title, methods,"
-            " start_on, end_on, leader_id, status, started_on, completed_on, finding_count) VALUES (%s, %s, %s,"
-            " %s, %s, %s, %s, %s, %s, %s, 'planned', NULL, NULL, 0) ON CONFLICT (activity_id) DO NOTHING",
+            " start_on, end_on, leader_id, status, started_on, completed_on, work_count, last_work_on, finding_count)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'planned', NULL, NULL, 0, NULL, 0)"
+            " ON CONFLICT (activity_id) DO NOTHING",
             (payload.activity_id, envelope.group_id or "", envelope.unit_id or "", envelope.distribution,
              payload.kind, payload.title, json.dumps(list(payload.methods)), payload.start_on.isoformat(),
              payload.end_on.isoformat(), payload.leader_id),
@@ -183,6 +184,12 @@ class InspectionHandoff(Projection):
     def activity_started(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute("UPDATE handoff_activities SET status = 'under_way', started_on = %s WHERE activity_id = %s",
                    (payload.started_on.isoformat(), payload.activity_id))
+
+    @handles("inspections.SupervisionWorkRecorded")
+    def activity_work(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("UPDATE handoff_activities SET work_count = work_count + 1, last_work_on = CASE WHEN"
+                   " last_work_on IS NULL OR last_work_on < %s THEN %s ELSE last_work_on END WHERE activity_id = %s",
+                   (payload.held_on.isoformat(), payload.held_on.isoformat(), payload.activity_id))
 
     @handles("inspections.SupervisionFindingRecorded")
     def activity_finding(self, tx: Tx, envelope: Envelope, payload: Any) -> None:

@@ -152,3 +152,13 @@ def test_list_activities_by_kind(app: InspectionsApplication) -> None:
     assert [a["activity_id"] for a in app.list_activities(kind="tracking")] == [tracking]
     assert len(app.list_activities(unit_id="unit-mee")) == 2
     assert app.list_activities(group_id="group-mwr") == []
+
+
+def test_work_recorded_is_published_without_its_summary(app: InspectionsApplication) -> None:
+    activity_id = started(app)
+    app.record_activity_work(activity_id, "talk", date(2025, 4, 2), "与司领导谈心谈话，了解到敏感情况")
+    [work] = published(app, "inspections.SupervisionWorkRecorded")
+    assert work.payload == {"activity_id": activity_id, "method": "talk", "held_on": "2025-04-02",
+                            "participant_count": 2}
+    assert work.distribution == "hq" and payload_of(work).held_on == date(2025, 4, 2)
+    assert "谈心" not in work.model_dump_json()

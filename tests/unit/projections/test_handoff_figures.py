@@ -99,3 +99,25 @@ def test_feedback_responsiveness_per_group_and_unit() -> None:
         {"group_id": "group-mwr", "unit_id": "unit-mwr", "issued": 1, "answered_in_time": 0, "answered_late": 0,
          "open": 1, "open_overdue": 0},
     ]
+
+
+def test_activities_count_their_work_and_findings() -> None:
+    runner = ProjectionRunner(InspectionHandoff(), SqliteDatabase(":memory:"))
+    runner.setup()
+    hq = "hq"
+    runner.process(as_items([make_envelope(payload, service="inspections", position=n, distribution=hq,
+                                           group_id="group-mee", unit_id="unit-mee", stream_id=f"a-{n}")
+                             for n, payload in enumerate([
+        inspections.SupervisionActivityPlanned(activity_id="a-1", kind="tracking", title="跟踪监督",
+                                               methods=["talk", "site_check"], start_on=date(2025, 4, 1),
+                                               end_on=date(2025, 4, 30), leader_id=None, hq_offices=[]),
+        inspections.SupervisionActivityStarted(activity_id="a-1", started_on=date(2025, 4, 1)),
+        inspections.SupervisionWorkRecorded(activity_id="a-1", method="talk", held_on=date(2025, 4, 5),
+                                            participant_count=2),
+        inspections.SupervisionWorkRecorded(activity_id="a-1", method="site_check", held_on=date(2025, 4, 3),
+                                            participant_count=1),
+        inspections.SupervisionFindingRecorded(activity_id="a-1", finding_id="f-1"),
+    ], start=1)]))
+    with runner.db.transaction() as tx:
+        row = tx.fetchone("SELECT status, work_count, last_work_on, finding_count FROM handoff_activities")
+    assert row == ("under_way", 2, "2025-04-05", 1)
