@@ -29,6 +29,9 @@ from projections.unit_portal import view as portal_view
 from services.common.interface import Id
 from services.units.interface import (
     ConsultationKind,
+    Decision,
+    DraftStatus,
+    FeedbackForm,
     InboundKind,
     ItemStatus,
     MatterCategory,
@@ -40,6 +43,25 @@ from services.units.interface.fields import DepartmentKind
 from services.units.queries import unit_absent
 
 CHANNEL = "unit_channel"
+
+
+class DraftRow(BaseModel):
+    draft_id: str
+    group_id: str
+    unit_id: str
+    distribution: str
+    title: str
+    form: FeedbackForm
+    important: bool
+    counterpart_id: str
+    drafted_by: str
+    deadline: date
+    drafted_on: date
+    revision: int
+    status: DraftStatus
+    opinion_count: int = Field(description="本稿已记录意见的组员数 (members with an opinion on this revision)")
+    decision: Decision | None
+    issued_item_id: str | None
 
 
 class ItemRow(BaseModel):
@@ -120,6 +142,11 @@ class AnnouncementRow(BaseModel):
     published_on: date
 
 
+class DraftSort(StrEnum):
+    newest = "-drafted_on"
+    deadline = "deadline"
+
+
 class ItemSort(StrEnum):
     deadline = "deadline"
     newest = "-issued_on"
@@ -180,6 +207,16 @@ async def list_items(unit_id: Id, read_models: ReadModels, response: Response, p
                         {"unit_id": unit_id, "status": status}, ItemRow,
                         _in_unit(permission.principal, unit_id, "unit"))
     return ListPage[ItemRow](**found)
+
+
+@router.get("/units/{unit_id}/feedback-drafts")
+async def list_feedback_drafts(unit_id: Id, read_models: ReadModels, response: Response, page: Paging, after: After,
+                               sort: DraftSort = DraftSort.newest,
+                               permission: Permission = require("units.read_draft")) -> ListPage[DraftRow]:
+    """The group's feedback drafts for a unit, newest first (group-internal; the full draft by id)."""
+    found = await _list(read_models, response, after, page, permission, view.DRAFTS, sort.value,
+                        {"unit_id": unit_id}, DraftRow, _in_unit(permission.principal, unit_id, "group"))
+    return ListPage[DraftRow](**found)
 
 
 @router.get("/units/{unit_id}/power-matters")

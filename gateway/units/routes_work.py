@@ -31,7 +31,6 @@ from services.units.interface import (
     IssueFeedback,
     IssueRequest,
     ItemReplyBody,
-    ListFeedbackDrafts,
     ObservationBody,
     ObservedMatterBody,
     ObservePowerMatter,
@@ -87,9 +86,6 @@ operation_route(router, "POST", "/overdue-check", RecordOverdue, "units.run_sche
 # -- feedback deliberation (集体研判) ------------------------------------------------------------------
 operation_route(router, "POST", "/units/{unit_id}/feedback-drafts", DraftFeedback,
                 "units.deliberate_feedback", body=FeedbackDraftBody, status_code=201)
-
-
-operation_route(router, "GET", "/units/{unit_id}/feedback-drafts", ListFeedbackDrafts, "units.read_draft")
 
 
 operation_route(router, "GET", "/feedback-drafts/{draft_id}", GetFeedbackDraft, "units.read_draft")

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from events.envelope import Envelope
+from events.vocab import MIN_FEEDBACK_OPINIONS
 from projections.common.db import Tx
 from projections.common.projection import Projection, handles
 
@@ -24,16 +25,24 @@ def _iso(value: Any) -> str | None:
 class UnitChannel(Projection):
     name = "unit_channel"
     schema_version = 1
-    tables = ("channel_units", "channel_items", "channel_matters", "channel_upward", "channel_consultations",
+    tables = ("channel_units", "channel_drafts", "channel_draft_opinions", "channel_items", "channel_matters", "channel_upward", "channel_consultations",
               "channel_announcements")
     checksum_order = {
-        "channel_units": "unit_id", "channel_items": "item_id", "channel_matters": "matter_id",
+        "channel_units": "unit_id", "channel_drafts": "draft_id", "channel_draft_opinions": "draft_id, member",
+        "channel_items": "item_id", "channel_matters": "matter_id",
         "channel_upward": "upward_id", "channel_consultations": "consultation_id",
         "channel_announcements": "announcement_id",
     }
     ddl = (
         "CREATE TABLE IF NOT EXISTS channel_units ("
         " unit_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, distribution TEXT NOT NULL, name TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS channel_drafts ("
+        " draft_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT NOT NULL, distribution TEXT NOT NULL,"
+        " title TEXT NOT NULL, form TEXT NOT NULL, important INTEGER NOT NULL, counterpart_id TEXT NOT NULL,"
+        " drafted_by TEXT NOT NULL, deadline TEXT NOT NULL, drafted_on TEXT NOT NULL, revision INTEGER NOT NULL,"
+        " status TEXT NOT NULL, opinion_count INTEGER NOT NULL, decision TEXT, issued_item_id TEXT)",
+        "CREATE TABLE IF NOT EXISTS channel_draft_opinions ("
+        " draft_id TEXT NOT NULL, member TEXT NOT NULL, stance TEXT NOT NULL, PRIMARY KEY (draft_id, member))",
         "CREATE TABLE IF NOT EXISTS channel_items ("
         " item_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT NOT NULL, distribution TEXT NOT NULL,"
         " kind TEXT NOT NULL, title TEXT NOT NULL, reference_number TEXT NOT NULL, counterpart_id TEXT NOT NULL,"
@@ -71,6 +80,53 @@ class UnitChannel(Projection):
             tx.execute("INSERT INTO channel_units (unit_id, group_id, distribution, name) VALUES (%s, %s, %s, %s)"
                        " ON CONFLICT (unit_id) DO NOTHING",
                        (envelope.unit_id, envelope.group_id or "", envelope.distribution, payload.name))
+
+    # -- feedback deliberation (group-internal) -------------------------------------------------------
+    @handles("units.FeedbackDrafted")
+    def draft_drafted(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute(
+            "INSERT INTO channel_drafts (draft_id, group_id, unit_id, distribution, title, form, important,"
+            " counterpart_id, drafted_by, deadline, drafted_on, revision, status, opinion_count, decision,"
+            " issued_item_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, 'draft', 0, NULL, NULL)"
+            " ON CONFLICT (draft_id) DO NOTHING",
+            (payload.draft_id, *self._where(envelope), payload.title, payload.form, 1 if payload.important else 0,
+             payload.counterpart_id, payload.drafted_by, payload.deadline.isoformat(),
+             envelope.occurred_at.date().isoformat()),
+        )
+
+    def _draft_status(self, tx: Tx, draft_id: str) -> None:
+        tx.execute(
+            "UPDATE channel_drafts SET opinion_count = (SELECT COUNT(*) FROM channel_draft_opinions o"
+            " WHERE o.draft_id = channel_drafts.draft_id) WHERE draft_id = %s", (draft_id,))
+        tx.execute(
+            "UPDATE channel_drafts SET status = CASE WHEN issued_item_id IS NOT NULL THEN 'issued'"
+            " WHEN decision = 'approve' THEN 'approved' WHEN opinion_count >= %s THEN 'deliberated' ELSE 'draft' END"
+            " WHERE draft_id = %s", (MIN_FEEDBACK_OPINIONS, draft_id))
+
+    @handles("units.FeedbackOpinionRecorded")
+    def draft_opinion(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("INSERT INTO channel_draft_opinions (draft_id, member, stance) VALUES (%s, %s, %s)"
+                   " ON CONFLICT (draft_id, member) DO UPDATE SET stance = excluded.stance",
+                   (payload.draft_id, payload.member, payload.stance))
+        self._draft_status(tx, payload.draft_id)
+
+    @handles("units.FeedbackRevised")
+    def draft_revised(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("DELETE FROM channel_draft_opinions WHERE draft_id = %s", (payload.draft_id,))
+        tx.execute("UPDATE channel_drafts SET revision = revision + 1, important = %s, decision = NULL"
+                   " WHERE draft_id = %s", (1 if payload.important else 0, payload.draft_id))
+        self._draft_status(tx, payload.draft_id)
+
+    @handles("units.FeedbackDecided")
+    def draft_decided(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("UPDATE channel_drafts SET decision = %s WHERE draft_id = %s", (payload.decision, payload.draft_id))
+        self._draft_status(tx, payload.draft_id)
+
+    @handles("units.FeedbackIssued")
+    def draft_issued(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("UPDATE channel_drafts SET issued_item_id = %s WHERE draft_id = %s",
+                   (payload.item_id, payload.draft_id))
+        self._draft_status(tx, payload.draft_id)
 
     # -- items sent to the unit ---------------------------------------------------------------------
     @handles("units.OutboundIssued")

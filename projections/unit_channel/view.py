@@ -36,6 +36,14 @@ class Listing:
 
 ROWS = Columns(alias="r")
 
+DRAFTS = Listing(
+    "channel_drafts",
+    ("draft_id", "group_id", "unit_id", "distribution", "title", "form", "important", "counterpart_id",
+     "drafted_by", "deadline", "drafted_on", "revision", "status", "opinion_count", "decision", "issued_item_id"),
+    {"-drafted_on": Sort("-drafted_on", "r.drafted_on", "r.draft_id", descending=True),
+     "deadline": Sort("deadline", "r.deadline", "r.draft_id")},
+    "-drafted_on",
+)
 ITEMS = Listing(
     "channel_items",
     ("item_id", "group_id", "unit_id", "distribution", "kind", "title", "reference_number", "counterpart_id",

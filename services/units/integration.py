@@ -1,4 +1,5 @@
-"""Units domain events -> published integration events (group-internal drafts and opinions stay private)."""
+"""Units domain events -> published integration events (drafts' bodies and opinions' texts stay private;
+their facts travel with distribution `group`)."""
 
 from __future__ import annotations
 
@@ -159,6 +160,11 @@ def outbound_overdue(event: Any) -> Published:
 @mapper.maps(OutboundItem.Withdrawn)
 def outbound_withdrawn(event: Any) -> Published:
     return Published(contracts.OutboundWithdrawn(**_step(event), reason=event.reason))
+
+
+mapper.copies(FeedbackDraft.Drafted, contracts.FeedbackDrafted, id_field="draft_id")
+mapper.copies(FeedbackDraft.OpinionRecorded, contracts.FeedbackOpinionRecorded, id_field="draft_id")
+mapper.copies(FeedbackDraft.Revised, contracts.FeedbackRevised, id_field="draft_id")
 
 
 @mapper.maps(FeedbackDraft.LeadershipDecided)

@@ -33,8 +33,9 @@ UNIT_LISTS = {
     "/consultations": ("channel_consultations", "consultation_id", "units.read"),
     "/announcements": ("channel_announcements", "announcement_id", "units.read"),
     "/submissions": ("unit_portal_submissions", "submission_id", "units.read"),
+    "/feedback-drafts": ("channel_drafts", "draft_id", "units.read_draft"),
 }
-UNIT_DISTRIBUTION = {"/power-matters": "hq"}
+UNIT_DISTRIBUTION = {"/power-matters": "hq", "/feedback-drafts": "group"}
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,8 @@ def test_upward_lists_exactly_the_readable_requests_and_reports(api: Api, user: 
 
 
 def test_the_demo_lists_have_rows_and_statuses_from_the_published_steps(api: Api) -> None:
-    for suffix in ("/items", "/power-matters", "/consultations", "/announcements", "/submissions"):
+    for suffix in ("/items", "/power-matters", "/consultations", "/announcements", "/submissions",
+                   "/feedback-drafts"):
         status, items = every_page(api, "li.na", f"/api/units/units/unit-mee{suffix}")
         assert status == 200 and items, suffix
     _, items = every_page(api, "li.na", "/api/units/units/unit-mee/items")
@@ -150,3 +152,31 @@ def test_rebuilt_from_the_stores_twice_the_read_models_are_identical(api: Api, n
         while follower.run_once():
             pass
         assert fresh.projection.checksum(fresh.db) == checksum
+
+
+def test_feedback_drafts_follow_the_deliberation(api: Api) -> None:
+    draft = {"title": "关于加强督察整改的反馈意见", "body": "正文", "counterpart_id": "party-group",
+             "deadline": "2027-06-30", "important": True}
+    made = api.post("zhang.wei", "/api/units/units/unit-mee/feedback-drafts", json=draft)
+    assert made.status_code == 201, made.text
+    draft_id = made.json()["draft_id"]
+
+    def row(position: int) -> dict[str, Any]:
+        response = api.get("li.na", f"/api/units/units/unit-mee/feedback-drafts?after=units:{position}")
+        assert response.json()["freshness"]["stale"] is False
+        found: dict[str, Any] = next(i for i in response.json()["items"] if i["draft_id"] == draft_id)
+        full = api.get("li.na", f"/api/units/feedback-drafts/{draft_id}").json()
+        assert (found["status"], found["revision"], found["opinion_count"]) == (
+            full["status"], full["revision"], len(full["opinions"]))
+        return found
+
+    assert row(made.json()["position"])["status"] == "draft"
+    for user in ("zhang.wei", "zhou.min"):
+        done = api.post(user, f"/api/units/feedback-drafts/{draft_id}/opinions", json={"stance": "agree"})
+        assert done.status_code == 201, done.text
+    assert row(done.json()["position"])["status"] == "deliberated"
+    revised = api.post("zhang.wei", f"/api/units/feedback-drafts/{draft_id}/revise",
+                       json={"body": "修改后的正文", "important": True, "reason": "吸收意见"})
+    assert revised.status_code == 200, revised.text
+    again = row(revised.json()["position"])
+    assert (again["status"], again["revision"], again["opinion_count"]) == ("draft", 2, 0)
