@@ -75,10 +75,11 @@ def submission_title(event_type: str, payload: Any) -> str:
 class UnitPortal(Projection):
     name = "unit_portal"
     schema_version = 1
-    tables = ("unit_portal_units", "unit_portal_sources", "unit_portal_answers", "unit_portal_todo", "unit_portal_submissions",
+    tables = ("unit_portal_units", "unit_portal_round_directives", "unit_portal_sources", "unit_portal_answers", "unit_portal_todo", "unit_portal_submissions",
               "unit_portal_notifications", "unit_portal_links")
     checksum_order = {
         "unit_portal_units": "unit_id",
+        "unit_portal_round_directives": "round_id, directive_id",
         "unit_portal_sources": "service, source_id",
         "unit_portal_answers": "report_id",
         "unit_portal_todo": "unit_id, todo_key",
@@ -89,6 +90,9 @@ class UnitPortal(Projection):
     ddl = (
         "CREATE TABLE IF NOT EXISTS unit_portal_units ("
         " unit_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, distribution TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS unit_portal_round_directives ("
+        " round_id TEXT NOT NULL, directive_id TEXT NOT NULL, responded INTEGER NOT NULL,"
+        " PRIMARY KEY (round_id, directive_id))",
         "CREATE TABLE IF NOT EXISTS unit_portal_sources ("
         " service TEXT NOT NULL, source_id TEXT NOT NULL, unit_id TEXT NOT NULL, group_id TEXT NOT NULL,"
         " todo_key TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, reference_number TEXT,"
@@ -246,9 +250,30 @@ class UnitPortal(Projection):
     @handles("ledgers.SchedulingRoundOpened")
     def scheduling_round_opened(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         if _for_unit(envelope):
+            for directive_id in sorted(set(payload.directive_ids)):
+                tx.execute("INSERT INTO unit_portal_round_directives (round_id, directive_id, responded)"
+                           " VALUES (%s, %s, 0) ON CONFLICT (round_id, directive_id) DO NOTHING",
+                           (payload.round_id, directive_id))
             self._source(tx, envelope, service="ledgers-round", source_id=payload.round_id,
                          todo_key=f"scheduling:{payload.round_id}", kind="scheduling_round",
                          title=payload.subject, reference_number=None, due_on=payload.respond_by)
+
+    @handles("ledgers.SchedulingRoundResponded")
+    def scheduling_round_responded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """Answered once the unit has answered for every directive the round asked about."""
+        if not _for_unit(envelope):
+            return
+        tx.execute("UPDATE unit_portal_round_directives SET responded = 1 WHERE round_id = %s AND directive_id = %s",
+                   (payload.round_id, payload.directive_id))
+        waiting = tx.fetchone("SELECT COUNT(*) FROM unit_portal_round_directives WHERE round_id = %s"
+                              " AND responded = 0", (payload.round_id,))
+        if waiting is not None and int(waiting[0]) == 0:
+            self._change(tx, "ledgers-round", payload.round_id, state="answered")
+
+    @handles("ledgers.SchedulingRoundClosed")
+    def scheduling_round_closed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        if _for_unit(envelope):
+            self._change(tx, "ledgers-round", payload.round_id, state="closed", overdue=0)
 
     @handles("ledgers.SchedulingRoundOverdue")
     def scheduling_round_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
