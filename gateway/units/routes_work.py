@@ -21,6 +21,8 @@ from services.units.interface import (
     DeliveryBody,
     DraftFeedback,
     FeedbackDraftBody,
+    GetAnnouncement,
+    GetConsultation,
     GetFeedbackDraft,
     GetItem,
     GetPowerList,
@@ -166,3 +168,9 @@ def complete_consultation_action(consultation_id: Id, action_id: Id, body: Actio
 
 operation_route(router, "POST", "/units/{unit_id}/announcements", AnnounceJointSupervision,
                 "units.coordinate", body=AnnouncementBody, status_code=201)
+
+
+operation_route(router, "GET", "/consultations/{consultation_id}", GetConsultation, "units.read")
+
+
+operation_route(router, "GET", "/announcements/{announcement_id}", GetAnnouncement, "units.read")

@@ -7,7 +7,7 @@ import pytest
 from events.registry import decode
 from services.common.errors import InvalidInputError, NotFoundError
 from services.units.application import UnitsApplication
-from tests.unit.units.conftest import Ctx
+from tests.unit.units.conftest import Ctx, submissions_of
 
 
 def published(app: UnitsApplication, type_name: str) -> list[dict[str, object]]:
@@ -68,7 +68,7 @@ def test_each_inbound_kind_publishes_its_contract(ctx: Ctx) -> None:
             "units.IntegrityOpinionReplied"} <= types
     for envelope in envelopes:
         decode(envelope)  # every published payload matches its contract
-    kinds = {s["kind"] for s in ctx.app.list_submissions("unit-mee")}
+    kinds = {s["kind"] for s in submissions_of(ctx.app, "unit-mee")}
     assert len(kinds) == 6
 
 
