@@ -107,6 +107,13 @@ def test_who_reads_which_rectification_items(api: Api, user: str, sees: set[str]
     assert (finding_id in {i["item_id"] for i in listed}) == bool(sees)
 
 
+def test_a_unit_asking_for_another_units_items_gets_the_missing_records_answer(api: Api) -> None:
+    other = api.get("zhao.unit", "/api/inspections/units/unit-mwr/rectification-items")
+    nowhere = api.get("zhao.unit", "/api/inspections/units/unit-nowhere/rectification-items")
+    assert other.status_code == nowhere.status_code == 404 and other.content == nowhere.content
+    assert api.get("zhao.unit", "/api/inspections/units/unit-mee/rectification-items").status_code == 200
+
+
 @pytest.mark.parametrize("user", ROLES_WITHOUT_HANDOFF)
 def test_units_have_no_packages_and_no_hq_figures(api: Api, user: str) -> None:
     assert api.get(user, "/api/inspections/handoff/packages").status_code == 403
