@@ -26,7 +26,6 @@ from services.clues.interface import (
     CloseRecommendation,
     ClueFacts,
     ClueRecorded,
-    ClueStatistics,
     ConcludeClue,
     ConcludeJointScreening,
     DecideDisposition,
@@ -35,14 +34,9 @@ from services.clues.interface import (
     DraftRecommendation,
     GetClueFacts,
     GetRecommendation,
-    GetStatistics,
-    IntakeEntry,
-    IntakeQueue,
     IssueRecommendation,
     JointScreeningContent,
-    ListClues,
     ListDisclosures,
-    ListRecommendations,
     NoteAssessment,
     OverdueClue,
     OverdueRecorded,
@@ -64,7 +58,7 @@ from services.clues.interface import (
 )
 from services.clues.policies import CluesPolicies
 from services.clues.recommendation import Recommendation
-from services.clues.views import clue_facts, clue_parts, plain, recommendation_view
+from services.clues.views import clue_facts, clue_parts, recommendation_view
 from services.common.application import ServiceApplication, command, query
 from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
@@ -341,30 +335,6 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         return ClueFacts.model_validate(clue_facts(self._clue(q.clue_id)))
 
     @query
-    def list_clues(self, q: ListClues) -> list[ClueFacts]:
-        """The clues of a group whose compartment includes the reader: facts only, no content."""
-        return [
-            ClueFacts.model_validate(clue_facts(c))
-            for c in self._clues() if c.group_id == q.group_id and q.reader in c.members
-        ]
-
-    @query
-    def intake_queue(self, q: IntakeQueue) -> list[IntakeEntry]:
-        """Referred clues awaiting the group leader (no content: source and dates only)."""
-        return [
-            IntakeEntry.model_validate(plain({
-                "clue_id": str(c.id),
-                "source": c.source,
-                "received_on": c.received_on,
-                "referral_id": (c.referral or {}).get("referral_id"),
-                "round_id": (c.referral or {}).get("round_id"),
-                "open_deadline": c.open_deadline(),
-            }))
-            for c in self._clues()
-            if c.group_id == q.group_id and c.status == "referred"
-        ]
-
-    @query
     def list_disclosures(self, q: ListDisclosures) -> list[DisclosureEntry]:
         """Every recorded read of a clue's content, replayed from its disclosure stream.
 
@@ -379,27 +349,6 @@ class CluesApplication(ServiceApplication, CluesPolicies):
             for e in self.events.get(disclosure_id(q.clue_id))
             if isinstance(e, Disclosure.ContentRead)
         ]
-
-    @query
-    def statistics(self, q: GetStatistics) -> ClueStatistics:
-        """Counts by status, category, disposition and four forms (what HQ may know)."""
-        counts: dict[str, dict[str, int]] = {"status": {}, "category": {}, "disposition": {}, "four_forms": {}}
-
-        def bump(table: str, key: Any) -> None:
-            if key is not None:
-                counts[table][str(key)] = counts[table].get(str(key), 0) + 1
-
-        total = 0
-        for clue in self._clues():
-            if q.group_id is not None and clue.group_id != q.group_id:
-                continue
-            total += 1
-            bump("status", clue.status)
-            bump("disposition", clue.disposition)
-            bump("four_forms", (clue.outcome or {}).get("four_forms"))
-            for category in clue.categories:
-                bump("category", category)
-        return ClueStatistics(group_id=q.group_id, total=total, **counts)
 
     # -- recommendations ----------------------------------------------------------------------
     @command
@@ -448,12 +397,3 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     @query
     def get_recommendation(self, q: GetRecommendation) -> RecommendationView:
         return RecommendationView.model_validate(recommendation_view(self._recommendation(q.recommendation_id)))
-
-    @query
-    def list_recommendations(self, q: ListRecommendations) -> list[RecommendationView]:
-        return [
-            RecommendationView.model_validate(recommendation_view(recommendation))
-            for recommendation in self._recommendations()
-            if (q.group_id is None or recommendation.group_id == q.group_id)
-            and (q.unit_id is None or recommendation.unit_id == q.unit_id)
-        ]

@@ -531,29 +531,10 @@ class GetClueFacts(Query[ClueFacts]):
     clue_id: Id
 
 
-class ListClues(Query[list[ClueFacts]]):
-    """The clues of a group whose compartment includes the reader: facts only."""
-
-    group_id: Id
-    reader: Id
-
-
-class IntakeQueue(Query[list[IntakeEntry]]):
-    """Referred clues awaiting the group leader (no content: source and dates only)."""
-
-    group_id: Id
-
-
 class ListDisclosures(Query[list[DisclosureEntry]]):
     """Every recorded read of a clue's content, replayed from its disclosure stream."""
 
     clue_id: Id
-
-
-class GetStatistics(Query[ClueStatistics]):
-    """Counts by status, category, disposition and four forms; of one group, or of all."""
-
-    group_id: Id | None = None
 
 
 # -- recommendations ------------------------------------------------------------------------------------------
@@ -610,8 +591,3 @@ class CloseRecommendation(Command[RecommendationRecorded], RecommendationCloseBo
 
 class GetRecommendation(Query[RecommendationView]):
     recommendation_id: Id
-
-
-class ListRecommendations(Query[list[RecommendationView]]):
-    group_id: Id | None = None
-    unit_id: Id | None = None

@@ -75,7 +75,7 @@ def seen(api: Api) -> dict[str, dict[str, list[dict[str, Any]]]]:
         if "{" in path:
             continue
         for user in ACCOUNTS:
-            response = api.get(user, path, params={"limit": 200} if "limit" in path else None)
+            response = api.get(user, path, params={"limit": 200})
             assert response.status_code < 500, (path, user, response.text)
             if response.status_code == 200 and response.headers["content-type"].startswith("application/json"):
                 found.setdefault(path, {})[user] = rows_of(response.json())
