@@ -147,9 +147,10 @@ class UnitPortal(Projection):
                             (service, source_id))
         if found is None:
             return
-        assignments = ", ".join(f"{column} = %s" for column in values)
-        tx.execute(f"UPDATE unit_portal_sources SET {assignments} WHERE service = %s AND source_id = %s",
-                   (*values.values(), service, source_id))
+        if values:
+            assignments = ", ".join(f"{column} = %s" for column in values)
+            tx.execute(f"UPDATE unit_portal_sources SET {assignments} WHERE service = %s AND source_id = %s",
+                       (*values.values(), service, source_id))
         self._recompute(tx, str(found[0]), str(found[1]))
 
     def _recompute(self, tx: Tx, unit_id: str, scoped_key: str) -> None:
@@ -203,6 +204,14 @@ class UnitPortal(Projection):
     def recommendation_closed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         if _for_unit(envelope):
             self._change(tx, "clues", payload.recommendation_id, state="closed")
+
+    @handles("clues.RecommendationResponseRecorded")
+    def recommendation_answered(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """The group recorded the unit's report on its rectification: answered when it says completed."""
+        if _for_unit(envelope) and payload.completed:
+            tx.execute("UPDATE unit_portal_sources SET state = 'answered' WHERE service = 'clues' AND source_id = %s"
+                       " AND state = 'open'", (payload.recommendation_id,))
+            self._change(tx, "clues", payload.recommendation_id)
 
     @handles("clues.RecommendationOverdue")
     def recommendation_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:

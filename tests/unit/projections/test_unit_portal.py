@@ -144,3 +144,15 @@ def test_a_scheduling_round_is_answered_once_every_directive_is_and_closed_when_
     assert shape(todo(runner, UNIT_MEE))["scheduling:sr-2"][1] == "answered"
     runner.process(as_items([published("ledgers", 12, ledgers.SchedulingRoundClosed(round_id="sr-2"), MEE)]))
     assert shape(todo(runner, UNIT_MEE))["scheduling:sr-2"][1] == "closed"
+
+
+def test_the_groups_record_of_the_units_report_answers_a_recommendation() -> None:
+    runner = project(serial(history()))
+    runner.process(as_items([published("clues", 7, clues.RecommendationResponseRecorded(
+        recommendation_id="rec-1", report_id="r-9", summary="已整改", completed=False,
+        received_on=date(2025, 4, 1)), MEE)]))
+    assert shape(todo(runner, UNIT_MEE))["recommendation:rec-1"][1] == "open"  # not completed yet
+    runner.process(as_items([published("clues", 8, clues.RecommendationResponseRecorded(
+        recommendation_id="rec-1", report_id="r-10", summary="全部整改到位", completed=True,
+        received_on=date(2025, 4, 20)), MEE)]))
+    assert shape(todo(runner, UNIT_MEE))["recommendation:rec-1"][1] == "answered"
