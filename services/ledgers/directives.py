@@ -70,7 +70,7 @@ class DirectiveHandlers(LedgerRecords):
     def register_directive(self, c: RegisterDirective) -> DirectiveRecorded:
         """Register a directive in the master ledger (总账); with a category it also has a detail ledger (细账)."""
         directive, others = self.new_directive(c)
-        position = self.record(directive, *others)
+        position = self.record_reserving(c.unit_id, directive.reference_number, str(directive.id), directive, *others)
         return DirectiveRecorded(directive_id=str(directive.id), position=position)
 
     @command
@@ -78,25 +78,33 @@ class DirectiveHandlers(LedgerRecords):
         """Correct a directive's registration: a new event with the reason; the old values stay in history."""
         directive: Directive = self.load(c.directive_id, Directive)
         effective = directive.check_amendment(c.changes.given(), c.reason)
-        others = []
         if "category" in effective:
             self.checked_category(directive.group_id, effective["category"])
-        if "reference_number" in effective:
-            ledger = self.master_ledger(directive.group_id, directive.unit_id)
-            ledger.rekey(old_reference=directive.reference_number, new_reference=effective["reference_number"].strip(),
-                         directive_id=c.directive_id)
-            others.append(ledger)
+        if "reference_number" not in effective:
+            directive.amend(effective, c.reason)
+            return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive))
+        new_reference = effective["reference_number"].strip()
+        taken = self.reserve_reference(directive.group_id, directive.unit_id, new_reference, c.directive_id)
+        others = [taken]
+        released = self.reservation(directive.unit_id, directive.reference_number)
+        if released is not None and released.id != taken.id:
+            released.release(c.directive_id)
+            others.append(released)
         directive.amend(effective, c.reason)
-        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive, *others))
+        position = self.record_reserving(directive.unit_id, new_reference, c.directive_id, directive, *others)
+        return DirectiveRecorded(directive_id=c.directive_id, position=position)
 
     @command
     def withdraw_directive(self, c: WithdrawDirective) -> DirectiveRecorded:
         """Withdraw a mistaken entry: it stays in the history, marked withdrawn, out of the master ledger."""
         directive: Directive = self.load(c.directive_id, Directive)
         directive.withdraw(c.reason)
-        ledger = self.master_ledger(directive.group_id, directive.unit_id)
-        ledger.remove_entry(reference_number=directive.reference_number, directive_id=c.directive_id)
-        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive, ledger))
+        others = []
+        reservation = self.reservation(directive.unit_id, directive.reference_number)
+        if reservation is not None:
+            reservation.release(c.directive_id)
+            others.append(reservation)
+        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive, *others))
 
     @command
     def record_stage(self, c: RecordStage) -> DirectiveRecorded:

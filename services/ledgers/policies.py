@@ -12,7 +12,6 @@ from services.common.application import policy
 from services.common.errors import NotFoundError
 from services.ledgers.deadlines import DeadlineRule
 from services.ledgers.domain.items import LedgerItem, item_id_for
-from services.ledgers.domain.loop import MasterLedger
 from services.ledgers.domainmodel import Directive
 from services.ledgers.interface import RegisterDirective
 from services.ledgers.records import LedgerRecords
@@ -34,11 +33,7 @@ class Policies(LedgerRecords):
         if routing is None:
             return
         group_id, unit_id = routing
-        ledger_id = MasterLedger.create_id(unit_id)
-        existing = None
-        if ledger_id in self.repository:
-            master: MasterLedger = self.repository.get(ledger_id)
-            existing = master.directive_for(payload.reference_number)
+        existing = self.directive_with_reference(unit_id, payload.reference_number)
         if existing is not None:
             directive = self.get(existing, Directive)
             if payload.notification_id not in directive.notifications:
