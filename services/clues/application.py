@@ -65,10 +65,11 @@ from services.clues.interface import (
 from services.clues.policies import CluesPolicies
 from services.clues.recommendation import Recommendation
 from services.clues.views import clue_facts, clue_parts, plain, recommendation_view
-from services.common.application import ServiceApplication, command, query
+from services.common.application import ServiceApplication, command, query, snapshot_every
 from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
 from services.common.errors import ConflictError, NotFoundError
+from services.common.integrity import CheckpointLog
 
 READ_ATTEMPTS = 5
 A = TypeVar("A")
@@ -80,6 +81,7 @@ class UnencryptedStoreError(RuntimeError):
 
 class CluesApplication(ServiceApplication, CluesPolicies):
     name = "clues"
+    snapshotting_intervals = snapshot_every(CheckpointLog, Clue, Disclosure, Recommendation)
     scheduler_command = "record_overdue"
     integration = mapper
     consumes = ("inspections", "units")

@@ -51,6 +51,22 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+class SetAsList(Transcoding):
+    """A set in an aggregate's state (a snapshot holds the state), as a sorted list when its items sort."""
+
+    type = set
+    name = "set"
+
+    def encode(self, obj: set[Any]) -> list[Any]:
+        try:
+            return sorted(obj)
+        except TypeError:
+            return list(obj)
+
+    def decode(self, data: list[Any]) -> set[Any]:
+        return set(data)
+
+
 @functools.cache
 def operation_of(func: Callable[..., Any]) -> type[Operation[Any]] | None:
     """The operation model a handler takes as its one argument (None for a keyword-argument method)."""
@@ -121,6 +137,16 @@ def policy(event_type: str) -> Callable[[F], F]:
     return mark
 
 
+SNAPSHOT_EVERY = 50
+"""Events between two snapshots of an aggregate that can grow without bound."""
+
+
+def snapshot_every(*aggregate_classes: type[Any], interval: int = SNAPSHOT_EVERY) -> dict[type[Any], int]:
+    """`snapshotting_intervals` of an application: a snapshot of each such aggregate every `interval` events,
+    so loading one reads its latest snapshot and the events after it, however long its history."""
+    return {aggregate_class: interval for aggregate_class in aggregate_classes}
+
+
 class ServiceApplication(Application[UUID]):
     """One bounded context. Its recorder also keeps tracking records, so policies run exactly once."""
 
@@ -157,6 +183,7 @@ class ServiceApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        transcoder.register(SetAsList())
 
     @property
     def process_recorder(self) -> ProcessRecorder:
@@ -365,6 +392,7 @@ class ServiceApplication(Application[UUID]):
             self._record(processing)
         except IntegrityError:
             return False
+        self._take_snapshots(processing)  # a policy's writes grow aggregates like a command's
         self._recorded()
         return True
 

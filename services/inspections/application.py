@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import uuid
 
-from services.common.application import command
+from services.common.application import command, snapshot_every
+from services.common.integrity import CheckpointLog
 from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
 from services.inspections.interface import (
@@ -62,6 +63,7 @@ class InspectionsApplication(Queries, Policies):
 
     name = "inspections"
     scheduler_command = "check_deadlines"
+    snapshotting_intervals = snapshot_every(CheckpointLog, InspectionRound, SupervisionActivity)
     consumes = ("units",)
 
     # -- rounds --------------------------------------------------------------------------------

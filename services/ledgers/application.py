@@ -7,7 +7,13 @@ records.py the look-ups and record factories they share; policies.py the reactio
 from __future__ import annotations
 
 import authz.rules_ledgers  # noqa: F401  (the rules this service checks its records against, in every process)
+from services.common.application import snapshot_every
+from services.common.integrity import CheckpointLog
 from services.ledgers.directives import DirectiveHandlers
+from services.ledgers.domain.config import GroupLedgerConfig
+from services.ledgers.domain.items import LedgerItem
+from services.ledgers.domain.loop import Reconciliation, ReferenceReservation, SchedulingRound
+from services.ledgers.domainmodel import Directive
 from services.ledgers.items import ItemHandlers
 from services.ledgers.loop import LoopHandlers
 from services.ledgers.policies import Policies
@@ -22,3 +28,6 @@ class LedgersApplication(
 
     name = "ledgers"
     scheduler_command = "run_scheduler"
+    snapshotting_intervals = snapshot_every(
+        CheckpointLog, Directive, LedgerItem, GroupLedgerConfig, SchedulingRound, Reconciliation, ReferenceReservation,
+    )

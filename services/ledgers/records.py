@@ -19,6 +19,7 @@ from authz import Scope
 from services.common.application import ServiceApplication
 from services.common.clock import Clock
 from services.common.context import CommandContext, current
+from services.common.due_index import DueIndex
 from services.common.errors import ConflictError, InvalidInputError, NotFoundError
 from services.ledgers.deadlines import DeadlineRule, rule_from
 from services.ledgers.domain.config import GroupLedgerConfig, UnknownCategoryError
@@ -32,6 +33,7 @@ from services.ledgers.domain.loop import (
     normalize_reference,
 )
 from services.ledgers.domainmodel import Directive
+from services.ledgers.due import DUE_RULES
 from services.ledgers.index import LedgerIndex
 from services.ledgers.integration import mapper
 from services.ledgers.interface import Deadline, RegisterDirective
@@ -64,6 +66,7 @@ class LedgerRecords(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env=env, clock=clock)
         self._index = LedgerIndex(self)
+        self.due_index = DueIndex(self, DUE_RULES)
         with self.acting(CommandContext(actor={"user": "migration:ledgers", "org": "paizhu", "role": "system"})):
             self.carry_over_master_ledgers()
 

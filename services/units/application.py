@@ -14,19 +14,23 @@ from typing import Any
 from eventsourcing.application import ProcessingEvent
 
 from events.envelope import Envelope
-from services.common.application import command, policy
+from services.common.application import command, policy, snapshot_every
 from services.common.clock import Clock
+from services.common.due_index import DueIndex
 from services.common.errors import ConflictError, InvalidInputError
+from services.common.integrity import CheckpointLog
 from services.units import interface as ops
 from services.units.attachments import decode_upload, resolve, validate_attachment
 from services.units.blobstore import BlobStore
 from services.units.deliberation import FeedbackDraft
+from services.units.due import DUE_RULES
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
 from services.units.integration import mapper
 from services.units.members import MembershipCommands
+from services.units.membership import Organisation
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
-from services.units.power import PowerMatter
+from services.units.power import PowerList, PowerMatter
 from services.units.queries import UnitsQueries
 from services.units.roster import Unit
 from services.units.routing import RoutingMatrix
@@ -39,6 +43,10 @@ SUBMISSION_FIELDS = {"unit_id", "title", "attachments"}
 class UnitsApplication(MembershipCommands, UnitsQueries):
     name = "units"
     scheduler_command = "record_overdue"
+    snapshotting_intervals = snapshot_every(
+        CheckpointLog, Unit, RoutingMatrix, Organisation, PowerList, PowerMatter, OutboundItem, InboundSubmission,
+        FeedbackDraft, UpwardSubmission, Consultation, JointAnnouncement,
+    )
     integration = mapper
     consumes = ("clues",)
 
@@ -46,6 +54,7 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
                  blobs: BlobStore | None = None) -> None:
         super().__init__(env=env, clock=clock)
         self.blobs = blobs or BlobStore.from_env(env)
+        self.due_index = DueIndex(self, DUE_RULES)
 
     # -- roster and routing matrix ------------------------------------------------------------------
     @command
@@ -259,10 +268,13 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
     def record_overdue(self, c: ops.RecordOverdue) -> ops.OverdueRecorded:
         """Scheduler: record an Overdue event, once, for each open unanswered item past its deadline."""
         today = self.today()
-        overdue = [i for i in self.all_of(OutboundItem.Issued, OutboundItem) if i.is_overdue(today)]
+        due = self.due_index.due(today)  # only the items with a deadline passed, not every item
+        items: list[Any] = [self.repository.get(i) for i in due]
+        overdue = [i for i in items if isinstance(i, OutboundItem) and i.is_overdue(today)]
         for item in overdue:
             item.mark_overdue(detected_on=today)
         position = self.record(*overdue) if overdue else 0
+        self.due_index.handled(due, today)
         return ops.OverdueRecorded(overdue=[str(i.id) for i in overdue], position=position)
 
     @policy("clues.RecommendationIssued")
