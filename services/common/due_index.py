@@ -20,8 +20,10 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
-Wake = tuple[str, date | None]
-"""(slot, the date it wakes on); None settles the slot; the slot `EVERY` with None settles them all."""
+AGAIN = "again"
+Wake = tuple[str, date | str | None]
+"""(slot, the date it wakes on); None settles the slot; the slot `EVERY` with None settles them all; `AGAIN`
+sets the slot to the date it was last set to (a reopened item whose deadline the event does not repeat)."""
 DueRule = Callable[[Any], Iterable[Wake]]
 DueRules = dict[type[Any], DueRule]
 EVERY = "*"
@@ -40,6 +42,7 @@ class DueIndex:
         self._app = app
         self._rules = {get_topic(event_class): rule for event_class, rule in rules.items()}
         self._wake: dict[UUID, dict[str, date]] = {}
+        self._last: dict[tuple[UUID, str], date] = {}
         self._position = 0
         self._lock = threading.Lock()
 
@@ -56,8 +59,12 @@ class DueIndex:
                         slots.clear()
                     elif wake is None:
                         slots.pop(slot, None)
-                    else:
-                        slots[slot] = wake
+                    elif wake == AGAIN:
+                        last = self._last.get((event.originator_id, slot))
+                        if last is not None:
+                            slots[slot] = last
+                    elif isinstance(wake, date):
+                        slots[slot] = self._last[(event.originator_id, slot)] = wake
                 if not slots:
                     del self._wake[event.originator_id]
             if len(batch) < BATCH:
