@@ -153,7 +153,7 @@ def bench_rebuild(app: Any, dsn: str) -> None:
     runner = ProjectionRunner(HqDashboard(), db)
     runner.reset()
     started = time.perf_counter()
-    count = LogFollower(runner, {"ledgers": app.integration_events}, batch=5000).run_once()
+    count = LogFollower(runner, {"ledgers": app.reader_for(runner.projection.event_types)}, batch=5000).run_once()
     elapsed = time.perf_counter() - started
     metric("rebuild_events_per_s", count / elapsed, "events/s")
     with db.transaction() as tx:

@@ -129,5 +129,6 @@ def rebuild_projection(settings: Settings, name: str) -> tuple[int, str]:
     db = connect(settings.read_models_url())
     runner = ProjectionRunner(projection_class(), db)
     runner.reset()
-    count = LogFollower(runner, {s: a.integration_events for s, a in apps.items()}, batch=5000).run_once()
+    wanted = runner.projection.event_types
+    count = LogFollower(runner, {s: a.reader_for(wanted) for s, a in apps.items()}, batch=5000).run_once()
     return count, runner.projection.checksum(db)

@@ -57,7 +57,8 @@ class Platform:
             runner = ProjectionRunner(projection_class(), self.read_db)
             runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
             self.runners[name] = runner
-            self.followers[name] = LogFollower(runner, readers)
+            wanted = runner.projection.event_types  # each follower decodes only what its projection handles
+            self.followers[name] = LogFollower(runner, {s: app.reader_for(wanted) for s, app in self.apps.items()})
         self.dead_letters = DeadLetterTable(self.read_db)
         self.policy_runners = [
             EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name}, self.dead_letters)

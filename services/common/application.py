@@ -325,19 +325,31 @@ class ServiceApplication(Application[UUID]):
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def integration_events(self, after: int, limit: int) -> tuple[list[Envelope], int]:
-        """Published events after `after`; and the last position read (private events skipped)."""
+    def integration_events(
+        self, after: int, limit: int, wanted: frozenset[str] | None = None
+    ) -> tuple[list[Envelope], int]:
+        """Published events after `after`; and the last position read (private events skipped).
+
+        With `wanted`, only events of those types are decoded and returned (a projection's rebuild reads
+        the whole log but handles a few types); the last position read still covers the others."""
         notifications = self.recorder.select_notifications(start=after + 1, limit=limit)
         envelopes = []
         last = after
+        skips = self.integration.skips
         for notification in notifications:
             last = notification.id
+            if skips(notification.topic, wanted):
+                continue
             envelope = self.integration.to_envelope(
                 self.mapper.to_domain_event(notification), notification.id
             )
-            if envelope is not None:
+            if envelope is not None and (wanted is None or envelope.type in wanted):
                 envelopes.append(envelope)
         return envelopes, last
+
+    def reader_for(self, event_types: frozenset[str]) -> Callable[[int, int], tuple[list[Envelope], int]]:
+        """The integration feed of only these event types (what a projection handles)."""
+        return functools.partial(self.integration_events, wanted=frozenset(event_types))
 
     # -- policies ---------------------------------------------------------------------------
     @property

@@ -17,7 +17,7 @@ from services.ledgers.domainmodel import Directive
 mapper = IntegrationMapper("ledgers")
 
 
-@mapper.maps(Directive.Registered)
+@mapper.maps(Directive.Registered, publishes=contracts.DirectiveRegistered)
 def directive_registered(event: Any) -> Published:
     return Published(
         contracts.DirectiveRegistered(
@@ -34,7 +34,7 @@ def directive_registered(event: Any) -> Published:
     )
 
 
-@mapper.maps(Directive.StageRecorded)
+@mapper.maps(Directive.StageRecorded, publishes=contracts.DirectiveStageRecorded)
 def stage_recorded(event: Any) -> Published:
     return Published(
         contracts.DirectiveStageRecorded(
@@ -54,7 +54,7 @@ def _required_facts(rule: dict[str, Any]) -> contracts.DeadlineRuleFacts:
     return contracts.DeadlineRuleFacts(**rule)
 
 
-@mapper.maps(Directive.Amended)
+@mapper.maps(Directive.Amended, publishes=contracts.DirectiveAmended)
 def directive_amended(event: Any) -> Published:
     return Published(contracts.DirectiveAmended(
         directive_id=str(event.originator_id), changes=plain(event.changes), previous=plain(event.previous),
@@ -66,7 +66,7 @@ mapper.copies(Directive.Withdrawn, contracts.DirectiveWithdrawn, id_field="direc
 mapper.copies(Directive.NotificationLinked, contracts.DirectiveNotificationLinked, id_field="directive_id")
 
 
-@mapper.maps(Directive.StageDeadlineSet)
+@mapper.maps(Directive.StageDeadlineSet, publishes=contracts.StageDeadlineSet)
 def stage_deadline_set(event: Any) -> Published:
     return Published(contracts.StageDeadlineSet(
         directive_id=str(event.originator_id), stage=event.stage, rule=_required_facts(event.rule), due_on=event.due_on,
@@ -76,7 +76,7 @@ def stage_deadline_set(event: Any) -> Published:
 mapper.copies(Directive.StageOverdue, contracts.StageOverdue, id_field="directive_id")
 
 
-@mapper.maps(Directive.Evaluated)
+@mapper.maps(Directive.Evaluated, publishes=contracts.DepartmentEvaluated)
 def department_evaluated(event: Any) -> Published:
     return Published(contracts.DepartmentEvaluated(
         directive_id=str(event.originator_id), department=event.department, rationale=event.rationale,
@@ -84,7 +84,7 @@ def department_evaluated(event: Any) -> Published:
     ))
 
 
-@mapper.maps(GroupLedgerConfig.CategoryConfigured)
+@mapper.maps(GroupLedgerConfig.CategoryConfigured, publishes=contracts.CategoryConfigured)
 def category_configured(event: Any) -> Published:
     return Published(contracts.CategoryConfigured(
         code=event.code, name=event.name, look_back_basis=event.look_back_basis,
@@ -92,7 +92,7 @@ def category_configured(event: Any) -> Published:
     ))
 
 
-@mapper.maps(LedgerItem.Opened)
+@mapper.maps(LedgerItem.Opened, publishes=contracts.ItemOpened)
 def item_opened(event: Any) -> Published:
     return Published(contracts.ItemOpened(
         item_id=str(event.originator_id), directive_id=event.directive_id, list_kind=event.list_kind,
@@ -104,7 +104,7 @@ def item_opened(event: Any) -> Published:
 mapper.copies(LedgerItem.ProgressUpdated, contracts.ItemProgressUpdated, id_field="item_id")
 
 
-@mapper.maps(LedgerItem.DeadlineSet)
+@mapper.maps(LedgerItem.DeadlineSet, publishes=contracts.ItemDeadlineSet)
 def item_deadline(event: Any) -> Published:
     return Published(contracts.ItemDeadlineSet(
         item_id=str(event.originator_id), rule=_required_facts(event.rule), due_on=event.due_on, reason=event.reason,
@@ -114,7 +114,7 @@ def item_deadline(event: Any) -> Published:
 mapper.copies(LedgerItem.Overdue, contracts.ItemOverdue, id_field="item_id")
 
 
-@mapper.maps(LedgerItem.Closed)
+@mapper.maps(LedgerItem.Closed, publishes=contracts.ItemClosed)
 def item_closed(event: Any) -> Published:
     return Published(contracts.ItemClosed(
         item_id=str(event.originator_id), evidence_count=len(event.evidence_refs), closed_on=event.closed_on,
@@ -129,7 +129,7 @@ mapper.copies(LedgerItem.RootCauseJudged, contracts.ProblemJudged, id_field="ite
 mapper.copies(SchedulingRound.Opened, contracts.SchedulingRoundOpened, id_field="round_id")
 
 
-@mapper.maps(SchedulingRound.Overdue)
+@mapper.maps(SchedulingRound.Overdue, publishes=contracts.SchedulingRoundOverdue)
 def round_overdue(event: Any) -> Published:
     return Published(contracts.SchedulingRoundOverdue(
         round_id=str(event.originator_id), respond_by=event.due_on, detected_on=event.detected_on,
@@ -137,7 +137,7 @@ def round_overdue(event: Any) -> Published:
     ))
 
 
-@mapper.maps(Reconciliation.Recorded)
+@mapper.maps(Reconciliation.Recorded, publishes=contracts.ReconciliationRecorded)
 def reconciliation_recorded(event: Any) -> Published:
     return Published(contracts.ReconciliationRecorded(
         reconciliation_id=str(event.originator_id), report_id=event.report_id, period=event.period,
@@ -146,7 +146,7 @@ def reconciliation_recorded(event: Any) -> Published:
     ))
 
 
-@mapper.maps(ImportBatch.Recorded)
+@mapper.maps(ImportBatch.Recorded, publishes=contracts.LedgerImported)
 def ledger_imported(event: Any) -> Published:
     return Published(contracts.LedgerImported(
         import_id=str(event.originator_id), sha256=event.sha256, filename=event.filename,
@@ -155,7 +155,7 @@ def ledger_imported(event: Any) -> Published:
     ))
 
 
-@mapper.maps(QuarterlyReview.Held)
+@mapper.maps(QuarterlyReview.Held, publishes=contracts.QuarterlyReviewHeld)
 def quarterly_review_held(event: Any) -> Published:
     return Published(contracts.QuarterlyReviewHeld(
         review_id=str(event.originator_id), quarter=event.quarter, meeting_on=event.meeting_on,
