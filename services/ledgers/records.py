@@ -1,9 +1,9 @@
 """How the ledgers application finds and makes its records; the handler modules build on it.
 
-Look-ups (a group's category configuration, a unit's master ledger, the index), the deadline rule of a
-request, and the three records more than one handler makes: a directive (a command, an import, the
-units policy), an item (a command, the inspections and clues policies) and a reconciliation (a command,
-the units policy).
+Look-ups (a group's category configuration, the reservation of a reference number, a unit's directives, the
+indexes), the deadline rule of a request, and the three records more than one handler makes: a directive (a
+command, an import, the units policy), an item (a command, the inspections and clues policies) and a
+reconciliation (a command, the units policy).
 """
 
 from __future__ import annotations
