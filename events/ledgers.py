@@ -292,3 +292,92 @@ class ReviewFollowUpCompleted(Contract):
     index: int
     note: str
     completed_on: date
+
+
+# -- facts the read side needs (issue #11): evidence, follower, similar matters, rounds, findings --------
+@contract("ledgers.ItemEvidenceAttached", 1)
+class ItemEvidenceAttached(Contract):
+    """Evidence added to an item before its closure (distribution "unit", like the item)."""
+
+    item_id: str
+    added: int
+    """how many new references were attached"""
+
+
+@contract("ledgers.ItemFollowerAssigned", 1)
+class ItemFollowerAssigned(Contract):
+    """专人督办: the group member who follows the item (published "hq": the unit does not see it)."""
+
+    item_id: str
+    follower: str
+
+
+@contract("ledgers.SimilarMattersLinked", 1)
+class SimilarMattersLinked(Contract):
+    """举一反三: items the group linked to this one as similar matters (distribution "hq")."""
+
+    item_id: str
+    similar_item_ids: list[str]
+
+
+@contract("ledgers.SchedulingRoundResponded", 1)
+class SchedulingRoundResponded(Contract):
+    """The unit's answer for one directive of a scheduling round (distribution "unit")."""
+
+    round_id: str
+    directive_id: str
+    status: str
+    """not_started | in_progress | completed"""
+    responded_on: date
+
+
+@contract("ledgers.SchedulingRoundClosed", 1)
+class SchedulingRoundClosed(Contract):
+    round_id: str
+
+
+@contract("ledgers.ReconciliationFindingResolved", 1)
+class ReconciliationFindingResolved(Contract):
+    """A reconciliation finding dealt with; `index` is its position in ReconciliationRecorded.findings."""
+
+    reconciliation_id: str
+    index: int
+    resolved_on: date
+
+
+# -- the working-day calendar (owned by the ledgers service; every service records it by a policy) --------
+class HolidayFacts(Contract):
+    """One festival of a State Council notice: days off (first to last, inclusive) and weekend days worked."""
+
+    name: str
+    first_day: date
+    last_day: date
+    makeup_workdays: list[date]
+
+
+@contract("ledgers.CalendarArrangementRecorded", 1)
+class CalendarArrangementRecorded(Contract):
+    """A year's holiday arrangement recorded from the notice (国务院办公厅关于某年部分节假日安排的通知)."""
+
+    year: int
+    reference: str
+    title: str
+    published_on: date | None
+    holidays: list[HolidayFacts]
+    version: str
+    """the notice's reference and a digest of the days it decides: what deadlines record as their calendar"""
+
+
+@contract("ledgers.DeadlineRecomputed", 1)
+class DeadlineRecomputed(Contract):
+    """A deadline counted Monday–Friday (provisional) counted again once its year's arrangement was recorded."""
+
+    record_kind: str
+    """stage (a directive's stage deadline) | item (an item's deadline) | look_back (a closed item's look-back)
+    | round (a scheduling round's reply date)"""
+    record_id: str
+    stage: str | None
+    rule: DeadlineRuleFacts
+    old_due_on: date
+    new_due_on: date
+    calendar: str

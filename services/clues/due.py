@@ -30,6 +30,7 @@ DUE_RULES: DueRules = {
     Clue.VerificationReported: lambda e: [("verification", None)],
     Clue.Concluded: lambda e: [(EVERY, None)],
     Clue.Reopened: lambda e: [(EVERY, None), ("disposition", after(e.due_on))],
+    Clue.DeadlineRecomputed: lambda e: [(e.deadline, after(e.new_due_on))],  # counted again, a newer calendar
     Clue.DeadlineOverdue: lambda e: [(e.deadline, None)],
     Recommendation.Issued: lambda e: [("deadline", after(e.deadline))],
     Recommendation.Overdue: lambda e: [(EVERY, None)],

@@ -10,9 +10,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from services.common.application import command, snapshot_every
+from services.common.application import command, query, snapshot_every
 from services.common.clock import Clock
 from services.common.due_index import DueIndex
+from services.common.forensics import ReplayResult, replay
 from services.common.integrity import CheckpointLog
 from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
@@ -24,6 +25,7 @@ from services.inspections.interface import (
     CloseRound,
     CompleteActivity,
     CompleteLookBack,
+    ForensicReplay,
     FreezeBriefingPackage,
     HandOverActivityFinding,
     HandOverClue,
@@ -60,6 +62,7 @@ from services.inspections.results import (
     RoundRecorded,
 )
 from services.inspections.sealing import clue_content, seal_content
+from services.inspections.views import activity_view, round_view
 
 
 class InspectionsApplication(Queries, Policies):
@@ -73,6 +76,14 @@ class InspectionsApplication(Queries, Policies):
         super().__init__(env=env, clock=clock)
         self.due_index = DueIndex(self, DUE_RULES)
     consumes = ("units",)
+
+    forensic_views = {"InspectionRound": round_view, "SupervisionActivity": activity_view}
+    """Record kind → the view its Get… query answers with (what a forensic replay shows as the state)."""
+
+    @query
+    def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
+        """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
+        return replay(self, q, self.forensic_views)
 
     # -- rounds --------------------------------------------------------------------------------
     @command

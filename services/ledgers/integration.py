@@ -6,7 +6,9 @@ from typing import Any
 
 from events import ledgers as contracts
 from events.plain import plain
+from services.common.calendar import CalendarArrangement
 from services.common.integration import IntegrationMapper, Published
+from services.ledgers.deadlines import rule_facts
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.imports import ImportBatch
 from services.ledgers.domain.items import LedgerItem
@@ -47,11 +49,11 @@ def stage_recorded(event: Any) -> Published:
 
 
 def _facts(rule: dict[str, Any] | None) -> contracts.DeadlineRuleFacts | None:
-    return None if rule is None else contracts.DeadlineRuleFacts(**rule)
+    return None if rule is None else _required_facts(rule)
 
 
 def _required_facts(rule: dict[str, Any]) -> contracts.DeadlineRuleFacts:
-    return contracts.DeadlineRuleFacts(**rule)
+    return contracts.DeadlineRuleFacts(**rule_facts(rule))  # the v1 contract: the rule without its calendar
 
 
 @mapper.maps(Directive.Amended, publishes=contracts.DirectiveAmended)
@@ -166,3 +168,77 @@ def quarterly_review_held(event: Any) -> Published:
 
 mapper.copies(QuarterlyReview.SelfLookBackRecorded, contracts.SelfLookBackRecorded, id_field="review_id")
 mapper.copies(QuarterlyReview.FollowUpCompleted, contracts.ReviewFollowUpCompleted, id_field="review_id")
+
+
+# -- facts the read side needs (issue #11) ----------------------------------------------------------
+@mapper.maps(LedgerItem.EvidenceAttached)
+def evidence_attached(event: Any) -> Published:
+    return Published(contracts.ItemEvidenceAttached(item_id=str(event.originator_id), added=len(event.evidence_refs)))
+
+
+@mapper.maps(LedgerItem.FollowerAssigned)
+def follower_assigned(event: Any) -> Published:
+    """The follower is the group's own business: published to HQ and the group, never to the unit."""
+    return Published(contracts.ItemFollowerAssigned(item_id=str(event.originator_id), follower=event.follower),
+                     distribution="hq")
+
+
+@mapper.maps(LedgerItem.SimilarLinked)
+def similar_linked(event: Any) -> Published:
+    return Published(contracts.SimilarMattersLinked(item_id=str(event.originator_id),
+                                                    similar_item_ids=list(event.similar_item_ids)))
+
+
+@mapper.maps(SchedulingRound.ResponseRecorded)
+def round_responded(event: Any) -> Published:
+    return Published(contracts.SchedulingRoundResponded(
+        round_id=str(event.originator_id), directive_id=event.directive_id, status=event.status,
+        responded_on=event.responded_on,
+    ))
+
+
+@mapper.maps(SchedulingRound.Closed)
+def round_closed(event: Any) -> Published:
+    return Published(contracts.SchedulingRoundClosed(round_id=str(event.originator_id)))
+
+
+@mapper.maps(Reconciliation.FindingResolved)
+def finding_resolved(event: Any) -> Published:
+    return Published(contracts.ReconciliationFindingResolved(
+        reconciliation_id=str(event.originator_id), index=event.index, resolved_on=event.resolved_on,
+    ))
+
+
+@mapper.maps(CalendarArrangement.Recorded)
+def calendar_arrangement_recorded(event: Any) -> Published | None:
+    if event.learnt_from is not None:
+        return None  # only the arrangement recorded here is published
+    return Published(contracts.CalendarArrangementRecorded(
+        year=event.year, reference=event.reference, title=event.title, published_on=event.published_on,
+        holidays=[contracts.HolidayFacts(**h) for h in event.holidays], version=event.calendar_version,
+    ))
+
+
+@mapper.maps(Directive.StageDeadlineRecomputed)
+def stage_deadline_recomputed(event: Any) -> Published:
+    return Published(contracts.DeadlineRecomputed(
+        record_kind="stage", record_id=str(event.originator_id), stage=event.stage,
+        rule=_required_facts(event.rule), old_due_on=event.old_due_on, new_due_on=event.new_due_on,
+        calendar=event.calendar,
+    ))
+
+
+def _recomputed(kind: str) -> Any:
+    def publish(event: Any) -> Published:
+        return Published(contracts.DeadlineRecomputed(
+            record_kind=kind, record_id=str(event.originator_id), stage=None,
+            rule=_required_facts(event.rule), old_due_on=event.old_due_on, new_due_on=event.new_due_on,
+            calendar=event.calendar,
+        ))
+
+    return publish
+
+
+mapper.maps(LedgerItem.DeadlineRecomputed)(_recomputed("item"))
+mapper.maps(LedgerItem.LookBackRecomputed)(_recomputed("look_back"))
+mapper.maps(SchedulingRound.DeadlineRecomputed)(_recomputed("round"))

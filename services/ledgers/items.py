@@ -100,6 +100,9 @@ class ItemHandlers(LedgerRecords):
             list_kind=c.list_kind, title=c.title, owner=c.owner, follower=c.follower, deadline=c.deadline,
             description=c.description, problem_type=c.problem_type, evidence_refs=c.evidence_refs,
         )
+        if c.follower:
+            # the opening is addressed to the unit; who follows it is published to the group and HQ only
+            item.assign_follower(follower=c.follower)
         return ItemRecorded(item_id=str(item.id), position=self.record(item))
 
     def _item(self, item_id: str) -> LedgerItem:
@@ -171,10 +174,10 @@ class ItemHandlers(LedgerRecords):
         """
         item = self._item(c.item_id)
         closed_on = self.today()
-        rule = self._look_back_rule(item, closed_on)
+        recorded, due_on = self._look_back_rule(item, closed_on).computed(self.working_calendar())
         item.close(evidence_refs=list(c.evidence_refs), summary=c.summary, approved_by=self.actor_user(),
-                   closed_on=closed_on, look_back_rule=rule.as_dict(), look_back_due_on=rule.due_on())
-        return ItemClosed(item_id=c.item_id, look_back_due_on=rule.due_on(), position=self.record(item))
+                   closed_on=closed_on, look_back_rule=recorded, look_back_due_on=due_on)
+        return ItemClosed(item_id=c.item_id, look_back_due_on=due_on, position=self.record(item))
 
     @command
     def record_look_back(self, c: RecordLookBack) -> LookBackRecorded:

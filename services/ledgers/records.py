@@ -17,6 +17,7 @@ from eventsourcing.application import AggregateNotFoundError
 import authz
 from authz import Scope
 from services.common.application import ServiceApplication
+from services.common.calendar import WorkingCalendar
 from services.common.clock import Clock
 from services.common.context import CommandContext, current
 from services.common.due_index import DueIndex
@@ -31,6 +32,7 @@ from services.ledgers.domain.loop import (
     ReferenceReservation,
     compare,
     normalize_reference,
+    within_report_scope,
 )
 from services.ledgers.domainmodel import Directive
 from services.ledgers.due import DUE_RULES
@@ -58,7 +60,7 @@ class GroupRecords:
         return Scope(group_id=self.group_id, unit_id=self.unit_id, distribution="hq")
 
 
-class LedgerRecords(ServiceApplication):
+class LedgerRecords(WorkingCalendar, ServiceApplication):
     name = "ledgers"
     integration = mapper
     consumes = ("units", "inspections", "clues")
@@ -180,19 +182,17 @@ class LedgerRecords(ServiceApplication):
         return sorted(found, key=lambda d: (d.received_on, d.reference_number))
 
     # -- deadlines ------------------------------------------------------------------------------------
-    @staticmethod
-    def deadline(value: DeadlineValue) -> tuple[dict[str, Any] | None, date | None]:
-        """(the rule as recorded, the computed date) — both go into the event."""
+    def deadline(self, value: DeadlineValue) -> tuple[dict[str, Any] | None, date | None]:
+        """(the rule as recorded with the calendar it was counted with, the computed date): both go into the event."""
         if isinstance(value, Deadline):
             value = DeadlineRule(value.basis, value.count, value.from_date)
         rule = rule_from(value)
         if rule is None:
             return None, None
-        return rule.as_dict(), rule.due_on()
+        return rule.computed(self.working_calendar())
 
-    @classmethod
-    def required_deadline(cls, value: DeadlineValue) -> tuple[dict[str, Any], date]:
-        rule, due_on = cls.deadline(value)
+    def required_deadline(self, value: DeadlineValue) -> tuple[dict[str, Any], date]:
+        rule, due_on = self.deadline(value)
         if rule is None or due_on is None:
             raise InvalidInputError("期限必填 (a deadline is required)", code="deadline_required")
         return rule, due_on
@@ -222,8 +222,9 @@ class LedgerRecords(ServiceApplication):
             reservation.take(directive.reference_number, str(directive.id))
         if config is not None:
             for stage, rule in config.stage_rules(c.category, c.received_on).items():
+                recorded, due_on = rule.computed(self.working_calendar())
                 directive.set_stage_deadline(
-                    stage=stage, rule=rule.as_dict(), due_on=rule.due_on(), reason="类别默认期限 (category default)"
+                    stage=stage, rule=recorded, due_on=due_on, reason="类别默认期限 (category default)"
                 )
         return directive, [reservation]
 
@@ -266,10 +267,13 @@ class LedgerRecords(ServiceApplication):
             if row["status"] not in REPORTED_STATUSES:
                 raise InvalidInputError(f"未知状态 (unknown status): {row['status']}", code="unknown_status")
             reported[normalize_reference(row["reference_number"])] = {"title": row["title"], "status": row["status"]}
+        directives = self.unit_ledger(unit_id)
+        received = {str(d.id): d.received_on for d in directives.values()}
         ledger = {
             reference: {"directive_id": str(directive.id), "title": directive.title, "status": directive.status}
-            for reference, directive in self.unit_ledger(unit_id).items()
+            for reference, directive in directives.items()
         }
+        ledger = within_report_scope(ledger, reported, period, lambda i: received[i])
         findings = compare(ledger, reported)
         matched = sum(1 for ref in set(ledger) & set(reported) if ledger[ref]["status"] == reported[ref]["status"])
         return Reconciliation(group_id=group_id, unit_id=unit_id, report_id=report_id, period=period,

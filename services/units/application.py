@@ -14,10 +14,11 @@ from typing import Any
 from eventsourcing.application import ProcessingEvent
 
 from events.envelope import Envelope
-from services.common.application import command, policy, snapshot_every
+from services.common.application import command, policy, query, snapshot_every
 from services.common.clock import Clock
 from services.common.due_index import DueIndex
 from services.common.errors import ConflictError, InvalidInputError
+from services.common.forensics import ReplayResult, replay
 from services.common.integrity import CheckpointLog
 from services.units import interface as ops
 from services.units.attachments import decode_upload, resolve, validate_attachment
@@ -31,7 +32,7 @@ from services.units.membership import Organisation
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
 from services.units.power import PowerList, PowerMatter
-from services.units.queries import UnitsQueries
+from services.units.queries import UnitsQueries, item_view, submission_view
 from services.units.roster import Unit
 from services.units.routing import RoutingMatrix
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
@@ -49,6 +50,14 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
     )
     integration = mapper
     consumes = ("clues",)
+
+    forensic_views = {"OutboundItem": item_view, "InboundSubmission": submission_view}
+    """Record kind → the view its Get… query answers with (what a forensic replay shows as the state)."""
+
+    @query
+    def forensic_replay(self, q: ops.ForensicReplay) -> ReplayResult:
+        """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
+        return replay(self, q, self.forensic_views)
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None,
                  blobs: BlobStore | None = None) -> None:

@@ -70,3 +70,16 @@ def test_the_index_is_rebuilt_from_the_log_with_only_what_is_still_pending(clock
     assert [str(i) for i in app.due_index.due(date(2025, 3, 10))] == []
     assert [str(i) for i in app.due_index.due(date(2025, 3, 11))] == [late]
     assert {str(i) for i in app.due_index.due(date(2025, 6, 30))} == {settled, late}  # the look-back too
+
+
+def test_a_deadline_counted_again_with_a_newer_calendar_wakes_on_its_new_date(
+    app: LedgersApplication, clock: ManualClock
+) -> None:
+    item_id = add_item(app, register(app), deadline=date(2025, 3, 10))
+    item = app.repository.get(UUID(item_id))
+    item.recompute_deadline({"basis": "calendar", "count": 30, "from_date": "2025-03-05"}, date(2025, 4, 4))
+    app.save(item)
+    assert [str(i) for i in app.due_index.due(date(2025, 3, 11))] == []
+    assert [str(i) for i in app.due_index.due(date(2025, 4, 5))] == [item_id]
+    clock.set(datetime(2025, 4, 5, 2, tzinfo=UTC))
+    assert app.run_scheduler()["items_overdue"] == 1
