@@ -21,6 +21,7 @@ from services.ledgers.interface import (
     AmendDirective,
     CategoryBody,
     ConfigureCategory,
+    DefaultFollowerBody,
     DirectiveCorrections,
     EvaluateDepartment,
     EvaluationBody,
@@ -33,6 +34,7 @@ from services.ledgers.interface import (
     RecordStage,
     RegisterDirective,
     RetireCategory,
+    SetDefaultFollower,
     SetStageDeadline,
     StageBody,
     StageDeadlineBody,
@@ -66,6 +68,8 @@ operation_route(router, "POST", "/directives/{directive_id}/items", AddItem, "le
 operation_route(router, "GET", "/groups/{group_id}/categories", GetCategoryConfig, "ledgers.read_category")
 operation_route(router, "POST", "/groups/{group_id}/categories", ConfigureCategory, "ledgers.configure_category",
                 body=CategoryBody, status_code=201)
+operation_route(router, "PUT", "/groups/{group_id}/default-follower", SetDefaultFollower,
+                "ledgers.configure_category", body=DefaultFollowerBody)
 operation_route(router, "POST", "/groups/{group_id}/categories/{code}/retire", RetireCategory,
                 "ledgers.configure_category", body=ReasonBody)
 
