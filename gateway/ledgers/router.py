@@ -19,7 +19,9 @@ from services.ledgers.interface import (
     AddItem,
     AmendBody,
     AmendDirective,
+    CategoriseDirective,
     CategoryBody,
+    CategoryChoiceBody,
     ConfigureCategory,
     DefaultFollowerBody,
     DirectiveCorrections,
@@ -51,6 +53,8 @@ operation_route(router, "POST", "/directives/{directive_id}/stages", RecordStage
                 body=StageBody, status_code=201)
 operation_route(router, "POST", "/directives/{directive_id}/amend", AmendDirective, "ledgers.amend_directive",
                 body=AmendBody)
+operation_route(router, "POST", "/directives/{directive_id}/category", CategoriseDirective,
+                "ledgers.amend_directive", body=CategoryChoiceBody)
 operation_route(router, "POST", "/directives/{directive_id}/withdraw", WithdrawDirective,
                 "ledgers.withdraw_directive", body=ReasonBody)
 operation_route(router, "GET", "/directives/{directive_id}/corrections", DirectiveCorrections,

@@ -60,8 +60,8 @@ def _directive(app: Any, row: tuple[Any, ...]) -> str:
     for existing in app.list_directives(group_id=GROUP, unit_id=UNIT):
         if existing["reference_number"] == reference:
             if existing["category"] != category:
-                app.amend_directive(existing["directive_id"], {"category": category, "tied_to_duties": True},
-                                    reason="纳入细账管理 (filed in a detail ledger)")
+                app.categorise_directive(existing["directive_id"], category,
+                                         reason="纳入细账管理 (filed in a detail ledger)")
             return str(existing["directive_id"])
     result = app.register_directive(group_id=GROUP, unit_id=UNIT, reference_number=reference, issuer=issuer,
                                     title=title, issued_on=issued, received_on=received,

@@ -11,6 +11,7 @@ from services.ledgers.interface import (
     Action,
     AmendDirective,
     Attitude,
+    CategoriseDirective,
     CategoryConfig,
     CategoryRecorded,
     CombinedView,
@@ -90,6 +91,15 @@ class DirectiveHandlers(LedgerRecords):
             others.append(ledger)
         directive.amend(effective, c.reason)
         return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive, *others))
+
+    @command
+    def categorise_directive(self, c: CategoriseDirective) -> DirectiveRecorded:
+        """File a directive in a detail ledger (细账) or move it: its own fact, not a correction."""
+        directive: Directive = self.load(c.directive_id, Directive)
+        directive.check_categorisation(c.category)
+        self.checked_category(directive.group_id, c.category)
+        directive.categorise(c.category, c.reason)
+        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive))
 
     @command
     def withdraw_directive(self, c: WithdrawDirective) -> DirectiveRecorded:

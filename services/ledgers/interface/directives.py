@@ -236,6 +236,17 @@ class ConfigureCategory(Command[CategoryRecorded], CategoryBody):
 
     group_id: Id
 
+class CategoryChoiceBody(Body):
+    category: CategoryCode | None = Field(description="细账类别；null 移出细账 (the category, null to take it out)")
+    reason: Text = ""
+
+class CategoriseDirective(Command[DirectiveRecorded], CategoryChoiceBody):
+    """File a directive in a detail ledger (细账) or move it: its own fact, not a correction (amend)."""
+
+    service = SERVICE
+
+    directive_id: Id
+
 class DefaultFollowerBody(Body):
     follower: Id = Field(description="督办人 (a group member)")
 
