@@ -110,6 +110,8 @@ def serve(
     data_dir: DataDir = None,
     demo: Annotated[bool | None, typer.Option(
         help="首次启动时写入演示数据 (seed the demo scenario on first start)")] = None,
+    today: Annotated[str | None, typer.Option(
+        help="演示/培训：时钟从该日开始走 YYYY-MM-DD (demo and training: the clock starts on that day)")] = None,
 ) -> None:
     """启动嵌入式平台 (start the embedded platform).
 
@@ -122,8 +124,17 @@ def serve(
     from paizhu.platform import Platform
     settings = _settings(host=host, port=port, data_dir=data_dir, demo=demo, mode="embedded")
     _logging(settings)
+    clock = None
+    if today is not None:
+        from datetime import date as _date
+
+        from services.common.clock import ShiftedClock
+        try:
+            clock = ShiftedClock(_date.fromisoformat(today))
+        except ValueError as error:
+            raise typer.BadParameter("日期格式应为 YYYY-MM-DD (expected YYYY-MM-DD)", param_hint="--today") from error
     with _refusal():
-        platform = Platform(settings)
+        platform = Platform(settings, clock=clock)
     if settings.demo and seed_demo(platform):
         typer.echo("demo data seeded / 已写入演示数据")
     platform.start()

@@ -281,7 +281,8 @@ class ServiceApplication(Application[UUID]):
         authz.authorize(context.principal, context.action, scope)
 
     def record(self, *aggregates: Any) -> int:
-        """Save aggregates; return the position of the last published event recorded (0 if none).
+        """Save aggregates; return the position of the last published event recorded, or, when the command
+        wrote only events that stay inside the service, the position of the last event it wrote.
 
         Read models can be waited on for that position (read-your-writes)."""
         for aggregate in aggregates:
@@ -305,7 +306,7 @@ class ServiceApplication(Application[UUID]):
                 ) from error
         self._recorded()
         published = [r.notification.id for r in recordings if self.integration.publishes(r.domain_event)]
-        return max(published, default=0)
+        return max(published, default=max((r.notification.id for r in recordings), default=0))
 
     def _recorded(self) -> None:
         for listener in self.on_recorded:

@@ -11,11 +11,13 @@ from services.ledgers.interface import (
     Action,
     AmendDirective,
     Attitude,
+    CategoriseDirective,
     CategoryConfig,
     CategoryRecorded,
     CombinedView,
     ConfigureCategory,
     Correction,
+    DefaultFollowerRecorded,
     DirectiveCorrections,
     DirectiveRecorded,
     DirectiveView,
@@ -28,6 +30,7 @@ from services.ledgers.interface import (
     RecordStage,
     RegisterDirective,
     RetireCategory,
+    SetDefaultFollower,
     SetStageDeadline,
     StageDeadlineSet,
     ThreeLooks,
@@ -95,6 +98,15 @@ class DirectiveHandlers(LedgerRecords):
         return DirectiveRecorded(directive_id=c.directive_id, position=position)
 
     @command
+    def categorise_directive(self, c: CategoriseDirective) -> DirectiveRecorded:
+        """File a directive in a detail ledger (细账) or move it: its own fact, not a correction."""
+        directive: Directive = self.load(c.directive_id, Directive)
+        directive.check_categorisation(c.category)
+        self.checked_category(directive.group_id, c.category)
+        directive.categorise(c.category, c.reason)
+        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive))
+
+    @command
     def withdraw_directive(self, c: WithdrawDirective) -> DirectiveRecorded:
         """Withdraw a mistaken entry: it stays in the history, marked withdrawn, out of the master ledger."""
         directive: Directive = self.load(c.directive_id, Directive)
@@ -153,6 +165,14 @@ class DirectiveHandlers(LedgerRecords):
         config.retire_category(code=c.code, reason=c.reason)
         return CategoryRecorded(group_id=c.group_id, code=c.code, position=self.record(config))
 
+    @command
+    def set_default_follower(self, c: SetDefaultFollower) -> DefaultFollowerRecorded:
+        """Name the group's default follower (专人督办) for the items policies open on their own."""
+        config = self._group_config(c.group_id)
+        config.set_default_follower(c.follower)
+        return DefaultFollowerRecorded(group_id=c.group_id, default_follower=config.default_follower or c.follower,
+                                       position=self.record(config))
+
     # -- queries ---------------------------------------------------------------------------
     @query
     def get_directive(self, q: GetDirective) -> DirectiveView:
@@ -188,7 +208,8 @@ class DirectiveHandlers(LedgerRecords):
         self.authorize(GroupRecords(q.group_id))
         config = self.config_for(q.group_id)
         categories = list(config.categories.values()) if config else []
-        return CategoryConfig.model_validate({"group_id": q.group_id, "categories": plain(categories)})
+        return CategoryConfig.model_validate({"group_id": q.group_id, "categories": plain(categories),
+                                              "default_follower": config.default_follower if config else None})
 
     def _items_of(self, directive_id: str) -> list[LedgerItem]:
         return [self.load(i, LedgerItem) for i in self.index.items_by_directive.get(directive_id, [])]

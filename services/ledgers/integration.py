@@ -64,6 +64,16 @@ def directive_amended(event: Any) -> Published:
     ))
 
 
+@mapper.maps(Directive.Categorised)
+def directive_categorised(event: Any) -> Published:
+    """Published in the v1 contract the read models already follow for a category change; the domain event
+    is its own (Categorised), never an amendment of the directive."""
+    return Published(contracts.DirectiveAmended(
+        directive_id=str(event.originator_id), changes={"category": event.category},
+        previous={"category": event.previous}, reason=event.reason or "归入细账 (categorised)",
+    ))
+
+
 mapper.copies(Directive.Withdrawn, contracts.DirectiveWithdrawn, id_field="directive_id")
 mapper.copies(Directive.NotificationLinked, contracts.DirectiveNotificationLinked, id_field="directive_id")
 

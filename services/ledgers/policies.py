@@ -81,6 +81,7 @@ class Policies(LedgerRecords):
             deadline=DeadlineRule.on(payload.deadline),
             description=f"{payload.description}\n（来源 source: {origin}）", problem_type=problem_type,
             source="inspection", source_ref=payload.item_id, source_key=key,
+            **self._policy_follower(routing[0]),
         )
         processing.collect_events(item)
 
@@ -103,7 +104,7 @@ class Policies(LedgerRecords):
                 title=f"{payload.title}（{payload.reference_number}）第{number}条：{text}",
                 owner=payload.responsible_department, deadline=DeadlineRule.on(payload.deadline),
                 description=f"指出问题 (problems): {problems}", source="clue",
-                source_ref=payload.recommendation_id, source_key=key,
+                source_ref=payload.recommendation_id, source_key=key, **self._policy_follower(routing[0]),
             ))
         if created:
             processing.collect_events(*created)
@@ -129,6 +130,13 @@ class Policies(LedgerRecords):
             changed.append(item)
         if changed:
             processing.collect_events(*changed)
+
+    def _policy_follower(self, group_id: str) -> dict[str, Any]:
+        """专人督办 for an item a policy opens: the group's default follower (no directive names one: these items
+        come from an inspection round or a recommendation). A group that named none gets the item without a
+        follower rather than a stalled feed; the workbench lists it for assignment."""
+        follower = self.default_follower(group_id)
+        return {"follower": follower, "follower_required": follower is not None}
 
     def _is_item(self, value: str) -> bool:
         try:

@@ -245,16 +245,28 @@ class LedgerRecords(WorkingCalendar, ServiceApplication):
         source_ref: str | None = None,
         source_key: str | None = None,
         evidence_refs: list[str] | tuple[str, ...] = (),
+        follower_required: bool = True,
     ) -> LedgerItem:
         """A new, unsaved item (used by the command and by the policies)."""
         LedgerItem.check_opening(list_kind, title, owner, problem_type)
+        if follower_required:
+            LedgerItem.check_follower(follower)
         rule, due_on = self.deadline(deadline)
-        return LedgerItem.open(
+        item = LedgerItem.open(
             group_id=group_id, unit_id=unit_id, directive_id=directive_id, list_kind=list_kind, title=title,
             owner=owner, follower=follower, deadline_rule=rule, due_on=due_on, description=description,
             problem_type=problem_type, source=source, source_ref=source_ref, source_key=source_key,
-            evidence_refs=evidence_refs,
+            evidence_refs=evidence_refs, follower_required=follower_required,
         )
+        if follower:
+            # the opening is addressed to the unit; who follows it is published to the group and HQ only
+            item.assign_follower(follower=follower)
+        return item
+
+    def default_follower(self, group_id: str) -> str | None:
+        """The group's default follower (专人督办) for the items a policy opens on its own."""
+        config = self.config_for(group_id)
+        return config.default_follower if config is not None else None
 
     def new_reconciliation(
         self, group_id: str, unit_id: str, report_id: str, period: str, items: list[dict[str, Any]]

@@ -101,7 +101,8 @@ def test_rectification_reported_updates_the_items_it_answers(app: LedgersApplica
 
 
 def test_rectification_reported_by_item_id(app: LedgersApplication) -> None:
-    item_id = app.add_item(directive_id=register(app), list_kind="task", title="t", owner="o")["item_id"]
+    item_id = app.add_item(directive_id=register(app), list_kind="task", title="t", owner="o",
+                           follower="zhou.min")["item_id"]
     report = units.RectificationReported(report_id="rep-1", subject_ref=item_id, summary="推进中", completed=False)
     app.process_integration_event(make_envelope(report, service="units", position=1), report)
     assert app.get_item(item_id)["status"] == "in_progress"
