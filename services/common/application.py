@@ -281,10 +281,11 @@ class ServiceApplication(Application[UUID]):
         authz.authorize(context.principal, context.action, scope)
 
     def record(self, *aggregates: Any) -> int:
-        """Save aggregates; return the position of the last published event recorded, or, when the command
-        wrote only events that stay inside the service, the position of the last event it wrote.
+        """Save aggregates; return the position of the last published event recorded (0 if none).
 
-        Read models can be waited on for that position (read-your-writes)."""
+        Read models can be waited on for that position (read-your-writes). A command that wrote only events
+        that stay inside the service returns 0, "nothing to wait for": no read model ever reflects an
+        unpublished event's position, so a wait on it would only run out."""
         for aggregate in aggregates:
             pending = getattr(aggregate, "_pending_events", None)
             if pending and pending[0].originator_version == 1:
@@ -306,7 +307,7 @@ class ServiceApplication(Application[UUID]):
                 ) from error
         self._recorded()
         published = [r.notification.id for r in recordings if self.integration.publishes(r.domain_event)]
-        return max(published, default=max((r.notification.id for r in recordings), default=0))
+        return max(published, default=0)
 
     def _recorded(self) -> None:
         for listener in self.on_recorded:
