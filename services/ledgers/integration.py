@@ -193,6 +193,18 @@ def follower_assigned(event: Any) -> Published:
                      distribution="hq")
 
 
+@mapper.maps(LedgerItem.ProblemQualified, publishes=contracts.ProblemQualified)
+def problem_qualified(event: Any) -> Published:
+    return Published(contracts.ProblemQualified(item_id=str(event.originator_id), deviations=list(event.deviations),
+                                                gaps=list(event.gaps), obstacles=list(event.obstacles)),
+                     distribution="hq")
+
+
+@mapper.maps(GroupLedgerConfig.DefaultFollowerSet, publishes=contracts.DefaultFollowerSet)
+def default_follower_set(event: Any) -> Published:
+    return Published(contracts.DefaultFollowerSet(follower=event.follower))
+
+
 @mapper.maps(LedgerItem.SimilarLinked)
 def similar_linked(event: Any) -> Published:
     return Published(contracts.SimilarMattersLinked(item_id=str(event.originator_id),

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from services.common.clock import ManualClock
 from services.ledgers.application import LedgersApplication
+from tests.factories import evidence_file
 
 from .conftest import add_item, register
 
@@ -34,7 +35,7 @@ def test_a_sweep_loads_only_the_records_with_a_deadline_due(app: LedgersApplicat
     app.update_item_progress(done_in_time, "in_progress", "推进中")
     app.set_stage_deadline(due_directive, "relay_study", {"basis": "calendar", "count": 3, "from_date": "2025-03-03"},
                            reason="督办")
-    app.close_item(done_in_time, summary="按期完成", evidence_refs=["doc:a"])  # settled: never due
+    app.close_item(done_in_time, summary="按期完成", evidence_refs=[evidence_file("doc:a")])  # settled: never due
     clock.set(datetime(2025, 3, 11, 2, tzinfo=UTC))
     spy = LoadSpy(app)
     run = app.run_scheduler()
@@ -63,7 +64,7 @@ def test_the_index_is_rebuilt_from_the_log_with_only_what_is_still_pending(clock
     app = LedgersApplication(clock=clock)
     with app.acting(acting_as("zhang.wei", "group-mee", "group_staff")):
         settled = add_item(app, register(app, "环办〔2025〕1号"), deadline=date(2025, 3, 10))
-        app.close_item(settled, summary="完成", evidence_refs=["doc:a"])  # its look-back is still to come
+        app.close_item(settled, summary="完成", evidence_refs=[evidence_file("doc:a")])  # its look-back is still to come
         late = add_item(app, register(app, "环办〔2025〕2号"), deadline=date(2025, 3, 10))
         add_item(app, register(app, "环办〔2025〕3号"), deadline=None)  # nothing to watch
     assert app.due_index.pending() == 2
