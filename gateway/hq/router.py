@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-import authz
 from authz import Permission
 from gateway.deps import ReadModels
 from gateway.permissions import require
 from gateway.reads import After, Freshness, ListPage, Paging, answer
 from projections.hq_dashboard import view
-from projections.hq_dashboard.view import HqDashboardView
 from services.common.errors import InvalidInputError
 from services.common.interface import vocabulary
 from services.ledgers.vocab import STAGE_LABELS
@@ -67,14 +65,6 @@ class HqDirective(BaseModel):
     last_stage: StageName | None
 
 
-def _visible(principal: authz.Principal) -> Any:
-    def visible(row: dict[str, Any]) -> bool:
-        return authz.can_read(principal, group_id=row["group_id"], unit_id=row["unit_id"],
-                              distribution=row["distribution"])
-
-    return visible
-
-
 @router.get("/dashboard")
 async def dashboard(
     read_models: ReadModels, response: Response, after: After,
@@ -123,8 +113,13 @@ async def alert_list(
 
 
 @router.get("/directives")
-def directives(read_models: ReadModels,
-               permission: Permission = require("hq_dashboard.read", listing=True)) -> list[HqDirective]:
-    """Every directive the principal may read, with its stage progress."""
-    rows = HqDashboardView(read_models.db).directives(_visible(permission.principal))
-    return [HqDirective.model_validate(row) for row in rows]
+async def directives(
+    read_models: ReadModels, response: Response, page: Paging, after: After,
+    permission: Permission = require("hq_dashboard.read", listing=True),
+) -> ListPage[HqDirective]:
+    """Every directive the principal may read, with its stage progress, in order of receipt."""
+    principal = permission.principal
+    found, freshness = await answer(read_models, response, "hq_dashboard", after,
+                                    lambda tx: view.directives(tx, principal, page))
+    return ListPage(items=[HqDirective.model_validate(r) for r in found.rows], next_cursor=found.next_cursor,
+                    freshness=freshness)

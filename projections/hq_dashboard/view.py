@@ -20,6 +20,9 @@ RowFilter = Callable[[dict[str, Any]], bool]
 
 ALERT_COLUMNS = ("alert_id", "group_id", "unit_id", "distribution", "kind", "record_id", "title", "due_on",
                  "detected_on", "occurred_at")
+DIRECTIVE_COLUMNS = ("directive_id", "group_id", "unit_id", "distribution", "reference_number", "title", "category",
+                     "received_on", "stages_done", "last_stage")
+BY_RECEIPT = Sort("received_on", "received_on", "directive_id")
 NEWEST_FIRST = Sort("-occurred_at", "occurred_at", "alert_id", descending=True)
 
 
@@ -72,6 +75,13 @@ def alerts(tx: Tx, principal: Principal, request: PageRequest) -> Page:
     """What went overdue, newest first."""
     select = f"SELECT {', '.join(ALERT_COLUMNS)} FROM hq_alerts"
     return fetch_page(tx, select, ALERT_COLUMNS, [read_filter(principal)], NEWEST_FIRST, request)
+
+
+def directives(tx: Tx, principal: Principal, request: PageRequest) -> Page:
+    """The directives not withdrawn, corrections applied, in order of receipt."""
+    select = f"SELECT {', '.join(DIRECTIVE_COLUMNS)} FROM hq_directives"
+    return fetch_page(tx, select, DIRECTIVE_COLUMNS, [read_filter(principal), Clause("withdrawn = 0")], BY_RECEIPT,
+                      request)
 
 
 class HqDashboardView:

@@ -36,14 +36,14 @@ def test_after_amend_and_withdraw_hq_no_longer_counts_it_nor_shows_the_old_title
                            json={"changes": {"title": "新标题"}, "reason": "标题有误"}).json()
         shown = api.get("chen.hq", "/api/hq/directives", params={"after": f"ledgers:{amended['position']}"})
         api.sync()
-        assert [d["title"] for d in api.get("chen.hq", "/api/hq/directives").json()] == ["新标题"]
+        assert [d["title"] for d in api.get("chen.hq", "/api/hq/directives").json()["items"]] == ["新标题"]
         assert shown.status_code == 200
         withdrawn = api.post("zhang.wei", f"/api/ledgers/directives/{directive_id}/withdraw",
                              json={"reason": "重复登记"}).json()
         dashboard = api.get("chen.hq", "/api/hq/dashboard", params={"after": f"ledgers:{withdrawn['position']}"})
         assert dashboard.status_code == 200 and dashboard.json()["freshness"]["stale"] is False
         assert dashboard.json()["total_directives"] == 0 and dashboard.json()["groups"] == {}
-        assert api.get("chen.hq", "/api/hq/directives").json() == []
+        assert api.get("chen.hq", "/api/hq/directives").json()["items"] == []
 
 
 def _envelopes() -> list[Envelope]:
