@@ -12,8 +12,6 @@ from services.ledgers.interface.fields import (
     SERVICE,
     DeadlineIn,
     Ecology,
-    ItemSource,
-    ItemStatus,
     ListKind,
     ProblemType,
     ProgressStatus,
@@ -188,16 +186,4 @@ class GetItem(Query[ItemView | UnitItemView]):
     service = SERVICE
 
     item_id: Id
-    for_unit: bool = False
-
-class ListItems(Query[list[ItemView | UnitItemView]]):
-    """Items across directives (e.g. every overdue item, every inspection rectification item)."""
-
-    service = SERVICE
-
-    group_id: Id | None = None
-    unit_id: Id | None = None
-    status: ItemStatus | None = None
-    overdue: bool | None = None
-    source: ItemSource | None = None
     for_unit: bool = False

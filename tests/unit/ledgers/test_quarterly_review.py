@@ -12,6 +12,7 @@ from services.common.errors import ConflictError, InvalidInputError
 from services.ledgers.application import LedgersApplication
 from services.ledgers.domain.reviews import QuarterlyReview, quarter_bounds
 from tests.api_helpers import Api, embedded_api
+from tests.unit.ledgers import read_model as read
 from tests.unit.ledgers.conftest import GROUP
 
 MEETING: dict[str, Any] = {
@@ -51,7 +52,7 @@ def test_a_quarter_is_recorded_once_with_its_meeting_and_look_back(app: LedgersA
     with pytest.raises(ConflictError) as again:
         app.record_self_look_back(review_id, **LOOK_BACK)
     assert again.value.code == "look_back_recorded"
-    assert [r["quarter"] for r in app.list_quarterly_reviews(group_id=GROUP)] == ["2025Q1"]
+    assert [r["quarter"] for r in read.reviews(app, group_id=GROUP)] == ["2025Q1"]
 
 
 @pytest.mark.parametrize(("overrides", "code"), [
