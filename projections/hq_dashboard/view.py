@@ -19,11 +19,23 @@ from projections.common.query import Page, PageRequest, Sort, fetch_page, where
 RowFilter = Callable[[dict[str, Any]], bool]
 
 ALERT_COLUMNS = ("alert_id", "group_id", "unit_id", "distribution", "kind", "record_id", "title", "due_on",
-                 "detected_on", "occurred_at")
+                 "detected_on", "occurred_at", "last_activity_on")
 DIRECTIVE_COLUMNS = ("directive_id", "group_id", "unit_id", "distribution", "reference_number", "title", "category",
                      "received_on", "stages_done", "last_stage")
 BY_RECEIPT = Sort("received_on", "received_on", "directive_id")
-NEWEST_FIRST = Sort("-occurred_at", "occurred_at", "alert_id", descending=True)
+NEWEST_FIRST = Sort("-detected_on", "detected_on", "alert_id", descending=True)
+ALERTS = (
+    "(SELECT alert_id, group_id, unit_id, distribution, kind, record_id, title, due_on, detected_on, occurred_at,"
+    " NULL AS last_activity_on, '' AS shown_from FROM hq_alerts"
+    " UNION ALL"
+    " SELECT 'stalled:' || directive_id, group_id, unit_id, distribution, 'directive_stalled', directive_id, title,"
+    " stalls_on, stalls_on, stalls_on, last_activity_on, stalls_on FROM hq_directives"
+    " WHERE withdrawn = 0 AND closed_on IS NULL AND stalls_on IS NOT NULL"
+    " UNION ALL"
+    " SELECT 'stalled:' || item_id, group_id, unit_id, distribution, 'item_stalled', item_id, title, stalls_on,"
+    " stalls_on, stalls_on, last_progress_on, stalls_on FROM hq_items WHERE stalls_on IS NOT NULL) alerts"
+)
+"""What went overdue (once detected) and what stalled (from the day it stalls on, `shown_from`)."""
 
 
 def _days(later: str, earlier: str) -> int:
@@ -71,10 +83,11 @@ def figures(tx: Tx, principal: Principal, since: date | None, until: date | None
             "total_directives": sum(g["directives"] for g in groups.values())}
 
 
-def alerts(tx: Tx, principal: Principal, request: PageRequest) -> Page:
-    """What went overdue, newest first."""
-    select = f"SELECT {', '.join(ALERT_COLUMNS)} FROM hq_alerts"
-    return fetch_page(tx, select, ALERT_COLUMNS, [read_filter(principal)], NEWEST_FIRST, request)
+def alerts(tx: Tx, principal: Principal, today: date, request: PageRequest) -> Page:
+    """What went overdue or stalled by `today`, newest first."""
+    select = f"SELECT {', '.join(ALERT_COLUMNS)} FROM {ALERTS}"
+    shown = Clause("shown_from <= %s", (today.isoformat(),))
+    return fetch_page(tx, select, ALERT_COLUMNS, [read_filter(principal), shown], NEWEST_FIRST, request)
 
 
 def directives(tx: Tx, principal: Principal, request: PageRequest) -> Page:
