@@ -225,43 +225,64 @@ def summary(latencies: dict[str, list[float]]) -> dict[str, Any]:
                                 "requests": len(v)} for name, v in latencies.items()}}
 
 
-def main(metric: Callable[[str, float, str], None] | None = None) -> dict[str, Any]:
+def prepare(data_dir: Path, dsn: str) -> tuple[int, dict[str, list[tuple[str, tuple[Any, ...]]]]]:
+    """Generate the commission into `data_dir` and the read models at `dsn`; the events, the captured SQL."""
     from paizhu.platform import Platform
     from paizhu.settings import Settings
 
-    dbname = create_database("paizhu_bench_queries_")
-    dsn = pg_dsn(dbname)
-    server = None
+    settings = Settings(mode="embedded", data_dir=data_dir, read_model_url=dsn, demo=False, log_level="WARNING")
+    clock = ManualClock(START)
+    platform = Platform(settings, clock=clock)
     try:
-        with tempfile.TemporaryDirectory(prefix="paizhu-bench-queries-") as data_dir:
-            settings = Settings(mode="embedded", data_dir=Path(data_dir), read_model_url=dsn, demo=False,
-                                log_level="WARNING")
-            clock = ManualClock(START)
-            platform = Platform(settings, clock=clock)
+        if platform.apps["ledgers"].max_position() == 0:
             started = time.perf_counter()
             events = generate(platform, clock)
-            generated_s = time.perf_counter() - started
-            print(f"generated {events} events ({GROUPS} groups × {DIRECTIVES} directives) in {generated_s:.0f} s")
-            platform.gateway_runtime()  # records the built-in accounts once (the server then reads them)
-            platform.sync()
-            today = beijing_date(datetime.now(UTC))
-            statements = captured_sql(platform.read_db, today)
-            platform.stop()
-
-            port = free_port()
-            env = {"PAIZHU_READ_MODEL_URL": dsn, "PAIZHU_DEMO": "false", "PAIZHU_LOG_LEVEL": "WARNING",
-                   "PAIZHU_SCHEDULER_INTERVAL_SECONDS": "86400", "PAIZHU_CHECKPOINT_INTERVAL_SECONDS": "86400"}
-            server = run_cli(env, "serve", "--port", str(port), "--data-dir", data_dir)
-            wait_port(port, timeout=120)
-            ours, our_errors = through_gateway(f"http://127.0.0.1:{port}")
-            ceiling, raw_errors = raw(dsn, statements)
-            server.terminate()
-            server.wait(timeout=30)
-            server = None
+            print(f"generated {events} events ({GROUPS} groups × {DIRECTIVES} directives) in "
+                  f"{time.perf_counter() - started:.0f} s")
+        platform.gateway_runtime()  # records the built-in accounts once (the server then reads them)
+        platform.sync()
+        return int(platform.apps["ledgers"].max_position()), captured_sql(platform.read_db,
+                                                                          beijing_date(datetime.now(UTC)))
     finally:
-        if server is not None:
-            server.terminate()
-        drop_database(dbname)
+        platform.stop()
+
+
+def measure(data_dir: Path, dsn: str, statements: dict[str, list[tuple[str, tuple[Any, ...]]]]
+            ) -> tuple[tuple[dict[str, list[float]], int], tuple[dict[str, list[float]], int]]:
+    port = free_port()
+    env = {"PAIZHU_READ_MODEL_URL": dsn, "PAIZHU_DEMO": "false", "PAIZHU_LOG_LEVEL": "WARNING",
+           "PAIZHU_SCHEDULER_INTERVAL_SECONDS": "86400", "PAIZHU_CHECKPOINT_INTERVAL_SECONDS": "86400"}
+    server = run_cli(env, "serve", "--port", str(port), "--data-dir", str(data_dir))
+    try:
+        wait_port(port, timeout=120)
+        ours = through_gateway(f"http://127.0.0.1:{port}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return ours, raw(dsn, statements)
+
+
+def main(metric: Callable[[str, float, str], None] | None = None) -> dict[str, Any]:
+    """`PAIZHU_BENCH_QUERY_KEEP=<dir>` keeps the generated data there (and its database) and reuses it next time."""
+    kept = os.environ.get("PAIZHU_BENCH_QUERY_KEEP")
+    if kept:
+        data_dir = Path(kept)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        named = data_dir / "dbname"
+        if not named.exists():
+            named.write_text(create_database("paizhu_bench_queries_"))
+        dsn = pg_dsn(named.read_text().strip())
+        events, statements = prepare(data_dir, dsn)
+        (ours, our_errors), (ceiling, raw_errors) = measure(data_dir, dsn, statements)
+    else:
+        dbname = create_database("paizhu_bench_queries_")
+        dsn = pg_dsn(dbname)
+        try:
+            with tempfile.TemporaryDirectory(prefix="paizhu-bench-queries-") as temporary:
+                events, statements = prepare(Path(temporary), dsn)
+                (ours, our_errors), (ceiling, raw_errors) = measure(Path(temporary), dsn, statements)
+        finally:
+            drop_database(dbname)
     result = {
         "data": {"groups": GROUPS, "directives_per_group": DIRECTIVES, "events": events,
                  "generator": "bench/queries.py (through the ledgers application; bench/scale.py not on main)"},
