@@ -99,6 +99,7 @@ class GroupWorkbench(Projection):
         " registered_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS gw_directives_group ON gw_directives (group_id, received_on, directive_id)",
         "CREATE INDEX IF NOT EXISTS gw_directives_unit ON gw_directives (unit_id, received_on, directive_id)",
+        "CREATE INDEX IF NOT EXISTS gw_directives_received ON gw_directives (received_on, directive_id)",
         "CREATE TABLE IF NOT EXISTS gw_items ("
         " item_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
         " directive_id TEXT, list_kind TEXT NOT NULL, title TEXT NOT NULL, owner TEXT NOT NULL, follower TEXT,"
