@@ -4,10 +4,10 @@ readers through a running gateway, against the same SQL issued straight through 
 Data: a mid-size commission generated through the ledgers application (embedded stores, read models in
 PostgreSQL): GROUPS groups × DIRECTIVES directives each, every directive with 0–5 stages, a stage deadline
 and two items (some with progress, some overdue once the scheduler ran). The commission-scale generator
-(bench/scale.py, issue #11) replaces this generator once it is on main. The unit portal is not measured: its
-read model is not on main yet.
+(bench/scale.py, issue #11) replaces this generator once it is on main. The unit portal (its to-do list) is
+measured too since it reached main.
 
-`query_p99_ms`: p99 over every request of the four reads (each reader loops over them) through the gateway
+`query_p99_ms`: p99 over every request of the reads (each reader loops over them) through the gateway
 (uvicorn in its own process, httpx clients in threads). `raw_query_p99_ms`: the statements those routes
 issue (captured from the same view functions, same principals), replayed by 50 threads through a psycopg
 pool of the gateway's read-model pool size, one transaction per read like the route. Target: query_p99_ms
@@ -34,12 +34,14 @@ import httpx
 import psycopg
 
 from authz import Principal
+from authz.filters import read_filter
 from bench.support import create_database, drop_database, free_port, pg_dsn, run_cli, wait_port
 from gateway.accounts import DEMO_PASSWORD
 from projections.common.db import Database, Tx
 from projections.common.query import PageRequest, positions
 from projections.group_workbench import view as workbench
 from projections.hq_dashboard import view as dashboard
+from projections.unit_portal import view as portal
 from services.common.clock import ManualClock, beijing_date
 from services.common.context import CommandContext
 
@@ -54,6 +56,8 @@ STAGES = ("relay_study", "deployment", "plan", "execution", "result_evaluation")
 START = datetime(2025, 1, 2, 1, 0, tzinfo=UTC)
 
 HQ = Principal(user_id="chen.hq", name="陈静", org_id="hq", org_kind="hq", roles=frozenset({"hq_staff"}))
+UNIT_USER = Principal(user_id="zhao.unit", name="赵磊", org_id="unit-mee", org_kind="unit",
+                      roles=frozenset({"unit_liaison"}), unit_id="unit-mee")
 STAFF = Principal(user_id="zhang.wei", name="张伟", org_id="group-mee", org_kind="group",
                   roles=frozenset({"group_staff"}), group_id="group-mee",
                   supervised_unit_ids=frozenset({"unit-mee"}))
@@ -63,9 +67,10 @@ READS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "workbench": ("zhang.wei", "/api/ledgers/workbench", {}),
     "directives_hq": ("chen.hq", "/api/ledgers/directives", {"limit": 50}),
     "directives_group": ("zhang.wei", "/api/ledgers/directives", {"limit": 50}),
+    "unit_portal": ("zhao.unit", "/api/units/portal/todo", {"limit": 50}),
 }
 """What each reader asks, as (user, path, query): the HQ's dashboard and master ledger over every group, a group
-member's workbench and master ledger."""
+member's workbench and master ledger, a unit's to-do list (unit portal)."""
 
 
 def _groups() -> list[tuple[str, str]]:
@@ -134,6 +139,9 @@ def captured_sql(db: Database, today: date) -> dict[str, list[tuple[str, tuple[A
         "directives_group": ("group_workbench", lambda tx: workbench.directives(
             tx, STAFF, workbench.DirectiveFilters(), workbench.DIRECTIVE_SORTS["-received_on"],
             PageRequest(limit=50))),
+        "unit_portal": ("unit_portal", lambda tx: portal.todo_page(
+            tx, read_filter(UNIT_USER, portal.TODO_COLUMNS_OF), PageRequest(limit=50), portal.TODO_SORTS["due_on"],
+            statuses=portal.PENDING)),
     }
     found = {}
     for name, (projection, query) in reads.items():
@@ -291,7 +299,6 @@ def main(metric: Callable[[str, float, str], None] | None = None) -> dict[str, A
                  "generator": "bench/queries.py (through the ledgers application; bench/scale.py not on main)"},
         "readers": READERS, "seconds_per_side": SECONDS, "pool": POOL,
         "reads": {name: {"user": user, "path": path, "params": params} for name, (user, path, params) in READS.items()},
-        "not_measured": {"unit_portal": "its read model is not on main yet"},
         "query": summary(ours) | {"errors": our_errors},
         "raw_query": summary(ceiling) | {"errors": raw_errors},
     }
