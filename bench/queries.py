@@ -294,7 +294,7 @@ def main(metric: Callable[[str, float, str], None] | None = None) -> dict[str, A
                 (ours, our_errors), (ceiling, raw_errors) = measure(Path(temporary), dsn, statements)
         finally:
             drop_database(dbname)
-    result = {
+    result: dict[str, Any] = {
         "data": {"groups": GROUPS, "directives_per_group": DIRECTIVES, "events": events,
                  "generator": "bench/queries.py (through the ledgers application; bench/scale.py not on main)"},
         "readers": READERS, "seconds_per_side": SECONDS, "pool": POOL,
