@@ -57,12 +57,11 @@ def _at(demo: Any, day: date, hour: int = 2) -> None:
 def _directive(app: Any, row: tuple[Any, ...]) -> str:
     """Register a directive, or reuse the entry the unit's notification already opened."""
     reference, issuer, title, issued, received, department, category = row
-    for existing in app.list_directives(group_id=GROUP, unit_id=UNIT):
-        if existing["reference_number"] == reference:
-            if existing["category"] != category:
-                app.categorise_directive(existing["directive_id"], category,
-                                         reason="纳入细账管理 (filed in a detail ledger)")
-            return str(existing["directive_id"])
+    for existing in app.directives(GROUP, UNIT, None, False):
+        if existing.reference_number == reference:
+            if existing.category != category:
+                app.categorise_directive(str(existing.id), category, reason="纳入细账管理 (filed in a detail ledger)")
+            return str(existing.id)
     result = app.register_directive(group_id=GROUP, unit_id=UNIT, reference_number=reference, issuer=issuer,
                                     title=title, issued_on=issued, received_on=received,
                                     lead_department=department, category=category, tied_to_duties=True)

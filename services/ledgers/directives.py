@@ -26,7 +26,6 @@ from services.ledgers.interface import (
     GetCombinedView,
     GetDirective,
     GetThreeLooks,
-    ListDirectives,
     RecordStage,
     RegisterDirective,
     RetireCategory,
@@ -196,11 +195,6 @@ class DirectiveHandlers(LedgerRecords):
                 at=event.timestamp.isoformat(), by=dict(event.actor), version=event.originator_version,
             ))
         return corrections
-
-    @query
-    def list_directives(self, q: ListDirectives) -> list[DirectiveView]:
-        """The master ledger (总账); with `category`, the detail ledger (细账) of that category."""
-        return [directive_view(d) for d in self.directives(q.group_id, q.unit_id, q.category, q.include_withdrawn)]
 
     @query
     def get_category_config(self, q: GetCategoryConfig) -> CategoryConfig:

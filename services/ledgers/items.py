@@ -24,7 +24,6 @@ from services.ledgers.interface import (
     ItemView,
     JudgeProblem,
     LinkSimilar,
-    ListItems,
     LookBackRecorded,
     QualifyProblem,
     RecordLookBack,
@@ -218,19 +217,3 @@ class ItemHandlers(LedgerRecords):
         """One item; the unit's view leaves out the group's own judgement of it."""
         item = self._item(q.item_id)
         return unit_item_view(item) if for_unit(q.for_unit) else item_view(item)
-
-    @query
-    def list_items(self, q: ListItems) -> list[ItemView | UnitItemView]:
-        """Items across directives (e.g. every overdue item, every inspection rectification item)."""
-        unit_view = for_unit(q.for_unit)
-        rows: list[ItemView | UnitItemView] = []
-        for item_id in self.index.ids["item"]:
-            item = self.get(item_id, LedgerItem)
-            if q.group_id and item.group_id != q.group_id or q.unit_id and item.unit_id != q.unit_id:
-                continue
-            if q.status and item.status != q.status or q.source and item.source != q.source:
-                continue
-            if q.overdue is not None and (item.overdue_on is not None) != q.overdue:
-                continue
-            rows.append(unit_item_view(item) if unit_view else item_view(item))
-        return rows

@@ -14,7 +14,6 @@ from services.ledgers.interface import (
     CloseSchedulingRound,
     GetReconciliation,
     GetSchedulingRound,
-    ListReconciliations,
     OpenSchedulingRound,
     Reconcile,
     ReconciliationChanged,
@@ -144,9 +143,3 @@ class LoopHandlers(LedgerRecords):
     @query
     def get_reconciliation(self, q: GetReconciliation) -> ReconciliationView:
         return reconciliation_view(self.load(q.reconciliation_id, Reconciliation))
-
-    @query
-    def list_reconciliations(self, q: ListReconciliations) -> list[ReconciliationView]:
-        rows = [self.get(i, Reconciliation) for i in self.index.ids["reconciliation"]]
-        return [reconciliation_view(r) for r in rows
-                if (not q.group_id or r.group_id == q.group_id) and (not q.unit_id or r.unit_id == q.unit_id)]

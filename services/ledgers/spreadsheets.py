@@ -26,7 +26,6 @@ from services.ledgers.interface import (
     ImportPreview,
     ImportTemplate,
     ImportView,
-    ListImports,
     PreviewImport,
     RegisterDirective,
     WorkbookFile,
@@ -183,12 +182,6 @@ class SpreadsheetHandlers(LedgerRecords):
     def get_import(self, q: GetImport) -> ImportView:
         """One import batch: which row became which directive, which rows were skipped and why."""
         return ImportView.model_validate(batch_fields(self.load(q.import_id, ImportBatch)))
-
-    @query
-    def list_imports(self, q: ListImports) -> list[ImportView]:
-        """The import batches (of a group), oldest first."""
-        batches = [self.get(i, ImportBatch) for i in self.index.ids["import"]]
-        return [ImportView.model_validate(batch_fields(b)) for b in batches if not q.group_id or b.group_id == q.group_id]
 
     # -- export ---------------------------------------------------------------------------------------
     def _category_names(self, group_id: str | None) -> dict[str, str]:

@@ -280,16 +280,6 @@ class DirectiveCorrections(Query[list[Correction]]):
 
     directive_id: Id
 
-class ListDirectives(Query[list[DirectiveView]]):
-    """The master ledger (总账); with `category`, the detail ledger (细账) of that category."""
-
-    service = SERVICE
-
-    group_id: Id | None = None
-    unit_id: Id | None = None
-    category: CategoryCode | None = None
-    include_withdrawn: bool = False
-
 class GetCategoryConfig(Query[CategoryConfig]):
     """The group's detail-ledger categories and their look-back intervals."""
 

@@ -15,8 +15,6 @@ from services.ledgers.interface.fields import (
     Deviation,
     Ecology,
     Gap,
-    ItemSource,
-    ItemStatus,
     ListKind,
     LookBackCheck,
     LookBackFinding,
@@ -233,16 +231,4 @@ class GetItem(Query[ItemView | UnitItemView]):
     service = SERVICE
 
     item_id: Id
-    for_unit: bool = False
-
-class ListItems(Query[list[ItemView | UnitItemView]]):
-    """Items across directives (e.g. every overdue item, every inspection rectification item)."""
-
-    service = SERVICE
-
-    group_id: Id | None = None
-    unit_id: Id | None = None
-    status: ItemStatus | None = None
-    overdue: bool | None = None
-    source: ItemSource | None = None
     for_unit: bool = False

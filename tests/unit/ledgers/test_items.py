@@ -12,6 +12,7 @@ from services.ledgers.application import LedgersApplication
 from services.ledgers.domain.items import ClosureNeedsEvidenceError, ItemClosedError, ItemNotClosedError
 from tests.factories import evidence_file, look_back_checks
 
+from . import read_model as read
 from .conftest import GROUP, add_item, configure_categories, register
 
 
@@ -42,7 +43,7 @@ def test_item_rules(app: LedgersApplication) -> None:
         add_item(app, directive_id, list_kind="task", problem_type="inaction")
     with pytest.raises(InvalidInputError):
         add_item(app, directive_id, owner=" ")
-    assert app.list_items() == []
+    assert read.items(app) == []
 
 
 def test_items_cannot_be_added_to_a_withdrawn_directive(app: LedgersApplication) -> None:
@@ -169,12 +170,13 @@ def test_item_overdue_is_recorded_once_and_again_after_a_new_deadline(
     clock.set(datetime(2025, 3, 11, 2, tzinfo=UTC))
     assert app.run_scheduler()["items_overdue"] == 1
     assert app.run_scheduler()["items_overdue"] == 0
-    assert app.list_items(group_id=GROUP, overdue=True)[0]["item_id"] == item_id
+    [overdue] = read.items(app, overdue=True)
+    assert overdue["item_id"] == item_id and overdue["group_id"] == GROUP
     with pytest.raises(InvalidInputError):
         app.set_item_deadline(item_id, date(2025, 3, 20), reason="")
     app.set_item_deadline(item_id, {"basis": "working", "count": 5, "from_date": "2025-03-11"}, reason="延期")
     assert app.get_item(item_id)["due_on"] == date(2025, 3, 18)
-    assert app.list_items(overdue=True) == []
+    assert read.items(app, overdue=True) == []
     clock.advance(timedelta(days=8))
     assert app.run_scheduler()["items_overdue"] == 1
 
