@@ -144,3 +144,24 @@ def export_bundle(case: Case, logs: dict[str, StoredLog], signing_key: Ed25519Pr
     return canonical_zip(files), counts | {"public_key": public_b64, "checkpoints": {
         s: (c["position"] if c else None) for s, c in checkpoints.items()}}
 
+
+
+def export_case_bundle(settings: Any, record_id: str, by: str, reason: str) -> bytes:
+    """The evidence bundle of a record's case, read from the stores (the gateway's export, once the service that
+    owns the record has allowed and recorded it)."""
+    from paizhu.forensics.history import collect_case
+    from paizhu.keys import KeyNotFoundError
+    from paizhu.stored_logs import StoreNotFoundError, open_logs
+    from services.common.errors import UnavailableError
+
+    try:
+        logs, keys = open_logs(settings)
+    except (StoreNotFoundError, KeyNotFoundError) as error:  # this process has no access to the stores or key
+        raise UnavailableError("证据包导出不可用 (evidence export is not available here)") from error
+    try:
+        case = collect_case(logs, record_id)
+        data, _ = export_bundle(case, logs, keys.checkpoint_private_key(), by, reason)
+        return data
+    finally:
+        for log in logs.values():
+            log.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from services.common.application import command, query
+from services.common.case_history import CaseEvents, case_events
 from services.common.forensics import ReplayResult, replay
 from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
@@ -20,6 +21,7 @@ from services.inspections.interface import (
     CloseRound,
     CompleteActivity,
     CompleteLookBack,
+    ForensicHistory,
     ForensicReplay,
     FreezeBriefingPackage,
     HandOverActivityFinding,
@@ -74,6 +76,11 @@ class InspectionsApplication(Queries, Policies):
     def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
         """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
         return replay(self, q, self.forensic_views)
+
+    @query
+    def forensic_history(self, q: ForensicHistory) -> CaseEvents:
+        """The events of a case in this store that the caller may read (services.common.case_history)."""
+        return case_events(self, q)
 
     # -- rounds --------------------------------------------------------------------------------
     @command
