@@ -51,7 +51,7 @@ class StoredLog:
             close()
 
 
-def _missing_stores(settings: Settings) -> list[str]:
+def missing_stores(settings: Settings) -> list[str]:
     if settings.mode == "embedded":
         if not settings.data_dir.is_dir():
             return [f"{settings.data_dir}: 数据目录不存在 (the data directory does not exist)"]
@@ -90,7 +90,7 @@ def open_logs(settings: Settings, services: tuple[str, ...] = SERVICES) -> tuple
 
     from paizhu.services import service_env
 
-    missing = _missing_stores(settings)
+    missing = missing_stores(settings)
     if missing:
         raise StoreNotFoundError(missing)
     keys = reading_keys(settings)

@@ -23,6 +23,12 @@ class HqDashboard(Projection):
     tables = ("hq_directives", "hq_reconciliations", "hq_alerts", "hq_titles")
     checksum_order = {"hq_directives": "directive_id", "hq_reconciliations": "reconciliation_id",
                       "hq_alerts": "alert_id", "hq_titles": "record_id"}
+    def figures(self, db: Any) -> dict[str, Any]:
+        """The rows of each table and, per group, what the dashboard's summary shows (every group: HQ's view)."""
+        from projections.hq_dashboard.view import HqDashboardView
+
+        return super().figures(db) | HqDashboardView(db).summary(lambda row: True)
+
     ddl = (
         "CREATE TABLE IF NOT EXISTS hq_directives ("
         " directive_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
