@@ -53,12 +53,17 @@ class StoredLog:
                      f"{self.recorder.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?")
         while True:
             with self.recorder.datastore.transaction(commit=False) as cursor:
+                cursor.row_factory = None  # plain tuples
                 cursor.execute(statement, (after, page))
-                batch = [tuple(row) for row in cursor.fetchall()]
+                batch = cursor.fetchall()
             if not batch:
                 return
+            ids: dict[str, str] = {}
             for position, originator, version, topic, state in batch:
-                yield RawRow(position, canonical_stream_id(originator), version, topic, state)
+                stream = ids.get(originator)
+                if stream is None:
+                    stream = ids[originator] = canonical_stream_id(originator)
+                yield RawRow(position, stream, version, topic, state)
             after = batch[-1][0]
 
     def max_position(self) -> int:

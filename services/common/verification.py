@@ -347,7 +347,8 @@ def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, de
     report.streams = len(streams)
 
     for stream, entries in streams.items():  # 1. every stream's chain
-        report.findings.extend(check_stream(service, stream, entries))
+        if not _sound(entries):
+            report.findings.extend(check_stream(service, stream, entries))
 
     valid = []  # 2. the signed checkpoints
     for cp in checkpoints:
@@ -364,6 +365,19 @@ def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, de
     else:
         report.unsigned_events = len(order)
     return report
+
+
+def _sound(entries: dict[int, _Entry]) -> bool:
+    """The common case, quickly: versions 1…n stored in order, each matching its hash and following the one
+    before. Anything else is examined by `check_stream`."""
+    previous = GENESIS_HASH
+    expected = 1
+    for version, entry in entries.items():
+        if version != expected or not entry.ok or entry.prev_hash != previous:
+            return False
+        previous = entry.hash
+        expected += 1
+    return True
 
 
 def check_stream(service: str, stream: str, entries: dict[int, _Entry]) -> list[Finding]:
