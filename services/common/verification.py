@@ -58,11 +58,61 @@ def heads_digest(heads: dict[str, list[Any]]) -> str:
     return hashlib.sha256(canonical_plain(heads)).hexdigest()
 
 
-def checkpoint_statement(service: str, position: int, log_digest: str, heads_digest_: str) -> bytes:
-    """The bytes a checkpoint's Ed25519 signature covers."""
-    return canonical_plain(
-        {"service": service, "position": position, "log_digest": log_digest, "heads_digest": heads_digest_}
-    )
+def _head_leaf(stream_id: str, head: list[Any]) -> bytes:
+    """A stream's head as a leaf of the heads tree: SHA-256 of 0x00 + canonical [stream, version, hash]."""
+    encoded = f"[{_quote(stream_id)},{int(head[0])},{_quote(str(head[1]))}]".encode()
+    return hashlib.sha256(b"\x00" + encoded).digest()
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def _tree(heads: dict[str, list[Any]]) -> tuple[list[str], list[list[bytes]]]:
+    order = sorted(heads)
+    level = [_head_leaf(stream, heads[stream]) for stream in order]
+    levels = [level]
+    while len(level) > 1:  # pairs from the left; an odd last node goes up as it is
+        level = [_node(level[i], level[i + 1]) if i + 1 < len(level) else level[i]
+                 for i in range(0, len(level), 2)]
+        levels.append(level)
+    return order, levels
+
+
+def heads_root(heads: dict[str, list[Any]]) -> str:
+    """The Merkle root of the heads map (leaves sorted by stream id): what a checkpoint signs so that one
+    stream's head can be proven without naming the others (`heads_proof`)."""
+    if not heads:
+        return hashlib.sha256(b"").hexdigest()
+    return _tree(heads)[1][-1][0].hex()
+
+
+def heads_proofs(heads: dict[str, list[Any]], streams: Iterable[str]) -> dict[str, list[list[str]]]:
+    """For each of these streams, the path from its leaf to the root: [["L" | "R", sibling hash], …], where "L"
+    means the sibling is on the left. Only hashes: no other stream's id."""
+    order, levels = _tree(heads)
+    index = {stream: i for i, stream in enumerate(order)}
+    proofs: dict[str, list[list[str]]] = {}
+    for stream in streams:
+        i = index[stream]
+        path: list[list[str]] = []
+        for level in levels[:-1]:
+            sibling = i ^ 1
+            if sibling < len(level):
+                path.append(["L" if sibling < i else "R", level[sibling].hex()])
+            i //= 2
+        proofs[stream] = path
+    return proofs
+
+
+def checkpoint_statement(service: str, position: int, log_digest: str, heads_digest_: str,
+                         heads_root_: str | None = None) -> bytes:
+    """The bytes a checkpoint's Ed25519 signature covers (with the heads' Merkle root since it is recorded;
+    earlier checkpoints signed without it)."""
+    statement = {"service": service, "position": position, "log_digest": log_digest, "heads_digest": heads_digest_}
+    if heads_root_:
+        statement["heads_root"] = heads_root_
+    return canonical_plain(statement)
 
 
 class StoredRow(Protocol):
@@ -352,7 +402,8 @@ def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, de
 
     valid = []  # 2. the signed checkpoints
     for cp in checkpoints:
-        statement = checkpoint_statement(service, cp["position"], cp["log_digest"], cp["heads_digest"])
+        statement = checkpoint_statement(service, cp["position"], cp["log_digest"], cp["heads_digest"],
+                                         cp.get("heads_root"))
         try:
             public_key.verify(base64.b64decode(cp["signature"]), statement)
             valid.append(cp)
@@ -437,6 +488,9 @@ def _check_against_checkpoints(report: StoreReport, checkpoints: list[dict[str, 
     latest = checkpoints[-1]
     latest_position = latest["position"]
     report.checkpoint_position = latest_position
+    if latest.get("heads_root") and heads_root(heads) != latest["heads_root"]:
+        report.findings.append(Finding("checkpoint", report.service, log_id, latest["originator_version"],
+                                       latest_position, "the signed heads root does not match the signed heads"))
     named = {(f.stream_id, f.version) for f in report.findings}
     # the running digest over the covered part of the log
     digest = GENESIS_HASH

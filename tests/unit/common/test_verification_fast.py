@@ -82,3 +82,36 @@ def test_stored_stream_ids_are_made_canonical_without_a_uuid() -> None:
     assert canonical_stream_id(ref.hex) == str(ref) == stream_key(ref.hex) == stream_key(str(ref))
     assert canonical_stream_id(ref.hex.upper()) == str(ref)
     assert stream_key("not-a-uuid") == "not-a-uuid"
+
+
+def load_tool() -> Any:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "tools" / "verify_bundle.py"
+    spec = importlib.util.spec_from_file_location("verify_bundle", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13])
+def test_each_head_is_proven_against_the_heads_root_by_hashes_only(size: int) -> None:
+    from services.common.verification import heads_proofs, heads_root
+
+    tool = load_tool()
+    heads = {str(uuid.UUID(int=n * 7919)): [n + 1, hashlib.sha256(str(n).encode()).hexdigest()]
+             for n in range(size)}
+    root = heads_root(heads)
+    proofs = heads_proofs(heads, heads)
+    for stream, head in heads.items():
+        assert tool.merkle_root(stream, head, proofs[stream]) == root
+        assert not any(other in json.dumps(proofs[stream]) for other in heads)
+        assert tool.merkle_root(stream, [head[0] + 1, head[1]], proofs[stream]) != root
+        if proofs[stream]:
+            forged = [list(step) for step in proofs[stream]]
+            forged[0][1] = "0" * 64
+            assert tool.merkle_root(stream, head, forged) != root
+    changed = dict(heads, **{next(iter(heads)): [99, "f" * 64]})
+    assert heads_root(changed) != root

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -66,9 +67,15 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                        if e.type == "clues.ClueRegistered")
         with clues.acting(acting_as("li.na", "group-mee", "group_leader")):
             clues.accept_referral(clue_id, "li.na", ["zhou.min"])
+        ledgers: Any = api.platform.apps["ledgers"]
+        with ledgers.acting(acting_as("zhou.other", "group-mwr", "group_staff")):  # not part of the case
+            unrelated = ledgers.register_directive(
+                group_id="group-mwr", unit_id="unit-mwr", reference_number="水办〔2025〕1号", issuer="国务院",
+                title="无关批示", issued_on=date(2025, 3, 1), received_on=date(2025, 3, 2),
+                lead_department="办公厅")["directive_id"]
         api.sync()
         api.platform.checkpoint()
-        yield {"api": api, "round_id": round_id, "clue_id": clue_id}
+        yield {"api": api, "round_id": round_id, "clue_id": clue_id, "unrelated": unrelated}
 
 
 def services_of(body: dict[str, Any]) -> set[str]:
@@ -150,6 +157,14 @@ def test_the_auditor_downloads_a_bundle_that_verifies_stand_alone(case: dict[str
     assert report["intact"], report
     with zipfile.ZipFile(io.BytesIO(downloaded.content)) as archive:
         assert "sun.audit" in archive.read("report.txt").decode()
+        checkpoints = json.loads(archive.read("checkpoints.json"))
+        events = [json.loads(line) for line in archive.read("events.jsonl").splitlines()]
+    # the checkpoints show the heads of the case's streams, proven against the signed root: no other stream's id
+    case_streams = {(e["service"], e["stream_id"]) for e in events}
+    assert checkpoints and all(c["heads_root"] and c["proofs"] for c in checkpoints)
+    assert {(c["service"], stream) for c in checkpoints for stream in c["heads"]} <= case_streams
+    assert case["unrelated"] not in json.dumps(checkpoints)
+    assert report["covered"] == len(events) and report["uncovered"] == 0
     changed = bytearray(downloaded.content)
     changed[len(changed) // 2] ^= 0x01
     try:
