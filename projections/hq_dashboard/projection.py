@@ -23,12 +23,6 @@ class HqDashboard(Projection):
     tables = ("hq_directives", "hq_reconciliations", "hq_alerts", "hq_titles")
     checksum_order = {"hq_directives": "directive_id", "hq_reconciliations": "reconciliation_id",
                       "hq_alerts": "alert_id", "hq_titles": "record_id"}
-    def figures(self, db: Any) -> dict[str, Any]:
-        """The rows of each table and, per group, what the dashboard's summary shows (every group: HQ's view)."""
-        from projections.hq_dashboard.view import HqDashboardView
-
-        return super().figures(db) | HqDashboardView(db).summary(lambda row: True)
-
     ddl = (
         "CREATE TABLE IF NOT EXISTS hq_directives ("
         " directive_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
@@ -47,6 +41,12 @@ class HqDashboard(Projection):
         "CREATE INDEX IF NOT EXISTS hq_alerts_newest ON hq_alerts (occurred_at, alert_id)",
         "CREATE TABLE IF NOT EXISTS hq_titles (record_id TEXT PRIMARY KEY, title TEXT NOT NULL)",
     )
+
+    def figures(self, db: Any) -> dict[str, Any]:
+        """The rows of each table and, per group, what the dashboard's summary shows (every group: HQ's view)."""
+        from projections.hq_dashboard.view import HqDashboardView
+
+        return super().figures(db) | HqDashboardView(db).summary(lambda row: True)
 
     @handles("ledgers.DirectiveRegistered")
     def directive_registered(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
