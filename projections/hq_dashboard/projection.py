@@ -75,6 +75,12 @@ class HqDashboard(Projection):
         "CREATE INDEX IF NOT EXISTS hq_items_stalls ON hq_items (stalls_on)",
     )
 
+    def figures(self, db: Any) -> dict[str, Any]:
+        """The rows of each table and, per group, what the dashboard's summary shows (every group: HQ's view)."""
+        from projections.hq_dashboard.view import HqDashboardView
+
+        return super().figures(db) | HqDashboardView(db).summary(lambda row: True)
+
     @handles("ledgers.DirectiveRegistered")
     def directive_registered(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute(

@@ -34,6 +34,7 @@ from services.clues.interface import (
     DisclosedClue,
     DisclosureEntry,
     DraftRecommendation,
+    ForensicHistory,
     ForensicReplay,
     GetClueFacts,
     GetRecommendation,
@@ -64,6 +65,7 @@ from services.clues.recommendation import Recommendation
 from services.clues.views import clue_facts, clue_parts, recommendation_view
 from services.common.application import ServiceApplication, command, query, snapshot_every
 from services.common.calendar import WorkingCalendar
+from services.common.case_history import CaseEvents, case_events
 from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
 from services.common.due_index import DueIndex
@@ -94,6 +96,11 @@ class CluesApplication(WorkingCalendar, ServiceApplication, CluesPolicies):
     def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
         """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
         return replay(self, q, self.forensic_views, detail=False)
+
+    @query
+    def forensic_history(self, q: ForensicHistory) -> CaseEvents:
+        """The events of a case in this store that the caller may read (services.common.case_history)."""
+        return case_events(self, q, detail=False)
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env=env, clock=clock)

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from services.common.application import command, query, snapshot_every
+from services.common.case_history import CaseEvents, case_events
 from services.common.clock import Clock
 from services.common.due_index import DueIndex
 from services.common.forensics import ReplayResult, replay
@@ -25,6 +26,7 @@ from services.inspections.interface import (
     CloseRound,
     CompleteActivity,
     CompleteLookBack,
+    ForensicHistory,
     ForensicReplay,
     FreezeBriefingPackage,
     HandOverActivityFinding,
@@ -84,6 +86,11 @@ class InspectionsApplication(Queries, Policies):
     def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
         """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
         return replay(self, q, self.forensic_views)
+
+    @query
+    def forensic_history(self, q: ForensicHistory) -> CaseEvents:
+        """The events of a case in this store that the caller may read (services.common.case_history)."""
+        return case_events(self, q)
 
     # -- rounds --------------------------------------------------------------------------------
     @command

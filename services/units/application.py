@@ -15,6 +15,7 @@ from eventsourcing.application import ProcessingEvent
 
 from events.envelope import Envelope
 from services.common.application import command, policy, query, snapshot_every
+from services.common.case_history import CaseEvents, case_events
 from services.common.clock import Clock
 from services.common.due_index import DueIndex
 from services.common.errors import ConflictError, InvalidInputError
@@ -58,6 +59,11 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
     def forensic_replay(self, q: ops.ForensicReplay) -> ReplayResult:
         """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
         return replay(self, q, self.forensic_views)
+
+    @query
+    def forensic_history(self, q: ops.ForensicHistory) -> CaseEvents:
+        """The events of a case in this store that the caller may read (services.common.case_history)."""
+        return case_events(self, q)
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None,
                  blobs: BlobStore | None = None) -> None:
