@@ -28,6 +28,26 @@ class DirectiveStageRecorded(Contract):
     skipped_with_reason: bool
 
 
+@contract("ledgers.FirstAgendaItemRecorded", 1)
+class FirstAgendaItemRecorded(Contract):
+    """第一议题: at relay_study, whether the unit's party group studied the directive as its first agenda item,
+    how many working days after receipt, against the threshold (a setting). `outcome`: in_time, late (studied
+    as first item after the threshold) or missed (not as first item); late and missed are alerts."""
+
+    directive_id: str
+    first_agenda_item: bool
+    studied_on: date
+    received_on: date
+    working_days_after_receipt: int
+    threshold_working_days: int
+    due_on: date
+    outcome: str
+    calendar: str
+    """the working-day calendar (and its version) the count used"""
+    provisional: bool
+    """counted Monday–Friday in a year without a recorded holiday arrangement"""
+
+
 # -- corrections, the loop's opening, stage deadlines, evaluations (distribution "hq") ---------------
 class DeadlineRuleFacts(Contract):
     """How a deadline was computed: `count` calendar or working days after `from_date`."""

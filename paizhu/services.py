@@ -84,6 +84,8 @@ def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = 
         env["CLUES_SEALING_PUBLIC_KEY"] = keys.clues_sealing_public
     if service == "clues" and keys.clues_sealing_private:
         env["CLUES_SEALING_PRIVATE_KEY"] = keys.clues_sealing_private
+    if service == "ledgers":
+        env["FIRST_AGENDA_THRESHOLD_DAYS"] = str(settings.first_agenda_threshold_days)
     if service == "units" and not in_memory:
         env["UNITS_BLOB_DIR"] = str((settings.data_dir / "blobs").resolve())
     return env

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     )
     checkpoint_interval_seconds: float = 60.0
     scheduler_interval_seconds: float = Field(default=60.0, description="how often deadlines are checked")
+    first_agenda_threshold_days: int = Field(
+        default=7, ge=0, description="第一议题: working days after receipt within which the unit's party group "
+        "studies a directive; the seed says only 第一时间 (services/ledgers/first_agenda.py)")
 
     # authentication (distributed): an external OpenID Connect provider
     oidc_jwks_url: str | None = None

@@ -96,6 +96,8 @@ class AlertKind(StrEnum):
     round_overdue = "round_overdue"
     directive_stalled = "directive_stalled"
     item_stalled = "item_stalled"
+    first_agenda_late = "first_agenda_late"
+    first_agenda_missed = "first_agenda_missed"
 
 
 class Alert(BaseModel):

@@ -26,8 +26,8 @@ DIRECTIVE_COLUMNS = (
     "directive_id", "group_id", "unit_id", "distribution", "reference_number", "issuer", "title", "issued_on",
     "received_on", "lead_department", "category", "tied_to_duties", "status", "withdrawn", "withdrawn_reason",
     "amendments", "notifications", "stages", "stages_done", "last_stage", "last_stage_on", "next_stage",
-    "closed_on", "stage_deadlines", "next_due_on", "overdue", "evaluations", "version", "registered_at",
-    "updated_at",
+    "closed_on", "stage_deadlines", "next_due_on", "overdue", "evaluations", "first_agenda", "version",
+    "registered_at", "updated_at",
 )
 ITEM_COLUMNS = (
     "item_id", "group_id", "unit_id", "distribution", "directive_id", "list_kind", "title", "owner", "follower",
@@ -51,7 +51,8 @@ RECONCILIATION_COLUMNS = (
     "reconciliation_id", "group_id", "unit_id", "distribution", "report_id", "period", "compared_on", "matched",
     "findings", "open_findings", "recorded_at", "updated_at",
 )
-JSON_COLUMNS = frozenset({"notifications", "stages", "stage_deadlines", "evaluations", "deadline_rule",
+JSON_COLUMNS = frozenset({"notifications", "stages", "stage_deadlines", "evaluations", "first_agenda",
+                          "deadline_rule",
                           "root_causes", "similar_item_ids", "directive_ids", "responses", "findings",
                           "imported", "skipped_rows", "attendees", "topics", "decisions", "follow_ups",
                           "look_back"})
@@ -81,7 +82,7 @@ def _deadline_facts(stages: dict[str, Any], deadlines: dict[str, Any]) -> tuple[
 
 class GroupWorkbench(Projection):
     name = "group_workbench"
-    schema_version = 2
+    schema_version = 3
     tables = ("gw_directives", "gw_items", "gw_rounds", "gw_reconciliations", "gw_imports", "gw_reviews")
     checksum_order = {"gw_directives": "directive_id", "gw_items": "item_id", "gw_rounds": "round_id",
                       "gw_reconciliations": "reconciliation_id", "gw_imports": "import_id",
@@ -95,7 +96,8 @@ class GroupWorkbench(Projection):
         " withdrawn_reason TEXT, amendments INTEGER NOT NULL DEFAULT 0, notifications TEXT NOT NULL,"
         " stages TEXT NOT NULL, stages_done INTEGER NOT NULL DEFAULT 0, last_stage TEXT, last_stage_on TEXT,"
         " next_stage TEXT, closed_on TEXT, stage_deadlines TEXT NOT NULL, next_due_on TEXT,"
-        " overdue INTEGER NOT NULL DEFAULT 0, evaluations TEXT NOT NULL, version INTEGER NOT NULL,"
+        " overdue INTEGER NOT NULL DEFAULT 0, evaluations TEXT NOT NULL, first_agenda TEXT,"
+        " version INTEGER NOT NULL,"
         " registered_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS gw_directives_group ON gw_directives (group_id, received_on, directive_id)",
         "CREATE INDEX IF NOT EXISTS gw_directives_unit ON gw_directives (unit_id, received_on, directive_id)",
@@ -170,7 +172,7 @@ class GroupWorkbench(Projection):
             (payload.directive_id, envelope.group_id or "", envelope.unit_id, envelope.distribution,
              payload.reference_number, payload.issuer, payload.title, payload.issued_on.isoformat(),
              payload.received_on.isoformat(), payload.lead_department, payload.category, int(payload.tied_to_duties),
-             "not_started", 0, None, 0, "[]", "{}", 0, None, None, STAGES[0], None, "{}", None, 0, "{}",
+             "not_started", 0, None, 0, "[]", "{}", 0, None, None, STAGES[0], None, "{}", None, 0, "{}", None,
              envelope.stream_version, at, at),
         )
 
@@ -189,6 +191,18 @@ class GroupWorkbench(Projection):
             "closed_on": stages.get(CLOSING_STAGE, {}).get("done_on"), "next_due_on": next_due_on,
             "overdue": overdue,
         })
+
+    @handles("ledgers.FirstAgendaItemRecorded")
+    def first_agenda(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """第一议题 on the directive's row: as first item or not, working days after receipt, the outcome."""
+        if self._directive(tx, payload.directive_id) is None:
+            return
+        self._touch_directive(tx, envelope, payload.directive_id, {"first_agenda": {
+            "first_agenda_item": payload.first_agenda_item, "studied_on": payload.studied_on.isoformat(),
+            "working_days_after_receipt": payload.working_days_after_receipt,
+            "threshold_working_days": payload.threshold_working_days, "due_on": payload.due_on.isoformat(),
+            "outcome": payload.outcome, "calendar": payload.calendar, "provisional": payload.provisional,
+        }})
 
     @handles("ledgers.DirectiveAmended")
     def directive_amended(self, tx: Tx, envelope: Envelope, payload: Any) -> None:

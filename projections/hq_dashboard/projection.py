@@ -33,6 +33,9 @@ STALLED_ITEM_DAYS = 30
 ACTIVE_ITEM = ("open", "in_progress")
 """An item in these states waits for its owner's progress (`done` waits for the group's closure)."""
 
+FIRST_AGENDA_ALERTS = {"late": "first_agenda_late", "missed": "first_agenda_missed"}
+"""第一议题 outcomes that are alerts, and the alert's kind."""
+
 
 def directive_stalls_on(last_activity_on: str) -> str:
     return add_working_days(date.fromisoformat(last_activity_on), STALLED_DIRECTIVE_WORKING_DAYS).day.isoformat()
@@ -44,7 +47,7 @@ def item_stalls_on(last_progress_on: str) -> str:
 
 class HqDashboard(Projection):
     name = "hq_dashboard"
-    schema_version = 3
+    schema_version = 4
     tables = ("hq_directives", "hq_reconciliations", "hq_alerts", "hq_titles", "hq_items")
     checksum_order = {"hq_directives": "directive_id", "hq_reconciliations": "reconciliation_id",
                       "hq_alerts": "alert_id", "hq_titles": "record_id", "hq_items": "item_id"}
@@ -150,6 +153,17 @@ class HqDashboard(Projection):
                    (json.dumps(stages), payload.directive_id))
         self._alert(tx, envelope, "stage_overdue", payload.directive_id, str(row[1]), payload.due_on,
                     payload.detected_on)
+
+    @handles("ledgers.FirstAgendaItemRecorded")
+    def first_agenda(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """第一议题 studied late, or not as the first agenda item: an alert (due: the threshold's last day)."""
+        if payload.outcome not in FIRST_AGENDA_ALERTS:
+            return
+        row = tx.fetchone("SELECT title FROM hq_directives WHERE directive_id = %s", (payload.directive_id,))
+        if row is None:
+            return
+        self._alert(tx, envelope, FIRST_AGENDA_ALERTS[payload.outcome], payload.directive_id, str(row[0]),
+                    payload.due_on, payload.studied_on)
 
     @handles("ledgers.ItemOpened", "ledgers.SchedulingRoundOpened")
     def titled(self, tx: Tx, envelope: Envelope, payload: Any) -> None:

@@ -194,6 +194,16 @@ class WorkingDay:
     provisional_years: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class WorkingDayCount:
+    """How many working days lie between two days, and how sure the count is (as `WorkingDay`)."""
+
+    days: int
+    provisional: bool
+    calendar: str = CALENDAR
+    provisional_years: tuple[int, ...] = ()
+
+
 class Calendar:
     """The official years and the arrangements one service has received (recorded or learnt by a policy)."""
 
@@ -244,6 +254,21 @@ class Calendar:
         return WorkingDay(current, bool(provisional_years), self.describe(years), provisional_years)
 
 
+    def working_days_between(self, start: date, end: date) -> WorkingDayCount:
+        """How many working days lie after `start` up to and including `end` (0 when `end` is `start`)."""
+        if end < start:
+            raise InvalidInputError("结束日期早于开始日期 (end before start)", code="end_before_start")
+        current, counted, years = start, 0, set()
+        while current < end:
+            current += timedelta(days=1)
+            years.add(current.year)
+            if self.is_workday(current):
+                counted += 1
+        provisional_years = tuple(sorted(year for year in years if self.provisional(year)))
+        return WorkingDayCount(counted, bool(provisional_years), self.describe(years or {start.year}),
+                               provisional_years)
+
+
 OFFICIAL = Calendar()
 """The library's years and Monday–Friday beyond (no recorded arrangement)."""
 
@@ -256,6 +281,11 @@ def is_workday(day: date, calendar: Calendar | None = None) -> bool:
 def add_working_days(start: date, days: int, calendar: Calendar | None = None) -> WorkingDay:
     """The day `days` working days after `start` by this calendar (by default: no recorded arrangement)."""
     return (calendar or OFFICIAL).add_working_days(start, days)
+
+
+def working_days_between(start: date, end: date, calendar: Calendar | None = None) -> WorkingDayCount:
+    """Working days after `start` up to and including `end` by this calendar (by default: none recorded)."""
+    return (calendar or OFFICIAL).working_days_between(start, end)
 
 
 # -- deadline rules as events record them ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from services.ledgers.deadlines import plain
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.items import LedgerItem
 from services.ledgers.domainmodel import STAGES, Directive
+from services.ledgers.first_agenda import THRESHOLD_SETTING, assess, threshold_from
 from services.ledgers.interface import (
     Action,
     AmendDirective,
@@ -62,6 +63,7 @@ def directive_view(directive: Directive) -> DirectiveView:
         "next_stage": directive.next_stage(),
         "stage_deadlines": directive.stage_deadlines,
         "evaluations": directive.evaluations,
+        "first_agenda": getattr(directive, "first_agenda", None),  # absent from a snapshot taken before it
         "distribution": directive.default_distribution,
         "version": directive.version,
     }))
@@ -121,8 +123,14 @@ class DirectiveHandlers(LedgerRecords):
     def record_stage(self, c: RecordStage) -> DirectiveRecorded:
         """Record what was done at one of the seven full-cycle stages (全周期管理)."""
         directive: Directive = self.load(c.directive_id, Directive)
+        first_agenda = None
+        if c.first_agenda_item is not None:
+            directive.check_first_agenda(c.stage, True)
+            first_agenda = assess(directive.received_on, c.done_on, c.first_agenda_item,
+                                  threshold_from(self.env.get(THRESHOLD_SETTING)), self.working_calendar())
         directive.record_stage(stage=c.stage, done_on=c.done_on, summary=c.summary, meeting=c.meeting,
-                               document=c.document, done_by=c.done_by, skip_reason=c.skip_reason)
+                               document=c.document, done_by=c.done_by, skip_reason=c.skip_reason,
+                               first_agenda=first_agenda)
         return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive))
 
     @command

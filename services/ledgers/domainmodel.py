@@ -32,6 +32,8 @@ STAGES = (
     "institution_building",  # 建章立制
 )
 
+FIRST_AGENDA_STAGE = "relay_study"
+"""The stage at which the party group studies the directive (第一议题)."""
 
 StageOrderError = ConflictError.kind("StageOrderError", "stage_out_of_order")
 DirectiveWithdrawnError = ConflictError.kind("DirectiveWithdrawnError", "directive_withdrawn")
@@ -64,6 +66,7 @@ class Directive(ChainedAggregate):
         self.stage_deadlines: dict[str, dict[str, Any]] = {}
         self.notifications: list[str] = []
         self.evaluations: dict[str, dict[str, Any]] = {}
+        self.first_agenda: dict[str, Any] | None = None
 
     @classmethod
     def register(
@@ -141,10 +144,43 @@ class Directive(ChainedAggregate):
         document: str | None,
         done_by: str,
         skip_reason: str | None,
+        first_agenda: dict[str, Any] | None = None,
     ) -> None:
+        """Record a stage; at relay_study, with the first-agenda-item fact (第一议题, see first_agenda.py)."""
         self.check_stage(stage, skip_reason)
+        self.check_first_agenda(stage, first_agenda is not None)
         self._record_stage(stage=stage, done_on=done_on, summary=summary, meeting=meeting, document=document,
                            done_by=done_by, skip_reason=skip_reason)
+        if first_agenda is not None:
+            self._record_first_agenda(**first_agenda)
+
+    @staticmethod
+    def check_first_agenda(stage: str, given: bool) -> None:
+        if given and stage != FIRST_AGENDA_STAGE:
+            raise InvalidInputError(
+                f"第一议题只在学习传达环节记录 (first agenda item is recorded at {FIRST_AGENDA_STAGE} only)",
+                code="first_agenda_relay_only",
+            )
+
+    @event("FirstAgendaRecorded")
+    def _record_first_agenda(
+        self,
+        first_agenda_item: bool,
+        studied_on: date,
+        received_on: date,
+        working_days_after_receipt: int,
+        threshold_working_days: int,
+        due_on: date,
+        outcome: str,
+        calendar: str,
+        provisional: bool,
+    ) -> None:
+        self.first_agenda = {
+            "first_agenda_item": first_agenda_item, "studied_on": studied_on,
+            "working_days_after_receipt": working_days_after_receipt,
+            "threshold_working_days": threshold_working_days, "due_on": due_on, "outcome": outcome,
+            "calendar": calendar, "provisional": provisional,
+        }
 
     @event("StageRecorded")
     def _record_stage(

@@ -48,6 +48,17 @@ def stage_recorded(event: Any) -> Published:
     )
 
 
+@mapper.maps(Directive.FirstAgendaRecorded, publishes=contracts.FirstAgendaItemRecorded)
+def first_agenda_recorded(event: Any) -> Published:
+    return Published(contracts.FirstAgendaItemRecorded(
+        directive_id=str(event.originator_id), first_agenda_item=event.first_agenda_item,
+        studied_on=event.studied_on, received_on=event.received_on,
+        working_days_after_receipt=event.working_days_after_receipt,
+        threshold_working_days=event.threshold_working_days, due_on=event.due_on, outcome=event.outcome,
+        calendar=event.calendar, provisional=event.provisional,
+    ))
+
+
 def _facts(rule: dict[str, Any] | None) -> contracts.DeadlineRuleFacts | None:
     return None if rule is None else _required_facts(rule)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from events.vocab import PROBLEM_TYPES as PROBLEM_TYPES
 
 LIST_KINDS = {
@@ -125,4 +127,19 @@ OBSTACLES = {
 CLOSURE_EVIDENCE_KINDS = {
     "file": "已上传文件 (an uploaded, content-addressed file: sha256:<64 hex>)",
     "submission": "单位报送 (a unit submission: submission:<id>, or units:report:<id> of a rectification report)",
+}
+
+
+class FirstAgendaOutcome(StrEnum):
+    """第一议题: how the unit's party group studied a directive (services/ledgers/first_agenda.py)."""
+
+    in_time = "in_time"
+    late = "late"
+    missed = "missed"
+
+
+FIRST_AGENDA_OUTCOME_LABELS = {
+    FirstAgendaOutcome.in_time: "作为第一议题按时学习 (studied as the first agenda item in time)",
+    FirstAgendaOutcome.late: "作为第一议题学习但超过时限 (studied as the first agenda item, late)",
+    FirstAgendaOutcome.missed: "未作为第一议题学习 (not studied as the first agenda item)",
 }

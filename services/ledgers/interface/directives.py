@@ -21,7 +21,7 @@ from services.ledgers.interface.fields import (
     Text,
 )
 from services.ledgers.interface.items import ItemView
-from services.ledgers.vocab import REPORTED_STATUS_LABELS
+from services.ledgers.vocab import FIRST_AGENDA_OUTCOME_LABELS, REPORTED_STATUS_LABELS, FirstAgendaOutcome
 
 
 class DirectiveRecorded(Result):
@@ -35,6 +35,20 @@ class CategoryRecorded(Result):
     group_id: str
     code: str
     position: int
+
+class FirstAgendaView(Result):
+    """第一议题: whether the party group studied the directive as its first agenda item, and when."""
+
+    first_agenda_item: bool = Field(description="是否作为第一议题学习 (studied as the first agenda item)")
+    studied_on: date
+    working_days_after_receipt: int = Field(description="收文后第几个工作日学习 (working days after receipt)")
+    threshold_working_days: int = Field(description="时限（工作日）(the threshold in working days, a setting)")
+    due_on: date = Field(description="按时限应学习的最后一天 (the last day in time)")
+    outcome: FirstAgendaOutcome = Field(
+        description="; ".join(f"`{c.value}` {label}" for c, label in FIRST_AGENDA_OUTCOME_LABELS.items()))
+    calendar: str = Field(description="计算所用的工作日历 (the working-day calendar counted with)")
+    provisional: bool = Field(description="涉及尚无放假安排的年份 (counted Monday–Friday in a year without "
+                                          "an arrangement)")
 
 class DirectiveView(Result):
     directive_id: str
@@ -57,6 +71,7 @@ class DirectiveView(Result):
     next_stage: str | None
     stage_deadlines: dict[str, dict[str, Any]]
     evaluations: dict[str, dict[str, Any]]
+    first_agenda: FirstAgendaView | None = Field(default=None, description="第一议题 (first agenda item)")
     distribution: str
     version: int
 
@@ -137,6 +152,9 @@ class StageBody(Body):
     meeting: Title | None = None
     document: Title | None = None
     skip_reason: Note | None = None
+    first_agenda_item: bool | None = Field(
+        default=None, description="学习传达环节：是否作为第一议题学习 (relay_study only: studied as the party "
+        "group's first agenda item, 第一议题); counted in working days from receipt")
 
 class RecordStage(Command[DirectiveRecorded], StageBody):
     """Record one of the seven full-cycle stages (全周期管理)."""
