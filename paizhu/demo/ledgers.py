@@ -68,9 +68,12 @@ def _directive(app: Any, row: tuple[Any, ...]) -> str:
     return str(result["directive_id"])
 
 
-def _stages(app: Any, directive_id: str, *done: tuple[str, date, str, str]) -> None:
+def _stages(app: Any, directive_id: str, *done: tuple[str, date, str, str], first_agenda_item: bool | None = None,
+            ) -> None:
+    """Record stages; `first_agenda_item` (第一议题) goes with the relay_study stage."""
     for stage, day, summary, meeting in done:
-        app.record_stage(directive_id, stage, day, summary, "部党组", meeting=meeting)
+        app.record_stage(directive_id, stage, day, summary, "部党组", meeting=meeting,
+                         first_agenda_item=first_agenda_item if stage == "relay_study" else None)
 
 
 def seed(demo: Any) -> None:
@@ -84,7 +87,9 @@ def seed(demo: Any) -> None:
         app.set_default_follower(group_id=GROUP, follower="wang.qiang")
     with demo.acting("zhang.wei"):
         yangtze, nuclear = _directive(app, DIRECTIVES[0]), _directive(app, DIRECTIVES[1])
-        _stages(app, yangtze, ("relay_study", date(2025, 1, 6), "部党组会议第一议题传达学习", "部党组会议"))
+        # 第一议题 in time: received Friday 01-03, studied the next working day
+        _stages(app, yangtze, ("relay_study", date(2025, 1, 6), "部党组会议第一议题传达学习", "部党组会议"),
+                first_agenda_item=True)
         app.add_item(directive_id=yangtze, list_kind="task", title="长江沿线废矿物油专项整治",
                            owner="固体废物与化学品司", follower="zhou.min",
                            deadline={"basis": "working", "count": 40, "from_date": date(2025, 1, 6)})
@@ -100,7 +105,6 @@ def seed(demo: Any) -> None:
                             obstacles=["blockage"], note="方案照搬照抄，打折扣落实；基层压力传导存在堵点")
         app.add_item(directive_id=yangtze, list_kind="implementation", title="召开长江保护修复专题推进会",
                      owner="办公厅", follower="zhang.wei", evidence_refs=["doc:专题推进会会议纪要"])
-        _stages(app, nuclear, ("relay_study", date(2025, 1, 7), "部党组会议传达学习", "部党组会议"))
         inspection = app.add_item(directive_id=nuclear, list_kind="task", title="开展核电厂运行安全专项检查",
                                   owner="核电安全监管司", follower="zhang.wei",
                                   deadline={"basis": "working", "count": 20, "from_date": date(2025, 1, 7)})["item_id"]
@@ -108,6 +112,9 @@ def seed(demo: Any) -> None:
                              owner="核电安全监管司", follower="zhou.min")["item_id"]
     _at(demo, date(2025, 1, 20))
     with demo.acting("zhang.wei"):
+        # 第一议题 late: received Monday 01-06, studied 8 working days later (the threshold is 7): an HQ alert
+        _stages(app, nuclear, ("relay_study", date(2025, 1, 16), "部党组会议第一议题传达学习（超过时限）", "部党组会议"),
+                first_agenda_item=True)
         _stages(app, yangtze, ("deployment", date(2025, 1, 17), "印发工作部署通知", "部常务会议"))
         _stages(app, nuclear, ("deployment", date(2025, 1, 20), "专题部署运行安全检查", "部党组会议"),
                 ("plan", date(2025, 1, 24), "印发专项检查方案", "部长专题会"))
