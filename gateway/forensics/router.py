@@ -158,10 +158,10 @@ def evidence(
     明文（线索内容亦然），故仅审计人员可导出；其他人得到与记录不存在相同的 404，且被记录
     (the bundle holds the plain fields its hashes cover, a clue's content included: only the auditor, who may read
     every compartment, exports it; anyone else gets the missing record's 404, and the refusal is recorded)."""
+    owned = _owned(kind, record_id, body.reason, Purpose.evidence_export, services, permission)  # 404 first
     exporter: Callable[[str, str, str], bytes] | None = runtime(request).evidence
     if exporter is None:
         raise UnavailableError("本部署不提供证据包导出 (evidence export is not available in this deployment)")
-    owned = _owned(kind, record_id, body.reason, Purpose.evidence_export, services, permission)
     data = exporter(owned.record_id, permission.principal.user_id, body.reason)
     return Response(content=data, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="evidence-{owned.record_id}.zip"'})

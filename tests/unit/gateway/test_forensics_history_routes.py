@@ -194,8 +194,16 @@ def test_only_the_auditor_exports_a_clues_bundle_which_holds_its_content(case: d
 
 def test_an_in_memory_platform_does_not_offer_the_bundle() -> None:
     with embedded_api() as api:
-        answered = evidence(api, "sun.audit", "round", str(uuid.uuid4()))
-        assert answered.status_code == 503 and answered.json()["error"]["code"]
+        registered = api.post("zhang.wei", "/api/ledgers/directives", json={
+            "group_id": "group-mee", "unit_id": "unit-mee", "reference_number": "中发〔2025〕9号",
+            "issuer": "中共中央", "title": "关于全面推进美丽中国建设的意见", "issued_on": "2025-01-02",
+            "received_on": "2025-01-03", "lead_department": "综合司"})
+        assert registered.status_code == 201, registered.text
+        answered = evidence(api, "sun.audit", "directive", registered.json()["directive_id"])
+        assert answered.status_code == 503 and answered.json()["error"]["code"] == "service_unavailable"
+        assert answered.headers["Retry-After"]
+        # whoever may not export learns nothing more: the missing record's 404 comes first
+        assert evidence(api, "sun.audit", "round", str(uuid.uuid4())).status_code == 404
 
 
 def test_a_services_part_of_a_history_answers_the_same_in_process_and_over_http() -> None:
