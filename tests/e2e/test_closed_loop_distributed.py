@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import Cluster, IdentityProvider
+from tests.factories import evidence_file, look_back_checks
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -163,7 +164,8 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
     # 4. closure (销号): never without evidence, only by group leadership; it schedules the look-back
     refused(api("POST", f"/api/ledgers/items/{item_id}/close", "li.na", json={"summary": "已整改"}),
             422, "closure_needs_evidence")
-    evidence = ["督察办整改报告（环督〔2025〕41号）", "现场核查记录 2025-07-15"]
+    # a closure rests on files (content-addressed) or the unit's submissions, never on free text
+    evidence = [evidence_file("督察办整改报告（环督〔2025〕41号）"), evidence_file("现场核查记录 2025-07-15")]
     refused(api("POST", f"/api/ledgers/items/{item_id}/close", "zhang.wei",
                 json={"summary": "已整改", "evidence_refs": evidence}), 403)
     assert item()["status"] == "open"  # the refusals recorded nothing
@@ -179,7 +181,8 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
                 json={"summary": "again", "evidence_refs": ["x"]}), 409, "item_closed")
 
     # 5. look-back (回头看) finds the problem back: staff may not reopen, the group leader does
-    look_back = {"findings": "回头看发现阶段台账仍未更新，整改不实", "similar_checked": True, "reopen": True,
+    look_back = {"findings": "回头看发现阶段台账仍未更新，整改不实", "reopen": True,
+                 "checks": look_back_checks(rules="inadequate", quality="inadequate"),
                  "deadline": {"basis": "calendar", "count": 30, "from_date": closed_on.isoformat()}}
     refused(api("POST", f"/api/ledgers/items/{item_id}/look-back", "zhang.wei", json=look_back), 403)
     reopened = api.ok("POST", f"/api/ledgers/items/{item_id}/look-back", "li.na", json=look_back)

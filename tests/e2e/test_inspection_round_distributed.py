@@ -80,10 +80,11 @@ def test_a_round_runs_before_during_and_after_across_processes(
     })["round_id"]
     path = f"/api/inspections/rounds/{round_id}"
     assert api.get("xu.team", path).status_code == 404  # planned, not open: the team does not know it yet
-    api.ok("zhang.wei", f"{path}/open")
+    opened = api.ok("zhang.wei", f"{path}/open")
     seen = api.get("xu.team", path)
     assert seen.status_code == 200 and seen.json()["is_open"], seen.text
-    assert round_id in [r["round_id"] for r in api.get("xu.team", "/api/inspections/rounds").json()["items"]]
+    rounds = api.get("xu.team", "/api/inspections/rounds", params={"after": f"inspections:{opened['position']}"})
+    assert round_id in [r["round_id"] for r in rounds.json()["items"]], rounds.text
     assert api.get("zhao.unit", path).status_code == 404  # the unit never sees the round itself
 
     # -- before: a little history, then a frozen briefing package that reflects it -------------------------

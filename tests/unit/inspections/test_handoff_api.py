@@ -56,6 +56,7 @@ def test_the_team_follows_its_round_from_the_frozen_package_to_the_last_closed_f
     assert missing.status_code == absent.status_code == 404 and missing.json() == absent.json()
     # open: the team sees the round; the items addressed to the unit are not the team's while the round runs
     assert api.post("zhang.wei", f"{path}/open").status_code == 200
+    api.sync()
     assert round_id in [r["round_id"] for r in items(api, "xu.team", "/api/inspections/rounds")]
     ids = []
     for title in ("整改不到位", "台账不实"):
