@@ -18,7 +18,7 @@ STATIC = WEB / "static"
 NODE_MODULES = WEB / "node_modules"
 VENDOR = {
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
-    "echarts.min.js": "echarts/dist/echarts.min.js",
+    "echarts.common.min.js": "echarts/dist/echarts.common.min.js",
     "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }

@@ -52,7 +52,7 @@ def test_an_expired_session_goes_back_to_sign_in_saying_so(visitor: Visitor) -> 
 def test_hq_sees_the_dashboard_charts_and_alerts_and_drills_into_a_group(visitor: Visitor) -> None:
     visitor.sign_in("chen.hq")
     expect(visitor.page.get_by_role("heading", name="委机关总览")).to_be_visible()
-    expect(visitor.page.locator("#chart-comparison svg")).to_have_count(1)  # ECharts drew from data-chart
+    expect(visitor.page.locator("#chart-comparison canvas")).to_have_count(1)  # ECharts drew from data-chart
     assert int(visitor.page.locator("#figure-total").inner_text().replace(",", "")) > 0
     visitor.check("hq-dashboard")
     visitor.page.get_by_label("纪检监察组").select_option("group-mee")

@@ -21,7 +21,7 @@
   function draw() {
     if (!window.echarts) { return; }
     document.querySelectorAll("[data-chart]").forEach(function (element) {
-      var chart = window.echarts.init(element, null, { renderer: "svg" });
+      var chart = window.echarts.init(element, null, { renderer: "canvas" });
       chart.setOption(options(JSON.parse(element.getAttribute("data-chart"))));
       window.addEventListener("resize", function () { chart.resize(); });
     });
