@@ -292,3 +292,54 @@ class ReviewFollowUpCompleted(Contract):
     index: int
     note: str
     completed_on: date
+
+
+# -- facts the read side needs (issue #11): evidence, follower, similar matters, rounds, findings --------
+@contract("ledgers.ItemEvidenceAttached", 1)
+class ItemEvidenceAttached(Contract):
+    """Evidence added to an item before its closure (distribution "unit", like the item)."""
+
+    item_id: str
+    added: int
+    """how many new references were attached"""
+
+
+@contract("ledgers.ItemFollowerAssigned", 1)
+class ItemFollowerAssigned(Contract):
+    """专人督办: the group member who follows the item (published "hq": the unit does not see it)."""
+
+    item_id: str
+    follower: str
+
+
+@contract("ledgers.SimilarMattersLinked", 1)
+class SimilarMattersLinked(Contract):
+    """举一反三: items the group linked to this one as similar matters (distribution "hq")."""
+
+    item_id: str
+    similar_item_ids: list[str]
+
+
+@contract("ledgers.SchedulingRoundResponded", 1)
+class SchedulingRoundResponded(Contract):
+    """The unit's answer for one directive of a scheduling round (distribution "unit")."""
+
+    round_id: str
+    directive_id: str
+    status: str
+    """not_started | in_progress | completed"""
+    responded_on: date
+
+
+@contract("ledgers.SchedulingRoundClosed", 1)
+class SchedulingRoundClosed(Contract):
+    round_id: str
+
+
+@contract("ledgers.ReconciliationFindingResolved", 1)
+class ReconciliationFindingResolved(Contract):
+    """A reconciliation finding dealt with; `index` is its position in ReconciliationRecorded.findings."""
+
+    reconciliation_id: str
+    index: int
+    resolved_on: date

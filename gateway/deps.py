@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -16,6 +17,7 @@ from gateway.errors import AuthError
 from projections.common.db import Database
 from runtime.logging import bind_user
 from runtime.projection_runner import ProjectionRunner
+from services.common.clock import Clock, SystemClock, today
 
 
 @dataclass
@@ -38,6 +40,8 @@ class GatewayRuntime:
     read_models: ReadModelsAccess
     mode: str = "embedded"
     readiness: dict[str, Any] = field(default_factory=dict)
+    clock: Clock = field(default_factory=SystemClock)
+    """the platform's clock: what "today" is for a read (due this week, overdue since)"""
 
 
 def runtime(request: Request) -> GatewayRuntime:
@@ -74,8 +78,14 @@ def read_models(request: Request) -> ReadModelsAccess:
     return runtime(request).read_models
 
 
+def current_day(request: Request) -> date:
+    """Today in Beijing, by the platform's clock."""
+    return today(runtime(request).clock)
+
+
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 Membership = Annotated[MembershipSource, Depends(membership)]
 Services = Annotated[ServicesClient, Depends(services)]
 ReadModels = Annotated[ReadModelsAccess, Depends(read_models)]
 Runtime = Annotated[GatewayRuntime, Depends(runtime)]
+Today = Annotated[date, Depends(current_day)]

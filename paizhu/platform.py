@@ -20,7 +20,7 @@ from runtime.policy_runners import DeadLetterTable, EmbeddedPolicyRunner
 from runtime.projection_feeds import LogFollower
 from runtime.projection_runner import ProjectionRunner
 from services.common.application import ServiceApplication
-from services.common.clock import Clock
+from services.common.clock import Clock, SystemClock
 from services.common.integrity import Checkpointer
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ class Platform:
         load_all()
         self.settings = settings
         self.in_memory = in_memory
+        self.clock: Clock = clock or SystemClock()
         if not in_memory:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.keys = ephemeral_keys(settings) if in_memory else load_keys(settings)
@@ -155,5 +156,6 @@ class Platform:
             authenticator=authenticator,
             read_models=ReadModelsAccess(self.read_db, self.runners),
             mode="embedded",
+            clock=self.clock,
             readiness={f"service:{n}": (lambda a=a: a.max_position()) for n, a in self.apps.items()},
         )

@@ -7,6 +7,7 @@ import importlib
 from projections.common.projection import Projection
 
 PROJECTIONS = {
+    "group_workbench": "projections.group_workbench.projection:GroupWorkbench",
     "hq_dashboard": "projections.hq_dashboard.projection:HqDashboard",
     "inspection_handoff": "projections.inspection_handoff.projection:InspectionHandoff",
     "membership": "projections.membership.projection:Membership",

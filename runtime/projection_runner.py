@@ -22,6 +22,7 @@ from events.envelope import Envelope
 from events.registry import UnknownEventError, decode, is_known
 from projections.common.db import Database, Tx
 from projections.common.projection import Projection, ProjectionSchemaChanged, RebuildProgress
+from projections.common.query import positions
 from runtime.telemetry import context_from_traceparent, dead_letters, projection_lag, tracer
 
 log = logging.getLogger(__name__)
@@ -132,11 +133,7 @@ class ProjectionRunner:
             return self._load_positions(tx)
 
     def _load_positions(self, tx: Tx) -> dict[str, int]:
-        rows = tx.fetchall(
-            "SELECT service, position FROM projection_positions WHERE projection = %s",
-            (self.projection.name,),
-        )
-        return {service: int(position) for service, position in rows}
+        return positions(tx, self.projection.name)
 
     def wait_for(self, service: str, position: int, timeout: float = 5.0) -> bool:
         """Read-your-writes: wait until the read model reflects `position` of `service`."""

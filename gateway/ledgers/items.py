@@ -6,7 +6,6 @@ from fastapi import APIRouter
 
 from authz import Permission
 from gateway.deps import Services
-from gateway.ledgers.access import group_filter, readable
 from gateway.permissions import require
 from gateway.routes import operation_route
 from services.common.interface import Count, Id
@@ -22,21 +21,16 @@ from services.ledgers.interface import (
     GetReconciliation,
     GetSchedulingRound,
     ItemDeadlineBody,
-    ItemSource,
-    ItemStatus,
     ItemView,
     JudgementBody,
     JudgeProblem,
     LinkSimilar,
-    ListItems,
-    ListReconciliations,
     LookBackBody,
     NoteBody,
     OpenSchedulingRound,
     ProgressBody,
     Reconcile,
     ReconciliationChanged,
-    ReconciliationView,
     RecordLookBack,
     RecordRoundResponse,
     ResolveFinding,
@@ -51,18 +45,6 @@ from services.ledgers.interface import (
 
 router = APIRouter()
 """Included by gateway.ledgers.router under /api/ledgers."""
-
-
-@router.get("/items")
-def list_items(services: Services, status: ItemStatus | None = None, overdue: bool | None = None,
-               source: ItemSource | None = None,
-               permission: Permission = require("ledgers.read_item", listing=True)) -> list[ItemView | UnitItemView]:
-    """Items across directives; a unit user gets the items addressed to their unit, without the group's notes."""
-    principal = permission.principal
-    unit = principal.unit_id if principal.org_kind == "unit" else None
-    rows = services.run(ListItems(group_id=group_filter(principal), unit_id=unit, status=status, overdue=overdue,
-                                  source=source, for_unit=principal.org_kind == "unit"), permission)
-    return readable(principal, rows)
 
 
 @router.get("/items/{item_id}")
@@ -123,15 +105,6 @@ operation_route(router, "POST", "/scheduling-rounds/{round_id}/close", CloseSche
 # -- reconciliations (对账) ---------------------------------------------------------------------------
 operation_route(router, "POST", "/reconciliations", Reconcile,
                 "ledgers.reconcile", body=Reconcile, status_code=201)
-
-
-@router.get("/reconciliations")
-def list_reconciliations(services: Services, permission: Permission = require(
-        "ledgers.read_reconciliation", listing=True)) -> list[ReconciliationView]:
-    """Reconciliations: a group member sees their group's, HQ and audit every group's."""
-    principal = permission.principal
-    rows = services.run(ListReconciliations(group_id=group_filter(principal)), permission)
-    return readable(principal, rows)
 
 
 operation_route(router, "GET", "/reconciliations/{reconciliation_id}", GetReconciliation,

@@ -9,25 +9,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from authz import Permission
-from gateway.deps import Services
 from gateway.errors import API_ERRORS
-from gateway.ledgers.access import group_filter, readable
 from gateway.ledgers.items import router as items_router
+from gateway.ledgers.lists import router as lists_router
 from gateway.ledgers.reviews import router as reviews_router
 from gateway.ledgers.spreadsheets import router as spreadsheets_router
-from gateway.permissions import require
 from gateway.routes import operation_route
-from services.common.interface import Id
 from services.ledgers.interface import (
     AddItem,
     AmendBody,
     AmendDirective,
     CategoryBody,
-    CategoryCode,
     ConfigureCategory,
     DirectiveCorrections,
-    DirectiveView,
     EvaluateDepartment,
     EvaluationBody,
     GetCategoryConfig,
@@ -35,7 +29,6 @@ from services.ledgers.interface import (
     GetDirective,
     GetThreeLooks,
     ItemBody,
-    ListDirectives,
     ReasonBody,
     RecordStage,
     RegisterDirective,
@@ -47,17 +40,6 @@ from services.ledgers.interface import (
 )
 
 router = APIRouter(prefix="/api/ledgers", tags=["ledgers"], responses=API_ERRORS)
-
-
-@router.get("/directives")
-def list_directives(services: Services, category: CategoryCode | None = None, unit_id: Id | None = None,
-                    include_withdrawn: bool = False,
-                    permission: Permission = require("ledgers.read_directive", listing=True)) -> list[DirectiveView]:
-    """The master ledger (总账); `category` gives a detail ledger (细账)."""
-    principal = permission.principal
-    rows = services.run(ListDirectives(group_id=group_filter(principal), unit_id=unit_id, category=category,
-                                       include_withdrawn=include_withdrawn), permission)
-    return readable(principal, rows)
 
 
 operation_route(router, "POST", "/directives", RegisterDirective, "ledgers.register_directive",
@@ -88,6 +70,7 @@ operation_route(router, "POST", "/groups/{group_id}/categories/{code}/retire", R
                 "ledgers.configure_category", body=ReasonBody)
 
 
+router.include_router(lists_router)
 router.include_router(items_router)
 router.include_router(spreadsheets_router)
 router.include_router(reviews_router)

@@ -1,25 +1,45 @@
-"""HQ dashboard read model: every group's directives side by side, with stage progress."""
+"""HQ dashboard read model: every group's directives side by side — stage progress, closure, overdue stages,
+corrections and withdrawals applied — the open mismatches of their reconciliations and an alert list of what
+went overdue."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from events.envelope import Envelope
 from projections.common.db import Tx
 from projections.common.projection import Projection, handles
 
+CLOSING_STAGE = "result_evaluation"
+"""A directive whose result was evaluated is closed (completed)."""
+AMENDABLE = ("reference_number", "title", "category", "received_on")
+"""The registration fields the dashboard shows, which a correction may change."""
+
 
 class HqDashboard(Projection):
     name = "hq_dashboard"
-    tables = ("hq_directives",)
-    checksum_order = {"hq_directives": "directive_id"}
+    schema_version = 2
+    tables = ("hq_directives", "hq_reconciliations", "hq_alerts", "hq_titles")
+    checksum_order = {"hq_directives": "directive_id", "hq_reconciliations": "reconciliation_id",
+                      "hq_alerts": "alert_id", "hq_titles": "record_id"}
     ddl = (
         "CREATE TABLE IF NOT EXISTS hq_directives ("
         " directive_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
         " reference_number TEXT NOT NULL, title TEXT NOT NULL, category TEXT, received_on TEXT NOT NULL,"
         " stages_done INTEGER NOT NULL DEFAULT 0, last_stage TEXT, registered_at TEXT NOT NULL,"
-        " updated_at TEXT NOT NULL)",
+        " updated_at TEXT NOT NULL, closed_on TEXT, overdue_stages TEXT NOT NULL DEFAULT '[]',"
+        " withdrawn INTEGER NOT NULL DEFAULT 0, amendments INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS hq_directives_group ON hq_directives (group_id)",
+        "CREATE TABLE IF NOT EXISTS hq_reconciliations ("
+        " reconciliation_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
+        " compared_on TEXT NOT NULL, open_findings TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS hq_alerts ("
+        " alert_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
+        " kind TEXT NOT NULL, record_id TEXT NOT NULL, title TEXT NOT NULL, due_on TEXT NOT NULL,"
+        " detected_on TEXT NOT NULL, occurred_at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS hq_alerts_newest ON hq_alerts (occurred_at, alert_id)",
+        "CREATE TABLE IF NOT EXISTS hq_titles (record_id TEXT PRIMARY KEY, title TEXT NOT NULL)",
     )
 
     @handles("ledgers.DirectiveRegistered")
@@ -39,8 +59,94 @@ class HqDashboard(Projection):
 
     @handles("ledgers.DirectiveStageRecorded")
     def stage_recorded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        closed_on = payload.done_on.isoformat() if payload.stage == CLOSING_STAGE else None
         tx.execute(
-            "UPDATE hq_directives SET stages_done = stages_done + 1, last_stage = %s, updated_at = %s"
-            " WHERE directive_id = %s",
-            (payload.stage, envelope.occurred_at.isoformat(), payload.directive_id),
+            "UPDATE hq_directives SET stages_done = stages_done + 1, last_stage = %s, updated_at = %s,"
+            " closed_on = COALESCE(closed_on, %s) WHERE directive_id = %s",
+            (payload.stage, envelope.occurred_at.isoformat(), closed_on, payload.directive_id),
         )
+        row = tx.fetchone("SELECT overdue_stages FROM hq_directives WHERE directive_id = %s",
+                          (payload.directive_id,))
+        if row is not None and payload.stage in json.loads(row[0]):
+            stages = [s for s in json.loads(row[0]) if s != payload.stage]
+            tx.execute("UPDATE hq_directives SET overdue_stages = %s WHERE directive_id = %s",
+                       (json.dumps(stages), payload.directive_id))
+
+    @handles("ledgers.DirectiveAmended")
+    def directive_amended(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        changes = {field: payload.changes[field] for field in AMENDABLE if field in payload.changes}
+        assignments = "".join(f"{field} = %s, " for field in changes)
+        tx.execute(
+            f"UPDATE hq_directives SET {assignments}amendments = amendments + 1, updated_at = %s"
+            " WHERE directive_id = %s",
+            (*changes.values(), envelope.occurred_at.isoformat(), payload.directive_id),
+        )
+
+    @handles("ledgers.DirectiveWithdrawn")
+    def directive_withdrawn(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("UPDATE hq_directives SET withdrawn = 1, updated_at = %s WHERE directive_id = %s",
+                   (envelope.occurred_at.isoformat(), payload.directive_id))
+        tx.execute("DELETE FROM hq_alerts WHERE record_id = %s", (payload.directive_id,))
+
+    @handles("ledgers.StageOverdue")
+    def stage_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        row = tx.fetchone("SELECT overdue_stages, title FROM hq_directives WHERE directive_id = %s",
+                          (payload.directive_id,))
+        if row is None:
+            return
+        stages = sorted(set(json.loads(row[0])) | {payload.stage})
+        tx.execute("UPDATE hq_directives SET overdue_stages = %s WHERE directive_id = %s",
+                   (json.dumps(stages), payload.directive_id))
+        self._alert(tx, envelope, "stage_overdue", payload.directive_id, str(row[1]), payload.due_on,
+                    payload.detected_on)
+
+    @handles("ledgers.ItemOpened", "ledgers.SchedulingRoundOpened")
+    def titled(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """Items and rounds are the workbench's records: the dashboard keeps their titles for its alerts."""
+        record_id, title = (payload.item_id, payload.title) if envelope.type == "ledgers.ItemOpened" else (
+            payload.round_id, payload.subject)
+        tx.execute("INSERT INTO hq_titles (record_id, title) VALUES (%s, %s) ON CONFLICT (record_id) DO NOTHING",
+                   (record_id, title))
+
+    def _title(self, tx: Tx, record_id: str) -> str:
+        row = tx.fetchone("SELECT title FROM hq_titles WHERE record_id = %s", (record_id,))
+        return str(row[0]) if row else ""
+
+    @handles("ledgers.ItemOverdue")
+    def item_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._alert(tx, envelope, "item_overdue", payload.item_id, self._title(tx, payload.item_id), payload.due_on,
+                    payload.detected_on)
+
+    @handles("ledgers.SchedulingRoundOverdue")
+    def round_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._alert(tx, envelope, "round_overdue", payload.round_id, self._title(tx, payload.round_id),
+                    payload.respond_by, payload.detected_on)
+
+    def _alert(self, tx: Tx, envelope: Envelope, kind: str, record_id: str, title: str, due_on: Any,
+               detected_on: Any) -> None:
+        tx.execute(
+            "INSERT INTO hq_alerts (alert_id, group_id, unit_id, distribution, kind, record_id, title, due_on,"
+            " detected_on, occurred_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (alert_id) DO NOTHING",
+            (f"{envelope.service}:{envelope.position:020d}", envelope.group_id or "", envelope.unit_id,
+             envelope.distribution, kind, record_id, title, due_on.isoformat(), detected_on.isoformat(),
+             envelope.occurred_at.isoformat()),
+        )
+
+    @handles("ledgers.ReconciliationRecorded")
+    def reconciliation_recorded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute(
+            "INSERT INTO hq_reconciliations (reconciliation_id, group_id, unit_id, distribution, compared_on,"
+            " open_findings) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (reconciliation_id) DO NOTHING",
+            (payload.reconciliation_id, envelope.group_id or "", envelope.unit_id, envelope.distribution,
+             payload.compared_on.isoformat(), json.dumps(list(range(len(payload.findings))))),
+        )
+
+    @handles("ledgers.ReconciliationFindingResolved")
+    def finding_resolved(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        row = tx.fetchone("SELECT open_findings FROM hq_reconciliations WHERE reconciliation_id = %s",
+                          (payload.reconciliation_id,))
+        if row is not None:
+            remaining = [i for i in json.loads(row[0]) if i != payload.index]
+            tx.execute("UPDATE hq_reconciliations SET open_findings = %s WHERE reconciliation_id = %s",
+                       (json.dumps(remaining), payload.reconciliation_id))

@@ -1,13 +1,77 @@
-"""Queries of the HQ dashboard read model (authorisation is decided by the caller's filter)."""
+"""Queries of the HQ dashboard read model.
+
+`figures` and `alerts` are authorised in their query (the authoriser's clause first); `directives` and
+`summary` take a row filter (kept for the runner's tests and tools that read the whole model)."""
 
 from __future__ import annotations
 
+import json
+import statistics
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from projections.common.db import Database
+from authz import Principal
+from authz.filters import Clause, read_filter
+from projections.common.db import Database, Tx
+from projections.common.query import Page, PageRequest, Sort, fetch_page, where
 
 RowFilter = Callable[[dict[str, Any]], bool]
+
+ALERT_COLUMNS = ("alert_id", "group_id", "unit_id", "distribution", "kind", "record_id", "title", "due_on",
+                 "detected_on", "occurred_at")
+NEWEST_FIRST = Sort("-occurred_at", "occurred_at", "alert_id", descending=True)
+
+
+def _days(later: str, earlier: str) -> int:
+    return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
+
+
+def figures(tx: Tx, principal: Principal, since: date | None, until: date | None) -> dict[str, Any]:
+    """Per group, for directives received in the period (withdrawn ones never count): received, closed,
+    overdue, closure rate, median days from receipt to closure, stages, relayed; open reconciliation mismatches;
+    per month (of receipt, of closure) received and closed."""
+    clauses = [read_filter(principal), Clause("withdrawn = 0")]
+    if since:
+        clauses.append(Clause("received_on >= %s", (since.isoformat(),)))
+    if until:
+        clauses.append(Clause("received_on <= %s", (until.isoformat(),)))
+    condition = where(clauses)
+    rows = tx.fetchall("SELECT group_id, received_on, closed_on, overdue_stages, stages_done FROM hq_directives"
+                       f" WHERE {condition.sql}", condition.params)
+    groups: dict[str, dict[str, Any]] = {}
+    months: dict[str, dict[str, int]] = {}
+    durations: dict[str, list[int]] = {}
+    for group_id, received_on, closed_on, overdue_stages, stages_done in rows:
+        g = groups.setdefault(group_id, {"directives": 0, "stages": 0, "relayed": 0, "closed": 0, "overdue": 0,
+                                         "open_mismatches": 0})
+        g["directives"] += 1
+        g["stages"] += int(stages_done)
+        g["relayed"] += 1 if int(stages_done) > 0 else 0
+        g["overdue"] += 1 if json.loads(overdue_stages) else 0
+        months.setdefault(received_on[:7], {"received": 0, "closed": 0})["received"] += 1
+        if closed_on:
+            g["closed"] += 1
+            durations.setdefault(group_id, []).append(_days(closed_on, received_on))
+            months.setdefault(closed_on[:7], {"received": 0, "closed": 0})["closed"] += 1
+    mismatch = where([read_filter(principal)])
+    for group_id, open_findings in tx.fetchall(
+            f"SELECT group_id, open_findings FROM hq_reconciliations WHERE {mismatch.sql}", mismatch.params):
+        g = groups.setdefault(group_id, {"directives": 0, "stages": 0, "relayed": 0, "closed": 0, "overdue": 0,
+                                         "open_mismatches": 0})
+        g["open_mismatches"] += len(json.loads(open_findings))
+    for group_id, g in groups.items():
+        g["closure_rate"] = round(g["closed"] / g["directives"], 4) if g["directives"] else None
+        found = durations.get(group_id)
+        g["median_days_to_close"] = statistics.median(found) if found else None
+    return {"groups": dict(sorted(groups.items())), "months": dict(sorted(months.items())),
+            "total_directives": sum(g["directives"] for g in groups.values())}
+
+
+def alerts(tx: Tx, principal: Principal, request: PageRequest) -> Page:
+    """What went overdue, newest first."""
+    select = f"SELECT {', '.join(ALERT_COLUMNS)} FROM hq_alerts"
+    return fetch_page(tx, select, ALERT_COLUMNS, [read_filter(principal)], NEWEST_FIRST, request)
 
 
 class HqDashboardView:
@@ -15,10 +79,12 @@ class HqDashboardView:
         self.db = db
 
     def directives(self, visible: RowFilter) -> list[dict[str, Any]]:
+        """Every directive not withdrawn, corrections applied."""
         with self.db.transaction() as tx:
             rows = tx.fetchall(
                 "SELECT directive_id, group_id, unit_id, distribution, reference_number, title, category,"
-                " received_on, stages_done, last_stage FROM hq_directives ORDER BY received_on, directive_id"
+                " received_on, stages_done, last_stage FROM hq_directives WHERE withdrawn = 0"
+                " ORDER BY received_on, directive_id"
             )
         keys = ("directive_id", "group_id", "unit_id", "distribution", "reference_number", "title",
                 "category", "received_on", "stages_done", "last_stage")

@@ -17,6 +17,9 @@ class Published:
     payload: Contract
     group_id: str | None = None
     unit_id: str | None = None
+    distribution: str | None = None
+    """publish the fact more narrowly than its recorded distribution (e.g. a group-internal fact of an item
+    addressed to the unit goes to `hq`); None keeps the recorded one"""
 
 
 MapFunc = Callable[[Any], Published | None]
@@ -76,7 +79,7 @@ class IntegrationMapper:
             actor=Actor(**event.actor),
             group_id=published.group_id or event.group_id,
             unit_id=published.unit_id or event.unit_id,
-            distribution=(self._published_distribution or str)(event.distribution),
+            distribution=published.distribution or (self._published_distribution or str)(event.distribution),
             correlation_id=event.correlation_id,
             causation_id=event.causation_id or event_id,
             traceparent=event.traceparent,

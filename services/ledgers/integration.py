@@ -166,3 +166,42 @@ def quarterly_review_held(event: Any) -> Published:
 
 mapper.copies(QuarterlyReview.SelfLookBackRecorded, contracts.SelfLookBackRecorded, id_field="review_id")
 mapper.copies(QuarterlyReview.FollowUpCompleted, contracts.ReviewFollowUpCompleted, id_field="review_id")
+
+
+# -- facts the read side needs (issue #11) ----------------------------------------------------------
+@mapper.maps(LedgerItem.EvidenceAttached)
+def evidence_attached(event: Any) -> Published:
+    return Published(contracts.ItemEvidenceAttached(item_id=str(event.originator_id), added=len(event.evidence_refs)))
+
+
+@mapper.maps(LedgerItem.FollowerAssigned)
+def follower_assigned(event: Any) -> Published:
+    """The follower is the group's own business: published to HQ and the group, never to the unit."""
+    return Published(contracts.ItemFollowerAssigned(item_id=str(event.originator_id), follower=event.follower),
+                     distribution="hq")
+
+
+@mapper.maps(LedgerItem.SimilarLinked)
+def similar_linked(event: Any) -> Published:
+    return Published(contracts.SimilarMattersLinked(item_id=str(event.originator_id),
+                                                    similar_item_ids=list(event.similar_item_ids)))
+
+
+@mapper.maps(SchedulingRound.ResponseRecorded)
+def round_responded(event: Any) -> Published:
+    return Published(contracts.SchedulingRoundResponded(
+        round_id=str(event.originator_id), directive_id=event.directive_id, status=event.status,
+        responded_on=event.responded_on,
+    ))
+
+
+@mapper.maps(SchedulingRound.Closed)
+def round_closed(event: Any) -> Published:
+    return Published(contracts.SchedulingRoundClosed(round_id=str(event.originator_id)))
+
+
+@mapper.maps(Reconciliation.FindingResolved)
+def finding_resolved(event: Any) -> Published:
+    return Published(contracts.ReconciliationFindingResolved(
+        reconciliation_id=str(event.originator_id), index=event.index, resolved_on=event.resolved_on,
+    ))

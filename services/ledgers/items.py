@@ -100,6 +100,9 @@ class ItemHandlers(LedgerRecords):
             list_kind=c.list_kind, title=c.title, owner=c.owner, follower=c.follower, deadline=c.deadline,
             description=c.description, problem_type=c.problem_type, evidence_refs=c.evidence_refs,
         )
+        if c.follower:
+            # the opening is addressed to the unit; who follows it is published to the group and HQ only
+            item.assign_follower(follower=c.follower)
         return ItemRecorded(item_id=str(item.id), position=self.record(item))
 
     def _item(self, item_id: str) -> LedgerItem:

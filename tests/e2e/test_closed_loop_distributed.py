@@ -86,7 +86,7 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
     assert receipt["receipt"]["number"]
 
     def master_ledger() -> dict[str, dict[str, Any]]:
-        rows = api.ok("GET", "/api/ledgers/directives", "zhang.wei")
+        rows = api.ok("GET", "/api/ledgers/directives", "zhang.wei")["items"]
         return {row["reference_number"]: row for row in rows}
 
     notified = poll(master_ledger, lambda ledger: NOTIFIED_REF in ledger, "the notified directive in the ledger")
@@ -121,7 +121,7 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
     report_id = report["submission_id"]
 
     def reconciliation_of_report() -> dict[str, Any] | None:
-        rows = api.ok("GET", "/api/ledgers/reconciliations", "zhang.wei")
+        rows = api.ok("GET", "/api/ledgers/reconciliations", "zhang.wei")["items"]
         return next((row for row in rows if row["report_id"] == report_id), None)
 
     reconciliation = poll(reconciliation_of_report, lambda r: r is not None, "the reconciliation of the report")
@@ -152,7 +152,8 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
     overdue = poll(item, lambda i: i["overdue"], "the scheduler recording the item overdue")
     assert overdue["due_on"] == "2025-06-30" and overdue["status"] == "open"
     assert date.fromisoformat(overdue["overdue_on"]) > date(2025, 6, 30)
-    listed = api.ok("GET", "/api/ledgers/items", "zhang.wei", params={"overdue": True})
+    listed = poll(lambda: api.ok("GET", "/api/ledgers/items", "zhang.wei", params={"overdue": True})["items"],
+                  lambda rows: bool(rows), "the overdue item in the workbench's list")
     assert [i["item_id"] for i in listed] == [item_id]
     # the unit sees the item addressed to it as overdue, without the group's own notes on it
     seen_by_unit = item("zhao.unit")
@@ -189,5 +190,8 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
     assert final["look_back_due_on"] is None
     assert item("zhao.unit")["status"] == "open"  # the unit sees its item back on its list
     board = api.dashboard(reopened["position"])
-    assert board["groups"]["group-mee"] == {"directives": 2, "stages": 0, "relayed": 0}
-    assert api.ok("GET", "/api/ledgers/items", "zhang.wei", params={"status": "open"})[0]["item_id"] == item_id
+    assert {k: board["groups"]["group-mee"][k] for k in ("directives", "stages", "relayed")} == {
+        "directives": 2, "stages": 0, "relayed": 0}
+    reopened_list = poll(lambda: api.ok("GET", "/api/ledgers/items", "zhang.wei", params={"status": "open"})["items"],
+                         lambda rows: bool(rows), "the reopened item in the workbench's list")
+    assert reopened_list[0]["item_id"] == item_id

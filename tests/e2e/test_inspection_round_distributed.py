@@ -153,7 +153,7 @@ def test_a_round_runs_before_during_and_after_across_processes(
     def problem_item() -> dict[str, Any] | None:
         items = api.get("zhang.wei", "/api/ledgers/items", params={"source": "inspection"})
         assert items.status_code == 200, items.text
-        return next((i for i in items.json() if i["source_ref"] == finding_id), None)
+        return next((i for i in items.json()["items"] if i["source_ref"] == finding_id), None)
 
     item = eventually(problem_item, "problem-list item from the handed-over finding")
     assert item["list_kind"] == "problem" and item["unit_id"] == "unit-mee", item

@@ -140,14 +140,72 @@ def test_environment_matches_settings(paizhu_processes: dict[str, dict[str, Any]
     assert len(service_names) == len(paizhu_processes), "one OTEL_SERVICE_NAME per process"
 
 
+NEED_VARIABLES = {
+    "checkpoint_signing": "PAIZHU_CHECKPOINT_SIGNING_KEY", "token_signing": "PAIZHU_TOKEN_SIGNING_KEY",
+    "sealing_private": "PAIZHU_CLUES_SEALING_PRIVATE_KEY", "sealing_public": "PAIZHU_CLUES_SEALING_PUBLIC_KEY",
+    "service_token": "PAIZHU_SERVICE_TOKEN",
+}
+
+
+def needed_variables(kind: str, name: str) -> set[str]:
+    """The key variables paizhu/keys.py says this process uses (and so the only ones it may get)."""
+    from paizhu.keys import Process, needs
+
+    process_kind = {"project": "projector"}.get(kind, kind)
+    need = needs(Settings(_env_file=None), Process(process_kind, name))  # type: ignore[arg-type, call-arg]
+    found = {variable for field, variable in NEED_VARIABLES.items() if getattr(need, field)}
+    return found | ({"PAIZHU_CIPHER_KEYS"} if need.cipher else set())
+
+
+def load_generate_keys() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate_keys", GENERATE_KEYS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_process_gets_only_the_secrets_it_uses(paizhu_processes: dict[str, dict[str, Any]]) -> None:
+    for name, spec in paizhu_processes.items():
+        command = spec["command"]
+        kind, process = command[0], command[1] if len(command) > 1 and not command[1].startswith("-") else ""
+        given = (KEY_SETTINGS | {"PAIZHU_CLUES_SEALING_PUBLIC_KEY"}) & set(spec["environment"])
+        assert given == needed_variables(kind, process), name
+    clues, gateway = paizhu_processes["clues"]["environment"], paizhu_processes["gateway"]["environment"]
+    assert "PAIZHU_CLUES_SEALING_PRIVATE_KEY" in clues and "PAIZHU_CIPHER_KEYS" in clues
+    assert not {"PAIZHU_CLUES_SEALING_PRIVATE_KEY", "PAIZHU_CIPHER_KEYS"} & set(gateway)
+
+
+def test_generate_keys_splits_the_secrets_as_the_processes_use_them() -> None:
+    module = load_generate_keys()
+    for process in module.processes():
+        kind, _, name = process.partition("-")
+        if kind in ("service", "relay", "gateway"):
+            assert set(module.secrets_of(process, ["clues"])) == needed_variables(kind, name), process
+
+
+def test_split_files_hold_only_their_process_secrets(tmp_path: Path) -> None:
+    target = tmp_path / "secrets"
+    assert load_generate_keys().main(["--split", str(target)]) == 0
+    from dotenv import dotenv_values
+
+    files = {p.stem: dotenv_values(p) for p in target.iterdir()}
+    assert set(files) >= {"common", "gateway", "service-clues", "relay-clues", "tools"}
+    assert all((target / f"{stem}.env").stat().st_mode & 0o777 == 0o600 for stem in files)
+    assert set(files["gateway"]) == {"PAIZHU_TOKEN_SIGNING_KEY", "PAIZHU_SERVICE_TOKEN"}
+    assert "PAIZHU_CLUES_SEALING_PRIVATE_KEY" not in files["service-inspections"]
+    assert files["service-clues"]["PAIZHU_SERVICE_TOKEN"] == files["gateway"]["PAIZHU_SERVICE_TOKEN"]
+    assert load_generate_keys().main(["--split", str(target)]) == 1, "never overwrites"
+
+
 def test_secrets_come_from_dotenv_only(compose: dict[str, Any], paizhu_processes: dict[str, dict[str, Any]]) -> None:
     for name, spec in paizhu_processes.items():
         env = spec["environment"]
-        keys = KEY_SETTINGS & set(env)
+        keys = (KEY_SETTINGS | {"PAIZHU_CLUES_SEALING_PUBLIC_KEY"}) & set(env)
         if spec["command"][0] == "project":
             assert not keys, f"{name} needs no keys"
-        else:
-            assert keys == KEY_SETTINGS, name
         for variable in [*keys, "PAIZHU_PG_PASSWORD"]:
             value = env[variable]
             assert value.startswith("${" + variable + ":?") and value.endswith("}"), f"{name}: {variable} not from .env"
@@ -229,6 +287,11 @@ def test_systemd_units_run_existing_subcommands() -> None:
         assert argv[1] in commands, name
         assert argv[1:1 + len(expected[name])] == expected[name], name
         assert "EnvironmentFile=/etc/paizhu/paizhu.env" in text.splitlines(), name
+        secrets_file = {"paizhu-gateway.service": "gateway"}.get(name, f"{argv[1]}-%i")
+        if argv[1] != "project":  # projectors hold no secret
+            assert f"EnvironmentFile=/etc/paizhu/secrets/{secrets_file}.env" in text.splitlines(), name
+        else:
+            assert "/etc/paizhu/secrets/" not in text, name
         assert "Restart=always" in text.splitlines(), name
         assert re.search(r"^User=paizhu$", text, re.M), name
 
@@ -283,7 +346,7 @@ def test_generated_keys_parse_and_load(monkeypatch: pytest.MonkeyPatch) -> None:
 
     run = subprocess.run([sys.executable, str(GENERATE_KEYS)], capture_output=True, text=True, check=True)
     values = parse_env_block(run.stdout)
-    assert set(values) == KEY_SETTINGS | {"PAIZHU_PG_PASSWORD"}
+    assert set(values) == KEY_SETTINGS | {"PAIZHU_PG_PASSWORD", "PAIZHU_CLUES_SEALING_PUBLIC_KEY"}
     for name in Settings.model_fields:
         monkeypatch.delenv(f"PAIZHU_{name.upper()}", raising=False)
     for name, value in values.items():

@@ -26,7 +26,9 @@ def test_staff_registers_a_directive_and_hq_sees_it_counted() -> None:
         dashboard = api.get("chen.hq", "/api/hq/dashboard", params={"after_ledgers": stage.json()["position"]})
         assert dashboard.status_code == 200
         body = dashboard.json()
-        assert body["groups"]["group-mee"] == {"directives": 1, "stages": 1, "relayed": 1}
+        assert body["groups"]["group-mee"] == {"directives": 1, "stages": 1, "relayed": 1, "closed": 0, "overdue": 0,
+                                               "closure_rate": 0.0, "median_days_to_close": None,
+                                               "open_mismatches": 0}
         # another group sees nothing of it, a unit may not read the HQ dashboard at all
         assert api.get("zhou.other", "/api/hq/dashboard").json()["total_directives"] == 0
         assert api.get("zhao.unit", "/api/hq/dashboard").status_code == 403

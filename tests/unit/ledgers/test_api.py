@@ -61,8 +61,9 @@ def test_other_group_and_unit_cannot_see_directives(api: Api) -> None:
     directive_id = directive(api)
     assert api.get("zhou.other", f"/api/ledgers/directives/{directive_id}").status_code == 404
     assert api.get("zhao.unit", f"/api/ledgers/directives/{directive_id}").status_code == 404
-    assert api.get("zhou.other", "/api/ledgers/directives").json() == []
-    assert len(api.get("chen.hq", "/api/ledgers/directives").json()) == 1
+    api.sync()
+    assert api.get("zhou.other", "/api/ledgers/directives").json()["items"] == []
+    assert len(api.get("chen.hq", "/api/ledgers/directives").json()["items"]) == 1
     assert api.post("zhou.other", f"/api/ledgers/directives/{directive_id}/items", json=ITEM).status_code == 404
 
 
@@ -87,9 +88,10 @@ def test_the_unit_sees_only_items_addressed_to_it_without_the_groups_judgement(a
     assert judged.status_code == 200, judged.text
     seen = api.get("zhao.unit", f"/api/ledgers/items/{item_id}")
     assert seen.status_code == 200 and "root_causes" not in seen.json() and "follower" not in seen.json()
-    assert [i["item_id"] for i in api.get("zhao.unit", "/api/ledgers/items").json()] == [item_id]
+    api.sync()
+    assert [i["item_id"] for i in api.get("zhao.unit", "/api/ledgers/items").json()["items"]] == [item_id]
     assert api.get("qian.unit2", f"/api/ledgers/items/{item_id}").status_code == 404
-    assert api.get("qian.unit2", "/api/ledgers/items").json() == []
+    assert api.get("qian.unit2", "/api/ledgers/items").json()["items"] == []
     assert api.post("zhao.unit", f"/api/ledgers/items/{item_id}/progress",
                     json={"status": "done", "summary": "完成"}).status_code == 403
     assert api.get("chen.hq", f"/api/ledgers/items/{item_id}").json()["root_causes"] == ["capability_and_conduct"]
@@ -112,7 +114,8 @@ def test_categories_rounds_reconciliation_and_scheduler(api: Api) -> None:
         "group_id": "group-mee", "unit_id": "unit-mee", "report_id": "sr-1", "period": "2025Q1", "items": []})
     assert rec.status_code == 201 and rec.json()["findings"] == 1
     assert api.get("zhao.unit", f"/api/ledgers/reconciliations/{rec.json()['reconciliation_id']}").status_code == 404
-    assert len(api.get("chen.hq", "/api/ledgers/reconciliations").json()) == 1
+    api.sync()
+    assert len(api.get("chen.hq", "/api/ledgers/reconciliations").json()["items"]) == 1
     assert api.post("zhang.wei", "/api/ledgers/scheduler/run").status_code == 403
     assert api.post("li.na", "/api/ledgers/scheduler/run").status_code == 200
 

@@ -36,14 +36,16 @@ def test_group_staff_preview_then_import_once(api: Api) -> None:
     shown = upload(api, "zhang.wei", "imports/preview", content)
     assert shown.status_code == 200, shown.text
     assert shown.json()["valid"] == 3
-    assert api.get("zhang.wei", "/api/ledgers/directives").json() == []
+    api.sync()
+    assert api.get("zhang.wei", "/api/ledgers/directives").json()["items"] == []
 
     first = upload(api, "zhang.wei", "imports", content)
     assert first.status_code == 201, first.text
     assert len(first.json()["imported"]) == 3
     again = upload(api, "zhou.min", "imports", content, filename="副本.xlsx")
     assert again.status_code == 200 and again.json()["already_imported"] is True
-    assert len(api.get("zhang.wei", "/api/ledgers/directives").json()) == 3
+    api.sync()
+    assert len(api.get("zhang.wei", "/api/ledgers/directives").json()["items"]) == 3
 
     batches = api.get("chen.hq", "/api/ledgers/imports").json()
     assert [b["import_id"] for b in batches] == [first.json()["import_id"]]
@@ -65,7 +67,8 @@ def test_another_groups_staff_and_the_unit_are_refused(api: Api) -> None:
     assert other.status_code == 403
     assert upload(api, "zhao.unit", "imports/preview", content).status_code == 403
     assert upload(api, "chen.hq", "imports", content).status_code == 403
-    assert api.get("zhang.wei", "/api/ledgers/directives").json() == []
+    api.sync()
+    assert api.get("zhang.wei", "/api/ledgers/directives").json()["items"] == []
 
 
 def test_too_large_and_wrong_kind_of_file_are_clear_errors(api: Api) -> None:
@@ -97,7 +100,8 @@ def test_exports_download_for_group_and_hq_not_for_others(api: Api) -> None:
     detail = api.get("zhang.wei", "/api/ledgers/exports/detail-ledger.xlsx", params={"category": "none"})
     assert len(_sheet(detail, "细账")) == 1
 
-    directive_id = api.get("zhang.wei", "/api/ledgers/directives").json()[0]["directive_id"]
+    api.sync()
+    directive_id = api.get("zhang.wei", "/api/ledgers/directives").json()["items"][0]["directive_id"]
     item = {"list_kind": "task", "title": "专项整治", "owner": "水生态环境司", "follower": "zhou.min"}
     assert api.post("zhang.wei", f"/api/ledgers/directives/{directive_id}/items", json=item).status_code == 201
     lists = _sheet(api.get("chen.hq", f"/api/ledgers/directives/{directive_id}/lists.xlsx"), "四单合一")

@@ -55,3 +55,38 @@ def test_v1_contracts_of_the_dashboard_are_unchanged(app: LedgersApplication) ->
 def test_private_index_events_are_not_published(app: LedgersApplication) -> None:
     register(app)
     assert [e.type for e in published(app)] == ["ledgers.DirectiveRegistered"]
+
+
+def test_the_read_sides_facts_are_published_and_the_follower_never_to_the_unit(app: LedgersApplication) -> None:
+    directive_id = register(app)
+    item_id = add_item(app, directive_id, follower="zhou.min")
+    other_id = add_item(app, directive_id, follower=None, title="举一反三排查")
+    app.attach_evidence(item_id=item_id, evidence_refs=["doc:a", "doc:b"])
+    app.assign_follower(item_id=other_id, follower="zhang.wei")
+    app.link_similar(item_id=item_id, similar_item_ids=[other_id])
+    round_id = app.open_scheduling_round(group_id="group-mee", unit_id="unit-mee", subject="一季度调度",
+                                         directive_ids=[directive_id],
+                                         respond_by=date(2025, 3, 10))["round_id"]
+    app.record_round_response(round_id=round_id, directive_id=directive_id, status="in_progress", summary="推进中")
+    app.close_scheduling_round(round_id=round_id, note="结束")
+    rec_id = app.reconcile("group-mee", "unit-mee", "r1", "2025Q1", [])["reconciliation_id"]
+    app.resolve_finding(reconciliation_id=rec_id, index=0, note="已补报")
+    envelopes = published(app)
+    for envelope in envelopes:
+        decode(envelope)
+    facts = [(e.type, e.distribution, e.payload) for e in envelopes if e.type in {
+        "ledgers.ItemEvidenceAttached", "ledgers.ItemFollowerAssigned", "ledgers.SimilarMattersLinked",
+        "ledgers.SchedulingRoundResponded", "ledgers.SchedulingRoundClosed", "ledgers.ReconciliationFindingResolved"}]
+    assert facts == [
+        ("ledgers.ItemFollowerAssigned", "hq", {"item_id": item_id, "follower": "zhou.min"}),
+        ("ledgers.ItemEvidenceAttached", "unit", {"item_id": item_id, "added": 2}),
+        ("ledgers.ItemFollowerAssigned", "hq", {"item_id": other_id, "follower": "zhang.wei"}),
+        ("ledgers.SimilarMattersLinked", "hq", {"item_id": item_id, "similar_item_ids": [other_id]}),
+        ("ledgers.SchedulingRoundResponded", "unit", {"round_id": round_id, "directive_id": directive_id,
+                                                      "status": "in_progress", "responded_on": "2025-03-03"}),
+        ("ledgers.SchedulingRoundClosed", "unit", {"round_id": round_id}),
+        ("ledgers.ReconciliationFindingResolved", "hq", {"reconciliation_id": rec_id, "index": 0,
+                                                         "resolved_on": "2025-03-03"}),
+    ]
+    opened = [e for e in envelopes if e.type == "ledgers.ItemOpened"]
+    assert all("follower" not in e.payload for e in opened)

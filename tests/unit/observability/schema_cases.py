@@ -20,8 +20,12 @@ from tests.factories import make_envelope
 load_all()
 
 
+V = HqDashboard.schema_version
+"""The version of the code; the cases below change it to V + 1."""
+
+
 class HqDashboardV2(HqDashboard):
-    schema_version = 2
+    schema_version = V + 1
 
 
 class HqDashboardDdlEdited(HqDashboard):
@@ -70,7 +74,7 @@ DbFactory = Callable[[], Database]
 def a_new_store_records_the_version_and_a_restart_keeps_the_rows(db: Database) -> None:
     runner = ProjectionRunner(HqDashboard(), db)
     runner.setup()
-    assert stored_schema(db) == (1, HqDashboard.ddl_checksum())
+    assert stored_schema(db) == (V, HqDashboard.ddl_checksum())
     assert follow(runner, history(3)) == 3
     again = ProjectionRunner(HqDashboard(), db)
     again.setup()
@@ -89,10 +93,10 @@ def a_changed_version_rebuilds_from_the_history_to_identical_tables(
     new = ProjectionRunner(HqDashboardV2(), db)
     with caplog.at_level("WARNING", logger="runtime.projection_runner"):
         new.setup()
-    assert any("hq_dashboard" in r.getMessage() and "database 1" in r.getMessage()
-               and "code 2" in r.getMessage() and "rebuilding" in r.getMessage() for r in caplog.records)
+    assert any("hq_dashboard" in r.getMessage() and f"database {V}" in r.getMessage()
+               and f"code {V + 1}" in r.getMessage() and "rebuilding" in r.getMessage() for r in caplog.records)
     assert rows(db) == 0 and new.tracked_offsets() == {} and new.positions() == {}
-    assert stored_schema(db) == (2, HqDashboardV2.ddl_checksum())
+    assert stored_schema(db) == (V + 1, HqDashboardV2.ddl_checksum())
     with caplog.at_level("INFO"):
         assert follow(new, events) == 5
     assert any(r.getMessage().startswith("rebuilt hq_dashboard: 5 events") for r in caplog.records)
@@ -106,8 +110,8 @@ def a_changed_version_refuses_to_start_when_rebuilding_is_not_allowed(db: Databa
     with pytest.raises(ProjectionSchemaChanged) as refused:
         ProjectionRunner(HqDashboardV2(), db).setup(on_change="refuse")
     message = str(refused.value)
-    assert "hq_dashboard" in message and "database 1" in message and "code 2" in message
-    assert rows(db) == 2 and stored_schema(db) == (1, HqDashboard.ddl_checksum())  # nothing touched
+    assert "hq_dashboard" in message and f"database {V}" in message and f"code {V + 1}" in message
+    assert rows(db) == 2 and stored_schema(db) == (V, HqDashboard.ddl_checksum())  # nothing touched
 
 
 def an_edited_ddl_without_a_version_bump_counts_as_a_change(db: Database) -> None:
@@ -118,7 +122,7 @@ def an_edited_ddl_without_a_version_bump_counts_as_a_change(db: Database) -> Non
         ProjectionRunner(HqDashboardDdlEdited(), db).setup(on_change="refuse")
     edited = ProjectionRunner(HqDashboardDdlEdited(), db)
     edited.setup()
-    assert rows(db) == 0 and stored_schema(db) == (1, HqDashboardDdlEdited.ddl_checksum())
+    assert rows(db) == 0 and stored_schema(db) == (V, HqDashboardDdlEdited.ddl_checksum())
 
 
 def tables_from_before_schema_versions_are_rebuilt(db: Database) -> None:
@@ -139,7 +143,7 @@ def a_reader_that_does_not_own_the_read_model_leaves_it_alone(db: Database) -> N
     old.setup()
     follow(old, history(2))
     ProjectionRunner(HqDashboardV2(), db).setup(on_change="leave")
-    assert rows(db) == 2 and stored_schema(db) == (1, HqDashboard.ddl_checksum())
+    assert rows(db) == 2 and stored_schema(db) == (V, HqDashboard.ddl_checksum())
 
 
 CASES = [

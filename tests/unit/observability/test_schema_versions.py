@@ -12,6 +12,7 @@ from paizhu.platform import Platform
 from paizhu.settings import Settings
 from projections.common.db import Database, SqliteDatabase
 from projections.common.projection import ProjectionSchemaChanged
+from projections.hq_dashboard.projection import HqDashboard
 from tests.api_helpers import embedded_api
 from tests.unit.observability import schema_cases
 
@@ -43,7 +44,7 @@ def test_the_embedded_platform_rebuilds_a_changed_read_model_or_refuses_to_start
     database.close()
 
     refusing = Settings(mode="embedded", data_dir=tmp_path, demo=False, rebuild_changed_projections=False)
-    with pytest.raises(ProjectionSchemaChanged, match="hq_dashboard.*database 0, in the code 1"):
+    with pytest.raises(ProjectionSchemaChanged, match=f"hq_dashboard.*database 0, in the code {HqDashboard.schema_version}"):
         Platform(refusing)
 
     platform = Platform(Settings(mode="embedded", data_dir=tmp_path, demo=False))
