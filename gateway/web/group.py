@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from authz import Permission
 from gateway.clues import router as clues_api
-from gateway.deps import Services
+from gateway.deps import ReadModels, Services, Today
 from gateway.ledgers import items as items_api
-from gateway.ledgers import router as ledgers_api
+from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
+from gateway.reads import After, Paging
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.render import page
+from projections.group_workbench.view import QUEUES
 from services.clues.domainmodel import DISPOSITION_LABELS, STATUS_LABELS
 from services.clues.interface import (
     ClueReadBody,
@@ -42,6 +44,7 @@ from services.ledgers.interface import (
     RegisterDirective,
     StageBody,
 )
+from services.ledgers.interface.fields import ReportedStatus
 from services.ledgers.vocab import ITEM_STATUSES, LIST_KINDS, REPORTED_STATUS_LABELS, STAGE_LABELS
 
 router = APIRouter(include_in_schema=False)
@@ -54,11 +57,21 @@ def done(target: str) -> RedirectResponse:
 
 # -- directives --------------------------------------------------------------------------------------------
 @router.get("/group", response_class=HTMLResponse)
-def workbench(request: Request, services: Services,
-              permission: Permission = require("ledgers.read_directive", listing=True)) -> HTMLResponse:
-    directives = ledgers_api.list_directives(services, permission=permission)
-    return page(request, "group.html", principal=permission.principal, active="group", directives=directives,
-                stage_labels=STAGE_LABELS, status_labels=REPORTED_STATUS_LABELS)
+async def workbench(request: Request, read_models: ReadModels, today: Today, page_request: Paging, after: After,
+                    status: ReportedStatus | None = None, overdue: bool | None = None,
+                    q: str | None = Query(default=None, min_length=1, max_length=100),
+                    permission: Permission = require("ledgers.read_directive", listing=True)) -> HTMLResponse:
+    """The workbench's queues and the master ledger, paged, from the group workbench read model (the API's
+    `GET /api/ledgers/workbench` and `GET /api/ledgers/directives`)."""
+    principal = permission.principal
+    queues = await lists_api.workbench(read_models=read_models, response=Response(), today=today, after=after,
+                                       first=5, permission=grant(principal, "ledgers.read_item", listing=True))
+    directives = await lists_api.list_directives(
+        read_models=read_models, response=Response(), page=page_request, after=after, category=None, unit_id=None,
+        status=status, overdue=overdue, include_withdrawn=False, q=q, sort="-received_on", permission=permission)
+    return page(request, "group.html", principal=principal, active="group", directives=directives.items,
+                next_cursor=directives.next_cursor, queues=queues, queue_names=QUEUES, stage_labels=STAGE_LABELS,
+                status_labels=REPORTED_STATUS_LABELS, filters={"status": status or "", "overdue": overdue, "q": q or ""})
 
 
 def _register_form(request: Request, permission: Permission, form: dict[str, Any], errors: dict[str, str],
@@ -86,7 +99,7 @@ async def register(request: Request, services: Services,
         recorded = services.run(command, permission)
     except DomainError as error:
         return _register_form(request, permission, form, {"_form": error.message}, error.status)
-    return done(f"/group/directives/{recorded.directive_id}?recorded=directive")
+    return done(f"/group/directives/{recorded.directive_id}?recorded=directive&after=ledgers:{recorded.position}")
 
 
 def _directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,

@@ -1,93 +1,92 @@
 """HQ portal: the cross-group dashboard (charts, period selection, group drill-down) and its alert list.
 
-The figures come from the API's own functions: `gateway.hq.router.directives` (the HQ dashboard read model,
-filtered by the authoriser) and `gateway.clues.router.statistics` (counts only).
+The figures are the API's own: `gateway.hq.router.dashboard` (the HQ dashboard read model, authorised in its
+query), `gateway.hq.router.alert_list`, `gateway.hq.router.directives` for a group's drill-down and
+`gateway.clues.router.statistics` (counts only).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from authz import Permission
 from gateway.clues import router as clues_api
-from gateway.deps import Membership, ReadModels, Services
+from gateway.deps import Membership, ReadModels, Services, Today
 from gateway.hq import router as hq_api
 from gateway.permissions import require
+from gateway.reads import After, Paging
 from gateway.web.render import page, translator
+from services.clues.domainmodel import STATUS_LABELS
 from services.ledgers.vocab import STAGE_LABELS
 
 router = APIRouter(include_in_schema=False)
 PERIOD = r"^(all|\d{4}|\d{4}-Q[1-4])$"
 
 
-def in_period(day: date, period: str) -> bool:
+def bounds(period: str) -> tuple[date | None, date | None]:
+    """The first and last day of a period: `all`, a year `2025` or a quarter `2025-Q2`."""
     if period == "all":
-        return True
+        return None, None
     if "-Q" in period:
-        year, quarter = period.split("-Q")
-        return day.year == int(year) and (day.month - 1) // 3 + 1 == int(quarter)
-    return day.year == int(period)
+        year, quarter = (int(part) for part in period.split("-Q"))
+        first = date(year, 3 * quarter - 2, 1)
+        last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        return first, date.fromordinal(last.toordinal() - 1)
+    return date(int(period), 1, 1), date(int(period), 12, 31)
 
 
-def periods(days: list[date]) -> list[str]:
-    years = sorted({d.year for d in days}, reverse=True)
-    return ["all"] + [p for y in years for p in (str(y), *(f"{y}-Q{q}" for q in range(4, 0, -1)))]
+def periods(today: date) -> list[str]:
+    return ["all"] + [p for y in range(today.year, today.year - 3, -1)
+                      for p in (str(y), *(f"{y}-Q{q}" for q in range(4, 0, -1)))]
 
 
 @router.get("/hq", response_class=HTMLResponse)
-def dashboard(request: Request, read_models: ReadModels, services: Services, membership: Membership,
-              period: str = Query("all", pattern=PERIOD), group: str | None = Query(None, max_length=64),
-              permission: Permission = require("hq_dashboard.read", listing=True),
-              statistics: Permission = require("clues.statistics", listing=True)) -> HTMLResponse:
+async def dashboard(request: Request, read_models: ReadModels, services: Services, membership: Membership,
+                    today: Today, page_request: Paging, after: After,
+                    period: str = Query("all", pattern=PERIOD), group: str | None = Query(None, max_length=64),
+                    permission: Permission = require("hq_dashboard.read", listing=True),
+                    statistics: Permission = require("clues.statistics", listing=True)) -> HTMLResponse:
     tr = translator(request)
-    every = hq_api.directives(read_models, permission)
-    rows = [d for d in every if in_period(d.received_on, period)]
-    group_ids = sorted({d.group_id for d in rows})
+    since, until = bounds(period)
+    figures = await hq_api.dashboard(read_models=read_models, response=Response(), after=after, permission=permission,
+                                     after_ledgers=None, since=since, until=until)
+    alerts = await hq_api.alert_list(read_models=read_models, response=Response(), page=page_request, after=after,
+                                     permission=permission)
+    group_ids = list(figures.groups)
 
     def name(org_id: str) -> str:
         org = membership.organisation(org_id)
         return (org.name_en if tr.language == "en" and org.name_en else org.name) if org else org_id
 
-    per_group = {g: [d for d in rows if d.group_id == g] for g in group_ids}
-    comparison = {
-        "kind": "bar", "labels": [name(g) for g in group_ids],
-        "series": [
-            {"name": tr.t("hq.directives"), "data": [len(per_group[g]) for g in group_ids]},
-            {"name": tr.t("hq.relayed"), "data": [sum(1 for d in per_group[g] if d.stages_done) for g in group_ids]},
-            {"name": tr.t("hq.completed"), "data": [sum(1 for d in per_group[g] if d.stages_done >= len(STAGE_LABELS))
-                                                    for g in group_ids]},
-        ],
-    }
-    by_stage = Counter(d.stages_done for d in rows)
-    progress = {"kind": "bar", "labels": [tr.t("hq.stages_done", n=n) for n in range(len(STAGE_LABELS) + 1)],
-                "series": [{"name": tr.t("hq.directives"), "data": [by_stage.get(n, 0)
-                                                                    for n in range(len(STAGE_LABELS) + 1)]}]}
-    months = sorted({d.received_on.strftime("%Y-%m") for d in rows})
+    counts = figures.groups
+    comparison = {"kind": "bar", "labels": [name(g) for g in group_ids], "series": [
+        {"name": tr.t("hq.directives"), "data": [counts[g].directives for g in group_ids]},
+        {"name": tr.t("hq.relayed"), "data": [counts[g].relayed for g in group_ids]},
+        {"name": tr.t("hq.closed"), "data": [counts[g].closed for g in group_ids]},
+        {"name": tr.t("hq.overdue"), "data": [counts[g].overdue for g in group_ids]},
+    ]}
+    rates = {"kind": "bar", "labels": [name(g) for g in group_ids], "series": [
+        {"name": tr.t("hq.closure_rate"), "data": [round(100 * (counts[g].closure_rate or 0), 1) for g in group_ids]},
+    ]}
+    months = list(figures.months)
     trend = {"kind": "line", "labels": months, "series": [
-        {"name": tr.t("hq.received"), "data": [sum(1 for d in rows if d.received_on.strftime("%Y-%m") == m)
-                                               for m in months]},
-        {"name": tr.t("hq.not_relayed"), "data": [sum(1 for d in rows if d.received_on.strftime("%Y-%m") == m
-                                                      and not d.stages_done) for m in months]}]}
+        {"name": tr.t("hq.received"), "data": [figures.months[m].received for m in months]},
+        {"name": tr.t("hq.closed"), "data": [figures.months[m].closed for m in months]},
+    ]}
     clue_figures = clues_api.statistics(services, group if group in group_ids else None, statistics)
-    clue_chart = {"kind": "pie", "labels": [tr.label(status_label(s)) for s in clue_figures.status],
+    clue_chart = {"kind": "pie", "labels": [tr.label(STATUS_LABELS.get(s, s)) for s in clue_figures.status],
                   "series": [{"name": tr.t("hq.clues"), "data": list(clue_figures.status.values())}]}
-    alerts = sorted((d for d in rows if not d.stages_done), key=lambda d: d.received_on)[:20]
-    drilled = per_group.get(group or "", []) if group else []
-    total = len(rows)
-    relayed = sum(1 for d in rows if d.stages_done)
-    return page(request, "hq.html", principal=permission.principal, active="hq",
-                period=period, periods=periods([d.received_on for d in every]), group=group, group_ids=group_ids,
-                name=name, total=total, relayed=relayed, charts={"comparison": comparison, "progress": progress,
-                                                                 "trend": trend, "clues": clue_chart},
-                clue_total=clue_figures.total, alerts=alerts, drilled=drilled, stage_labels=STAGE_LABELS,
-                per_group=per_group)
-
-
-def status_label(status: str) -> str:
-    from services.clues.domainmodel import STATUS_LABELS
-
-    return STATUS_LABELS.get(status, status)
+    drilled = ([d for d in hq_api.directives(read_models, permission) if d.group_id == group
+                and (since is None or d.received_on >= since) and (until is None or d.received_on <= until)]
+               if group else [])
+    total = figures.total_directives
+    closed = sum(g.closed for g in counts.values())
+    return page(request, "hq.html", principal=permission.principal, active="hq", period=period,
+                periods=periods(today), group=group, group_ids=group_ids, name=name, total=total, closed=closed,
+                overdue=sum(g.overdue for g in counts.values()), counts=counts,
+                charts={"comparison": comparison, "rates": rates, "trend": trend, "clues": clue_chart},
+                clue_total=clue_figures.total, alerts=alerts.items, more_alerts=alerts.next_cursor,
+                drilled=drilled, stage_labels=STAGE_LABELS, freshness=figures.freshness)
