@@ -45,7 +45,13 @@ from services.ledgers.interface import (
     StageBody,
 )
 from services.ledgers.interface.fields import ReportedStatus
-from services.ledgers.vocab import ITEM_STATUSES, LIST_KINDS, REPORTED_STATUS_LABELS, STAGE_LABELS
+from services.ledgers.vocab import (
+    ITEM_STATUSES,
+    LIST_KINDS,
+    PROBLEM_TYPES,
+    REPORTED_STATUS_LABELS,
+    STAGE_LABELS,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,7 +114,7 @@ def _directive_page(request: Request, services: Services, permission: Permission
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     return page(request, "directive.html", principal=permission.principal, active="group", view=combined,
                 directive=combined.directive, lists=combined.lists, tab=tab if tab in LIST_KINDS else "task",
-                stage_labels=STAGE_LABELS, list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES,
+                stage_labels=STAGE_LABELS, list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES, problem_types=PROBLEM_TYPES,
                 status_labels=REPORTED_STATUS_LABELS, forms=forms or {}, errors=errors or {},
                 recorded=request.query_params.get("recorded"), status_code=status_code)
 
@@ -127,6 +133,7 @@ def directive_list(request: Request, directive_id: Id, kind: str, services: Serv
     kind = kind if kind in LIST_KINDS else "task"
     return page(request, "_list.html", principal=permission.principal, directive=combined.directive,
                 kind=kind, items=combined.lists.get(kind, []), list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES,
+                problem_types=PROBLEM_TYPES,
                 forms={}, errors={})
 
 

@@ -58,7 +58,7 @@ class Translator:
             return ""
         if isinstance(value, str):
             try:
-                value = datetime.fromisoformat(value)
+                value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
             except ValueError:
                 return value
         if isinstance(value, datetime):

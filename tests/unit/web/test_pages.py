@@ -194,3 +194,27 @@ def test_the_briefing_package_downloads_as_a_pdf(api: Api) -> None:
     pdf = client.get(f"/inspection/rounds/{rounds[0]}/packages/{packages[0]}/pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
+
+
+def test_an_item_is_added_to_a_list_of_the_directive_and_closed_from_its_page(api: Api) -> None:
+    client = signed_in(api, "li.na")
+    directive_id = re.findall(r"/group/directives/([0-9a-f-]{36})", client.get("/group").text)[0]
+    csrf = client.cookies["paizhu_csrf"]
+    item = {"list_kind": "problem", "title": "整改方案未细化到岗", "owner": "综合司", "deadline": "2025-06-30",
+            "csrf_token": csrf}
+    refused = client.post(f"/group/directives/{directive_id}/items", data=item)
+    assert refused.status_code == 422 and "问题须分类" in refused.text  # the domain's rule, shown on the form
+    added = client.post(f"/group/directives/{directive_id}/items", data={**item, "problem_type": "perfunctory"},
+                        follow_redirects=False)
+    assert added.status_code == 303 and "tab=problem" in added.headers["location"]
+    tab = client.get(f"/group/directives/{directive_id}/lists/problem")
+    assert "整改方案未细化到岗" in tab.text
+    item_id = re.findall(r"/group/items/([0-9a-f-]{36})/close", tab.text)[-1]
+    empty = client.post(f"/group/items/{item_id}/close", data={"summary": "", "csrf_token": csrf})
+    closed = client.post(f"/group/items/{item_id}/close", data={"summary": "方案已细化并经党组会审定",
+                                                                "evidence_refs": "综合司〔2025〕12号",
+                                                                "csrf_token": csrf}, follow_redirects=False)
+    page = client.get(f"/group/directives/{directive_id}/lists/problem").text
+    assert empty.status_code == 422 and 'role="alert"' in empty.text  # a closure needs its summary
+    assert closed.status_code == 303 and "recorded=closed" in closed.headers["location"]
+    assert "已销号" in page
