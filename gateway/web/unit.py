@@ -19,7 +19,16 @@ from gateway.web.forms import checked_form, validate, values
 from gateway.web.render import page
 from services.common.errors import DomainError, NotFoundError
 from services.common.interface import Id
-from services.units.interface import GetSubmission, ProgressReportBody, SubmitProgressReport
+from services.units.interface import (
+    AcknowledgeItem,
+    GetItem,
+    GetSubmission,
+    ItemReplyBody,
+    ProgressReportBody,
+    ReplyToOutbound,
+    SubmitProgressReport,
+)
+from services.units.outbound import ITEM_STATUSES
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,10 +46,20 @@ def todo(request: Request, services: Services, permission: Permission = require(
     unit_id = _unit_of(permission)
     items = work_api.list_items(unit_id, services, None, grant(permission.principal, "units.read"))
     submissions = portal_api.list_submissions(unit_id, services, None, grant(permission.principal, "units.read"))
-    waiting = sorted((i for i in items if i.status not in ("answered", "closed", "withdrawn")),
+    waiting = sorted((i for i in items if i.status not in ("answered", "completed", "withdrawn")),
                      key=lambda i: i.deadline)
     return page(request, "unit.html", principal=permission.principal, active="unit", items=items,
-                waiting=waiting, submissions=submissions[:20])
+                waiting=waiting, submissions=submissions[:20], item_statuses=ITEM_STATUSES)
+
+
+def _uploaded(services: Services, permission: Permission, upload: Any) -> list[dict[str, str]]:
+    """The attachment of a form, stored as `POST /api/units/attachments` stores it (none when no file)."""
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return []
+    stored = portal_api.upload_attachment(services, upload, None, grant(permission.principal,
+                                                                        "units.upload_attachment",
+                                                                        addresses_record=False))
+    return [{"sha256": stored.sha256, "filename": stored.filename}]
 
 
 def _report_form(request: Request, permission: Permission, form: dict[str, Any], errors: dict[str, str],
@@ -66,15 +85,10 @@ async def submit_report(request: Request, services: Services,
     upload = posted.get("attachment")
     if body is None:
         return _report_form(request, permission, form, errors, 422)
-    attachments = []
-    if isinstance(upload, UploadFile) and upload.filename:
-        try:
-            stored = portal_api.upload_attachment(services, upload, None,
-                                                  grant(permission.principal, "units.upload_attachment",
-                                                        addresses_record=False))
-        except DomainError as error:
-            return _report_form(request, permission, form, {"attachment": error.message}, error.status)
-        attachments.append({"sha256": stored.sha256, "filename": stored.filename})
+    try:
+        attachments = _uploaded(services, permission, upload)
+    except DomainError as error:
+        return _report_form(request, permission, form, {"attachment": error.message}, error.status)
     try:
         receipted = services.run(SubmitProgressReport(unit_id=_unit_of(permission), attachments=attachments,
                                                       **{k: v for k, v in body.fields().items() if k != "attachments"}),
@@ -91,3 +105,51 @@ def submission(request: Request, submission_id: Id, services: Services,
     found = services.run(GetSubmission(submission_id=submission_id), permission)
     return page(request, "submission.html", principal=permission.principal, active="unit", submission=found,
                 recorded=request.query_params.get("recorded"))
+
+
+def _item_page(request: Request, services: Services, permission: Permission, item_id: str, *,
+               form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+               status_code: int = 200) -> HTMLResponse:
+    item = services.run(GetItem(item_id=item_id), grant(permission.principal, "units.read"))
+    return page(request, "unit_item.html", principal=permission.principal, active="unit", item=item,
+                item_statuses=ITEM_STATUSES,
+                form=form or {}, errors=errors or {}, recorded=request.query_params.get("recorded"),
+                status_code=status_code)
+
+
+@router.get("/unit/items/{item_id}", response_class=HTMLResponse)
+def item(request: Request, item_id: Id, services: Services,
+         permission: Permission = require("units.read")) -> HTMLResponse:
+    """An item sent to the unit: what is asked, by when, its answers; the forms to sign for it and answer."""
+    return _item_page(request, services, permission, item_id)
+
+
+@router.post("/unit/items/{item_id}/acknowledge")
+async def acknowledge(request: Request, item_id: Id, services: Services,
+                      permission: Permission = require("units.respond_item")) -> Response:
+    await checked_form(request)
+    services.run(AcknowledgeItem(item_id=item_id), permission)
+    return RedirectResponse(f"/unit/items/{item_id}?recorded=acknowledged", status_code=303)
+
+
+@router.post("/unit/items/{item_id}/reply", response_class=HTMLResponse)
+async def reply(request: Request, item_id: Id, services: Services,
+                permission: Permission = require("units.respond_item")) -> Response:
+    """Answer the item with an attachment (`POST /api/units/items/{id}/reply`); the receipt follows."""
+    posted = await checked_form(request)
+    form = values(posted)
+    form.pop("attachment", None)
+    form["completed"] = form.get("completed") == "on"
+    body, errors = validate(ItemReplyBody, form)
+    if body is None:
+        return _item_page(request, services, permission, item_id, form=form, errors=errors, status_code=422)
+    try:
+        attachments = _uploaded(services, permission, posted.get("attachment"))
+        answered = services.run(ReplyToOutbound(item_id=item_id, attachments=attachments, **{
+            k: v for k, v in body.fields().items() if k != "attachments"}), permission)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return _item_page(request, services, permission, item_id, form=form, errors={"_form": error.message},
+                          status_code=error.status)
+    return RedirectResponse(f"/unit/submissions/{answered.submission_id}?recorded=reply", status_code=303)

@@ -218,3 +218,26 @@ def test_an_item_is_added_to_a_list_of_the_directive_and_closed_from_its_page(ap
     assert empty.status_code == 422 and 'role="alert"' in empty.text  # a closure needs its summary
     assert closed.status_code == 303 and "recorded=closed" in closed.headers["location"]
     assert "已销号" in page
+
+
+def test_the_unit_signs_for_an_item_and_answers_it_with_an_attachment(api: Api) -> None:
+    client = signed_in(api, "zhao.unit")
+    todo = client.get("/unit").text
+    item_ids = re.findall(r"/unit/items/([0-9a-f-]{36})", todo)
+    assert item_ids, "the demo unit has items awaiting its answer"
+    item_id = item_ids[0]
+    csrf = client.cookies["paizhu_csrf"]
+    page = client.get(f"/unit/items/{item_id}")
+    assert page.status_code == 200
+    assert "/acknowledge" in page.text  # the first item waiting is not signed for yet
+    signed = client.post(f"/unit/items/{item_id}/acknowledge", data={"csrf_token": csrf})
+    assert signed.status_code == 200 and "已签收。" in signed.text and "/acknowledge" not in signed.text
+    empty = client.post(f"/unit/items/{item_id}/reply", data={"csrf_token": csrf})
+    assert empty.status_code == 422 and re.search(r'id="title-error">必填', empty.text)
+    answered = client.post(f"/unit/items/{item_id}/reply", data={
+        "title": "关于整改情况的答复", "summary": "已按要求完成整改。", "completed": "on", "csrf_token": csrf},
+        files={"attachment": ("整改报告.txt", "整改报告正文".encode(), "text/plain")}, follow_redirects=False)
+    assert answered.status_code == 303, answered.text
+    receipt = client.get(answered.headers["location"])
+    assert "答复已提交，回执如下。" in receipt.text and "整改报告.txt" in receipt.text
+    assert signed_in(api, "qian.unit2").get(f"/unit/items/{item_id}").status_code == 404
