@@ -72,3 +72,31 @@ def briefing_pdf(inspection_round: Any, verified: Any, tr: Translator) -> bytes:
                         + [[k, v] for k, v in sorted(statistics.items())], [120 * mm, 54 * mm]))
     document.build(story)
     return out.getvalue()
+
+
+def report_pdf(found: dict[str, Any], tr: Translator) -> bytes:
+    """The annual political-ecology report of a unit (gateway/web/ecology.py) as a PDF."""
+    from services.ledgers.vocab import ECOLOGY_JUDGEMENTS, PROBLEM_TYPES, ROOT_CAUSES
+
+    out = io.BytesIO()
+    title = tr.t("ecology.title_of", unit=found["unit"].name, year=found["year"])
+    document = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
+                                 bottomMargin=18 * mm, title=title, author="Paizhu")
+    story: list[Any] = [_p(title, TITLE),
+                        _p(tr.t("ecology.summary", directives=len(found["directives"]), completed=found["completed"],
+                                items=len(found["items"]), problems=len(found["problems"]),
+                                overdue=found["overdue"], closed=found["closed"]))]
+    for heading, counter, labels in ((tr.t("ecology.chart_types"), found["problem_types"], PROBLEM_TYPES),
+                                     (tr.t("ecology.chart_causes"), found["root_causes"], ROOT_CAUSES),
+                                     (tr.t("ecology.chart_judgements"), found["ecology"], ECOLOGY_JUDGEMENTS)):
+        story.append(_p(heading, HEADING))
+        rows = [[tr.t("chart.category"), tr.t("package.count")]]
+        rows += [[tr.label(labels.get(code, code)), count] for code, count in counter.most_common()] or [["—", 0]]
+        story.append(_table(rows, [120 * mm, 54 * mm]))
+    story.append(_p(tr.t("ecology.problem_list"), HEADING))
+    rows = [[tr.t("field.title"), tr.t("field.owner"), tr.t("field.problem_type"), tr.t("group.status")]]
+    for item in found["problems"]:
+        rows.append([item.title, item.owner, tr.label(PROBLEM_TYPES.get(item.problem_type or "", "")), item.status])
+    story.append(_table(rows, [80 * mm, 36 * mm, 34 * mm, 24 * mm]))
+    document.build(story)
+    return out.getvalue()

@@ -33,6 +33,7 @@ PORTALS = (
     ("clues", "/group/clues", "nav.clues", authz.GROUP_ROLES),
     ("inspection", "/inspection", "nav.inspection", authz.TEAM_ROLES | authz.GROUP_ROLES | authz.HQ_ROLES),
     ("unit", "/unit", "nav.unit", authz.UNIT_ROLES),
+    ("ecology", "/ecology", "nav.ecology", authz.HQ_ROLES | authz.AUDIT_ROLES | authz.GROUP_ROLES),
 )
 """(name, path, label key, roles that see it in the navigation)."""
 

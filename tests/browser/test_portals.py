@@ -55,6 +55,14 @@ def test_hq_sees_the_dashboard_charts_and_alerts_and_drills_into_a_group(visitor
     expect(visitor.page.locator("#chart-comparison canvas")).to_have_count(1)  # ECharts drew from data-chart
     assert int(visitor.page.locator("#figure-total").inner_text().replace(",", "")) > 0
     visitor.check("hq-dashboard")
+    visitor.page.get_by_role("link", name="政治生态报告").click()
+    visitor.page.get_by_role("link", name="unit-mee").click()
+    expect(visitor.page.locator("#chart-types canvas")).to_have_count(1)
+    visitor.check("ecology-report")
+    with visitor.page.expect_download() as download:
+        visitor.page.get_by_role("link", name="下载 PDF").click()
+    assert open(download.value.path(), "rb").read().startswith(b"%PDF")
+    visitor.go("/hq")
     visitor.page.get_by_label("纪检监察组").select_option("group-mee")
     visitor.page.get_by_role("button", name="查看").click()
     expect(visitor.page.get_by_role("heading", name=re.compile("的部署事项$"))).to_be_visible()

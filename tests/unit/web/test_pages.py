@@ -241,3 +241,19 @@ def test_the_unit_signs_for_an_item_and_answers_it_with_an_attachment(api: Api) 
     receipt = client.get(answered.headers["location"])
     assert "答复已提交，回执如下。" in receipt.text and "整改报告.txt" in receipt.text
     assert signed_in(api, "qian.unit2").get(f"/unit/items/{item_id}").status_code == 404
+
+
+def test_the_political_ecology_report_of_a_unit_and_its_pdf(api: Api) -> None:
+    leader = signed_in(api, "li.na")
+    report = leader.get("/ecology/unit-mee?year=2025")
+    assert report.status_code == 200 and "生态环境部 2025年度政治生态分析报告" in report.text
+    summary = re.search(r'id="ecology-summary">([^<]*)', report.text)
+    assert summary and "本年度收到部署事项 8 件" in summary[1]
+    assert 'data-chart="' in report.text and "<script>" not in report.text
+    pdf = leader.get("/ecology/unit-mee/pdf?year=2025")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    other = signed_in(api, "he.leader2")  # another group's leader: the unit is not theirs to know
+    hidden, missing = other.get("/ecology/unit-mee"), other.get("/ecology/unit-none")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content.replace(b"unit-mee", b"ID") == missing.content.replace(b"unit-none", b"ID")
+    assert signed_in(api, "zhao.unit").get("/ecology/unit-mee").status_code == 403  # not the unit's report

@@ -15,6 +15,16 @@
     var panel = document.getElementById(tab.getAttribute("aria-controls"));
     if (panel) { panel.setAttribute("aria-labelledby", tab.id); }
   });
+  // Long operations (uploads, package freezing): the button says the work is under way until the next page.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = form.querySelector('button[type="submit"]');
+    form.setAttribute("aria-busy", "true");
+    if (button && button.dataset.busy) {
+      button.disabled = true;
+      button.textContent = button.dataset.busy;
+    }
+  });
   document.addEventListener("keydown", function (event) {
     var tab = event.target.closest && event.target.closest('[role="tab"]');
     if (!tab || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) { return; }
