@@ -1,6 +1,7 @@
-"""Annual political-ecology report of a unit (政治生态分析报告): what the ledgers say of the unit in a year —
-the directives and how far they got, the problems found by type, their root causes, whether they were judged
-an individual's conduct or a polluted political ecology — as a page with charts, and as a PDF.
+"""Annual political-ecology report of a unit (政治生态分析报告; by default of the year before): what the
+ledgers say of the unit in a year — the directives and how far they got, the problems found by type, their root
+causes, whether they were judged an individual's conduct or a polluted political ecology — as a page with
+charts, and as a PDF.
 
 The rows are the API's lists (`GET /api/ledgers/directives`, `GET /api/ledgers/items` filtered by the unit,
 authorised in their queries); the unit itself is read as `GET /api/units/units/{unit_id}` reads it, so a unit
@@ -26,7 +27,7 @@ from gateway.web.pdf import report_pdf
 from gateway.web.render import page, translator
 from projections.common.query import MAX_LIMIT, PageRequest
 from services.common.interface import Id
-from services.ledgers.vocab import ECOLOGY_JUDGEMENTS, PROBLEM_TYPES, ROOT_CAUSES, STAGE_LABELS
+from services.ledgers.vocab import ECOLOGY_JUDGEMENTS, ITEM_STATUSES, PROBLEM_TYPES, ROOT_CAUSES, STAGE_LABELS
 from services.units.interface import GetUnit
 
 router = APIRouter(include_in_schema=False)
@@ -99,24 +100,25 @@ def units_of(principal: Principal, read_models: ReadModels, permission: Permissi
 def index(request: Request, read_models: ReadModels, today: Today,
           permission: Permission = require("hq_dashboard.read", listing=True)) -> HTMLResponse:
     return page(request, "ecology_index.html", principal=permission.principal, active="ecology",
-                units=units_of(permission.principal, read_models, permission), year=today.year)
+                units=units_of(permission.principal, read_models, permission), year=today.year - 1)
 
 
 @router.get("/ecology/{unit_id}", response_class=HTMLResponse)
 async def unit_report(request: Request, unit_id: Id, read_models: ReadModels, services: Services, today: Today,
                       year: int | None = Query(None, ge=2000, le=2099),
                       permission: Permission = require("hq_dashboard.read", listing=True)) -> HTMLResponse:
-    found = await report(read_models, services, permission, unit_id, year or today.year)
+    found = await report(read_models, services, permission, unit_id, year or today.year - 1)
     return page(request, "ecology.html", principal=permission.principal, active="ecology", r=found,
                 charts=charts(found, translator(request)), years=list(range(today.year, today.year - 4, -1)),
-                problem_types=PROBLEM_TYPES, root_causes=ROOT_CAUSES, judgements=ECOLOGY_JUDGEMENTS)
+                problem_types=PROBLEM_TYPES, root_causes=ROOT_CAUSES, judgements=ECOLOGY_JUDGEMENTS,
+                item_statuses=ITEM_STATUSES)
 
 
 @router.get("/ecology/{unit_id}/pdf")
 async def unit_report_pdf(request: Request, unit_id: Id, read_models: ReadModels, services: Services, today: Today,
                           year: int | None = Query(None, ge=2000, le=2099),
                           permission: Permission = require("hq_dashboard.read", listing=True)) -> Response:
-    found = await report(read_models, services, permission, unit_id, year or today.year)
+    found = await report(read_models, services, permission, unit_id, year or today.year - 1)
     content = report_pdf(found, translator(request))
     return Response(content, media_type="application/pdf", headers={
         "content-disposition": content_disposition(f"政治生态分析报告-{unit_id}-{found['year']}.pdf"),
