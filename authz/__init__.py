@@ -218,5 +218,6 @@ def require_read(principal: Principal, **facts: object) -> None:
         raise NotFoundError("记录不存在 (not found)")
 
 
-def load_rules(services: Iterable[str] = ("ledgers", "clues", "inspections", "units", "platform")) -> None:
+def load_rules(services: Iterable[str] = ("ledgers", "clues", "inspections", "units", "platform",
+                                           "forensics")) -> None:
     import_existing(f"authz.rules_{service}" for service in services)

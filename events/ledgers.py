@@ -343,3 +343,41 @@ class ReconciliationFindingResolved(Contract):
     reconciliation_id: str
     index: int
     resolved_on: date
+
+
+# -- the working-day calendar (owned by the ledgers service; every service records it by a policy) --------
+class HolidayFacts(Contract):
+    """One festival of a State Council notice: days off (first to last, inclusive) and weekend days worked."""
+
+    name: str
+    first_day: date
+    last_day: date
+    makeup_workdays: list[date]
+
+
+@contract("ledgers.CalendarArrangementRecorded", 1)
+class CalendarArrangementRecorded(Contract):
+    """A year's holiday arrangement recorded from the notice (国务院办公厅关于某年部分节假日安排的通知)."""
+
+    year: int
+    reference: str
+    title: str
+    published_on: date | None
+    holidays: list[HolidayFacts]
+    version: str
+    """the notice's reference and a digest of the days it decides: what deadlines record as their calendar"""
+
+
+@contract("ledgers.DeadlineRecomputed", 1)
+class DeadlineRecomputed(Contract):
+    """A deadline counted Monday–Friday (provisional) counted again once its year's arrangement was recorded."""
+
+    record_kind: str
+    """stage (a directive's stage deadline) | item (an item's deadline) | look_back (a closed item's look-back)
+    | round (a scheduling round's reply date)"""
+    record_id: str
+    stage: str | None
+    rule: DeadlineRuleFacts
+    old_due_on: date
+    new_due_on: date
+    calendar: str

@@ -12,10 +12,14 @@ log = logging.getLogger(__name__)
 ROUTER_MODULES = [
     "gateway.session.router",
     "gateway.hq.router",
+    "gateway.hq.clue_figures",
     "gateway.ledgers.router",
+    "gateway.calendar.router",
     "gateway.clues.router",
     "gateway.inspections.router",
     "gateway.units.router",
+    "gateway.people.router",
+    "gateway.forensics.router",
 ]
 
 

@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -246,6 +246,73 @@ def members(data_dir: DataDir = None) -> None:
     typer.echo(f"已记录 {recorded} (recorded {recorded})")
 
 
+class CalendarAction(StrEnum):
+    record = "record"
+    show = "show"
+
+
+@app.command()
+def calendar(
+    action: Annotated[CalendarAction, typer.Argument(
+        help="record：记录一年的节假日安排；show：显示各年日历来源 (record a year's arrangement; show each "
+             "year's source)", show_default=False)],
+    year: Annotated[int | None, typer.Option(help="年份，须与文件一致 (the year; must match the file)")] = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="安排文件，如 calendar/2027.toml，格式见 calendar/README.md (the arrangement file; its "
+                       "format is in calendar/README.md)")] = None,
+    by: Annotated[str, typer.Option(
+        "--by", help="记录人（中央纪委国家监委机关工作人员）(who records it: an HQ operator)")] = "cli-operator",
+    data_dir: DataDir = None,
+) -> None:
+    """工作日日历 (the working-day calendar: record a year's holidays from the State Council notice, or show it).
+
+    记录写入台账服务的历史并发布给其他服务；该年按周一至周五暂计的期限随之重新计算 (the arrangement goes into the
+    ledgers service's history and is published to the others; deadlines counted Monday–Friday in that year are
+    recomputed, each by a new event).
+    """
+    from pydantic import ValidationError
+
+    from events.catalog import load_all
+    from paizhu.keys import load_keys
+    from paizhu.services import build_app
+    from services.common.context import CommandContext
+    from services.common.errors import DomainError
+    from services.common.workdays import Arrangement
+    from services.ledgers.interface import ListCalendarArrangements, RecordCalendarArrangement
+
+    settings = _settings(data_dir=data_dir)
+    _logging(settings)
+    load_all()
+    ledgers = build_app(settings, load_keys(settings), "ledgers")  # the ledgers store only
+    try:
+        with ledgers.acting(CommandContext(actor={"user": by, "org": "hq", "role": "hq_staff"})):
+            if action is CalendarAction.show:
+                shown = ledgers.execute(ListCalendarArrangements())
+                typer.echo(json.dumps(shown.model_dump(mode="json"), ensure_ascii=False, indent=2))
+                return
+            if file is None or year is None:
+                typer.echo("须给出 --year 和 --file (--year and --file are required)", err=True)
+                raise typer.Exit(2)
+            try:
+                arrangement = Arrangement.from_file(file)
+                if arrangement.year != year:
+                    typer.echo(f"文件中的年份是 {arrangement.year} (the file is for {arrangement.year})", err=True)
+                    raise typer.Exit(2)
+                recorded = ledgers.execute(RecordCalendarArrangement.model_validate(arrangement.as_dict()))
+            except DomainError as error:
+                typer.echo(f"{error.code}: {error.message}", err=True)
+                raise typer.Exit(1) from None
+            except ValidationError as error:
+                typer.echo(f"安排内容有误 (invalid arrangement): {error.errors(include_url=False)[:3]}", err=True)
+                raise typer.Exit(1) from None
+            except OSError as error:
+                typer.echo(f"无法读取文件 (cannot read the file): {error}", err=True)
+                raise typer.Exit(2) from None
+            typer.echo(json.dumps(recorded.model_dump(mode="json"), ensure_ascii=False))
+    finally:
+        ledgers.close()
+
+
 @app.command()
 def rebuild(
     name: Annotated[ProjectionName, typer.Argument(help="投影名 (the projection)", show_default=False)],
@@ -292,6 +359,135 @@ def verify(
 
     code = run_verify(_settings(data_dir=data_dir), as_json=as_json)
     raise typer.Exit(code)
+
+
+evidence_app = typer.Typer(help="证据包 (evidence bundles)", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+Reason = Annotated[str, typer.Option("--reason", help="事由，必填，将被记录 (why: required, and recorded)")]
+By = Annotated[str | None, typer.Option(
+    "--by", help="操作人，默认为当前系统用户 (who: default the operating-system user)")]
+
+
+def _operator(by: str | None) -> dict[str, str]:
+    import getpass
+
+    return {"user": by or f"cli:{getpass.getuser()}", "org": "paizhu", "role": "operator"}
+
+
+@contextmanager
+def _reviewer(data_dir: Path | None, as_json: bool) -> Iterator[object]:
+    """A Reviewer on the stores; a missing store or key, or an unknown record, is one line (exit code 3 / 4)."""
+    from paizhu.forensics.history import CaseNotFoundError
+    from paizhu.forensics.reviewer import Reviewer
+    from services.common.errors import InvalidInputError
+
+    def fail(code: str, message: str, exit_code: int) -> typer.Exit:
+        if as_json:
+            typer.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+        else:
+            typer.echo(message, err=True)
+        return typer.Exit(exit_code)
+
+    try:
+        reviewer = Reviewer(_settings(data_dir=data_dir))
+    except SystemExit as error:  # StoreNotFoundError, KeyNotFoundError
+        raise fail("store_or_key_not_found", str(error.code), 3) from None
+    try:
+        yield reviewer
+    except CaseNotFoundError as error:
+        raise fail("not_found", f"找不到该记录 (no such record): {error}", 4) from None
+    except InvalidInputError as error:
+        raise fail(error.code, str(error), 2) from None
+    finally:
+        reviewer.close()
+
+
+@evidence_app.command("export")
+def evidence_export(
+    record_id: Annotated[str, typer.Argument(help="记录编号 (the record's id: directive, item, clue, round …)")],
+    out: Annotated[Path, typer.Option("--out", help="证据包文件 (the bundle file to write, .zip)")],
+    reason: Reason,
+    by: By = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 摘要 (print a JSON summary)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """导出证据包 (export a case's evidence bundle).
+
+    事件、哈希、覆盖它们的签名检查点、公钥和简要报告；用 tools/verify_bundle.py 独立校验 (events, hashes,
+    the signed checkpoints that cover them, the public key and a short report; verify it with
+    tools/verify_bundle.py).
+    """
+    from paizhu.forensics.evidence import export_bundle
+    from paizhu.forensics.history import collect_case
+
+    with _reviewer(data_dir, as_json) as reviewer:
+        case = collect_case(reviewer.logs, record_id)  # type: ignore[attr-defined]
+        actor = _operator(by)
+        reviewer.record_use(case, "evidence_export", actor, reason, detail={"out": str(out)})  # type: ignore[attr-defined]
+        data, summary = export_bundle(case, reviewer.logs, reviewer.keys.checkpoint_private_key(),  # type: ignore[attr-defined]
+                                      actor["user"], reason)
+        out.write_bytes(data)
+    summary |= {"record_id": case.record_id, "kind": case.kind, "out": str(out), "bytes": len(data)}
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"已导出 (exported) {out}: {case.kind} {case.record_id}, {summary['case_events']} events of the "
+                   f"case, {summary['events']} with their chains; "
+                   f"{'完整 (intact)' if summary['intact'] else '不完整 (NOT intact)'}")
+
+
+@app.command()
+def replay(
+    kind: Annotated[str, typer.Argument(help="记录类型 (directive | item | clue | round)", show_default=False)],
+    record_id: Annotated[str, typer.Argument(help="记录编号 (the record's id)", show_default=False)],
+    reason: Reason,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="时点：ISO 日期/时间，或 v<版本>、p<日志位置> (a moment: ISO date/time, v<version>, "
+                        "p<log position>; default now)")] = None,
+    compare: Annotated[str | None, typer.Option(
+        "--compare", help="与另一时点逐项比较 (compare with another moment, field by field)")] = None,
+    happened: Annotated[bool, typer.Option(
+        "--happened", help="按发生时间而非记录时间 (by when it happened as stated, not when it was recorded)")] = False,
+    by: By = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """回放一条记录的案卷历史及其某一时点的状态 (replay a record: its case history and its state at a moment)."""
+    from paizhu.forensics.asof import Axis, Moment
+    from paizhu.forensics.reviewer import RecordKind
+
+    try:
+        record_kind = RecordKind(kind)
+    except ValueError:
+        raise typer.BadParameter(f"须为 (one of) {', '.join(k.value for k in RecordKind)}",
+                                 param_hint="KIND") from None
+    axis = Axis.happened if happened else Axis.recorded
+
+    def moment(text: str | None) -> Moment:
+        if text is None:
+            return Moment(axis=axis)
+        if text[:1] in "vp" and text[1:].isdigit():
+            number = int(text[1:])
+            return Moment(version=number) if text[0] == "v" else Moment(position=number)
+        return Moment(at=text, axis=axis)
+
+    with _reviewer(data_dir, as_json) as reviewer:
+        case = reviewer.case(record_kind, record_id)  # type: ignore[attr-defined]
+        reviewer.record_use(case, "replay", _operator(by), reason, detail={"as_of": as_of, "compare": compare})  # type: ignore[attr-defined]
+        result = reviewer.replay(case, moment(as_of), moment(compare) if compare else None)  # type: ignore[attr-defined]
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{result['kind']} {result['record_id']} ({result['service']}) — as of {as_of or 'now'} "
+               f"[{axis.value}]")
+    for event in result["history"]:
+        mark = "*" if event["counted"] else " "
+        typer.echo(f" {mark} {event['recorded_at']}  {event['service']}#{event['position']}  "
+                   f"{event['description']['zh']} ({event['description']['en']})")
+    typer.echo(json.dumps(result["state"], ensure_ascii=False, indent=2))
+    for change in result.get("diff", []):
+        typer.echo(f"  {change['field']}: {change['before']!r} → {change['after']!r}")
 
 
 @app.command()

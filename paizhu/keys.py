@@ -280,3 +280,44 @@ def load_keys(settings: Settings, process: Process | None = None) -> Keys:
         clues_sealing_private=private,
         clues_sealing_public_key=public,
     )
+
+
+class KeyNotFoundError(SystemExit):
+    """A store tool (`paizhu verify`, `replay`, `evidence export`) lacks a key it reads: it stops, saying which.
+
+    It never makes a new key: a new checkpoint key would make every signed checkpoint look forged, a new cipher
+    key would make every encrypted event look altered.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"paizhu: 找不到所需的密钥 (keys not found):\n{lines}")
+
+
+def reading_keys(settings: Settings) -> Keys:
+    """The keys that reading and verifying the stores takes: the checkpoint key and the stores' cipher keys.
+
+    From settings, else from the files under data_dir/keys; never generated (KeyNotFoundError instead).
+    """
+    directory = settings.data_dir / "keys"
+    problems: list[str] = []
+
+    def read(given: object, variable: str, name: str) -> str:
+        if given is not None:
+            return given.get_secret_value()  # type: ignore[attr-defined, no-any-return]
+        path = directory / name
+        if settings.mode == "embedded" and path.is_file():
+            return path.read_text().strip()
+        where = f"{path} 或 {variable}" if settings.mode == "embedded" else variable
+        problems.append(f"{where}: 不存在 (missing)")
+        return ""
+
+    cipher = {service: read(settings.cipher_keys.get(service), "PAIZHU_CIPHER_KEYS", f"cipher-{service}.key")
+              for service in settings.cipher_services}
+    checkpoint = read(settings.checkpoint_signing_key, "PAIZHU_CHECKPOINT_SIGNING_KEY", "checkpoint-ed25519.key")
+    if checkpoint and (problem := _malformed("checkpoint key", checkpoint, (32,))):
+        problems.append(problem)
+    if problems:
+        raise KeyNotFoundError(problems)
+    return Keys(cipher=cipher, checkpoint_signing=checkpoint)

@@ -6,15 +6,20 @@ import importlib
 import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from events.topics import SERVICES
 from paizhu.keys import Keys
 from paizhu.settings import Settings
-from services.common.application import ServiceApplication
-from services.common.clock import Clock
+
+if TYPE_CHECKING:  # the applications are imported when one is built: the store tools start without them
+    from services.common.application import ServiceApplication
+    from services.common.clock import Clock
 
 
 def app_class(service: str) -> type[ServiceApplication]:
+    from services.common.application import ServiceApplication
+
     module = importlib.import_module(f"services.{service}.application")
     for _, candidate in inspect.getmembers(module, inspect.isclass):
         if issubclass(candidate, ServiceApplication) and candidate.name == service:

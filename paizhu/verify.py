@@ -1,29 +1,61 @@
-"""`paizhu verify`: check every store's hash chains and signed checkpoints, report exactly what is wrong."""
+"""`paizhu verify`: check every store's hash chains and signed checkpoints, report exactly what is wrong.
+
+Exit codes: 0 intact, 1 tampered, 3 could not verify (no data directory, store or key: said in one line, or as
+`{"intact": null, "error": ...}` with `--json`; nothing is created).
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
-from paizhu.distributed import open_stores
+from paizhu.keys import KeyNotFoundError
 from paizhu.settings import Settings
-from services.common.integrity import StoreReport, verify_store
+from paizhu.stored_logs import StoredLog, StoreNotFoundError, open_logs
+from services.common.verification import StoreReport, verify_rows
+
+CANNOT_VERIFY = 3
+
+
+def verify_logs(logs: dict[str, StoredLog], public_key: str, as_json: bool = False) -> list[StoreReport]:
+    interactive = sys.stderr.isatty() and not as_json
+    if not interactive:
+        return [verify_rows(name, log.rows(), public_key, log.decoder) for name, log in logs.items()]
+    from rich.progress import Progress
+
+    reports = []
+    with Progress(transient=True) as progress:
+        for name, log in logs.items():
+            task = progress.add_task(f"verifying {name}", total=log.max_position() or None)
+            reports.append(verify_rows(name, log.rows(), public_key, log.decoder,
+                                       lambda n, t=task: progress.advance(t, n)))  # type: ignore[misc]
+    return reports
+
+
+def _cannot_verify(error: SystemExit, code: str, as_json: bool) -> int:
+    problems: list[str] = getattr(error, "problems", [])
+    if as_json:
+        body: dict[str, Any] = {"intact": None, "error": {"code": code, "message": str(error.code),
+                                                          "problems": problems}}
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(f"无法校验 (cannot verify): {error.code}", file=sys.stderr)
+    return CANNOT_VERIFY
 
 
 def run_verify(settings: Settings, as_json: bool = False) -> int:
-    apps, keys = open_stores(settings)
-    public_key = keys.checkpoint_public_key_b64()
-    reports: list[StoreReport] = []
-    interactive = sys.stderr.isatty() and not as_json
-    if interactive:
-        from rich.progress import Progress
-
-        with Progress(transient=True) as progress:
-            for name, app in apps.items():
-                task = progress.add_task(f"verifying {name}", total=app.max_position() or None)
-                reports.append(verify_store(app, public_key, lambda n, t=task: progress.advance(t, n)))
-    else:
-        reports = [verify_store(app, public_key) for app in apps.values()]
+    try:
+        logs, keys = open_logs(settings)
+    except StoreNotFoundError as error:
+        return _cannot_verify(error, "store_not_found", as_json)
+    except KeyNotFoundError as error:
+        return _cannot_verify(error, "key_not_found", as_json)
+    try:
+        reports = verify_logs(logs, keys.checkpoint_public_key_b64(), as_json)
+    finally:
+        for log in logs.values():
+            log.close()
     intact = all(r.intact for r in reports)
     if as_json:
         sys.stdout.write(json.dumps({"intact": intact, "stores": [r.as_dict() for r in reports]},
@@ -38,6 +70,4 @@ def run_verify(settings: Settings, as_json: bool = False) -> int:
                 where = f"stream {f.stream_id}" + (f" version {f.version}" if f.version else "")
                 print(f"  {f.kind.upper()}: {where}" + (f" (position {f.position})" if f.position else "")
                       + f": {f.detail}")
-    for app in apps.values():
-        app.close()
     return 0 if intact else 1

@@ -7,10 +7,12 @@ import importlib
 from projections.common.projection import Projection
 
 PROJECTIONS = {
+    "clue_queue": "projections.clue_queue.projection:ClueQueue",
     "group_workbench": "projections.group_workbench.projection:GroupWorkbench",
     "hq_dashboard": "projections.hq_dashboard.projection:HqDashboard",
     "inspection_handoff": "projections.inspection_handoff.projection:InspectionHandoff",
     "membership": "projections.membership.projection:Membership",
+    "people": "projections.people.projection:People",
 }
 
 

@@ -7,20 +7,23 @@ compartments.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated
 
-import authz
+from fastapi import Query, Response
+
 from authz import Permission
-from gateway.clues.router import router
-from gateway.deps import Services
+from gateway.clues.router import ID_PATTERN, router
+from gateway.deps import ReadModels, Services
 from gateway.permissions import require
+from gateway.reads import After, ListPage, Paging, answer
 from gateway.routes import operation_route
+from projections.clue_queue import view as clue_view
+from projections.common.query import sort_named
 from services.clues.interface import (
     CloseRecommendation,
     DraftRecommendation,
     GetRecommendation,
     IssueRecommendation,
-    ListRecommendations,
     RecommendationBody,
     RecommendationCloseBody,
     RecommendationIssueBody,
@@ -29,6 +32,13 @@ from services.clues.interface import (
     RecommendationView,
     RecordRecommendationResponse,
 )
+from services.clues.recommendation import RECOMMENDATION_STATUS_LABELS
+from services.common.interface import vocabulary
+
+if TYPE_CHECKING:
+    RecommendationStatus = str
+else:
+    RecommendationStatus = vocabulary(RECOMMENDATION_STATUS_LABELS)
 
 
 @router.post("/recommendations", status_code=201)
@@ -40,21 +50,19 @@ def draft_recommendation(body: RecommendationBody, services: Services,
 
 
 @router.get("/recommendations")
-def list_recommendations(services: Services, permission: Permission = require("clues.list_recommendations",
-                                                                            listing=True)) -> list[RecommendationView]:
+async def list_recommendations(
+    read_models: ReadModels, response: Response, page: Paging, after: After,
+    status: Annotated[RecommendationStatus | None, Query(description="按状态 (by status)")] = None,
+    unit_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
+    sort: Annotated[str, Query(description=f"排序 (sort): {', '.join(clue_view.REC_SORTS)}")] = "deadline",
+    permission: Permission = require("clues.list_recommendations", listing=True),
+) -> ListPage[RecommendationView]:
     """Recommendations I may see: the group its own (drafts too), the unit those issued to it, HQ all issued."""
-    principal = permission.principal
-    filters: dict[str, Any] = {}
-    if principal.org_kind == "group":
-        filters["group_id"] = principal.group_id
-    elif principal.org_kind == "unit":
-        filters["unit_id"] = principal.unit_id
-    rows = services.run(ListRecommendations(**filters), permission)
-    return [
-        r for r in rows
-        if authz.can_read(principal, group_id=r.group_id, unit_id=r.unit_id,
-                          distribution="group" if r.status == "drafted" else "unit")
-    ]
+    chosen = sort_named(clue_view.REC_SORTS, sort, "deadline")
+    found, freshness = await answer(read_models, response, "clue_queue", after, lambda tx: clue_view.list_recommendations(
+        tx, permission.principal, status, unit_id, chosen, page))
+    return ListPage[RecommendationView](items=[RecommendationView.model_validate(r) for r in found.rows],
+                                        next_cursor=found.next_cursor, freshness=freshness)
 
 
 @router.get("/recommendations/{recommendation_id}")

@@ -7,16 +7,19 @@ the caller against it (`Clue.access_scope`): an outsider gets the 404 a missing 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from authz import Permission
 from authz.rules_clues import group_leader_of
-from gateway.deps import Membership, Services
+from gateway.deps import Membership, ReadModels, Services
 from gateway.errors import API_ERRORS
 from gateway.permissions import require
+from gateway.reads import After, Answer, ListPage, Paging, answer
 from gateway.routes import operation_route
+from projections.clue_queue import view as clue_view
+from projections.common.query import sort_named
 from services.clues.interface import (
     AcceptReferral,
     AcceptReferralBody,
@@ -44,14 +47,11 @@ from services.clues.interface import (
     DispositionDecisionBody,
     DispositionProposalBody,
     GetClueFacts,
-    GetStatistics,
     InquiryReplyBody,
     IntakeEntry,
-    IntakeQueue,
     JointConclusionBody,
     JointScreeningContent,
     JointShareBody,
-    ListClues,
     ListDisclosures,
     NoteAssessment,
     OverdueChecked,
@@ -67,6 +67,7 @@ from services.clues.interface import (
     RemoveMember,
     ReopenClue,
     ShareForJointScreening,
+    Status,
 )
 from services.common.errors import InvalidInputError
 
@@ -106,9 +107,14 @@ def register_clue(body: ClueBody, services: Services, membership: Membership,
 
 
 @router.get("/intake")
-def intake_queue(services: Services, permission: Permission = require("clues.intake_queue")) -> list[IntakeEntry]:
-    """Referred clues awaiting the group leader (no content)."""
-    return services.run(IntakeQueue(group_id=permission.principal.group_id or ""), permission)
+async def intake_queue(read_models: ReadModels, response: Response, page: Paging, after: After,
+                       permission: Permission = require("clues.intake_queue", listing=True),
+                       ) -> ListPage[IntakeEntry]:
+    """Referred clues awaiting the group leader (no content), oldest first, from the clue queue."""
+    found, freshness = await answer(read_models, response, "clue_queue", after,
+                                    lambda tx: clue_view.intake_queue(tx, permission.principal, page))
+    return ListPage[IntakeEntry](items=[IntakeEntry.model_validate(r) for r in found.rows],
+                                 next_cursor=found.next_cursor, freshness=freshness)
 
 
 @router.post("/clues/{clue_id}/accept")
@@ -122,10 +128,20 @@ def accept_referral(clue_id: str, body: AcceptReferralBody, services: Services, 
 
 # -- reads --------------------------------------------------------------------------------------
 @router.get("/clues")
-def list_clues(services: Services, permission: Permission = require("clues.list")) -> list[ClueFacts]:
-    """The clues whose compartment includes me: facts only (open one to read its content)."""
-    principal = permission.principal
-    return services.run(ListClues(group_id=principal.group_id or "", reader=principal.user_id), permission)
+async def list_clues(
+    read_models: ReadModels, response: Response, page: Paging, after: After,
+    status: Annotated[Status | None, Query(description="按状态 (by status)")] = None,
+    unit_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
+    sort: Annotated[str, Query(description=f"排序 (sort): {', '.join(clue_view.CLUE_SORTS)}")] = "-received_on",
+    permission: Permission = require("clues.list", listing=True),
+) -> ListPage[ClueFacts]:
+    """The clues whose compartment includes me: facts only (open one to read its content), from the clue queue."""
+    chosen = sort_named(clue_view.CLUE_SORTS, sort, "-received_on")
+    filters = clue_view.ClueFilters(status=status, unit_id=unit_id)
+    found, freshness = await answer(read_models, response, "clue_queue", after,
+                                    lambda tx: clue_view.list_clues(tx, permission.principal, filters, chosen, page))
+    return ListPage[ClueFacts](items=[ClueFacts.model_validate(r) for r in found.rows],
+                               next_cursor=found.next_cursor, freshness=freshness)
 
 
 operation_route(router, "GET", "/clues/{clue_id}", GetClueFacts, "clues.read")
@@ -147,13 +163,27 @@ def list_disclosures(clue_id: str, services: Services,
 
 
 @router.get("/statistics")
-def statistics(services: Services, group_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
-               permission: Permission = require("clues.statistics")) -> ClueStatistics:
-    """Counts by status, category, disposition and four forms: a group its own, HQ any; never a unit."""
+async def statistics(read_models: ReadModels, response: Response, after: After,
+                     group_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
+                     permission: Permission = require("clues.statistics", listing=True)) -> Answer[ClueStatistics]:
+    """Counts by status, category, disposition and four forms (`none`: not yet decided or concluded).
+
+    A group member counts only the clues whose compartment includes them (no count reveals one they may not
+    read); HQ and the auditor count every group's; never a unit."""
     principal = permission.principal
     if principal.org_kind == "group":
         group_id = principal.group_id
-    return services.run(GetStatistics(group_id=group_id), permission)
+    figures, freshness = await answer(read_models, response, "clue_queue", after,
+                                      lambda tx: clue_view.clue_figures(tx, principal, group_id=group_id))
+    return Answer[ClueStatistics](item=statistics_of(group_id, figures), freshness=freshness)
+
+
+def statistics_of(group_id: str | None, figures: dict[str, dict[str, Any]]) -> ClueStatistics:
+    """The figures of one group, or the sum over every group."""
+    total = clue_view.sum_figures(figures)
+    return ClueStatistics(group_id=group_id, total=total["total"], status=total["status"],
+                          category=total["category"], disposition=total["disposition"],
+                          four_forms=total["four_forms"])
 
 
 # -- compartment and content ----------------------------------------------------------------------

@@ -324,6 +324,28 @@ class GroupWorkbench(Projection):
                                                   if i not in found["similar_item_ids"]]
             self._touch_item(tx, envelope, payload.item_id, {"similar_item_ids": linked})
 
+    # -- deadlines counted again once their year's calendar arrangement was recorded ------------
+    @handles("ledgers.DeadlineRecomputed")
+    def deadline_recomputed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        new_due_on = payload.new_due_on.isoformat()
+        if payload.record_kind == "stage":
+            found = self._directive(tx, payload.record_id)
+            if found is None or payload.stage not in found["stage_deadlines"]:
+                return
+            deadlines = found["stage_deadlines"]
+            deadlines[payload.stage].update(rule=payload.rule.model_dump(mode="json"), due_on=new_due_on)
+            next_due_on, overdue = _deadline_facts(found["stages"], deadlines)
+            self._touch_directive(tx, envelope, payload.record_id,
+                                  {"stage_deadlines": deadlines, "next_due_on": next_due_on, "overdue": overdue})
+        elif payload.record_kind in ("item", "look_back") and self._item(tx, payload.record_id) is not None:
+            values: dict[str, Any] = (
+                {"deadline_rule": payload.rule.model_dump(mode="json"), "due_on": new_due_on}
+                if payload.record_kind == "item" else {"look_back_due_on": new_due_on})
+            self._touch_item(tx, envelope, payload.record_id, values)
+        elif payload.record_kind == "round" and self._round(tx, payload.record_id) is not None:
+            self._save(tx, "gw_rounds", "round_id", payload.record_id,
+                       {"respond_by": new_due_on, "updated_at": envelope.occurred_at.isoformat()})
+
     # -- scheduling rounds ---------------------------------------------------------------------
     @handles("ledgers.SchedulingRoundOpened")
     def round_opened(self, tx: Tx, envelope: Envelope, payload: Any) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from typing import Any, TypeVar
 
 import authz
@@ -26,23 +27,18 @@ from services.clues.interface import (
     CloseRecommendation,
     ClueFacts,
     ClueRecorded,
-    ClueStatistics,
     ConcludeClue,
     ConcludeJointScreening,
     DecideDisposition,
     DisclosedClue,
     DisclosureEntry,
     DraftRecommendation,
+    ForensicReplay,
     GetClueFacts,
     GetRecommendation,
-    GetStatistics,
-    IntakeEntry,
-    IntakeQueue,
     IssueRecommendation,
     JointScreeningContent,
-    ListClues,
     ListDisclosures,
-    ListRecommendations,
     NoteAssessment,
     OverdueClue,
     OverdueRecorded,
@@ -64,11 +60,13 @@ from services.clues.interface import (
 )
 from services.clues.policies import CluesPolicies
 from services.clues.recommendation import Recommendation
-from services.clues.views import clue_facts, clue_parts, plain, recommendation_view
+from services.clues.views import clue_facts, clue_parts, recommendation_view
 from services.common.application import ServiceApplication, command, query
+from services.common.calendar import WorkingCalendar
 from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
 from services.common.errors import ConflictError, NotFoundError
+from services.common.forensics import ReplayResult, replay
 
 READ_ATTEMPTS = 5
 A = TypeVar("A")
@@ -78,11 +76,20 @@ class UnencryptedStoreError(RuntimeError):
     """Clue content must be encrypted at rest: a persistent store without a cipher is refused."""
 
 
-class CluesApplication(ServiceApplication, CluesPolicies):
+class CluesApplication(WorkingCalendar, ServiceApplication, CluesPolicies):
     name = "clues"
     scheduler_command = "record_overdue"
     integration = mapper
-    consumes = ("inspections", "units")
+    consumes = ("inspections", "units", "ledgers")
+
+    forensic_views = {"Clue": clue_facts, "Recommendation": recommendation_view}
+    """Record kind → the view its Get… query answers with (what a forensic replay shows as the state): a clue's facts, never
+    its content; its history names who did what, without the words (detail=False)."""
+
+    @query
+    def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
+        """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
+        return replay(self, q, self.forensic_views, detail=False)
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env=env, clock=clock)
@@ -135,6 +142,10 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def _recommendations(self) -> Iterator[Recommendation]:
         return self._all(Recommendation.Drafted, Recommendation)
 
+    def limit(self, kind: str, start: date) -> tuple[dict[str, Any], date]:
+        """A time limit from `start` by this service's calendar: (the rule as recorded, the date)."""
+        return self.time_limits.of(kind).counted(start, self.working_calendar())
+
     def _done(self, clue: Clue) -> ClueRecorded:
         return ClueRecorded(clue_id=str(clue.id), position=self.record(clue))
 
@@ -143,6 +154,7 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def register_clue(self, c: RegisterClue) -> ClueRecorded:
         """Register a clue; its compartment is the group leader, the staff assigned and who registered it."""
         received = c.received_on or self.today()
+        rule, due_on = self.limit("disposition", received)
         clue = Clue.register(
             group_id=c.group_id,
             unit_id=c.unit_id,
@@ -155,7 +167,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
             leader=c.leader,
             assigned=list(c.assigned),
             registrar=self._actor() or None,
-            disposition_due_on=self.time_limits.of("disposition").due(received),
+            disposition_due_on=due_on,
+            disposition_rule=rule,
             directory=c.directory,
         )
         for document in c.documents:
@@ -216,8 +229,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         clue = self._clue(c.clue_id)
         chosen = clue.disposition_chosen(c.disposition)
         kind = {"preliminary_verification": "verification", "hold": "hold_review"}.get(chosen or "")
-        due_on = self.time_limits.of(kind).due(self.today()) if kind else None
-        clue.decide(c.approved, c.reason, due_on, c.disposition)
+        rule, due_on = self.limit(kind, self.today()) if kind else (None, None)
+        clue.decide(c.approved, c.reason, due_on, c.disposition, due_rule=rule)
         return self._done(clue)
 
     # -- execution and outcome ----------------------------------------------------------------
@@ -225,7 +238,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     def record_inquiry(self, c: RecordInquiry) -> ClueRecorded:
         """A talk held or a letter of inquiry sent; a letter must be answered within the time limit."""
         clue = self._clue(c.clue_id)
-        clue.record_inquiry(c.form, c.held_on, c.summary, self.time_limits.of("inquiry_reply").due(c.held_on))
+        rule, due_on = self.limit("inquiry_reply", c.held_on)
+        clue.record_inquiry(c.form, c.held_on, c.summary, due_on, reply_rule=rule)
         return self._done(clue)
 
     @command
@@ -251,7 +265,8 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     @command
     def reopen_clue(self, c: ReopenClue) -> ClueRecorded:
         clue = self._clue(c.clue_id)
-        clue.reopen(c.reason, self.time_limits.of("disposition").due(self.today()))
+        rule, due_on = self.limit("disposition", self.today())
+        clue.reopen(c.reason, due_on, disposition_rule=rule)
         return self._done(clue)
 
     # -- joint screening ----------------------------------------------------------------------
@@ -341,30 +356,6 @@ class CluesApplication(ServiceApplication, CluesPolicies):
         return ClueFacts.model_validate(clue_facts(self._clue(q.clue_id)))
 
     @query
-    def list_clues(self, q: ListClues) -> list[ClueFacts]:
-        """The clues of a group whose compartment includes the reader: facts only, no content."""
-        return [
-            ClueFacts.model_validate(clue_facts(c))
-            for c in self._clues() if c.group_id == q.group_id and q.reader in c.members
-        ]
-
-    @query
-    def intake_queue(self, q: IntakeQueue) -> list[IntakeEntry]:
-        """Referred clues awaiting the group leader (no content: source and dates only)."""
-        return [
-            IntakeEntry.model_validate(plain({
-                "clue_id": str(c.id),
-                "source": c.source,
-                "received_on": c.received_on,
-                "referral_id": (c.referral or {}).get("referral_id"),
-                "round_id": (c.referral or {}).get("round_id"),
-                "open_deadline": c.open_deadline(),
-            }))
-            for c in self._clues()
-            if c.group_id == q.group_id and c.status == "referred"
-        ]
-
-    @query
     def list_disclosures(self, q: ListDisclosures) -> list[DisclosureEntry]:
         """Every recorded read of a clue's content, replayed from its disclosure stream.
 
@@ -379,27 +370,6 @@ class CluesApplication(ServiceApplication, CluesPolicies):
             for e in self.events.get(disclosure_id(q.clue_id))
             if isinstance(e, Disclosure.ContentRead)
         ]
-
-    @query
-    def statistics(self, q: GetStatistics) -> ClueStatistics:
-        """Counts by status, category, disposition and four forms (what HQ may know)."""
-        counts: dict[str, dict[str, int]] = {"status": {}, "category": {}, "disposition": {}, "four_forms": {}}
-
-        def bump(table: str, key: Any) -> None:
-            if key is not None:
-                counts[table][str(key)] = counts[table].get(str(key), 0) + 1
-
-        total = 0
-        for clue in self._clues():
-            if q.group_id is not None and clue.group_id != q.group_id:
-                continue
-            total += 1
-            bump("status", clue.status)
-            bump("disposition", clue.disposition)
-            bump("four_forms", (clue.outcome or {}).get("four_forms"))
-            for category in clue.categories:
-                bump("category", category)
-        return ClueStatistics(group_id=q.group_id, total=total, **counts)
 
     # -- recommendations ----------------------------------------------------------------------
     @command
@@ -448,12 +418,3 @@ class CluesApplication(ServiceApplication, CluesPolicies):
     @query
     def get_recommendation(self, q: GetRecommendation) -> RecommendationView:
         return RecommendationView.model_validate(recommendation_view(self._recommendation(q.recommendation_id)))
-
-    @query
-    def list_recommendations(self, q: ListRecommendations) -> list[RecommendationView]:
-        return [
-            RecommendationView.model_validate(recommendation_view(recommendation))
-            for recommendation in self._recommendations()
-            if (q.group_id is None or recommendation.group_id == q.group_id)
-            and (q.unit_id is None or recommendation.unit_id == q.unit_id)
-        ]

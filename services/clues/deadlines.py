@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import Any
 
 from services.common import workdays
 
 
-def add_working_days(start: date, days: int) -> date:
+def add_working_days(start: date, days: int, calendar: workdays.Calendar | None = None) -> date:
     """The date `days` working days after `start` (the start day itself not counted)."""
-    return workdays.add_working_days(start, days).day
+    return workdays.add_working_days(start, days, calendar).day
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,12 @@ class Limit:
     days: int
     working_days: bool = False
 
-    def due(self, start: date) -> date:
-        if self.working_days:
-            return add_working_days(start, self.days)
-        return start + timedelta(days=self.days)
+    def due(self, start: date, calendar: workdays.Calendar | None = None) -> date:
+        return self.counted(start, calendar)[1]
+
+    def counted(self, start: date, calendar: workdays.Calendar | None = None) -> tuple[dict[str, Any], date]:
+        """(the rule as the clue's event records it, with the calendar it was counted with; the date)."""
+        return workdays.count("working" if self.working_days else "calendar", self.days, start, calendar)
 
 
 @dataclass(frozen=True)

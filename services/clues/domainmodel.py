@@ -187,6 +187,7 @@ class Clue(Compartmented, ChainedAggregate):
         registrar: str | None,
         disposition_due_on: date,
         directory: Iterable[Person] | None = None,
+        disposition_rule: dict[str, Any] | None = None,
     ) -> Clue:
         """A clue registered by the group; its compartment is the leader, the staff assigned and the registrar."""
         subject, categories, summary = check_intake(source, subject, categories, summary)
@@ -200,7 +201,7 @@ class Clue(Compartmented, ChainedAggregate):
         return cls(
             intake_key="", group_id=group_id, unit_id=unit_id, source=source, referral=None, subject=subject,
             categories=categories, summary=summary, received_on=received_on, documents=[], members=members,
-            status="registered", disposition_due_on=disposition_due_on,
+            status="registered", disposition_due_on=disposition_due_on, disposition_rule=disposition_rule,
         )
 
     @classmethod
@@ -215,6 +216,7 @@ class Clue(Compartmented, ChainedAggregate):
         summary: str,
         received_on: date,
         disposition_due_on: date,
+        disposition_rule: dict[str, Any] | None = None,
     ) -> Clue:
         """A clue referred by an inspection: no compartment until the group leader takes it in."""
         subject, categories, summary = check_intake("inspection_referral", subject, categories, summary)
@@ -222,7 +224,7 @@ class Clue(Compartmented, ChainedAggregate):
             intake_key=f"referral/{referral['referral_id']}", group_id=group_id, unit_id=unit_id,
             source="inspection_referral", referral=referral, subject=subject, categories=categories,
             summary=summary, received_on=received_on, documents=[], members={}, status="referred",
-            disposition_due_on=disposition_due_on,
+            disposition_due_on=disposition_due_on, disposition_rule=disposition_rule,
         )
 
     @event("Registered")
@@ -241,6 +243,7 @@ class Clue(Compartmented, ChainedAggregate):
         members: dict[str, dict[str, Any]],
         status: str,
         disposition_due_on: date | None,
+        disposition_rule: dict[str, Any] | None = None,
     ) -> None:
         self.group_id = group_id
         self.unit_id = unit_id
@@ -266,7 +269,7 @@ class Clue(Compartmented, ChainedAggregate):
         self.recommendation_ids: list[str] = []
         self.deadlines: dict[str, dict[str, Any]] = {}
         if disposition_due_on is not None:
-            self._open_deadline("disposition", disposition_due_on)
+            self._open_deadline("disposition", disposition_due_on, disposition_rule)
 
     # -- who may know the clue ----------------------------------------------------------------
     def access_scope(self) -> Scope:
@@ -302,8 +305,9 @@ class Clue(Compartmented, ChainedAggregate):
                 return {"kind": kind, **deadline}
         return None
 
-    def _open_deadline(self, kind: str, due_on: date) -> None:
-        self.deadlines[kind] = {"due_on": due_on, "done": False, "overdue": False}
+    def _open_deadline(self, kind: str, due_on: date, rule: dict[str, Any] | None = None) -> None:
+        """`rule`: how the date was counted, with the calendar (None in events recorded before rules were)."""
+        self.deadlines[kind] = {"due_on": due_on, "done": False, "overdue": False, "rule": rule}
 
     def _close_deadline(self, kind: str) -> None:
         if kind in self.deadlines:
@@ -437,7 +441,10 @@ class Clue(Compartmented, ChainedAggregate):
         """The disposition a decision would approve: the one named, else the one proposed."""
         return disposition or (self.proposal or {}).get("disposition")
 
-    def decide(self, approved: bool, reason: str, due_on: date | None, disposition: str | None = None) -> None:
+    def decide(
+        self, approved: bool, reason: str, due_on: date | None, disposition: str | None = None,
+        due_rule: dict[str, Any] | None = None,
+    ) -> None:
         """The group leader decides on the proposal (approve, possibly another disposition; or send back)."""
         self._require_status("proposed")
         if self.proposal is None:
@@ -455,11 +462,13 @@ class Clue(Compartmented, ChainedAggregate):
             status=status,
             deadline=DISPOSITION_DEADLINE.get(chosen) if approved else None,
             due_on=due_on if approved else None,
+            due_rule=due_rule if approved and due_on else None,
         )
 
     @event("DispositionDecided")
     def _decided(
-        self, approved: bool, disposition: str | None, reason: str, status: str, deadline: str | None, due_on: date | None
+        self, approved: bool, disposition: str | None, reason: str, status: str, deadline: str | None, due_on: date | None,
+        due_rule: dict[str, Any] | None = None,
     ) -> None:
         self.decisions.append({"approved": approved, "disposition": disposition, "reason": reason})
         self.proposal = None
@@ -471,10 +480,13 @@ class Clue(Compartmented, ChainedAggregate):
                 self._close_all_deadlines()
                 self.outcome = {"result": "closed", "four_forms": None, "reason": reason}
             if deadline and due_on:
-                self._open_deadline(deadline, due_on)
+                self._open_deadline(deadline, due_on, due_rule)
 
     # -- execution ----------------------------------------------------------------------------
-    def record_inquiry(self, form: str, held_on: date, summary: str, reply_due_on: date | None) -> None:
+    def record_inquiry(
+        self, form: str, held_on: date, summary: str, reply_due_on: date | None,
+        reply_rule: dict[str, Any] | None = None,
+    ) -> None:
         self._require_status("inquiry")
         if form not in INQUIRY_FORMS:
             raise InvalidInputError(f"未知函询方式 (unknown inquiry form): {form}", code="unknown_form")
@@ -485,14 +497,18 @@ class Clue(Compartmented, ChainedAggregate):
         self._inquiry_recorded(
             form=form, held_on=held_on, summary=summary,
             status="inquiry" if letter else "responded", due_on=reply_due_on if letter else None,
+            due_rule=reply_rule if letter else None,
         )
 
     @event("InquiryRecorded")
-    def _inquiry_recorded(self, form: str, held_on: date, summary: str, status: str, due_on: date | None) -> None:
+    def _inquiry_recorded(
+        self, form: str, held_on: date, summary: str, status: str, due_on: date | None,
+        due_rule: dict[str, Any] | None = None,
+    ) -> None:
         self.inquiry = {"form": form, "held_on": held_on, "summary": summary, "reply": None}
         self.status = status
         if due_on is not None:
-            self._open_deadline("inquiry_reply", due_on)
+            self._open_deadline("inquiry_reply", due_on, due_rule)
 
     def record_reply(self, received_on: date, summary: str) -> None:
         self._require_status("inquiry")
@@ -546,13 +562,13 @@ class Clue(Compartmented, ChainedAggregate):
         self.status = status
         self._close_all_deadlines()
 
-    def reopen(self, reason: str, disposition_due_on: date) -> None:
+    def reopen(self, reason: str, disposition_due_on: date, disposition_rule: dict[str, Any] | None = None) -> None:
         self._require_status("closed", "held")
         reason = _required(reason, "重新研判理由", "reason_required")
-        self._reopened(reason=reason, status="registered", due_on=disposition_due_on)
+        self._reopened(reason=reason, status="registered", due_on=disposition_due_on, due_rule=disposition_rule)
 
     @event("Reopened")
-    def _reopened(self, reason: str, status: str, due_on: date) -> None:
+    def _reopened(self, reason: str, status: str, due_on: date, due_rule: dict[str, Any] | None = None) -> None:
         self.reopenings.append({"reason": reason, "previous_outcome": self.outcome})
         self.status = status
         self.disposition = None
@@ -560,7 +576,7 @@ class Clue(Compartmented, ChainedAggregate):
         self.inquiry = None
         self.verification = None
         self._close_all_deadlines()
-        self._open_deadline("disposition", due_on)
+        self._open_deadline("disposition", due_on, due_rule)
 
     # -- deadlines ----------------------------------------------------------------------------
     def mark_overdue(self, today: date) -> list[str]:
@@ -574,6 +590,25 @@ class Clue(Compartmented, ChainedAggregate):
     @event("DeadlineOverdue")
     def _overdue(self, deadline: str, due_on: date) -> None:
         self.deadlines[deadline]["overdue"] = True
+
+    def running_deadlines(self) -> dict[str, dict[str, Any]]:
+        """Deadlines neither met nor marked overdue."""
+        return {kind: d for kind, d in self.deadlines.items() if not d["done"] and not d["overdue"]}
+
+    def recompute_deadline(self, kind: str, rule: dict[str, Any], due_on: date) -> None:
+        """A running deadline counted again with a newer calendar: a new event, the old one stays."""
+        old = self.running_deadlines().get(kind)
+        if old is None:
+            raise ConflictError(f"期限已结束 (deadline no longer running): {kind}", code="not_running")
+        self._recompute_deadline(deadline=kind, rule=rule, old_due_on=old["due_on"], new_due_on=due_on,
+                                 calendar=str(rule.get("calendar", "")))
+
+    @event("DeadlineRecomputed")
+    def _recompute_deadline(
+        self, deadline: str, rule: dict[str, Any], old_due_on: date, new_due_on: date, calendar: str
+    ) -> None:
+        self.deadlines[deadline]["due_on"] = new_due_on
+        self.deadlines[deadline]["rule"] = rule
 
     # -- joint screening with the unit (线索联合排查) -----------------------------------------------
     def share_for_joint_screening(

@@ -40,51 +40,84 @@ def clue_registered(event: Any) -> Published:
             received_on=event.received_on,
             status=event.status,
             referral_id=(event.referral or {}).get("referral_id"),
+            round_id=(event.referral or {}).get("round_id"),
             disposition_due_on=event.disposition_due_on,
+            compartment=sorted(event.members),
         )
     )
 
 
-def _status(event: Any, **facts: Any) -> Published:
-    values: dict[str, Any] = {"disposition": None, "four_forms": None, "result": None, "due_on": None}
+def _status(event: Any, step: str, **facts: Any) -> Published:
+    values: dict[str, Any] = {"disposition": None, "four_forms": None, "result": None, "due_on": None,
+                              "deadline": None, "compartment_added": []}
     values.update(facts)
-    return Published(contracts.ClueStatusChanged(clue_id=_clue_id(event), status=event.status, **values))
+    if values["due_on"] is None:
+        values["deadline"] = None
+    return Published(contracts.ClueStatusChanged(clue_id=_clue_id(event), status=event.status, step=step,
+                                                 **values))
 
 
-@mapper.maps(Clue.Accepted, Clue.Reopened)
-def clue_opened(event: Any) -> Published:
-    return _status(event, due_on=event.due_on)
+@mapper.maps(Clue.Accepted)
+def clue_accepted(event: Any) -> Published:
+    return _status(event, "accepted", due_on=event.due_on, deadline="disposition",
+                   compartment_added=sorted(event.members))
+
+
+@mapper.maps(Clue.Reopened)
+def clue_reopened(event: Any) -> Published:
+    return _status(event, "reopened", due_on=event.due_on, deadline="disposition")
 
 
 @mapper.maps(Clue.DispositionProposed)
 def disposition_proposed(event: Any) -> Published:
-    return _status(event, disposition=event.disposition)
+    return _status(event, "proposed", disposition=event.disposition)
 
 
 @mapper.maps(Clue.DispositionDecided)
 def disposition_decided(event: Any) -> Published:
     result = "closed" if event.approved and DISPOSITION_STATUS.get(event.disposition or "") == "closed" else None
-    return _status(event, disposition=event.disposition, due_on=event.due_on, result=result)
+    return _status(event, "decided" if event.approved else "declined", disposition=event.disposition,
+                   due_on=event.due_on, deadline=event.deadline, result=result)
 
 
 @mapper.maps(Clue.InquiryRecorded)
 def inquiry_recorded(event: Any) -> Published:
-    return _status(event, disposition="inquiry", due_on=event.due_on)
+    return _status(event, "inquiry", disposition="inquiry", due_on=event.due_on, deadline="inquiry_reply")
 
 
 @mapper.maps(Clue.InquiryReplied)
 def inquiry_replied(event: Any) -> Published:
-    return _status(event, disposition="inquiry")
+    return _status(event, "reply", disposition="inquiry")
 
 
 @mapper.maps(Clue.VerificationReported)
 def verification_reported(event: Any) -> Published:
-    return _status(event, disposition="preliminary_verification")
+    return _status(event, "verification", disposition="preliminary_verification")
 
 
 @mapper.maps(Clue.Concluded)
 def concluded(event: Any) -> Published:
-    return _status(event, four_forms=event.four_forms, result=event.result)
+    return _status(event, "concluded", four_forms=event.four_forms, result=event.result)
+
+
+@mapper.maps(Clue.MemberAdded)
+def member_added(event: Any) -> Published:
+    return Published(contracts.ClueCompartmentChanged(clue_id=_clue_id(event), added=[event.user], removed=[]))
+
+
+@mapper.maps(Clue.MemberRemoved)
+def member_removed(event: Any) -> Published:
+    return Published(contracts.ClueCompartmentChanged(clue_id=_clue_id(event), added=[], removed=[event.user]))
+
+
+@mapper.maps(Clue.JointScreeningShared)
+def joint_shared(event: Any) -> Published:
+    return Published(contracts.ClueJointScreeningChanged(clue_id=_clue_id(event), open=True))
+
+
+@mapper.maps(Clue.JointScreeningConcluded)
+def joint_concluded(event: Any) -> Published:
+    return Published(contracts.ClueJointScreeningChanged(clue_id=_clue_id(event), open=False))
 
 
 @mapper.maps(Clue.DeadlineOverdue)
@@ -103,6 +136,32 @@ def recommendation_issued(event: Any) -> Published:
             recommendations=list(event.recommendations),
             responsible_department=event.responsible_department,
             deadline=event.deadline,
+            issued_on=event.issued_on,
+        )
+    )
+
+
+@mapper.maps(Recommendation.Drafted)
+def recommendation_drafted(event: Any) -> Published:
+    return Published(
+        contracts.RecommendationDrafted(
+            recommendation_id=str(event.originator_id),
+            reference_number=event.reference_number,
+            title=event.title,
+            problems=list(event.problems),
+            recommendations=list(event.recommendations),
+            responsible_department=event.responsible_department,
+            deadline=event.deadline,
+        )
+    )
+
+
+@mapper.maps(Recommendation.ResponseRecorded)
+def recommendation_response(event: Any) -> Published:
+    return Published(
+        contracts.RecommendationResponseRecorded(
+            recommendation_id=str(event.originator_id), report_id=event.report_id, summary=event.summary,
+            completed=event.completed, received_on=event.received_on,
         )
     )
 
@@ -110,7 +169,8 @@ def recommendation_issued(event: Any) -> Published:
 @mapper.maps(Recommendation.Closed)
 def recommendation_closed(event: Any) -> Published:
     return Published(
-        contracts.RecommendationClosed(recommendation_id=str(event.originator_id), closed_on=event.closed_on)
+        contracts.RecommendationClosed(recommendation_id=str(event.originator_id), closed_on=event.closed_on,
+                                       evidence=event.evidence)
     )
 
 

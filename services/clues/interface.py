@@ -24,6 +24,7 @@ from services.clues.domainmodel import (
     STATUS_LABELS,
 )
 from services.clues.recommendation import RECOMMENDATION_STATUS_LABELS
+from services.common.forensics import ForensicReplayQuery
 from services.common.interface import (
     NO_CONTROL_CHARACTERS,
     Body,
@@ -109,6 +110,8 @@ class ClueDeadline(Result):
     due_on: date
     done: bool
     overdue: bool
+    rule: dict[str, Any] | None = Field(
+        default=None, description="期限规则及所用日历 (basis, count, from_date, calendar, provisional_years)")
 
 
 class ClueFacts(Result):
@@ -531,29 +534,10 @@ class GetClueFacts(Query[ClueFacts]):
     clue_id: Id
 
 
-class ListClues(Query[list[ClueFacts]]):
-    """The clues of a group whose compartment includes the reader: facts only."""
-
-    group_id: Id
-    reader: Id
-
-
-class IntakeQueue(Query[list[IntakeEntry]]):
-    """Referred clues awaiting the group leader (no content: source and dates only)."""
-
-    group_id: Id
-
-
 class ListDisclosures(Query[list[DisclosureEntry]]):
     """Every recorded read of a clue's content, replayed from its disclosure stream."""
 
     clue_id: Id
-
-
-class GetStatistics(Query[ClueStatistics]):
-    """Counts by status, category, disposition and four forms; of one group, or of all."""
-
-    group_id: Id | None = None
 
 
 # -- recommendations ------------------------------------------------------------------------------------------
@@ -612,6 +596,6 @@ class GetRecommendation(Query[RecommendationView]):
     recommendation_id: Id
 
 
-class ListRecommendations(Query[list[RecommendationView]]):
-    group_id: Id | None = None
-    unit_id: Id | None = None
+class ForensicReplay(ForensicReplayQuery):
+    """回放记录：历史及某一时点的状态，每次使用均被记录 (replay a clues record: its history and its state at a
+    moment; every use is recorded)."""

@@ -37,6 +37,7 @@ from services.clues.recommendation import Recommendation
 from services.common.application import policy
 from services.common.clock import beijing_date
 from services.common.errors import NotFoundError
+from services.common.workdays import Arrangement, Calendar, count, provisional_in
 
 SEALING_KEY_ENV = "CLUES_SEALING_PRIVATE_KEY"
 
@@ -60,11 +61,17 @@ class CluesPolicies:
     env: Any
     time_limits: TimeLimits
     load: Callable[..., Any]
+    limit: Callable[..., Any]
+    new_arrangement: Callable[..., Any]
+    working_calendar: Callable[[], Calendar]
+    ids_with: Callable[..., Any]
+    repository: Any
 
     @policy("inspections.ClueReferred")
     def on_clue_referred(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
         content = referral_content(payload.sealed_content, self.env.get(SEALING_KEY_ENV))
         received_on = beijing_date(envelope.occurred_at)
+        rule, due_on = self.limit("disposition", received_on)
         clue = Clue.refer(
             referral={
                 "referral_id": payload.referral_id,
@@ -83,7 +90,8 @@ class CluesPolicies:
             categories=list(content.get("categories", [])),
             summary=str(content.get("summary", "")),
             received_on=received_on,
-            disposition_due_on=self.time_limits.of("disposition").due(received_on),
+            disposition_due_on=due_on,
+            disposition_rule=rule,
         )
         processing.collect_events(clue)
 
@@ -102,3 +110,25 @@ class CluesPolicies:
             received_on=beijing_date(envelope.occurred_at),
         )
         processing.collect_events(recommendation)
+
+    @policy("ledgers.CalendarArrangementRecorded")
+    def on_calendar_arrangement(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
+        """A year's arrangement recorded by HQ: keep it, and recompute the clues' deadlines that were counted
+        Monday–Friday in that year (one DeadlineRecomputed event each; the old events stay)."""
+        arrangement = Arrangement.from_dict(payload.model_dump())
+        kept = self.new_arrangement(arrangement, learnt_from=envelope.event_id)
+        if kept is None:
+            return  # already held
+        calendar = Calendar([*self.working_calendar().arrangements.values(), arrangement])
+        changed = []
+        for clue_id in self.ids_with(Clue.Registered):
+            clue: Clue = self.repository.get(clue_id)
+            kinds = [kind for kind, deadline in clue.running_deadlines().items()
+                     if provisional_in(deadline.get("rule"), arrangement.year)]
+            for kind in kinds:
+                recorded = clue.deadlines[kind]["rule"]
+                rule, due_on = count(recorded["basis"], int(recorded["count"]), recorded["from_date"], calendar)
+                clue.recompute_deadline(kind, rule, due_on)
+            if kinds:
+                changed.append(clue)
+        processing.collect_events(kept, *changed)

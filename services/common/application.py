@@ -130,6 +130,8 @@ class ServiceApplication(Application[UUID]):
     """Services whose integration events this service's policies react to."""
     scheduler_command: ClassVar[str | None] = None
     """The command that records Overdue/Due events for passed deadlines; the runtime runs it periodically."""
+    forensic_views: ClassVar[dict[str, Callable[[Any], Any]]] = {}
+    """Record kind → the view a forensic replay shows its state with (services.common.forensics)."""
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import uuid
 
-from services.common.application import command
+from services.common.application import command, query
+from services.common.forensics import ReplayResult, replay
 from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
 from services.inspections.interface import (
@@ -19,6 +20,7 @@ from services.inspections.interface import (
     CloseRound,
     CompleteActivity,
     CompleteLookBack,
+    ForensicReplay,
     FreezeBriefingPackage,
     HandOverActivityFinding,
     HandOverClue,
@@ -55,6 +57,7 @@ from services.inspections.results import (
     RoundRecorded,
 )
 from services.inspections.sealing import clue_content, seal_content
+from services.inspections.views import activity_view, round_view
 
 
 class InspectionsApplication(Queries, Policies):
@@ -63,6 +66,14 @@ class InspectionsApplication(Queries, Policies):
     name = "inspections"
     scheduler_command = "check_deadlines"
     consumes = ("units",)
+
+    forensic_views = {"InspectionRound": round_view, "SupervisionActivity": activity_view}
+    """Record kind → the view its Get… query answers with (what a forensic replay shows as the state)."""
+
+    @query
+    def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
+        """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
+        return replay(self, q, self.forensic_views)
 
     # -- rounds --------------------------------------------------------------------------------
     @command

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
+from services.common.forensics import ForensicReplayQuery
 from services.common.interface import Body, Command, Day, Id, Name, Note, Query, Title
 from services.inspections.fields import (
     ActivityKind,
@@ -351,3 +352,8 @@ class ListActivities(Query[list[ActivityView]]):
     group_id: Id | None = None
     unit_id: Id | None = None
     activity_kind: ActivityKind | None = Field(default=None, alias="kind")
+
+
+class ForensicReplay(ForensicReplayQuery):
+    """回放记录：历史及某一时点的状态，每次使用均被记录 (replay a inspections record: its history and its state at a
+    moment; every use is recorded)."""

@@ -7,18 +7,31 @@ records.py the look-ups and record factories they share; policies.py the reactio
 from __future__ import annotations
 
 import authz.rules_ledgers  # noqa: F401  (the rules this service checks its records against, in every process)
-from services.ledgers.directives import DirectiveHandlers
-from services.ledgers.items import ItemHandlers
+import authz.rules_platform  # noqa: F401  (the calendar rules: the ledgers service owns the calendar)
+from services.common.application import query
+from services.common.forensics import ReplayResult, replay
+from services.ledgers.calendar import CalendarHandlers
+from services.ledgers.directives import DirectiveHandlers, directive_view
+from services.ledgers.interface import ForensicReplay
+from services.ledgers.items import ItemHandlers, item_view
 from services.ledgers.loop import LoopHandlers
 from services.ledgers.policies import Policies
-from services.ledgers.reviews import ReviewHandlers
+from services.ledgers.reviews import ReviewHandlers, review_view
 from services.ledgers.spreadsheets import SpreadsheetHandlers
 
 
 class LedgersApplication(
-    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, Policies
+    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, CalendarHandlers, Policies
 ):
     """The ledgers service (台账): directives, four lists, stages, closed loop, evaluations, imports, reviews."""
 
     name = "ledgers"
     scheduler_command = "run_scheduler"
+
+    forensic_views = {"Directive": directive_view, "LedgerItem": item_view, "QuarterlyReview": review_view}
+    """Record kind → the view its Get… query answers with (what a forensic replay shows as the state)."""
+
+    @query
+    def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
+        """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
+        return replay(self, q, self.forensic_views)

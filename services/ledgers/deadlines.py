@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from events.plain import plain
 from services.common.clock import beijing_date
 from services.common.errors import InvalidInputError
-from services.common.workdays import add_working_days
+from services.common.workdays import CALENDAR_DAYS, Calendar, count, provisional_in
 
 BASES = ("calendar", "working")
+RULE_FIELDS = ("basis", "count", "from_date")
+
+
+def rule_facts(recorded: dict[str, Any]) -> dict[str, Any]:
+    """The rule's own fields of a recorded rule (without the calendar it was counted with)."""
+    return {name: recorded[name] for name in RULE_FIELDS}
 
 
 @dataclass(frozen=True)
 class DeadlineRule:
     """`count` calendar or working days after `from_date` (the day itself not counted).
 
-    Working days follow the State Council's calendar (holidays and 调休 make-up working days) as the
-    `chinese_calendar` package maintains it, Monday–Friday in a year it does not cover yet. Events record the rule *and* the computed date, so a replay
-    uses the recorded date even if the calendar data (or this code) later changes.
+    Working days follow `services.common.workdays`: the official years, the arrangements recorded from the
+    State Council's notices, Monday–Friday (provisional) beyond. Events record the rule, the calendar it was
+    counted with *and* the computed date (`computed`), so a replay uses the recorded date even if the
+    calendar data (or this code) later changes; a provisional date is recomputed by a new event.
     """
 
     basis: str
@@ -41,10 +48,12 @@ class DeadlineRule:
         """A fixed date (0 calendar days from it)."""
         return cls("calendar", 0, due)
 
-    def due_on(self) -> date:
-        if self.basis == "calendar":
-            return self.from_date + timedelta(days=self.count)
-        return add_working_days(self.from_date, self.count).day
+    def due_on(self, calendar: Calendar | None = None) -> date:
+        return self.computed(calendar)[1]
+
+    def computed(self, calendar: Calendar | None = None) -> tuple[dict[str, Any], date]:
+        """(the rule as recorded, with the calendar it was counted with; the date)."""
+        return count(self.basis, self.count, self.from_date, calendar)
 
     def as_dict(self) -> dict[str, Any]:
         return {"basis": self.basis, "count": self.count, "from_date": self.from_date}
@@ -68,6 +77,6 @@ def rule_from(value: DeadlineRule | dict[str, Any] | date | None) -> DeadlineRul
     raise InvalidInputError("期限格式无效 (invalid deadline)", code="deadline_invalid")
 
 
-__all__ = ["BASES", "DeadlineRule", "plain", "rule_from", "today"]
+__all__ = ["BASES", "CALENDAR_DAYS", "DeadlineRule", "plain", "provisional_in", "rule_facts", "rule_from", "today"]
 
 today = beijing_date

@@ -256,6 +256,27 @@ class Directive(ChainedAggregate):
     def _mark_stage_overdue(self, stage: str, due_on: date, detected_on: date) -> None:
         self.stage_deadlines[stage]["overdue_on"] = detected_on
 
+    def open_stage_deadlines(self) -> dict[str, dict[str, Any]]:
+        """Stage deadlines still running: the stage not recorded, not marked overdue, the directive not withdrawn."""
+        if self.withdrawn:
+            return {}
+        return {stage: deadline for stage, deadline in self.stage_deadlines.items()
+                if stage not in self.stages and deadline["overdue_on"] is None}
+
+    def recompute_stage_deadline(self, stage: str, rule: dict[str, Any], due_on: date) -> None:
+        """A running stage deadline counted again with a newer calendar: a new event, the old one stays."""
+        old = self.open_stage_deadlines().get(stage)
+        if old is None:
+            raise ConflictError(f"阶段期限已结束 (stage deadline no longer running): {stage}", code="not_running")
+        self._recompute_stage_deadline(stage=stage, rule=rule, old_due_on=old["due_on"], new_due_on=due_on,
+                                       calendar=str(rule.get("calendar", "")))
+
+    @event("StageDeadlineRecomputed")
+    def _recompute_stage_deadline(
+        self, stage: str, rule: dict[str, Any], old_due_on: date, new_due_on: date, calendar: str
+    ) -> None:
+        self.stage_deadlines[stage] = {"rule": rule, "due_on": new_due_on, "overdue_on": None}
+
     # -- evaluations (四个评价维度) ---------------------------------------------------------
     def check_evaluation(self, department: str, scores: dict[str, int], rationale: str) -> None:
         self.check_not_withdrawn()

@@ -6,7 +6,9 @@ from typing import Any
 
 from events import ledgers as contracts
 from events.plain import plain
+from services.common.calendar import CalendarArrangement
 from services.common.integration import IntegrationMapper, Published
+from services.ledgers.deadlines import rule_facts
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.imports import ImportBatch
 from services.ledgers.domain.items import LedgerItem
@@ -47,11 +49,11 @@ def stage_recorded(event: Any) -> Published:
 
 
 def _facts(rule: dict[str, Any] | None) -> contracts.DeadlineRuleFacts | None:
-    return None if rule is None else contracts.DeadlineRuleFacts(**rule)
+    return None if rule is None else _required_facts(rule)
 
 
 def _required_facts(rule: dict[str, Any]) -> contracts.DeadlineRuleFacts:
-    return contracts.DeadlineRuleFacts(**rule)
+    return contracts.DeadlineRuleFacts(**rule_facts(rule))  # the v1 contract: the rule without its calendar
 
 
 @mapper.maps(Directive.Amended)
@@ -205,3 +207,38 @@ def finding_resolved(event: Any) -> Published:
     return Published(contracts.ReconciliationFindingResolved(
         reconciliation_id=str(event.originator_id), index=event.index, resolved_on=event.resolved_on,
     ))
+
+
+@mapper.maps(CalendarArrangement.Recorded)
+def calendar_arrangement_recorded(event: Any) -> Published | None:
+    if event.learnt_from is not None:
+        return None  # only the arrangement recorded here is published
+    return Published(contracts.CalendarArrangementRecorded(
+        year=event.year, reference=event.reference, title=event.title, published_on=event.published_on,
+        holidays=[contracts.HolidayFacts(**h) for h in event.holidays], version=event.calendar_version,
+    ))
+
+
+@mapper.maps(Directive.StageDeadlineRecomputed)
+def stage_deadline_recomputed(event: Any) -> Published:
+    return Published(contracts.DeadlineRecomputed(
+        record_kind="stage", record_id=str(event.originator_id), stage=event.stage,
+        rule=_required_facts(event.rule), old_due_on=event.old_due_on, new_due_on=event.new_due_on,
+        calendar=event.calendar,
+    ))
+
+
+def _recomputed(kind: str) -> Any:
+    def publish(event: Any) -> Published:
+        return Published(contracts.DeadlineRecomputed(
+            record_kind=kind, record_id=str(event.originator_id), stage=None,
+            rule=_required_facts(event.rule), old_due_on=event.old_due_on, new_due_on=event.new_due_on,
+            calendar=event.calendar,
+        ))
+
+    return publish
+
+
+mapper.maps(LedgerItem.DeadlineRecomputed)(_recomputed("item"))
+mapper.maps(LedgerItem.LookBackRecomputed)(_recomputed("look_back"))
+mapper.maps(SchedulingRound.DeadlineRecomputed)(_recomputed("round"))

@@ -174,10 +174,10 @@ class ItemHandlers(LedgerRecords):
         """
         item = self._item(c.item_id)
         closed_on = self.today()
-        rule = self._look_back_rule(item, closed_on)
+        recorded, due_on = self._look_back_rule(item, closed_on).computed(self.working_calendar())
         item.close(evidence_refs=list(c.evidence_refs), summary=c.summary, approved_by=self.actor_user(),
-                   closed_on=closed_on, look_back_rule=rule.as_dict(), look_back_due_on=rule.due_on())
-        return ItemClosed(item_id=c.item_id, look_back_due_on=rule.due_on(), position=self.record(item))
+                   closed_on=closed_on, look_back_rule=recorded, look_back_due_on=due_on)
+        return ItemClosed(item_id=c.item_id, look_back_due_on=due_on, position=self.record(item))
 
     @command
     def record_look_back(self, c: RecordLookBack) -> LookBackRecorded:

@@ -17,13 +17,20 @@ from eventsourcing.application import AggregateNotFoundError
 import authz
 from authz import Scope
 from services.common.application import ServiceApplication
+from services.common.calendar import WorkingCalendar
 from services.common.clock import Clock
 from services.common.context import current
 from services.common.errors import InvalidInputError, NotFoundError
 from services.ledgers.deadlines import DeadlineRule, rule_from
 from services.ledgers.domain.config import GroupLedgerConfig, UnknownCategoryError
 from services.ledgers.domain.items import LedgerItem
-from services.ledgers.domain.loop import MasterLedger, Reconciliation, compare, normalize_reference
+from services.ledgers.domain.loop import (
+    MasterLedger,
+    Reconciliation,
+    compare,
+    normalize_reference,
+    within_report_scope,
+)
 from services.ledgers.domainmodel import Directive
 from services.ledgers.index import LedgerIndex
 from services.ledgers.integration import mapper
@@ -49,7 +56,7 @@ class GroupRecords:
         return Scope(group_id=self.group_id, unit_id=self.unit_id, distribution="hq")
 
 
-class LedgerRecords(ServiceApplication):
+class LedgerRecords(WorkingCalendar, ServiceApplication):
     name = "ledgers"
     integration = mapper
     consumes = ("units", "inspections", "clues")
@@ -112,19 +119,17 @@ class LedgerRecords(ServiceApplication):
         return sorted(found, key=lambda d: (d.received_on, d.reference_number))
 
     # -- deadlines ------------------------------------------------------------------------------------
-    @staticmethod
-    def deadline(value: DeadlineValue) -> tuple[dict[str, Any] | None, date | None]:
-        """(the rule as recorded, the computed date) — both go into the event."""
+    def deadline(self, value: DeadlineValue) -> tuple[dict[str, Any] | None, date | None]:
+        """(the rule as recorded with the calendar it was counted with, the computed date): both go into the event."""
         if isinstance(value, Deadline):
             value = DeadlineRule(value.basis, value.count, value.from_date)
         rule = rule_from(value)
         if rule is None:
             return None, None
-        return rule.as_dict(), rule.due_on()
+        return rule.computed(self.working_calendar())
 
-    @classmethod
-    def required_deadline(cls, value: DeadlineValue) -> tuple[dict[str, Any], date]:
-        rule, due_on = cls.deadline(value)
+    def required_deadline(self, value: DeadlineValue) -> tuple[dict[str, Any], date]:
+        rule, due_on = self.deadline(value)
         if rule is None or due_on is None:
             raise InvalidInputError("期限必填 (a deadline is required)", code="deadline_required")
         return rule, due_on
@@ -154,8 +159,9 @@ class LedgerRecords(ServiceApplication):
         ledger.add_entry(reference_number=directive.reference_number, directive_id=str(directive.id))
         if config is not None:
             for stage, rule in config.stage_rules(c.category, c.received_on).items():
+                recorded, due_on = rule.computed(self.working_calendar())
                 directive.set_stage_deadline(
-                    stage=stage, rule=rule.as_dict(), due_on=rule.due_on(), reason="类别默认期限 (category default)"
+                    stage=stage, rule=recorded, due_on=due_on, reason="类别默认期限 (category default)"
                 )
         return directive, [ledger]
 
@@ -206,6 +212,7 @@ class LedgerRecords(ServiceApplication):
                 directive = self.get(directive_id, Directive)
                 ledger[reference] = {"directive_id": directive_id, "title": directive.title,
                                      "status": directive.status}
+        ledger = within_report_scope(ledger, reported, period, lambda i: self.get(i, Directive).received_on)
         findings = compare(ledger, reported)
         matched = sum(1 for ref in set(ledger) & set(reported) if ledger[ref]["status"] == reported[ref]["status"])
         return Reconciliation(group_id=group_id, unit_id=unit_id, report_id=report_id, period=period,

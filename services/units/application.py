@@ -14,9 +14,10 @@ from typing import Any
 from eventsourcing.application import ProcessingEvent
 
 from events.envelope import Envelope
-from services.common.application import command, policy
+from services.common.application import command, policy, query
 from services.common.clock import Clock
 from services.common.errors import ConflictError, InvalidInputError
+from services.common.forensics import ReplayResult, replay
 from services.units import interface as ops
 from services.units.attachments import decode_upload, resolve, validate_attachment
 from services.units.blobstore import BlobStore
@@ -27,7 +28,7 @@ from services.units.members import MembershipCommands
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
 from services.units.power import PowerMatter
-from services.units.queries import UnitsQueries
+from services.units.queries import UnitsQueries, item_view, submission_view
 from services.units.roster import Unit
 from services.units.routing import RoutingMatrix
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
@@ -41,6 +42,14 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
     scheduler_command = "record_overdue"
     integration = mapper
     consumes = ("clues",)
+
+    forensic_views = {"OutboundItem": item_view, "InboundSubmission": submission_view}
+    """Record kind → the view its Get… query answers with (what a forensic replay shows as the state)."""
+
+    @query
+    def forensic_replay(self, q: ops.ForensicReplay) -> ReplayResult:
+        """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
+        return replay(self, q, self.forensic_views)
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None,
                  blobs: BlobStore | None = None) -> None:

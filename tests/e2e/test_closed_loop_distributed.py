@@ -98,7 +98,8 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
     # HQ's dashboard counts the directive the unit's notification opened (projector process, Kafka)
     board = poll(api.dashboard, lambda b: b["groups"].get("group-mee", {}).get("directives") == 1,
                  "the HQ dashboard counting the notified directive")
-    assert board["groups"]["group-mee"] == {"directives": 1, "stages": 0, "relayed": 0}
+    assert board["groups"]["group-mee"] == {"directives": 1, "stages": 0, "relayed": 0, "closed": 0, "overdue": 0,
+                                            "closure_rate": 0.0, "median_days_to_close": None, "open_mismatches": 0}
 
     # the group registers a second directive itself and gives the first one its detail-ledger category,
     # whose look-back interval (1 day) the closure below must use

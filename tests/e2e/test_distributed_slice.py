@@ -37,7 +37,9 @@ def test_staff_registers_a_directive_and_hq_sees_it_counted_across_processes(
     dashboard = http.get("/api/hq/dashboard", params={"after_ledgers": position},
                          headers=auth(identity_provider, "chen.hq"))
     assert dashboard.status_code == 200
-    assert dashboard.json()["groups"]["group-mee"] == {"directives": 1, "stages": 1, "relayed": 1}, \
+    assert dashboard.json()["groups"]["group-mee"] == {
+        "directives": 1, "stages": 1, "relayed": 1, "closed": 0, "overdue": 0, "closure_rate": 0.0,
+        "median_days_to_close": None, "open_mismatches": 0}, \
         f"after {time.monotonic() - started:.2f}s: {dashboard.json()}"
 
     # authentication is the identity provider's: a token it did not sign is refused

@@ -124,7 +124,7 @@ def test_a_round_runs_before_during_and_after_across_processes(
     def referred_clue() -> str | None:
         queue = api.get("li.na", "/api/clues/intake")
         assert queue.status_code == 200, queue.text
-        return next((c["clue_id"] for c in queue.json() if c["referral_id"] == referral_id), None)
+        return next((c["clue_id"] for c in queue.json()["items"] if c["referral_id"] == referral_id), None)
 
     clue_id = eventually(referred_clue, "clue from the referral in the group leader's intake queue")
     api.ok("li.na", f"/api/clues/clues/{clue_id}/accept", json={"assigned": ["zhang.wei"]})

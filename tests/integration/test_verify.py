@@ -119,3 +119,51 @@ def test_a_deleted_stream_tail_is_caught_by_the_signed_checkpoint(data_dir: Path
     code, report = verify(data_dir)
     assert code == 1
     assert ("removed", norm(second), top) in findings(report)
+
+
+def test_a_swapped_pair_in_the_middle_of_a_stream_is_reported_as_exactly_that_pair(data_dir: Path) -> None:
+    db = sqlite3.connect(data_dir / "stores" / "ledgers.db")
+    _, second, _ = directive_streams(db)
+    rows = db.execute("SELECT originator_version, topic, state FROM stored_events WHERE originator_id = ? "
+                      "ORDER BY originator_version", (second,)).fetchall()
+    assert len(rows) >= 4
+    (va, ta, sa), (vb, tb, sb) = rows[1], rows[2]  # versions 2 and 3; version 4 and after stay untouched
+    db.execute("UPDATE stored_events SET topic = ?, state = ? WHERE originator_id = ? AND originator_version = ?",
+               (tb, sb, second, va))
+    db.execute("UPDATE stored_events SET topic = ?, state = ? WHERE originator_id = ? AND originator_version = ?",
+               (ta, sa, second, vb))
+    db.commit()
+    db.close()
+    code, report = verify(data_dir)
+    assert code == 1
+    assert findings(report) == [("reordered", norm(second), va), ("reordered", norm(second), vb)]
+
+
+def test_a_missing_data_directory_is_an_error_and_nothing_is_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    code, report = verify(missing)
+    assert code == 3 and report["intact"] is None
+    assert report["error"]["code"] == "store_not_found" and "(the data directory does not exist)" in \
+        report["error"]["message"]
+    assert not missing.exists()
+
+
+def test_a_missing_checkpoint_key_is_an_error_and_no_new_key_is_made(data_dir: Path) -> None:
+    key = data_dir / "keys" / "checkpoint-ed25519.key"
+    key.unlink()
+    code, report = verify(data_dir)
+    assert code == 3 and report["intact"] is None
+    assert report["error"]["code"] == "key_not_found" and "checkpoint-ed25519.key" in report["error"]["message"]
+    assert not key.exists()
+    plain_run = subprocess.run([sys.executable, "-m", "paizhu.cli", "verify", "--data-dir", str(data_dir)],
+                               capture_output=True, text=True, timeout=120)
+    assert plain_run.returncode == 3 and "密钥" in plain_run.stderr and "keys not found" in plain_run.stderr
+    assert "Traceback" not in plain_run.stderr
+
+
+def test_a_missing_store_is_an_error(data_dir: Path) -> None:
+    (data_dir / "stores" / "inspections.db").unlink()
+    code, report = verify(data_dir)
+    assert code == 3 and report["error"]["code"] == "store_not_found"
+    assert "inspections.db" in report["error"]["message"]
+    assert not (data_dir / "stores" / "inspections.db").exists()

@@ -82,6 +82,7 @@ class LedgerItem(ChainedAggregate):
         self.ecology: str | None = None
         self.similar_item_ids: list[str] = []
         self.closure: dict[str, Any] | None = None
+        self.look_back_rule: dict[str, Any] | None = None
         self.look_back_due_on: date | None = None
         self.look_back_due_marked = False
         self.look_backs: list[dict[str, Any]] = []
@@ -189,6 +190,21 @@ class LedgerItem(ChainedAggregate):
         self.due_on = due_on
         self.overdue_on = None
 
+    def has_running_deadline(self) -> bool:
+        return self.status != "closed" and self.due_on is not None and self.overdue_on is None
+
+    def recompute_deadline(self, rule: dict[str, Any], due_on: date) -> None:
+        """The deadline counted again with a newer calendar: a new event, the old one stays."""
+        if not self.has_running_deadline() or self.due_on is None:
+            raise ConflictError("期限已结束 (deadline no longer running)", code="not_running")
+        self._recompute_deadline(rule=rule, old_due_on=self.due_on, new_due_on=due_on,
+                                 calendar=str(rule.get("calendar", "")))
+
+    @event("DeadlineRecomputed")
+    def _recompute_deadline(self, rule: dict[str, Any], old_due_on: date, new_due_on: date, calendar: str) -> None:
+        self.deadline_rule = rule
+        self.due_on = new_due_on
+
     def is_overdue_unmarked(self, today: date) -> bool:
         return (
             self.status != "closed" and self.due_on is not None and self.overdue_on is None
@@ -271,6 +287,7 @@ class LedgerItem(ChainedAggregate):
         self.evidence_refs.extend(ref for ref in evidence_refs if ref not in self.evidence_refs)
         self.status = "closed"
         self.closure = {"summary": summary, "approved_by": approved_by, "closed_on": closed_on}
+        self.look_back_rule = look_back_rule
         self.look_back_due_on = look_back_due_on
         self.look_back_due_marked = False
 
@@ -288,6 +305,21 @@ class LedgerItem(ChainedAggregate):
     @event("LookBackDue")
     def _mark_look_back_due(self, due_on: date, detected_on: date) -> None:
         self.look_back_due_marked = True
+
+    def has_running_look_back(self) -> bool:
+        return self.status == "closed" and self.look_back_due_on is not None and not self.look_back_due_marked
+
+    def recompute_look_back(self, rule: dict[str, Any], due_on: date) -> None:
+        """The look-back date counted again with a newer calendar: a new event, the old one stays."""
+        if not self.has_running_look_back() or self.look_back_due_on is None:
+            raise ConflictError("回头看期限已结束 (look-back no longer running)", code="not_running")
+        self._recompute_look_back(rule=rule, old_due_on=self.look_back_due_on, new_due_on=due_on,
+                                  calendar=str(rule.get("calendar", "")))
+
+    @event("LookBackRecomputed")
+    def _recompute_look_back(self, rule: dict[str, Any], old_due_on: date, new_due_on: date, calendar: str) -> None:
+        self.look_back_rule = rule
+        self.look_back_due_on = new_due_on
 
     def check_look_back(self, findings: str) -> None:
         if self.status != "closed" or self.look_back_due_on is None:

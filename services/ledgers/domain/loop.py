@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -159,6 +161,21 @@ class SchedulingRound(ChainedAggregate):
     def _mark_overdue(self, due_on: date, detected_on: date, missing: list[str]) -> None:
         self.overdue_on = detected_on
 
+    def has_running_deadline(self) -> bool:
+        return not self.closed and self.overdue_on is None
+
+    def recompute_respond_by(self, rule: dict[str, Any], due_on: date) -> None:
+        """The reply date counted again with a newer calendar: a new event, the old one stays."""
+        if not self.has_running_deadline():
+            raise ConflictError("调度期限已结束 (the round's deadline is no longer running)", code="not_running")
+        self._recompute_respond_by(rule=rule, old_due_on=self.respond_by, new_due_on=due_on,
+                                   calendar=str(rule.get("calendar", "")))
+
+    @event("DeadlineRecomputed")
+    def _recompute_respond_by(self, rule: dict[str, Any], old_due_on: date, new_due_on: date, calendar: str) -> None:
+        self.respond_by_rule = rule
+        self.respond_by = new_due_on
+
     def check_close(self) -> None:
         if self.closed:
             raise ConflictError("调度已结束 (round closed)", code="round_closed")
@@ -177,6 +194,63 @@ FINDING_KINDS = {
     "missing_in_ledger": "专报有、总账无 (in the unit's report, missing from the ledger)",
     "status_differs": "状态不一致 (status differs)",
 }
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_PERIOD_PATTERNS = (
+    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{4})年(?:度|全年)?$"), "year"),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), "month"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(?:份)?$"), "month"),
+    (re.compile(r"^(\d{4})\s*[-_ ]?\s*[Qq]([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})年第?([一二三四1-4])季度$"), "quarter"),
+    (re.compile(r"^(\d{4})\s*[-_ ]?\s*[Hh]([12])$"), "half"),
+    (re.compile(r"^(\d{4})年(上|下)半年$"), "half"),
+)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def report_period(period: str) -> tuple[date, date] | None:
+    """The first and last day of a report's period (报告期): `2026`, `2026-03`, `2026Q1`, `2026-H1`, `2026年3月`,
+    `2026年第一季度`, `2026年上半年`; None for a period written otherwise."""
+    text = period.strip()
+    for pattern, kind in _PERIOD_PATTERNS:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        year = int(found.group(1))
+        if kind == "year":
+            return date(year, 1, 1), date(year, 12, 31)
+        part = found.group(2)
+        if kind == "month":
+            month = int(part)
+            return (date(year, month, 1), _month_end(year, month)) if 1 <= month <= 12 else None
+        if kind == "quarter":
+            first = 3 * (_CN_DIGITS[part] - 1) + 1
+            return date(year, first, 1), _month_end(year, first + 2)
+        first = 1 if part in ("1", "上") else 7
+        return date(year, first, 1), _month_end(year, first + 5)
+    return None
+
+
+def within_report_scope(
+    ledger: dict[str, dict[str, Any]], reported: dict[str, dict[str, Any]], period: str,
+    received_on: Callable[[str], date],
+) -> dict[str, dict[str, Any]]:
+    """The ledger entries a report answers for: those it lists, and those received within its period.
+
+    A report covers its period and the directives it names; a directive received before the period (and not
+    named) or after it is outside the report, so it is not `missing_in_report`. A period that cannot be read
+    leaves only the named directives in scope."""
+    bounds = report_period(period)
+    return {
+        reference: row for reference, row in ledger.items()
+        if reference in reported
+        or (bounds is not None and bounds[0] <= received_on(row["directive_id"]) <= bounds[1])
+    }
 
 
 def compare(ledger: dict[str, dict[str, Any]], reported: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -6,8 +6,10 @@ path and the rest from a `...Body` model (`class RecordStage(Command[DirectiveRe
 route takes the body, the service the command, and the fields are written once.
 """
 
+from services.ledgers.interface.calendar import *  # noqa: F403
 from services.ledgers.interface.directives import *  # noqa: F403
 from services.ledgers.interface.fields import *  # noqa: F403
+from services.ledgers.interface.forensics import *  # noqa: F403
 from services.ledgers.interface.items import *  # noqa: F403
 from services.ledgers.interface.loop import *  # noqa: F403
 from services.ledgers.interface.reviews import *  # noqa: F403

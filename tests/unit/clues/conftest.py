@@ -81,3 +81,52 @@ def decide(app: CluesApplication, clue_id: str, disposition: str) -> None:
 
 def state(app: CluesApplication, clue_id: str) -> Any:
     return app.load(clue_id)
+
+
+# -- the lists, as the clue queue read model answers them (the service answers commands and reads by id) ----------
+def _principal(user: str, org: str, kind: str, role: str) -> Any:
+    from authz import Principal
+
+    return Principal(user, user, org, kind, frozenset({role}), group_id=org if kind == "group" else None,
+                     unit_id=org if kind == "unit" else None)
+
+
+def clue_queue(app: CluesApplication) -> Any:
+    """The clue queue read model of this application's published events (SQLite in memory)."""
+    from projections.clue_queue.projection import ClueQueue
+    from projections.common.db import SqliteDatabase
+    from runtime.projection_feeds import LogFollower
+    from runtime.projection_runner import ProjectionRunner
+
+    db = SqliteDatabase(":memory:")
+    runner = ProjectionRunner(ClueQueue(), db)
+    runner.setup()
+    LogFollower(runner, {"clues": app.integration_events}).run_once()
+    return db
+
+
+def intake(app: CluesApplication, group_id: str = "group-mee") -> list[dict[str, Any]]:
+    from projections.clue_queue import view
+    from projections.common.query import PageRequest
+
+    with clue_queue(app).transaction() as tx:
+        return view.intake_queue(tx, _principal("leader", group_id, "group", "group_leader"), PageRequest(200)).rows
+
+
+def clues_of(app: CluesApplication, group_id: str, reader: str) -> list[dict[str, Any]]:
+    from projections.clue_queue import view
+    from projections.common.query import PageRequest
+
+    with clue_queue(app).transaction() as tx:
+        return view.list_clues(tx, _principal(reader, group_id, "group", "group_staff"), view.ClueFilters(),
+                               view.CLUE_SORTS["received_on"], PageRequest(200)).rows
+
+
+def recommendations_of(app: CluesApplication, org: str, kind: str) -> list[dict[str, Any]]:
+    from projections.clue_queue import view
+    from projections.common.query import PageRequest
+
+    role = {"group": "group_staff", "unit": "unit_liaison", "hq": "hq_staff"}[kind]
+    with clue_queue(app).transaction() as tx:
+        return view.list_recommendations(tx, _principal("reader", org, kind, role), None, None,
+                                         view.REC_SORTS["deadline"], PageRequest(200)).rows

@@ -127,13 +127,16 @@ def test_units_get_not_even_counts(world: tuple[Api, str, str], unit_user: str) 
 
 def test_hq_sees_statistics_but_no_content(world: tuple[Api, str, str]) -> None:
     api, clue_id, _ = world
+    api.sync()
     stats = api.get("chen.hq", "/api/clues/statistics", params={"group_id": "group-mee"})
     assert stats.status_code == 200
-    assert stats.json()["total"] == 2
+    assert stats.json()["item"]["total"] >= 2
     assert_no_secret(stats.text)
     assert clue_id not in stats.text
     other_group = api.get("zhou.other", "/api/clues/statistics").json()
-    assert other_group["total"] == 0
+    assert other_group["item"]["total"] == 0
+    # a member of the group outside both compartments counts neither clue
+    assert api.get("wang.qiang", "/api/clues/statistics").json()["item"]["total"] == 0
 
 
 def test_every_get_route_of_the_platform_is_free_of_clue_content(world: tuple[Api, str, str]) -> None:
@@ -220,15 +223,21 @@ def test_referral_reaches_the_leaders_intake_and_nobody_else(world: tuple[Api, s
                                                 "summary": "移交摘要"}, public))
     envelope = make_envelope(payload, service="inspections", position=10_000)
     clues.process_integration_event(envelope, payload_of(envelope))
+    api.sync()
     queue = api.get("li.na", "/api/clues/intake")
-    assert queue.status_code == 200 and [q["referral_id"] for q in queue.json()] == ["ref-http-1"]
+    assert queue.status_code == 200 and [q["referral_id"] for q in queue.json()["items"]] == ["ref-http-1"]
+    assert queue.json()["items"][0]["round_id"] == "round-x"
     assert "慕容秋" not in queue.text
     assert api.get("zhang.wei", "/api/clues/intake").status_code == 403
-    assert api.get("he.leader2", "/api/clues/intake").json() == []
-    clue_id = queue.json()[0]["clue_id"]
+    assert api.get("he.leader2", "/api/clues/intake").json()["items"] == []
+    clue_id = queue.json()["items"][0]["clue_id"]
     assert api.post("he.leader2", f"/api/clues/clues/{clue_id}/accept",
                     json={"assigned": ["zhou.other"]}).status_code == 404
-    assert api.post("li.na", f"/api/clues/clues/{clue_id}/accept", json={"assigned": ["zhou.min"]}).status_code == 200
+    accepted = api.post("li.na", f"/api/clues/clues/{clue_id}/accept", json={"assigned": ["zhou.min"]})
+    assert accepted.status_code == 200
+    after = {"after": f"clues:{accepted.json()['position']}"}
+    assert api.get("li.na", "/api/clues/intake", params=after).json()["items"] == []
+    assert clue_id in [c["clue_id"] for c in api.get("zhou.min", "/api/clues/clues", params=after).json()["items"]]
     assert api.post("zhou.min", f"/api/clues/clues/{clue_id}/read",
                     json={"reason": "受理"}).json()["subject"]["name"] == "慕容秋"
 
@@ -242,14 +251,27 @@ def test_recommendations_reach_the_unit_only_once_issued(world: tuple[Api, str, 
     created = api.post("zhang.wei", "/api/clues/recommendations", json=body)
     assert created.status_code == 201, created.text
     rec_id = created.json()["recommendation_id"]
+    drafted = {"after": f"clues:{created.json()['position']}"}
+
+    def listed(user: str, params: dict[str, str]) -> list[str]:
+        return [r["recommendation_id"] for r in api.get(user, "/api/clues/recommendations", params=params).json()["items"]]
+
+    assert listed("zhou.min", drafted) == [rec_id]  # the group sees its draft
+    assert listed("zhao.unit", drafted) == [] and listed("chen.hq", drafted) == []
     assert api.get("zhao.unit", f"/api/clues/recommendations/{rec_id}").status_code == 404
     assert api.post("zhang.wei", f"/api/clues/recommendations/{rec_id}/issue", json={}).status_code == 403
-    assert api.post("li.na", f"/api/clues/recommendations/{rec_id}/issue", json={}).status_code == 200
+    issued = api.post("li.na", f"/api/clues/recommendations/{rec_id}/issue", json={})
+    assert issued.status_code == 200
+    after = {"after": f"clues:{issued.json()['position']}"}
     unit_view = api.get("zhao.unit", f"/api/clues/recommendations/{rec_id}")
     assert unit_view.status_code == 200 and clue_id not in unit_view.text
-    assert [r["recommendation_id"] for r in api.get("zhao.unit", "/api/clues/recommendations").json()] == [rec_id]
+    assert listed("zhao.unit", after) == [rec_id] and listed("chen.hq", after) == [rec_id]
+    listed_view = api.get("zhao.unit", "/api/clues/recommendations", params=after).json()["items"][0]
+    assert {k: v for k, v in listed_view.items() if k != "version"} == \
+        {k: v for k, v in unit_view.json().items() if k != "version"}
+    assert clue_id not in api.get("zhao.unit", "/api/clues/recommendations", params=after).text
     assert api.get("qian.unit2", f"/api/clues/recommendations/{rec_id}").status_code == 404
-    assert api.get("qian.unit2", "/api/clues/recommendations").json() == []
+    assert listed("qian.unit2", after) == [] and listed("zhou.other", after) == []
 
 
 def test_a_clue_is_registered_only_for_a_supervised_unit_and_with_people_who_may_know_it(

@@ -76,7 +76,11 @@ def test_reopened_clue_gets_a_fresh_disposition_deadline(app: CluesApplication, 
     decide(app, clue_id, "close")
     with as_leader(app):
         app.reopen_clue(clue_id, "新的举报")
-    assert app.load(clue_id).deadlines["disposition"] == {"due_on": date(2025, 5, 12), "done": False, "overdue": False}
+    assert app.load(clue_id).deadlines["disposition"] == {
+        "due_on": date(2025, 5, 12), "done": False, "overdue": False,
+        "rule": {"basis": "calendar", "count": 30, "from_date": date(2025, 4, 12), "calendar": "calendar days",
+                 "provisional_years": []},
+    }
     clock.advance(timedelta(days=31))
     assert app.record_overdue()["clues"] == [OverdueClue(clue_id=clue_id, deadlines=["disposition"])]
     assert len(overdue_events(app)) == 2

@@ -11,6 +11,7 @@ from paizhu.demo import Demo
 from paizhu.demo.clues import seed
 from services.clues.application import CluesApplication
 from services.common.clock import ManualClock
+from tests.unit.clues.conftest import clues_of, recommendations_of
 
 
 @dataclass
@@ -26,12 +27,12 @@ def test_demo_has_clues_in_every_state_and_reads_recorded() -> None:
     app = CluesApplication(env={"CLUES_SEALING_PRIVATE_KEY": generate_keypair()[0]}, clock=clock)
     platform = OnlyClues({"clues": app})
     seed(Demo(platform, clock))  # type: ignore[arg-type]
-    clues = app.list_clues("group-mee", "li.na")
+    clues = clues_of(app, "group-mee", "li.na")
     statuses = {c["status"] for c in clues}
     assert statuses >= {"registered", "proposed", "inquiry", "verifying", "held", "responded", "case_filed", "closed"}
     assert any(c["overdue"] == ["inquiry_reply"] for c in clues)
     assert any(c["joint_screening_open"] for c in clues)
-    recommendations = {r["status"] for r in app.list_recommendations(group_id="group-mee")}
+    recommendations = {r["status"] for r in recommendations_of(app, "group-mee", "group")}
     assert recommendations == {"issued", "closed"}
     readers = {r["reader"] for c in clues for r in app.list_disclosures(c["clue_id"])}
     assert readers == {"li.na", "zhou.min", "zhao.unit"}

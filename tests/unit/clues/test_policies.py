@@ -16,7 +16,7 @@ from services.clues.policies import SealingKeyMissingError
 from services.common.clock import ManualClock
 from services.common.errors import InvalidInputError
 from tests.factories import make_envelope, payload_of
-from tests.unit.clues.conftest import as_leader, as_staff
+from tests.unit.clues.conftest import as_leader, as_staff, intake
 
 CONTENT = {
     "subject_name": "贾卫东",
@@ -43,7 +43,7 @@ def test_referral_delivered_twice_makes_one_clue(app: CluesApplication, keypair:
     envelope = referral(keypair[1])
     assert deliver(app, envelope) is True
     assert deliver(app, envelope) is False
-    queue = app.intake_queue("group-mee")
+    queue = intake(app)
     assert len(queue) == 1
     assert queue[0]["referral_id"] == "ref-001" and queue[0]["round_id"] == "round-2025-1"
     assert "贾卫东" not in str(queue)
@@ -54,14 +54,14 @@ def test_referral_republished_at_another_position_still_makes_one_clue(
 ) -> None:
     assert deliver(app, referral(keypair[1], position=7)) is True
     assert deliver(app, referral(keypair[1], position=9)) is False
-    assert len(app.intake_queue("group-mee")) == 1
+    assert len(intake(app)) == 1
 
 
 def test_referred_clue_is_opened_by_the_leader_and_its_content_unsealed(
     app: CluesApplication, keypair: tuple[str, str]
 ) -> None:
     deliver(app, referral(keypair[1]))
-    clue_id = app.intake_queue("group-mee")[0]["clue_id"]
+    clue_id = intake(app)[0]["clue_id"]
     assert app.load(clue_id).access_scope().compartment == frozenset()
     with as_leader(app):
         app.accept_referral(clue_id, "li.na", ["zhou.min"])
@@ -71,7 +71,7 @@ def test_referred_clue_is_opened_by_the_leader_and_its_content_unsealed(
     assert content["subject"].model_dump() == {"name": "贾卫东", "unit": "核与辐射安全监管司", "post": "处长", "key_person": False}
     assert content["allegations"]["summary"] == CONTENT["summary"]
     assert content["referral"]["referral_id"] == "ref-001"
-    assert app.intake_queue("group-mee") == []
+    assert intake(app) == []
     assert app.load(clue_id).access_scope().compartment == {"li.na", "zhou.min"}
 
 
@@ -79,7 +79,7 @@ def test_referral_for_another_key_cannot_be_opened(app: CluesApplication) -> Non
     _, stranger_public = generate_keypair()
     with pytest.raises(InvalidTag):
         deliver(app, referral(stranger_public))
-    assert app.intake_queue("group-mee") == []
+    assert intake(app) == []
 
 
 def test_referral_without_the_private_key_is_a_configuration_error(keypair: tuple[str, str]) -> None:
@@ -124,7 +124,7 @@ def test_reports_about_other_things_or_from_another_unit_are_ignored(app: CluesA
 
 def test_the_leader_assigns_only_people_who_may_know_the_clue(app: CluesApplication, keypair: tuple[str, str]) -> None:
     deliver(app, referral(keypair[1]))
-    clue_id = app.intake_queue("group-mee")[0]["clue_id"]
+    clue_id = intake(app)[0]["clue_id"]
     people = [DirectoryEntry(user_id="zhou.min", org_id="group-mee", org_kind="group", roles=["group_staff"]),
               DirectoryEntry(user_id="zhou.other", org_id="group-mwr", org_kind="group", roles=["group_staff"]),
               DirectoryEntry(user_id="zhao.unit", org_id="unit-mee", org_kind="unit", roles=["unit_liaison"])]

@@ -9,7 +9,7 @@ import pytest
 from services.clues.application import CluesApplication
 from services.clues.recommendation import RecommendationStateError
 from services.common.errors import InvalidInputError
-from tests.unit.clues.conftest import as_leader, as_staff, register
+from tests.unit.clues.conftest import as_leader, as_staff, recommendations_of, register
 
 
 def draft(app: CluesApplication, **overrides: object) -> str:
@@ -62,7 +62,7 @@ def test_closure_needs_a_completed_rectification_and_evidence(app: CluesApplicat
         app.close_recommendation(rec_id, "核查印发文件及执行记录")
     view = app.get_recommendation(rec_id)
     assert view["status"] == "closed" and view["closure"]["evidence"] == "核查印发文件及执行记录"
-    assert [v["recommendation_id"] for v in app.list_recommendations(unit_id="unit-mee")] == [rec_id]
+    assert [v["recommendation_id"] for v in recommendations_of(app, "unit-mee", "unit")] == [rec_id]
 
 
 def test_source_clues_record_the_link_and_the_recommendation_names_none(app: CluesApplication) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from services.common import workdays
 from services.common.clock import ManualClock
 from services.common.errors import ConflictError, InvalidInputError
 from services.ledgers.application import LedgersApplication
@@ -60,7 +61,8 @@ def test_stage_deadline_records_rule_and_date(app: LedgersApplication) -> None:
                                     {"basis": "working", "count": 5, "from_date": "2025-09-30"})
     assert result["due_on"] == date(2025, 10, 14)
     deadline = app.get_directive(directive_id)["stage_deadlines"]["relay_study"]
-    assert deadline["rule"] == {"basis": "working", "count": 5, "from_date": "2025-09-30"}
+    assert deadline["rule"] == {"basis": "working", "count": 5, "from_date": "2025-09-30",
+                                "calendar": workdays.CALENDAR, "provisional_years": []}
     assert deadline["due_on"] == "2025-10-14"
 
 

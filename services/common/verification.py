@@ -1,0 +1,374 @@
+"""Verifying a service's stored log from its raw rows: every hash chain and every signed checkpoint.
+
+Light on purpose: no domain class, no application. Each stored event's hash is recomputed from the canonical
+encoding of its JSON state (decoded once with `json.loads`, the transcoder's typed values turned into the plain
+strings the hash was computed over), so the hot loop is decode, encode, SHA-256. A row whose fast hash does not
+match is decoded again the slow way (`fallback`: the domain event itself) before anything is reported, so the
+fast path can only confirm, never accuse.
+
+A finding names exactly the event concerned: `altered` (its content no longer matches its hash), `removed` (a
+version missing from its stream, or a signed head or stream gone), `inserted` (an event that is not part of the
+chain or not covered by the checkpoint that covers its position), `reordered` (events stored at each other's
+versions: a swapped pair is reported as that pair and nothing else), `checkpoint` (a bad signature, or the log
+up to a signed checkpoint differs where no single event explains it).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from events.envelope import GENESIS_HASH, canonical_plain
+
+_quote: Callable[[str], str] = json.encoder.encode_basestring
+"""A JSON string as `json.dumps(..., ensure_ascii=False)` writes it."""
+
+CHECKPOINT_NAMESPACE = uuid.UUID("0b7f1f0e-55a8-4c1e-9a51-636b70743031")
+CHECKPOINT_SIGNED = "CheckpointLog.Signed"
+"""Type name (qualname) of a signed checkpoint event."""
+
+
+def checkpoint_log_id(service: str) -> uuid.UUID:
+    return uuid.uuid5(CHECKPOINT_NAMESPACE, service)
+
+
+def log_step(digest: str, position: int, stream_id: str, version: int, event_hash: str) -> str:
+    """The running digest of a log: one step per event (position, stream, version, hash).
+
+    The bytes are `canonical_plain([position, stream_id, version, event_hash])`, formatted directly (hot loop).
+    """
+    step = f"{digest}[{int(position)},{_quote(stream_id)},{int(version)},{_quote(event_hash)}]"
+    return hashlib.sha256(step.encode("utf-8")).hexdigest()
+
+
+def heads_digest(heads: dict[str, list[Any]]) -> str:
+    return hashlib.sha256(canonical_plain(heads)).hexdigest()
+
+
+def checkpoint_statement(service: str, position: int, log_digest: str, heads_digest_: str) -> bytes:
+    """The bytes a checkpoint's Ed25519 signature covers."""
+    return canonical_plain(
+        {"service": service, "position": position, "log_digest": log_digest, "heads_digest": heads_digest_}
+    )
+
+
+class StoredRow(Protocol):
+    """A stored event as a recorder returns it (eventsourcing's `Notification`)."""
+
+    id: int
+    originator_id: Any
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+class UnknownTranscoding(ValueError):
+    """The stored JSON holds a typed value the fast decoder does not know (the slow path decides)."""
+
+
+_PLAIN_TYPES = frozenset({"datetime_iso", "date_iso", "decimal_str"})
+
+
+def _plain_hook(obj: dict[str, Any]) -> Any:
+    """eventsourcing's JSON transcoding `{"_type_": name, "_data_": value}` → the plain form the hash covers."""
+    if len(obj) == 2 and "_type_" in obj and "_data_" in obj:
+        kind, data = obj["_type_"], obj["_data_"]
+        if kind in _PLAIN_TYPES:  # isoformat() and str() round-trip to the same string
+            return data
+        if kind == "uuid_hex":
+            return str(uuid.UUID(data))
+        raise UnknownTranscoding(kind)
+    return obj
+
+
+_decode_json = json.JSONDecoder(object_hook=_plain_hook).decode
+
+
+def stream_key(originator_id: Any) -> str:
+    """A stream id as the hash covers it (a UUID's canonical string)."""
+    if isinstance(originator_id, uuid.UUID):
+        return str(originator_id)
+    try:
+        return str(uuid.UUID(str(originator_id)))
+    except ValueError:
+        return str(originator_id)
+
+
+class RowDecoder:
+    """Turns a stored row into the plain fields its hash covers (`hash` included)."""
+
+    def __init__(self, cipher: Any = None, compressor: Any = None,
+                 fallback: Callable[[StoredRow], dict[str, Any]] | None = None) -> None:
+        self.cipher = cipher
+        self.compressor = compressor
+        self.fallback = fallback
+        """The slow way: the plain fields of the decoded domain event (used when the fast way disagrees)."""
+
+    def plaintext(self, row: StoredRow) -> bytes:
+        """The stored JSON state of a row (decrypted, decompressed)."""
+        state = row.state
+        if self.cipher is not None:
+            state = self.cipher.decrypt(state)
+        if self.compressor is not None:
+            state = self.compressor.decompress(state)
+        return bytes(state)
+
+    def fields(self, row: StoredRow, stream_id: str) -> dict[str, Any]:
+        fields: dict[str, Any] = _decode_json(self.plaintext(row).decode("utf-8"))
+        fields["originator_id"] = stream_id
+        fields["originator_version"] = row.originator_version
+        fields["type"] = row.topic.rpartition(":")[2]
+        return fields
+
+
+def hash_at(fields: dict[str, Any], version: int) -> str:
+    """The chain hash of an event's fields as if it were stored at `version`."""
+    body = {k: v for k, v in fields.items() if k != "hash"}
+    body["originator_version"] = version
+    return hashlib.sha256(canonical_plain(body)).hexdigest()
+
+
+def fields_hash(fields: dict[str, Any]) -> str:
+    stored = fields.pop("hash", None)
+    try:
+        return hashlib.sha256(canonical_plain(fields)).hexdigest()
+    finally:
+        if stored is not None:
+            fields["hash"] = stored
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    """altered | removed | inserted | reordered | checkpoint"""
+    service: str
+    stream_id: str
+    version: int | None
+    position: int | None
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass
+class StoreReport:
+    service: str
+    events: int = 0
+    streams: int = 0
+    checkpoints: int = 0
+    checkpoint_position: int = 0
+    unsigned_events: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "service": self.service, "intact": self.intact, "events": self.events, "streams": self.streams,
+            "checkpoints": self.checkpoints, "checkpoint_position": self.checkpoint_position,
+            "unsigned_events": self.unsigned_events, "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+class _Entry:
+    """One stored event as the verifier keeps it: its own hash and link, and its fields only when it is wrong."""
+
+    __slots__ = ("error", "fields", "hash", "ok", "position", "prev_hash")
+
+    def __init__(self, position: int, hash_: str, prev_hash: str, ok: bool,
+                 fields: dict[str, Any] | None, error: str = "") -> None:
+        self.position = position
+        self.hash = hash_
+        self.prev_hash = prev_hash
+        self.ok = ok
+        self.fields = fields
+        self.error = error
+
+
+def _entry(decoder: RowDecoder, row: StoredRow, stream_id: str) -> _Entry:
+    problem = ""
+    fields: dict[str, Any] | None
+    try:
+        fields = decoder.fields(row, stream_id)
+        stored_hash = fields.get("hash", "")
+        ok = fields_hash(fields) == stored_hash
+    except Exception as error:  # ciphertext or JSON altered beyond decoding, or a typed value of its own
+        fields, stored_hash, ok = None, "", False
+        problem = type(error).__name__
+    if not ok and decoder.fallback is not None:
+        try:
+            fields = decoder.fallback(row)
+            stored_hash = fields.get("hash", "")
+            ok = fields_hash(fields) == stored_hash
+        except Exception as error:
+            problem = type(error).__name__
+    if fields is None:
+        return _Entry(row.id, "", "", False, None, problem)
+    return _Entry(row.id, stored_hash, fields.get("prev_hash", ""), ok, None if ok else fields)
+
+
+def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, decoder: RowDecoder,
+                progress: Callable[[int], None] | None = None) -> StoreReport:
+    """Walk one service's stored log (in position order): every hash chain, every signed checkpoint."""
+    report = StoreReport(service)
+    public_key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
+    log_id = str(checkpoint_log_id(service))
+    streams: dict[str, dict[int, _Entry]] = {}
+    checkpoints: list[dict[str, Any]] = []
+    order: list[tuple[int, str, int, str]] = []  # (position, stream, version, stored hash)
+    ids: dict[Any, str] = {}
+    count = 0
+    for row in rows:
+        stream = ids.get(row.originator_id)
+        if stream is None:
+            stream = ids[row.originator_id] = stream_key(row.originator_id)
+        entry = _entry(decoder, row, stream)
+        streams.setdefault(stream, {})[row.originator_version] = entry
+        if stream == log_id:
+            if entry.ok and row.topic.endswith(CHECKPOINT_SIGNED):
+                signed = decoder.fields(row, stream)
+                checkpoints.append(signed)
+        else:
+            order.append((row.id, stream, row.originator_version, entry.hash))
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(1000)
+    if progress is not None:
+        progress(count % 1000)
+    report.events = count
+    report.streams = len(streams)
+
+    for stream, entries in streams.items():  # 1. every stream's chain
+        report.findings.extend(check_stream(service, stream, entries))
+
+    valid = []  # 2. the signed checkpoints
+    for cp in checkpoints:
+        statement = checkpoint_statement(service, cp["position"], cp["log_digest"], cp["heads_digest"])
+        try:
+            public_key.verify(base64.b64decode(cp["signature"]), statement)
+            valid.append(cp)
+        except (InvalidSignature, ValueError):
+            report.findings.append(Finding("checkpoint", service, log_id, cp["originator_version"], None,
+                                           f"checkpoint at position {cp['position']} has an invalid signature"))
+    report.checkpoints = len(valid)
+    if valid:
+        _check_against_checkpoints(report, valid, streams, order, log_id)
+    else:
+        report.unsigned_events = len(order)
+    return report
+
+
+def check_stream(service: str, stream: str, entries: dict[int, _Entry]) -> list[Finding]:
+    """One stream's chain: each version present, each event matching its hash and following its predecessor.
+
+    An event whose hash fits another version of the stream was moved there: `reordered`, or `inserted` when it
+    is a copy of the event still stored at that version. The predecessor an event must follow is the event that
+    truly is the previous version, wherever it is stored: so a swapped pair accuses that pair, not the next one.
+    """
+    findings: list[tuple[int, Finding]] = []
+    true_hash: dict[int, str] = {}
+    """version → the hash of the event that is that version (as its content says)"""
+    top = max(entries)
+    for version in range(1, top + 1):
+        entry = entries.get(version)
+        if entry is None:
+            findings.append((version, Finding("removed", service, stream, version, None,
+                                              f"version {version} of the stream is missing")))
+        elif entry.fields is None and not entry.ok:
+            findings.append((version, Finding("altered", service, stream, version, entry.position,
+                                              f"stored event cannot be decoded ({entry.error})")))
+        elif entry.ok:
+            true_hash.setdefault(version, entry.hash)
+        else:
+            assert entry.fields is not None
+            moved = [v for v in entries if v != version and hash_at(entry.fields, v) == entry.hash]
+            twin = entries.get(moved[0]) if moved else None
+            if twin is not None and twin.ok and twin.hash == entry.hash:
+                findings.append((version, Finding("inserted", service, stream, version, entry.position,
+                                                  f"a copy of version {moved[0]} inserted as version {version}")))
+            elif moved:
+                findings.append((version, Finding("reordered", service, stream, version, entry.position,
+                                                  f"the event stored as version {version} is version "
+                                                  f"{moved[0]}")))
+                true_hash[moved[0]] = entry.hash
+            else:
+                findings.append((version, Finding("altered", service, stream, version, entry.position,
+                                                  "content does not match its hash")))
+                true_hash.setdefault(version, entry.hash)  # the hash it claims: its successor still links to it
+    for version, entry in entries.items():
+        if not entry.ok:
+            continue
+        expected = GENESIS_HASH if version == 1 else true_hash.get(version - 1)
+        if expected is not None and entry.prev_hash != expected:
+            findings.append((version, Finding("inserted", service, stream, version, entry.position,
+                                              "does not follow the previous event of its stream")))
+    findings.sort(key=lambda pair: pair[0])
+    return [finding for _, finding in findings]
+
+
+def _check_against_checkpoints(report: StoreReport, checkpoints: list[dict[str, Any]],
+                               streams: dict[str, dict[int, _Entry]], order: list[tuple[int, str, int, str]],
+                               log_id: str) -> None:
+    heads: dict[str, list[Any]] = {}
+    for cp in checkpoints:
+        heads.update(cp["changed_heads"])
+    latest = checkpoints[-1]
+    latest_position = latest["position"]
+    report.checkpoint_position = latest_position
+    named = {(f.stream_id, f.version) for f in report.findings}
+    # the running digest over the covered part of the log
+    digest = GENESIS_HASH
+    expected = {cp["position"]: cp["log_digest"] for cp in checkpoints}
+    for position, stream, version, event_hash in order:
+        if position > latest_position:
+            break
+        digest = log_step(digest, position, stream, version, event_hash)
+        if position in expected and expected[position] != digest:
+            if not report.findings:
+                report.findings.append(Finding("checkpoint", report.service, "", None, position,
+                                               "the log up to this signed checkpoint differs"))
+            expected.pop(position)
+    if latest_position not in {p for p, *_ in order} and not report.findings:
+        report.findings.append(Finding("removed", report.service, "", None, latest_position,
+                                       "the event at the latest checkpoint's position is missing"))
+    present = {stream: entries for stream, entries in streams.items() if stream != log_id}
+    for stream, (head_version, head_hash) in heads.items():
+        versions = present.get(stream)
+        if versions is None:
+            report.findings.append(Finding("removed", report.service, stream, None, None,
+                                           f"the whole stream is missing (signed head: version {head_version})"))
+            continue
+        stored = versions.get(head_version)
+        if stored is None:
+            if (stream, head_version) not in named:
+                report.findings.append(Finding("removed", report.service, stream, head_version, None,
+                                               "the signed head event of the stream is missing"))
+        elif stored.hash and stored.hash != head_hash and (stream, head_version) not in named:
+            report.findings.append(Finding("altered", report.service, stream, head_version, stored.position,
+                                           "differs from the signed head of its stream"))
+    for stream, versions in present.items():
+        signed_version = heads.get(stream, [0])[0]
+        for version, stored in versions.items():
+            if version <= signed_version:
+                continue
+            if stored.position <= latest_position:
+                report.findings.append(Finding("inserted", report.service, stream, version, stored.position,
+                                               "not covered by the checkpoint that covers its position"))
+            elif (stream, version) in named:
+                for i, finding in enumerate(report.findings):
+                    if (finding.stream_id, finding.version) == (stream, version) and finding.kind == "altered":
+                        report.findings[i] = Finding("inserted", report.service, stream, version, stored.position,
+                                                     "recorded after the last checkpoint and does not chain")
+            else:
+                report.unsigned_events += 1
