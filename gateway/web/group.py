@@ -198,11 +198,13 @@ async def close_item(request: Request, item_id: Id, services: Services,
 
 # -- clues -------------------------------------------------------------------------------------------------
 @router.get("/group/clues", response_class=HTMLResponse)
-def clue_queue(request: Request, services: Services,
-               permission: Permission = require("clues.list")) -> HTMLResponse:
-    clues = clues_api.list_clues(services, permission)
-    return page(request, "clues.html", principal=permission.principal, active="clues", clues=clues,
-                status_labels=STATUS_LABELS, disposition_labels=DISPOSITION_LABELS)
+async def clue_queue(request: Request, read_models: ReadModels, page_request: Paging, after: After,
+                     permission: Permission = require("clues.list", listing=True)) -> HTMLResponse:
+    """The clues whose compartment includes the user, facts only (`GET /api/clues/clues`, the clue queue)."""
+    clues = await clues_api.list_clues(read_models=read_models, response=Response(), page=page_request, after=after,
+                                       status=None, unit_id=None, sort="-received_on", permission=permission)
+    return page(request, "clues.html", principal=permission.principal, active="clues", clues=clues.items,
+                next_cursor=clues.next_cursor, status_labels=STATUS_LABELS, disposition_labels=DISPOSITION_LABELS)
 
 
 def _clue_page(request: Request, services: Services, permission: Permission, clue_id: str, *,

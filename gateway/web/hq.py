@@ -2,7 +2,7 @@
 
 The figures are the API's own: `gateway.hq.router.dashboard` (the HQ dashboard read model, authorised in its
 query), `gateway.hq.router.alert_list`, `gateway.hq.router.directives` for a group's drill-down and
-`gateway.clues.router.statistics` (counts only).
+`gateway.clues.router.statistics` (counts only, from the clue queue read model).
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ async def dashboard(request: Request, read_models: ReadModels, services: Service
         {"name": tr.t("hq.received"), "data": [figures.months[m].received for m in months]},
         {"name": tr.t("hq.closed"), "data": [figures.months[m].closed for m in months]},
     ]}
-    clue_figures = clues_api.statistics(services, group if group in group_ids else None, statistics)
+    clue_figures = (await clues_api.statistics(read_models=read_models, response=Response(), after=after,
+                                               group_id=group if group in group_ids else None,
+                                               permission=statistics)).item
     clue_chart = {"kind": "pie", "labels": [tr.label(STATUS_LABELS.get(s, s)) for s in clue_figures.status],
                   "series": [{"name": tr.t("hq.clues"), "data": list(clue_figures.status.values())}]}
     drilled = ([d for d in hq_api.directives(read_models, permission) if d.group_id == group

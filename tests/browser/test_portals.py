@@ -97,7 +97,10 @@ def test_group_registers_a_directive_and_records_its_first_stage(visitor: Visito
     page.get_by_role("tab", name=re.compile("问题清单")).click()  # htmx swaps the list in
     expect(page.get_by_role("tab", name=re.compile("问题清单"))).to_have_attribute("aria-selected", "true")
     page.get_by_role("link", name="查看案卷历史").click()
-    expect(page.locator("#history li")).to_have_count(2)
+    expect(page.locator("#history li")).to_have_count(2)  # received, relay and study
+    page.get_by_label("理由").fill("核对登记与环节记录")
+    page.get_by_role("button", name="取证回放").click()
+    expect(page.locator("#replay li")).to_have_count(2)  # registered, stage recorded: the replay's own history
     visitor.check("case-history")
 
 

@@ -15,7 +15,7 @@ from tests.unit.web.test_pages import signed_in
 
 PAGES = {
     "/group/directives/{}": "/api/ledgers/directives/{}",
-    "/history/directives/{}": "/api/ledgers/directives/{}",
+    "/history/directive/{}": "/api/ledgers/directives/{}",
     "/group/clues/{}": "/api/clues/clues/{}",
     "/unit/submissions/{}": "/api/units/submissions/{}",
     "/inspection/rounds/{}": "/api/inspections/rounds/{}",
@@ -34,7 +34,7 @@ def ids(api: Api) -> dict[str, list[str]]:
     """A few ids of each kind, as their owners list them."""
     directives = api.get("zhang.wei", "/api/ledgers/directives").json()["items"][:2]
     directives += api.get("zhou.other", "/api/ledgers/directives").json()["items"][:1]
-    clues = api.get("zhang.wei", "/api/clues/clues").json()[:2]
+    clues = api.get("zhang.wei", "/api/clues/clues").json()["items"][:2]
     submissions = api.get("zhao.unit", "/api/units/units/unit-mee/submissions").json()[:2]
     rounds = api.get("li.na", "/api/inspections/rounds").json()[:1] + api.get("zhou.other",
                                                                                 "/api/inspections/rounds").json()[:1]
@@ -44,7 +44,7 @@ def ids(api: Api) -> dict[str, list[str]]:
         "/unit/submissions/{}": [s["submission_id"] for s in submissions],
         "/inspection/rounds/{}": [r["round_id"] for r in rounds],
     }
-    found["/history/directives/{}"] = found["/group/directives/{}"]
+    found["/history/directive/{}"] = found["/group/directives/{}"]
     assert all(found.values()), found
     return found
 
