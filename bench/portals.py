@@ -77,7 +77,7 @@ def add_directives(base: str, count: int) -> None:
         list(pool.map(register, range(count)))
 
 
-def measure(base: str, loads: int) -> dict[str, list[float]]:
+def measure(base: str, loads: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     timings: dict[str, list[float]] = {}
     servers: dict[str, list[float]] = {}
     with sync_playwright() as playwright:

@@ -58,9 +58,10 @@ class Translator:
             return ""
         if isinstance(value, str):
             try:
-                value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+                parsed: date = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
             except ValueError:
                 return value
+            value = parsed
         if isinstance(value, datetime):
             clock = value.strftime("%H:%M")
             return (f"{value.year}年{value.month}月{value.day}日 {clock}" if self.language == "zh-CN"

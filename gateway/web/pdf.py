@@ -90,7 +90,7 @@ def report_pdf(found: dict[str, Any], tr: Translator) -> bytes:
                                      (tr.t("ecology.chart_causes"), found["root_causes"], ROOT_CAUSES),
                                      (tr.t("ecology.chart_judgements"), found["ecology"], ECOLOGY_JUDGEMENTS)):
         story.append(_p(heading, HEADING))
-        rows = [[tr.t("chart.category"), tr.t("package.count")]]
+        rows: list[list[Any]] = [[tr.t("chart.category"), tr.t("package.count")]]
         rows += [[tr.label(labels.get(code, code)), count] for code, count in counter.most_common()] or [["—", 0]]
         story.append(_table(rows, [120 * mm, 54 * mm]))
     story.append(_p(tr.t("ecology.problem_list"), HEADING))

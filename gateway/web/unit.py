@@ -21,6 +21,7 @@ from services.common.errors import DomainError, NotFoundError
 from services.common.interface import Id
 from services.units.interface import (
     AcknowledgeItem,
+    AttachmentRef,
     GetItem,
     GetSubmission,
     ItemReplyBody,
@@ -52,14 +53,14 @@ def todo(request: Request, services: Services, permission: Permission = require(
                 waiting=waiting, submissions=submissions[:20], item_statuses=ITEM_STATUSES)
 
 
-def _uploaded(services: Services, permission: Permission, upload: Any) -> list[dict[str, str]]:
+def _uploaded(services: Services, permission: Permission, upload: Any) -> list[AttachmentRef]:
     """The attachment of a form, stored as `POST /api/units/attachments` stores it (none when no file)."""
     if not isinstance(upload, UploadFile) or not upload.filename:
         return []
-    stored = portal_api.upload_attachment(services, upload, None, grant(permission.principal,
-                                                                        "units.upload_attachment",
-                                                                        addresses_record=False))
-    return [{"sha256": stored.sha256, "filename": stored.filename}]
+    stored = portal_api.upload_attachment(services, upload, None,  # type: ignore[arg-type]  # Starlette's own UploadFile
+                                          grant(permission.principal, "units.upload_attachment",
+                                                addresses_record=False))
+    return [AttachmentRef(sha256=stored.sha256, filename=stored.filename)]
 
 
 def _report_form(request: Request, permission: Permission, form: dict[str, Any], errors: dict[str, str],
