@@ -44,3 +44,7 @@ rule("inspections.refer_activity_finding", GROUP_ROLES, reads="inspections.read_
 rule("inspections.read_activity", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)
 rule("inspections.list_activities", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES, scope="any",
      description="rows filtered by can_read")
+rule("inspections.read_handoff", ROUND_READERS, scope="any",
+     description="frozen briefing packages; rows filtered by can_read and authz.handoff (the team's package)")
+rule("inspections.follow_rectification", ROUND_READERS | UNIT_ROLES, scope="any",
+     description="rectification items; rows filtered by can_read and authz.handoff (the team after its round)")

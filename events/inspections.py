@@ -166,6 +166,17 @@ class SupervisionActivityStarted(Contract):
     started_on: date
 
 
+@contract("inspections.SupervisionWorkRecorded", 1)
+class SupervisionWorkRecorded(Contract):
+    """A piece of an activity's work was done (its summary stays in the service): the method, the day, how many
+    took part."""
+
+    activity_id: str
+    method: str
+    held_on: date
+    participant_count: int
+
+
 @contract("inspections.SupervisionFindingRecorded", 1)
 class SupervisionFindingRecorded(Contract):
     """A finding of an activity (its text stays in the service until it becomes an item or a clue)."""

@@ -117,6 +117,14 @@ class InboundReceived(Contract):
     attachment_count: int
 
 
+@contract("units.SubmissionReviewed", 1)
+class SubmissionReviewed(Contract):
+    """The group marked a submission of the unit as reviewed (已阅); the note stays in the units service."""
+
+    submission_id: str
+    reviewed_on: date
+
+
 # -- roster (distribution "unit") -------------------------------------------------------------
 
 
@@ -228,6 +236,40 @@ class OutboundWithdrawn(OutboundStep):
 
 
 # -- feedback deliberation (distribution "group") ---------------------------------------------
+
+
+@contract("units.FeedbackDrafted", 1)
+class FeedbackDrafted(Contract):
+    """The group drafted feedback to the unit (group-internal): what its list shows, never the body."""
+
+    draft_id: str
+    title: str
+    form: str
+    """written or oral"""
+    important: bool
+    counterpart_id: str
+    drafted_by: str
+    deadline: date
+
+
+@contract("units.FeedbackOpinionRecorded", 1)
+class FeedbackOpinionRecorded(Contract):
+    """A member's stance on the draft's current revision (a later one of the same member replaces it); never
+    the opinion's text."""
+
+    draft_id: str
+    member: str
+    stance: str
+    """agree, amend or object"""
+    revision: int
+
+
+@contract("units.FeedbackRevised", 1)
+class FeedbackRevised(Contract):
+    """The draft was revised: earlier opinions and decision no longer apply; never the body or the reason."""
+
+    draft_id: str
+    important: bool
 
 
 @contract("units.FeedbackDecided", 1)

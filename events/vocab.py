@@ -26,3 +26,7 @@ CLUE_CATEGORIES: dict[str, str] = {
 }
 """A clue's allegation categories: the clues service checks a clue against them; the inspections service
 refuses an unknown one at the request, so a referral never fails in the clues policy."""
+
+MIN_FEEDBACK_OPINIONS = 2
+"""Feedback is deliberated (集体研判) once at least this many group members recorded an opinion on its current
+revision: collective means more than the drafter (the units service's rule, and the read models' status)."""

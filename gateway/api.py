@@ -13,6 +13,7 @@ ROUTER_MODULES = [
     "gateway.session.router",
     "gateway.hq.router",
     "gateway.hq.clue_figures",
+    "gateway.hq.rectification",
     "gateway.ledgers.router",
     "gateway.calendar.router",
     "gateway.clues.router",

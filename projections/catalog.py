@@ -13,6 +13,8 @@ PROJECTIONS = {
     "inspection_handoff": "projections.inspection_handoff.projection:InspectionHandoff",
     "membership": "projections.membership.projection:Membership",
     "people": "projections.people.projection:People",
+    "unit_channel": "projections.unit_channel.projection:UnitChannel",
+    "unit_portal": "projections.unit_portal.projection:UnitPortal",
 }
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-import authz
 from authz import Permission
 from gateway.deps import Services
 from gateway.permissions import require
 from gateway.routes import operation_route
 from services.common.interface import Id
-from services.inspections.fields import ActivityKind
 from services.inspections.interface import (
     ActivityConclusion,
     ActivityFindingBody,
@@ -20,7 +18,6 @@ from services.inspections.interface import (
     CompleteActivity,
     GetActivity,
     HandOverActivityFinding,
-    ListActivities,
     PlanActivity,
     RecordActivityFinding,
     RecordActivityWork,
@@ -29,14 +26,8 @@ from services.inspections.interface import (
     WorkBody,
 )
 from services.inspections.results import ActivityItemRecorded, ActivityRecorded, ActivityReferralRecorded
-from services.inspections.views import ActivityView
 
 router = APIRouter(prefix="/activities")
-
-
-def visible(principal: authz.Principal, activity: ActivityView) -> bool:
-    return authz.can_read(principal, group_id=activity.group_id, unit_id=activity.unit_id,
-                          distribution=activity.distribution)
 
 
 @router.post("", status_code=201)
@@ -44,15 +35,6 @@ def plan_activity(body: PlanActivity, services: Services,
                   permission: Permission = require("inspections.plan_activity")) -> ActivityRecorded:
     """Plan a supervision activity: kind, plan, participants, methods, dates."""
     return services.run(body, permission)
-
-
-@router.get("")
-def list_activities(services: Services, kind: ActivityKind | None = None, unit_id: Id | None = None,
-                    permission: Permission = require("inspections.list_activities", listing=True),
-                    ) -> list[ActivityView]:
-    """The activities the principal may see, optionally of one kind or unit."""
-    activities = services.run(ListActivities(kind=kind, unit_id=unit_id), permission)
-    return [a for a in activities if visible(permission.principal, a)]
 
 
 operation_route(router, "GET", "/{activity_id}", GetActivity, "inspections.read_activity")

@@ -14,6 +14,7 @@ from authz import Permission
 from gateway.deps import Services
 from gateway.errors import API_ERRORS
 from gateway.inspections.activities import router as activities_router
+from gateway.inspections.handoff import router as handoff_router
 from gateway.inspections.packages import router as packages_router
 from gateway.permissions import require
 from gateway.routes import operation_route
@@ -33,7 +34,6 @@ from services.inspections.interface import (
     HandOverClue,
     HandOverFinding,
     InformationRequestBody,
-    ListRounds,
     LookBackBody,
     LookBackConclusion,
     MembersBody,
@@ -45,27 +45,13 @@ from services.inspections.interface import (
     ReferClue,
     RequestInformation,
     ScheduleLookBack,
-    UnitRectificationItems,
 )
 from services.inspections.results import ItemRecorded, LookBackRecorded, RequestRecorded
-from services.inspections.views import RoundSummary
 
 router = APIRouter(prefix="/api/inspections", tags=["inspections"], responses=API_ERRORS)
+router.include_router(handoff_router)
 router.include_router(packages_router)
 router.include_router(activities_router)
-
-
-def visible(principal: authz.Principal, inspection_round: RoundSummary) -> bool:
-    """May the principal see this round in a list (the same decision as for the round itself)."""
-    scope = authz.Scope(
-        group_id=inspection_round.group_id, unit_id=inspection_round.unit_id, round_id=inspection_round.round_id,
-        round_members=frozenset(inspection_round.member_ids), round_open=inspection_round.is_open,
-        distribution=inspection_round.distribution,
-    )
-    return authz.can(principal, "inspections.read_round", scope) and authz.can_read(
-        principal, group_id=scope.group_id, unit_id=scope.unit_id, distribution=inspection_round.distribution,
-        round_members=scope.round_members, round_open=scope.round_open,
-    )
 
 
 def side_of(principal: authz.Principal) -> str:
@@ -75,14 +61,6 @@ def side_of(principal: authz.Principal) -> str:
 # -- rounds ------------------------------------------------------------------------------------
 operation_route(router, "POST", "/rounds", RecordRound,
                 "inspections.record_round", body=RecordRound, status_code=201)
-
-
-@router.get("/rounds")
-def list_rounds(services: Services, unit_id: Id | None = None,
-                permission: Permission = require("inspections.list_rounds", listing=True)) -> list[RoundSummary]:
-    """The rounds the principal may see: the team its open rounds, the group its own, HQ all."""
-    rounds = services.run(ListRounds(unit_id=unit_id), permission)
-    return [r for r in rounds if visible(permission.principal, r)]
 
 
 operation_route(router, "GET", "/rounds/{round_id}", GetRound, "inspections.read_round")
@@ -168,6 +146,3 @@ def check_deadlines(services: Services,
     result = services.run(CheckDeadlines(), permission)
     return OverdueCount(overdue=len(result.overdue), position=result.position)
 
-
-operation_route(router, "GET", "/units/{unit_id}/rectification-items", UnitRectificationItems,
-                "inspections.read_unit_items")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.units import routes_portal, routes_work
+from gateway.units import routes_channel, routes_portal, routes_read, routes_work
 from gateway.units.common import router
 
-__all__ = ["router", "routes_portal", "routes_work"]
+__all__ = ["router", "routes_channel", "routes_portal", "routes_read", "routes_work"]

@@ -38,10 +38,8 @@ from services.units.interface import (
     GetSubmission,
     GetSubmissionAttachment,
     GetUnit,
-    InboundKind,
     IntegrityOpinionBody,
     LeavingBody,
-    ListSubmissions,
     NotifyDirective,
     PostRecorded,
     PowerMatterReportBody,
@@ -57,7 +55,6 @@ from services.units.interface import (
     ReviewSubmission,
     Sha256,
     SituationNoticeBody,
-    SubmissionView,
     SubmitDemocraticEvaluation,
     SubmitDutyIntegrityReport,
     SubmitProgressReport,
@@ -175,13 +172,6 @@ def _inbound_route(path: str, operation: type[Command[Any]], body_model: type[Bo
 
 for _path, (_operation, _body) in INBOUND_ROUTES.items():
     _inbound_route(_path, _operation, _body)
-
-
-@router.get("/units/{unit_id}/submissions")
-def list_submissions(unit_id: Id, services: Services, kind: InboundKind | None = None,
-                     permission: Permission = require("units.read")) -> list[SubmissionView]:
-    """The unit's submissions, newest first."""
-    return services.run(ListSubmissions(unit_id=unit_id, kind=kind), permission)
 
 
 operation_route(router, "GET", "/submissions/{submission_id}", GetSubmission, "units.read")

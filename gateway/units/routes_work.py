@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import authz
 from authz import Permission
 from gateway.deps import Services
 from gateway.permissions import require
@@ -22,6 +21,8 @@ from services.units.interface import (
     DeliveryBody,
     DraftFeedback,
     FeedbackDraftBody,
+    GetAnnouncement,
+    GetConsultation,
     GetFeedbackDraft,
     GetItem,
     GetPowerList,
@@ -32,21 +33,11 @@ from services.units.interface import (
     IssueFeedback,
     IssueRequest,
     ItemReplyBody,
-    ItemStatus,
-    ItemView,
-    ListAnnouncements,
-    ListConsultations,
-    ListFeedbackDrafts,
-    ListItems,
-    ListPowerMatters,
-    ListUpward,
-    MatterCategory,
     ObservationBody,
     ObservedMatterBody,
     ObservePowerMatter,
     OpinionBody,
     PowerListBody,
-    PowerMatterView,
     RecordDelivery,
     RecordOpinion,
     RecordOverdue,
@@ -64,7 +55,6 @@ from services.units.interface import (
     RiskPointRecorded,
     SubmitUpward,
     UpwardReplyBody,
-    UpwardView,
     WithdrawalBody,
     WithdrawItem,
 )
@@ -72,13 +62,6 @@ from services.units.interface import (
 # -- items to the unit ------------------------------------------------------------------------------
 operation_route(router, "POST", "/units/{unit_id}/requests", IssueRequest,
                 "units.issue_item", body=RequestBody, status_code=201)
-
-
-@router.get("/units/{unit_id}/items")
-def list_items(unit_id: Id, services: Services, status: ItemStatus | None = None,
-               permission: Permission = require("units.read")) -> list[ItemView]:
-    """Items addressed to the unit (a unit user sees only its own unit's)."""
-    return services.run(ListItems(unit_id=unit_id, status=status), permission)
 
 
 operation_route(router, "GET", "/items/{item_id}", GetItem, "units.read")
@@ -107,9 +90,6 @@ operation_route(router, "POST", "/units/{unit_id}/feedback-drafts", DraftFeedbac
                 "units.deliberate_feedback", body=FeedbackDraftBody, status_code=201)
 
 
-operation_route(router, "GET", "/units/{unit_id}/feedback-drafts", ListFeedbackDrafts, "units.read_draft")
-
-
 operation_route(router, "GET", "/feedback-drafts/{draft_id}", GetFeedbackDraft, "units.read_draft")
 
 
@@ -132,13 +112,6 @@ operation_route(router, "POST", "/feedback-drafts/{draft_id}/issue", IssueFeedba
 # -- power operation --------------------------------------------------------------------------------
 operation_route(router, "POST", "/units/{unit_id}/power-matters/observed", ObservePowerMatter,
                 "units.observe_power", body=ObservedMatterBody, status_code=201)
-
-
-@router.get("/units/{unit_id}/power-matters")
-def list_power_matters(unit_id: Id, services: Services, category: MatterCategory | None = None,
-                       permission: Permission = require("units.read_power")) -> list[PowerMatterView]:
-    """The unit's 三重一大 matters by decision date."""
-    return services.run(ListPowerMatters(unit_id=unit_id, category=category), permission)
 
 
 operation_route(router, "GET", "/power-matters/{matter_id}", GetPowerMatter, "units.read_power")
@@ -173,15 +146,6 @@ operation_route(router, "POST", "/upward", SubmitUpward,
                 "units.report_upward", body=SubmitUpward, status_code=201)
 
 
-@router.get("/upward")
-def list_upward(services: Services, group_id: Id | None = None,
-                permission: Permission = require("units.read", listing=True)) -> list[UpwardView]:
-    """Requests and reports to the commission the caller may read."""
-    rows = services.run(ListUpward(group_id=group_id), permission)
-    return [r for r in rows if authz.can_read(permission.principal, group_id=r.group_id, unit_id=r.unit_id,
-                                              distribution=r.distribution)]
-
-
 operation_route(router, "GET", "/upward/{upward_id}", GetUpward, "units.read_upward")
 
 
@@ -191,9 +155,6 @@ operation_route(router, "POST", "/upward/{upward_id}/replies", ReplyUpward,
 
 operation_route(router, "POST", "/units/{unit_id}/consultations", HoldConsultation,
                 "units.coordinate", body=ConsultationBody, status_code=201)
-
-
-operation_route(router, "GET", "/units/{unit_id}/consultations", ListConsultations, "units.read")
 
 
 @router.post("/consultations/{consultation_id}/actions/{action_id}/complete")
@@ -209,4 +170,7 @@ operation_route(router, "POST", "/units/{unit_id}/announcements", AnnounceJointS
                 "units.coordinate", body=AnnouncementBody, status_code=201)
 
 
-operation_route(router, "GET", "/units/{unit_id}/announcements", ListAnnouncements, "units.read")
+operation_route(router, "GET", "/consultations/{consultation_id}", GetConsultation, "units.read")
+
+
+operation_route(router, "GET", "/announcements/{announcement_id}", GetAnnouncement, "units.read")

@@ -157,6 +157,14 @@ def activity_started(event: Any) -> Published:
     )
 
 
+@mapper.maps(SupervisionActivity.WorkRecorded)
+def activity_work(event: Any) -> Published:
+    return Published(contracts.SupervisionWorkRecorded(
+        activity_id=str(event.originator_id), method=event.method, held_on=event.held_on,
+        participant_count=len(event.participant_ids),
+    ))
+
+
 @mapper.maps(SupervisionActivity.FindingRecorded)
 def activity_finding(event: Any) -> Published:
     return Published(

@@ -42,7 +42,7 @@ from services.inspections.results import (
     RequestRecorded,
     RoundRecorded,
 )
-from services.inspections.views import ActivityView, FrozenPackage, RoundSummary, RoundView, UnitItem
+from services.inspections.views import ActivityView, FrozenPackage, RoundView
 
 BY_NAME_OR_KIND = ConfigDict(validate_by_name=True, validate_by_alias=True)
 """An activity's kind is `kind` in a request; in the model it is `activity_kind`, as `Operation.kind`
@@ -317,13 +317,6 @@ class GetRound(Query[RoundView]):
     round_id: Id
 
 
-class ListRounds(Query[list[RoundSummary]]):
-    """Rounds, optionally of one unit, group or team."""
-
-    unit_id: Id | None = None
-    group_id: Id | None = None
-    team_id: Id | None = None
-
 
 class GetBriefingPackage(Query[FrozenPackage]):
     """What was frozen of one briefing package: its positions and hash (the gateway rebuilds and verifies it)."""
@@ -332,11 +325,6 @@ class GetBriefingPackage(Query[FrozenPackage]):
     package_id: Id
 
 
-class UnitRectificationItems(Query[list[UnitItem]]):
-    """The rectification items addressed to a unit (from rounds and activities): what the unit may see."""
-
-    unit_id: Id
-
 
 class GetActivity(Query[ActivityView]):
     """One supervision activity with its plan, record and findings (referrals without content)."""
@@ -344,16 +332,6 @@ class GetActivity(Query[ActivityView]):
     activity_id: Id
 
 
-class ListActivities(Query[list[ActivityView]]):
-    """Supervision activities, optionally of one group, unit or kind."""
-
-    model_config = BY_NAME_OR_KIND
-
-    group_id: Id | None = None
-    unit_id: Id | None = None
-    activity_kind: ActivityKind | None = Field(default=None, alias="kind")
-
-
 class ForensicReplay(ForensicReplayQuery):
-    """回放记录：历史及某一时点的状态，每次使用均被记录 (replay a inspections record: its history and its state at a
-    moment; every use is recorded)."""
+    """回放记录：历史及某一时点的状态，每次使用均被记录 (replay an inspections record: its history and its state
+    at a moment; every use is recorded)."""

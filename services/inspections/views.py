@@ -182,33 +182,6 @@ class ActivityView(Result):
     version: int
 
 
-class UnitProgressView(Result):
-    summary: str
-    completed: bool
-    reported_at: datetime
-
-
-class UnitItem(Result):
-    """A rectification item as the unit addressed by it may see it."""
-
-    item_id: str
-    round_id: str | None
-    activity_id: str | None
-    unit_id: str
-    group_id: str | None
-    distribution: str
-    title: str
-    description: str
-    problem_type: ProblemType
-    responsible_department: str
-    deadline: date
-    completed: bool
-    overdue: bool
-    progress: list[UnitProgressView]
-
-
-def round_summary(inspection_round: InspectionRound) -> RoundSummary:
-    return RoundSummary.model_validate(_summary(inspection_round))
 
 
 def _summary(inspection_round: InspectionRound) -> dict[str, Any]:
@@ -264,20 +237,4 @@ def activity_view(activity: SupervisionActivity) -> ActivityView:
         "hq_offices": list(activity.hq_offices), "topic": activity.topic, "status": activity.status,
         "records": activity.records, "findings": findings, "conclusion": activity.conclusion,
         "version": activity.version,
-    })
-
-
-def unit_item(
-    item_id: str, item: dict[str, Any], *, round_id: str | None, activity_id: str | None, unit_id: str,
-    group_id: str | None,
-) -> UnitItem:
-    """A rectification item as the unit addressed by it may see it (progress without its source)."""
-    return UnitItem.model_validate({
-        "item_id": item_id, "round_id": round_id, "activity_id": activity_id, "unit_id": unit_id,
-        "group_id": group_id, "distribution": "unit", "title": item["title"],
-        "description": item["description"], "problem_type": item["problem_type"],
-        "responsible_department": item["responsible_department"], "deadline": item["deadline"],
-        "completed": item.get("completed", False), "overdue": item.get("overdue", False),
-        "progress": [{"summary": p["summary"], "completed": p["completed"], "reported_at": p["reported_at"]}
-                     for p in item.get("progress", [])],
     })

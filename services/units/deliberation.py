@@ -7,11 +7,12 @@ from typing import Any
 
 from eventsourcing.domain import event
 
+from events.vocab import MIN_FEEDBACK_OPINIONS
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, ForbiddenError, InvalidInputError
 from services.units.outbound import OutboundItem
 
-MIN_OPINIONS = 2
+MIN_OPINIONS = MIN_FEEDBACK_OPINIONS
 """Collective means more than the drafter: at least two members' recorded opinions."""
 STANCES = {"agree": "同意 (agree)", "amend": "修改 (amend)", "object": "反对 (object)"}
 DECISIONS = {"approve": "同意印发 (approve)", "return": "退回修改 (return)"}

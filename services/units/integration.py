@@ -1,4 +1,5 @@
-"""Units domain events -> published integration events (group-internal drafts and opinions stay private)."""
+"""Units domain events -> published integration events (drafts' bodies and opinions' texts stay private;
+their facts travel with distribution `group`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from events import units as contracts
+from services.common.clock import beijing_date
 from services.common.integration import IntegrationMapper, Published
 from services.units.deliberation import FeedbackDraft
 from services.units.inbound import InboundSubmission
@@ -68,6 +70,11 @@ def inbound_submitted(event: Any) -> Published | None:
             answers_item_id=event.answers_item_id, attachment_count=len(event.attachments),
         )
     return Published(payload)
+
+
+@mapper.maps(InboundSubmission.Reviewed)
+def inbound_reviewed(event: Any) -> Published:
+    return Published(contracts.SubmissionReviewed(submission_id=_id(event), reviewed_on=beijing_date(event.timestamp)))
 
 
 @mapper.maps(Unit.Registered)
@@ -153,6 +160,11 @@ def outbound_overdue(event: Any) -> Published:
 @mapper.maps(OutboundItem.Withdrawn)
 def outbound_withdrawn(event: Any) -> Published:
     return Published(contracts.OutboundWithdrawn(**_step(event), reason=event.reason))
+
+
+mapper.copies(FeedbackDraft.Drafted, contracts.FeedbackDrafted, id_field="draft_id")
+mapper.copies(FeedbackDraft.OpinionRecorded, contracts.FeedbackOpinionRecorded, id_field="draft_id")
+mapper.copies(FeedbackDraft.Revised, contracts.FeedbackRevised, id_field="draft_id")
 
 
 @mapper.maps(FeedbackDraft.LeadershipDecided)

@@ -25,6 +25,7 @@ from services.units.interface import (
     AttachmentFile,
     ConsultationView,
     DraftView,
+    GetAnnouncement,
     GetAttachment,
     GetConsultation,
     GetFeedbackDraft,
@@ -37,13 +38,6 @@ from services.units.interface import (
     GetUnit,
     GetUpward,
     ItemView,
-    ListAnnouncements,
-    ListConsultations,
-    ListFeedbackDrafts,
-    ListItems,
-    ListPowerMatters,
-    ListSubmissions,
-    ListUpward,
     PowerListView,
     PowerMatterView,
     RoutingView,
@@ -239,13 +233,6 @@ class UnitsQueries(ServiceApplication):
         """One submission with its receipt and attachments."""
         return submission_view(self.load(q.submission_id, InboundSubmission))
 
-    @query
-    def list_submissions(self, q: ListSubmissions) -> list[SubmissionView]:
-        """The unit's submissions, newest first (optionally of one kind)."""
-        self.listing(q.unit_id, InboundSubmission)
-        found = self.all_of(InboundSubmission.Submitted, InboundSubmission, q.unit_id)
-        rows = [submission_view(s) for s in found if q.submission_kind is None or s.kind == q.submission_kind]
-        return sorted(rows, key=lambda r: r.receipt.received_at, reverse=True)
 
     def _blob(self, sha256: str) -> bytes:
         data = self.blobs.get(sha256.strip().lower())
@@ -275,24 +262,12 @@ class UnitsQueries(ServiceApplication):
         """One item sent to the unit, with its delivery, acknowledgement and answers."""
         return item_view(self.load(q.item_id, OutboundItem))
 
-    @query
-    def list_items(self, q: ListItems) -> list[ItemView]:
-        """Items sent to the unit, by deadline (optionally with one status)."""
-        self.listing(q.unit_id, OutboundItem)
-        rows = [item_view(i) for i in self.all_of(OutboundItem.Issued, OutboundItem, q.unit_id)]
-        return sorted((r for r in rows if q.status is None or r.status == q.status),
-                      key=lambda r: (r.deadline, r.title))
 
     @query
     def get_feedback_draft(self, q: GetFeedbackDraft) -> DraftView:
         """A feedback draft with opinions, decision and history (group-internal)."""
         return draft_view(self.load(q.draft_id, FeedbackDraft))
 
-    @query
-    def list_feedback_drafts(self, q: ListFeedbackDrafts) -> list[DraftView]:
-        """The group's feedback drafts for a unit."""
-        self.listing(q.unit_id, FeedbackDraft)
-        return [draft_view(d) for d in self.all_of(FeedbackDraft.Drafted, FeedbackDraft, q.unit_id)]
 
     # -- power operation ----------------------------------------------------------------------------
     @query
@@ -300,13 +275,6 @@ class UnitsQueries(ServiceApplication):
         """One 三重一大 matter with the group's observations."""
         return matter_view(self.load(q.matter_id, PowerMatter))
 
-    @query
-    def list_power_matters(self, q: ListPowerMatters) -> list[PowerMatterView]:
-        """The unit's 三重一大 matters by decision date."""
-        self.listing(q.unit_id, PowerMatter)
-        rows = [matter_view(m) for m in self.all_of(PowerMatter.Registered, PowerMatter, q.unit_id)
-                if q.category is None or m.category == q.category]
-        return sorted(rows, key=lambda r: r.decided_on)
 
     @query
     def get_power_list(self, q: GetPowerList) -> PowerListView:
@@ -332,26 +300,11 @@ class UnitsQueries(ServiceApplication):
         return upward_view(self.load(q.upward_id, UpwardSubmission))
 
     @query
-    def list_upward(self, q: ListUpward) -> list[UpwardView]:
-        """Requests and reports to the commission (all, or one group's); the caller shows the rows it may read."""
-        found = self.all_of(UpwardSubmission.Submitted, UpwardSubmission)
-        return [upward_view(s) for s in found if q.group_id is None or s.group_id == q.group_id]
-
-    @query
     def get_consultation(self, q: GetConsultation) -> ConsultationView:
         """A consultation with minutes and agreed actions."""
         return consultation_view(self.load(q.consultation_id, Consultation))
 
     @query
-    def list_consultations(self, q: ListConsultations) -> list[ConsultationView]:
-        """Consultations with the unit, by date."""
-        self.listing(q.unit_id, Consultation)
-        found = self.all_of(Consultation.Held, Consultation, q.unit_id)
-        return sorted((consultation_view(c) for c in found), key=lambda r: r.held_on)
-
-    @query
-    def list_announcements(self, q: ListAnnouncements) -> list[AnnouncementView]:
-        """Joint supervision announcements with the unit."""
-        self.listing(q.unit_id, JointAnnouncement)
-        found = self.all_of(JointAnnouncement.Published, JointAnnouncement, q.unit_id)
-        return [announcement_view(a) for a in found]
+    def get_announcement(self, q: GetAnnouncement) -> AnnouncementView:
+        """A joint supervision announcement with its text."""
+        return announcement_view(self.load(q.announcement_id, JointAnnouncement))

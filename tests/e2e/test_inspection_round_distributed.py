@@ -83,7 +83,7 @@ def test_a_round_runs_before_during_and_after_across_processes(
     api.ok("zhang.wei", f"{path}/open")
     seen = api.get("xu.team", path)
     assert seen.status_code == 200 and seen.json()["is_open"], seen.text
-    assert round_id in [r["round_id"] for r in api.get("xu.team", "/api/inspections/rounds").json()]
+    assert round_id in [r["round_id"] for r in api.get("xu.team", "/api/inspections/rounds").json()["items"]]
     assert api.get("zhao.unit", path).status_code == 404  # the unit never sees the round itself
 
     # -- before: a little history, then a frozen briefing package that reflects it -------------------------
@@ -159,9 +159,12 @@ def test_a_round_runs_before_during_and_after_across_processes(
     assert item["list_kind"] == "problem" and item["unit_id"] == "unit-mee", item
     assert item["title"] == "污染防治攻坚战部署层层加码"
 
-    addressed = api.get("zhao.unit", "/api/inspections/units/unit-mee/rectification-items")
-    assert addressed.status_code == 200, addressed.text
-    mine = [i for i in addressed.json() if i["item_id"] == finding_id]
+    def addressed_item() -> list[dict[str, Any]] | None:
+        addressed = api.get("zhao.unit", "/api/inspections/units/unit-mee/rectification-items")
+        assert addressed.status_code == 200, addressed.text
+        return [i for i in addressed.json()["items"] if i["item_id"] == finding_id] or None
+
+    mine = eventually(addressed_item, "the rectification item in the unit's list (read model)")
     assert len(mine) == 1 and mine[0]["round_id"] == round_id and mine[0]["responsible_department"] == "大气环境司"
     assert api.get("zhao.unit", "/api/inspections/units/unit-mwr/rectification-items").status_code == 404
 
@@ -170,7 +173,7 @@ def test_a_round_runs_before_during_and_after_across_processes(
     for member in ("xu.team", "liu.team"):
         assert api.get(member, path).status_code == 404, member
         assert api.get(member, f"{path}/briefing-packages/{frozen['package_id']}").status_code == 404
-        assert round_id not in [r["round_id"] for r in api.get(member, "/api/inspections/rounds").json()]
+        assert round_id not in [r["round_id"] for r in api.get(member, "/api/inspections/rounds").json()["items"]]
     assert api.post("xu.team", f"{path}/referrals", json={
         "subject_name": "另一人", "subject_unit": "某司", "categories": ["work"], "summary": "另一线索"},
     ).status_code == 404

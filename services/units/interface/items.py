@@ -12,7 +12,6 @@ from services.units.interface.fields import (
     Decision,
     DeliveryChannel,
     FeedbackForm,
-    ItemStatus,
     LongText,
     OutboundKind,
     Reference,
@@ -87,12 +86,6 @@ class GetItem(Query[ItemView]):
     item_id: Id
 
 
-class ListItems(Query[list[ItemView]]):
-    """Items sent to the unit, by deadline (optionally with one status)."""
-
-    unit_id: Id
-    status: ItemStatus | None = None
-
 
 # -- feedback deliberation (集体研判) ------------------------------------------------------------------
 class FeedbackDraftBody(Body):
@@ -158,9 +151,3 @@ class GetFeedbackDraft(Query[DraftView]):
     """A feedback draft with opinions, decision and history (group-internal)."""
 
     draft_id: Id
-
-
-class ListFeedbackDrafts(Query[list[DraftView]]):
-    """The group's feedback drafts for a unit."""
-
-    unit_id: Id

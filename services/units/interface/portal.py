@@ -19,10 +19,8 @@ from services.common.interface import (
 )
 from services.units.attachments import MAX_ATTACHMENTS
 from services.units.interface.fields import (
-    BY_NAME_OR_KIND,
     Cadre,
     EvaluationGrade,
-    InboundKind,
     IntegrityOpinion,
     LongText,
     MatterCategory,
@@ -202,12 +200,3 @@ class GetSubmission(Query[SubmissionView]):
     """One submission with its receipt and attachments."""
 
     submission_id: Id
-
-
-class ListSubmissions(Query[list[SubmissionView]]):
-    """The unit's submissions, newest first (optionally of one kind)."""
-
-    model_config = BY_NAME_OR_KIND
-
-    unit_id: Id
-    submission_kind: InboundKind | None = Field(default=None, alias="kind")

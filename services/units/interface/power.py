@@ -125,12 +125,6 @@ class GetPowerMatter(Query[PowerMatterView]):
     matter_id: Id
 
 
-class ListPowerMatters(Query[list[PowerMatterView]]):
-    """The unit's 三重一大 matters by decision date."""
-
-    unit_id: Id
-    category: MatterCategory | None = None
-
 
 class GetPowerList(Query[PowerListView]):
     """A department's power list and risk points, with their history."""
@@ -171,11 +165,6 @@ class GetUpward(Query[UpwardView]):
 
     upward_id: Id
 
-
-class ListUpward(Query[list[UpwardView]]):
-    """Requests and reports to the commission (all, or one group's)."""
-
-    group_id: Id | None = None
 
 
 class AgreedAction(Fields):
@@ -229,13 +218,7 @@ class GetConsultation(Query[ConsultationView]):
     consultation_id: Id
 
 
-class ListConsultations(Query[list[ConsultationView]]):
-    """Consultations with the unit, by date."""
+class GetAnnouncement(Query[AnnouncementView]):
+    """A joint supervision announcement with its text."""
 
-    unit_id: Id
-
-
-class ListAnnouncements(Query[list[AnnouncementView]]):
-    """Joint supervision announcements with the unit."""
-
-    unit_id: Id
+    announcement_id: Id

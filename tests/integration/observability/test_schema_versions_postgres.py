@@ -68,4 +68,5 @@ def test_a_projector_rebuilds_a_changed_read_model_from_the_beginning_of_its_top
     assert schema_cases.rows(db) == 0 and new.tracked_offsets() == {}
     assert KafkaFeed(new, kafka_bootstrap, [topic]).run(threading.Event(), max_events=4) == 4
     assert new.projection.checksum(db) == before
-    assert schema_cases.stored_schema(db) == (2, schema_cases.HqDashboardV2.ddl_checksum())
+    assert schema_cases.stored_schema(db) == (schema_cases.HqDashboardV2.schema_version,
+                                              schema_cases.HqDashboardV2.ddl_checksum())

@@ -9,6 +9,7 @@ from pathlib import Path
 from services.common.clock import ManualClock
 from services.units.application import UnitsApplication
 from tests.factories import acting_as
+from tests.unit.units.conftest import items_of, submissions_of
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -32,9 +33,9 @@ def test_roster_items_and_attachments_survive_a_restart(tmp_path: Path) -> None:
         app.reply_to_outbound(item_id=item["item_id"], title="报送", summary="已报送",
                               attachments=[{"sha256": meta["sha256"], "filename": "a.pdf"}])
     reopened = make_app(tmp_path)
-    [stored] = reopened.list_items("unit-mee")
+    [stored] = items_of(reopened, "unit-mee")
     assert stored["status"] == "answered" and stored["deadline"] == "2025-03-20"
-    [submission] = reopened.list_submissions("unit-mee")
+    [submission] = submissions_of(reopened, "unit-mee")
     assert submission["attachments"][0]["sha256"] == meta["sha256"]
     assert base64.b64decode(reopened.get_attachment(meta["sha256"])["content_base64"]) == PDF
     envelopes, _ = reopened.integration_events(0, 100)

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from authz import Principal
+from authz.filters import Columns, read_filter
 from events import sealed
 from services.common.clock import ManualClock
 from services.inspections.application import InspectionsApplication
@@ -81,3 +83,37 @@ CONTENT = {
     "categories": ["integrity", "work"],
     "summary": "反映其在环评审批中收受企业礼金",
 }
+
+
+HQ = Principal("chen.hq", "陈静", "hq", "hq", frozenset({"hq_staff"}))
+GROUP_MWR = Principal("he.leader2", "何军", "group-mwr", "group", frozenset({"group_leader"}), group_id="group-mwr")
+UNIT_MEE = Principal("zhao.unit", "赵磊", "unit-mee", "unit", frozenset({"unit_liaison"}), unit_id="unit-mee")
+UNIT_MWR = Principal("qian.unit2", "钱鑫", "unit-mwr", "unit", frozenset({"unit_liaison"}), unit_id="unit-mwr")
+
+
+def handoff_lists(app: Any, principal: Principal = HQ, **filters: str) -> dict[str, list[dict[str, Any]]]:
+    """The service's published history folded into the inspection-handoff read model (where the lists are
+    now), and its rounds, activities and rectification items as `principal` reads them."""
+    from projections.common.db import SqliteDatabase
+    from projections.common.query import PageRequest
+    from projections.inspection_handoff import lists
+    from projections.inspection_handoff.projection import InspectionHandoff
+    from runtime.projection_feeds import LogFollower
+    from runtime.projection_runner import ProjectionRunner
+
+    runner = ProjectionRunner(InspectionHandoff(), SqliteDatabase(":memory:"))
+    runner.setup()
+    LogFollower(runner, {"inspections": app.integration_events}).run_once()
+    request = PageRequest(limit=200)
+    with runner.db.transaction() as tx:
+        return {
+            "rounds": lists.rounds_page(tx, lists.rounds_readable(principal), request,
+                                        lists.ROUND_SORTS["during_start"],
+                                        {k: v for k, v in filters.items() if k in ("unit_id", "group_id", "team_id")},
+                                        ).rows,
+            "activities": lists.activities_page(tx, read_filter(principal, Columns(alias="a")), request,
+                                                lists.ACTIVITY_SORTS["start_on"],
+                                                {k: v for k, v in filters.items() if k in ("unit_id", "kind")}).rows,
+            "items": lists.items_page(tx, lists.items_readable(principal), request, lists.ITEM_SORTS["deadline"],
+                                      {k: v for k, v in filters.items() if k in ("unit_id", "round_id")}).rows,
+        }

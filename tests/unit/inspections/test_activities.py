@@ -11,7 +11,7 @@ from events import sealed
 from services.common.errors import ConflictError, InvalidInputError
 from services.inspections.application import InspectionsApplication
 from tests.factories import payload_of
-from tests.unit.inspections.conftest import CONTENT, published
+from tests.unit.inspections.conftest import CONTENT, GROUP_MWR, handoff_lists, published
 
 
 def plan(app: InspectionsApplication, **overrides: Any) -> str:
@@ -104,7 +104,7 @@ def test_finding_becomes_a_rectification_item(app: InspectionsApplication) -> No
     assert payload.activity_id == activity_id and payload.round_id is None and payload.item_id == finding_id
     assert payload.description == "督察整改台账更新不及时"
     assert envelope.distribution == "unit"
-    assert [i["item_id"] for i in app.unit_rectification_items("unit-mee")] == [finding_id]
+    assert [i["item_id"] for i in handoff_lists(app, unit_id="unit-mee")["items"]] == [finding_id]
 
 
 def test_finding_becomes_a_sealed_clue(app: InspectionsApplication, keys: tuple[str, str]) -> None:
@@ -149,6 +149,16 @@ def test_complete_once_and_findings_can_still_be_handed_over(app: InspectionsApp
 def test_list_activities_by_kind(app: InspectionsApplication) -> None:
     tracking = plan(app)
     plan(app, kind="consultation", methods=["consultation_meeting"])
-    assert [a["activity_id"] for a in app.list_activities(kind="tracking")] == [tracking]
-    assert len(app.list_activities(unit_id="unit-mee")) == 2
-    assert app.list_activities(group_id="group-mwr") == []
+    assert [a["activity_id"] for a in handoff_lists(app, kind="tracking")["activities"]] == [tracking]
+    assert len(handoff_lists(app, unit_id="unit-mee")["activities"]) == 2
+    assert handoff_lists(app, GROUP_MWR)["activities"] == []
+
+
+def test_work_recorded_is_published_without_its_summary(app: InspectionsApplication) -> None:
+    activity_id = started(app)
+    app.record_activity_work(activity_id, "talk", date(2025, 4, 2), "与司领导谈心谈话，了解到敏感情况")
+    [work] = published(app, "inspections.SupervisionWorkRecorded")
+    assert work.payload == {"activity_id": activity_id, "method": "talk", "held_on": "2025-04-02",
+                            "participant_count": 2}
+    assert work.distribution == "hq" and payload_of(work).held_on == date(2025, 4, 2)
+    assert "谈心" not in work.model_dump_json()

@@ -42,12 +42,12 @@ def test_team_member_loses_access_when_the_round_closes(api: Api) -> None:
     round_id = new_round(api)
     path = f"/api/inspections/rounds/{round_id}"
     assert status(api.get("xu.team", path)) == 200
-    assert round_id in [r["round_id"] for r in api.get("xu.team", "/api/inspections/rounds").json()]
+    assert round_id in [r["round_id"] for r in api.get("xu.team", "/api/inspections/rounds").json()["items"]]
     assert status(api.post("xu.team", f"{path}/referrals", json=CONTENT)) == 201
     assert status(api.post("zhang.wei", f"{path}/close", json={"summary": "巡视结束"})) == 200
     assert status(api.get("xu.team", path)) == 404
     assert status(api.post("xu.team", f"{path}/referrals", json=CONTENT | {"summary": "另一线索"})) == 404
-    assert round_id not in [r["round_id"] for r in api.get("xu.team", "/api/inspections/rounds").json()]
+    assert round_id not in [r["round_id"] for r in api.get("xu.team", "/api/inspections/rounds").json()["items"]]
     assert status(api.get("zhang.wei", path)) == 200
 
 
@@ -98,7 +98,7 @@ def test_unit_sees_only_the_items_addressed_to_it(api: Api) -> None:
     assert status(api.post("xu.team", f"{path}/findings/{finding_id}/hand-over")) == 403  # team leader does it
     assert status(api.post("liu.team", f"{path}/findings/{finding_id}/hand-over")) == 200
     items = api.get("zhao.unit", "/api/inspections/units/unit-mee/rectification-items")
-    assert status(items) == 200 and finding_id in [i["item_id"] for i in items.json()]
+    assert status(items) == 200 and finding_id in [i["item_id"] for i in items.json()["items"]]
     assert status(api.get("qian.unit2", "/api/inspections/units/unit-mee/rectification-items")) == 404
     assert status(api.get("xu.team", "/api/inspections/units/unit-mee/rectification-items")) == 404
 

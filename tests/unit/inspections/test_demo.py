@@ -9,6 +9,7 @@ from paizhu.demo.inspections import seed
 from paizhu.platform import Platform
 from paizhu.settings import Settings
 from services.common.clock import ManualClock
+from tests.unit.inspections.conftest import handoff_lists
 
 
 def test_demo_seed_tells_the_story() -> None:
@@ -17,7 +18,7 @@ def test_demo_seed_tells_the_story() -> None:
     try:
         seed(Demo(platform, clock))
         app = platform.apps["inspections"]
-        rounds = {r["status"]: app.get_round(r["round_id"]) for r in app.list_rounds()}
+        rounds = {r["status"]: app.get_round(r["round_id"]) for r in handoff_lists(app)["rounds"]}
         completed, in_progress = rounds["closed"], rounds["open"]
         assert completed["unit_id"] == "unit-mee" and completed["team_id"] == "team-3"
         assert len(completed["packages"]) == 1 and len(completed["referrals"]) == 2
@@ -25,7 +26,7 @@ def test_demo_seed_tells_the_story() -> None:
         assert all(f["status"] == "handed_over" for f in completed["findings"])
         assert completed["look_backs"]
         assert in_progress["is_open"] and in_progress["member_ids"] == ["liu.team", "xu.team"]
-        titles = {a["title"] for a in app.list_activities(kind="pinpoint")}
+        titles = {a["title"] for a in handoff_lists(app, kind="pinpoint")["activities"]}
         assert titles == {"长江沿线废矿物油整治", "黄河流域生态环境突出问题整治", "木里矿区生态修复整治"}
     finally:
         platform.stop()

@@ -12,7 +12,7 @@ from services.common.clock import ManualClock
 from services.common.errors import ConflictError, InvalidInputError, NotFoundError
 from services.inspections.application import InspectionsApplication
 from tests.factories import make_envelope, payload_of
-from tests.unit.inspections.conftest import overdue, published
+from tests.unit.inspections.conftest import UNIT_MEE, UNIT_MWR, handoff_lists, overdue, published
 
 FINDING = {
     "title": "落实长江保护修复攻坚战部署不到位",
@@ -170,7 +170,7 @@ def test_look_back_needs_items_then_completes_once_and_reopens(
 def test_unit_sees_only_its_items(app: InspectionsApplication, open_round: str) -> None:
     item_id = handed_over(app, open_round)
     finding(app, open_round, title="未移交")
-    items = app.unit_rectification_items("unit-mee")
+    items = handoff_lists(app, UNIT_MEE)["items"]
     assert [i["item_id"] for i in items] == [item_id]
     assert items[0]["distribution"] == "unit"
-    assert app.unit_rectification_items("unit-mwr") == []
+    assert handoff_lists(app, UNIT_MWR)["items"] == []

@@ -12,7 +12,7 @@ from services.common.errors import ConflictError, InvalidInputError, NotFoundErr
 from services.inspections.activities import SupervisionActivity
 from services.inspections.application import InspectionsApplication
 from services.inspections.domainmodel import InspectionRound
-from tests.unit.inspections.conftest import published, round_kwargs
+from tests.unit.inspections.conftest import handoff_lists, published, round_kwargs
 
 
 def test_recorded_round_is_planned_and_lists_members(app: InspectionsApplication, round_id: str) -> None:
@@ -101,10 +101,14 @@ def test_unknown_round_is_not_found(app: InspectionsApplication) -> None:
 
 def test_list_rounds_filters_by_unit_group_and_team(app: InspectionsApplication, round_id: str) -> None:
     other = app.record_round(**round_kwargs(group_id="group-mwr", unit_id="unit-mwr", team_id="team-5"))
-    assert [r["round_id"] for r in app.list_rounds(unit_id="unit-mee")] == [round_id]
-    assert [r["round_id"] for r in app.list_rounds(group_id="group-mwr")] == [other["round_id"]]
-    assert [r["round_id"] for r in app.list_rounds(team_id="team-3")] == [round_id]
-    assert len(app.list_rounds()) == 2
+
+    def listed(**filters: str) -> list[str]:
+        return [r["round_id"] for r in handoff_lists(app, **filters)["rounds"]]
+
+    assert listed(unit_id="unit-mee") == [round_id]
+    assert listed(group_id="group-mwr") == [other["round_id"]]
+    assert listed(team_id="team-3") == [round_id]
+    assert len(listed()) == 2
 
 
 def test_events_form_a_hash_chain(app: InspectionsApplication, open_round: str) -> None:

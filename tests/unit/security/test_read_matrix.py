@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import authz
+from authz import handoff
 from gateway.accounts import ACCOUNTS
 from tests.api_helpers import Api, embedded_api
 
@@ -48,12 +49,22 @@ def principal(api: Api, user_id: str) -> authz.Principal:
     return api.platform.gateway_runtime().authenticator.authenticate(api.token(user_id))
 
 
-def readable(who: authz.Principal, row: dict[str, Any]) -> bool:
+def readable(who: authz.Principal, row: dict[str, Any], api: Api | None = None) -> bool:
     distribution = str(row["distribution"])
     if distribution.startswith(("compartment:", "inspection:")):
         # membership of a compartment or a round is not on the row: it must at least not be a unit user
         return who.org_kind != "unit"
+    if api is not None and who.org_kind == "inspection_team" and row.get("round_id") and "completed" in row:
+        return follows_rectification(api, who, row)
     return authz.can_read(who, group_id=row.get("group_id"), unit_id=row.get("unit_id"), distribution=distribution)
+
+
+def follows_rectification(api: Api, who: authz.Principal, row: dict[str, Any]) -> bool:
+    """The handoff rule (authz.handoff): a team follows its findings' rectification after its round closed."""
+    found = api.get("chen.hq", f"/api/inspections/rounds/{row['round_id']}").json()
+    return handoff.team_follows_rectification(who, round_members=found["member_ids"],
+                                              round_closed=found["status"] == "closed",
+                                              item_completed=bool(row["completed"]))
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +94,7 @@ def test_no_list_returns_a_row_its_caller_may_not_read(
     for path, users in seen.items():
         for user, rows in users.items():
             who = principal(api, user)
-            leaks += [(path, user, row) for row in rows if "distribution" in row and not readable(who, row)]
+            leaks += [(path, user, row) for row in rows if "distribution" in row and not readable(who, row, api)]
     assert leaks == []
 
 

@@ -60,3 +60,29 @@ def ctx() -> Ctx:
 
 def today() -> date:
     return START.date()
+
+
+SUBMISSION_EVENTS = {
+    "units.DirectiveNotified": "notification_id", "units.SupervisionReportSubmitted": "report_id",
+    "units.RectificationReported": "report_id", "units.ProgressReported": "report_id",
+    "units.SituationNoticed": "notice_id", "units.DemocraticEvaluationReported": "submission_id",
+    "units.DutyIntegrityReportSubmitted": "submission_id", "units.IntegrityOpinionReplied": "submission_id",
+    "units.InboundReceived": "submission_id",
+}
+
+
+def published_ids(app: UnitsApplication, fields: dict[str, str], unit_id: str) -> list[str]:
+    """The ids of the records the service published for this unit (lists are the read models' now)."""
+    envelopes, _ = app.integration_events(0, 100_000)
+    return [str(e.payload[fields[e.type]]) for e in envelopes if e.type in fields and e.unit_id == unit_id]
+
+
+def items_of(app: UnitsApplication, unit_id: str) -> list[dict[str, Any]]:
+    """The items sent to the unit, each as the service shows it by id, by deadline."""
+    items = [app.get_item(item_id) for item_id in published_ids(app, {"units.OutboundIssued": "item_id"}, unit_id)]
+    return sorted(items, key=lambda i: (i["deadline"], i["title"]))
+
+
+def submissions_of(app: UnitsApplication, unit_id: str) -> list[dict[str, Any]]:
+    """The unit's submissions, each as the service shows it by id."""
+    return [app.get_submission(s) for s in published_ids(app, SUBMISSION_EVENTS, unit_id)]

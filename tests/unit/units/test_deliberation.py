@@ -6,7 +6,7 @@ import pytest
 
 from services.common.errors import ConflictError, ForbiddenError
 from services.units.routing import WrongCounterpartError
-from tests.unit.units.conftest import Ctx
+from tests.unit.units.conftest import Ctx, items_of
 
 
 def draft(ctx: Ctx, important: bool = True, counterpart: str = "party-group") -> str:
@@ -19,7 +19,7 @@ def draft(ctx: Ctx, important: bool = True, counterpart: str = "party-group") ->
 
 def test_important_feedback_goes_through_full_deliberation_end_to_end(ctx: Ctx) -> None:
     draft_id = draft(ctx)
-    assert ctx.app.list_items("unit-mee") == []  # nothing reaches the unit while drafting
+    assert items_of(ctx.app, "unit-mee") == []  # nothing reaches the unit while drafting
     with pytest.raises(ConflictError) as refused:
         ctx.call("li.na", "issue_feedback", draft_id=draft_id)
     assert refused.value.code == "deliberation_incomplete"

@@ -7,6 +7,7 @@ from paizhu.demo import units as units_demo
 from paizhu.platform import Platform
 from paizhu.settings import Settings
 from services.common.clock import ManualClock
+from tests.unit.units.conftest import items_of, published_ids, submissions_of
 
 
 def test_demo_seed_builds_the_ministry_and_a_year_of_traffic() -> None:
@@ -18,10 +19,12 @@ def test_demo_seed_builds_the_ministry_and_a_year_of_traffic() -> None:
     names = {d["name"] for d in roster["departments"]}
     assert {"大气环境司", "水生态环境司", "核设施安全监管司", "生态环境执法局", "办公厅"} <= names
     assert roster["network"]["discipline_secretary"][0]["person_name"] == "周亚平"
-    [draft] = app.list_feedback_drafts("unit-mee")  # type: ignore[attr-defined]
+    [draft_id] = published_ids(app, {"units.FeedbackDrafted": "draft_id"}, "unit-mee")  # type: ignore[arg-type]
+    draft = app.get_feedback_draft(draft_id)  # type: ignore[attr-defined]
     assert draft["status"] == "issued" and draft["revision"] == 2
     assert app.get_item(draft["issued_item_id"])["status"] == "completed"  # type: ignore[attr-defined]
-    statuses = {i["kind"]: i for i in app.list_items("unit-mee")}  # type: ignore[attr-defined]
-    assert any(i["overdue_on"] for i in app.list_items("unit-mee"))  # type: ignore[attr-defined]
+    items = items_of(app, "unit-mee")  # type: ignore[arg-type]
+    statuses = {i["kind"]: i for i in items}
+    assert any(i["overdue_on"] for i in items)
     assert "document_request" in statuses
-    assert len(app.list_submissions("unit-mee")) >= 10  # type: ignore[attr-defined]
+    assert len(submissions_of(app, "unit-mee")) >= 10  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ import pytest
 from events.registry import decode
 from services.common.errors import InvalidInputError, NotFoundError
 from services.units.application import UnitsApplication
-from tests.unit.units.conftest import Ctx
+from tests.unit.units.conftest import Ctx, submissions_of
 
 
 def published(app: UnitsApplication, type_name: str) -> list[dict[str, object]]:
@@ -68,7 +68,7 @@ def test_each_inbound_kind_publishes_its_contract(ctx: Ctx) -> None:
             "units.IntegrityOpinionReplied"} <= types
     for envelope in envelopes:
         decode(envelope)  # every published payload matches its contract
-    kinds = {s["kind"] for s in ctx.app.list_submissions("unit-mee")}
+    kinds = {s["kind"] for s in submissions_of(ctx.app, "unit-mee")}
     assert len(kinds) == 6
 
 
@@ -106,3 +106,14 @@ def test_group_reviews_a_submission_once(ctx: Ctx) -> None:
     assert ctx.app.get_submission(result["submission_id"])["reviewed"] == {"reviewer": "zhang.wei", "note": "已阅"}
     with pytest.raises(Exception, match="already reviewed"):
         ctx.call("zhang.wei", "review_submission", submission_id=result["submission_id"])
+
+
+def test_reviewing_a_submission_is_published_to_the_unit_without_the_note(ctx: Ctx) -> None:
+    result = ctx.call("zhao.unit", "notify_directive", unit_id="unit-mee", title="关于深入打好污染防治攻坚战的意见",
+                      reference_number="中发〔2025〕1号", issuer="中共中央", issued_on=date(2025, 2, 20),
+                      received_on=date(2025, 2, 25), lead_department="大气环境司")
+    assert published(ctx.app, "units.SubmissionReviewed") == []
+    ctx.call("zhang.wei", "review_submission", submission_id=result["submission_id"], note="组内意见：需跟踪")
+    [envelope] = published(ctx.app, "units.SubmissionReviewed")
+    assert (envelope["distribution"], envelope["unit_id"], envelope["group_id"]) == ("unit", "unit-mee", "group-mee")
+    assert envelope["payload"] == {"submission_id": result["submission_id"], "reviewed_on": "2025-03-03"}

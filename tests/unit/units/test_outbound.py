@@ -7,7 +7,7 @@ import pytest
 from events.clues import RecommendationIssued
 from services.common.errors import ConflictError, InvalidInputError
 from tests.factories import make_envelope
-from tests.unit.units.conftest import Ctx
+from tests.unit.units.conftest import Ctx, items_of
 
 
 def recommendation(recommendation_id: str = "rec-1", department: str = "生态环境执法局") -> RecommendationIssued:
@@ -25,7 +25,7 @@ def test_recommendation_delivered_twice_is_recorded_once(ctx: Ctx) -> None:
     # the same recommendation republished at another position is still one item
     again = make_envelope(recommendation(), service="clues", position=9)
     ctx.app.process_integration_event(again, recommendation())
-    [item] = ctx.app.list_items("unit-mee")
+    [item] = items_of(ctx.app, "unit-mee")
     assert item["kind"] == "recommendation" and item["source_ref"] == "rec-1"
     assert item["counterpart_id"] == "zfj" and item["level"] == "bureau" and item["signer_role"] == "group_deputy"
     assert item["deadline"] == "2025-06-30"
@@ -37,13 +37,13 @@ def test_recommendation_delivered_twice_is_recorded_once(ctx: Ctx) -> None:
 def test_recommendation_for_an_unknown_department_goes_to_the_party_group(ctx: Ctx) -> None:
     envelope = make_envelope(recommendation("rec-2", "不存在的司"), service="clues", position=1)
     ctx.app.process_integration_event(envelope, recommendation("rec-2", "不存在的司"))
-    [item] = ctx.app.list_items("unit-mee")
+    [item] = items_of(ctx.app, "unit-mee")
     assert item["counterpart_id"] == "party-group" and item["signer_role"] == "group_leader"
 
 
 def test_unit_acknowledges_then_answers_a_recommendation_which_reports_rectification(ctx: Ctx) -> None:
     ctx.app.process_integration_event(make_envelope(recommendation(), service="clues", position=1), recommendation())
-    [item] = ctx.app.list_items("unit-mee")
+    [item] = items_of(ctx.app, "unit-mee")
     with pytest.raises(ConflictError) as refused:
         ctx.call("zhao.unit", "reply_to_outbound", item_id=item["item_id"], title="回复", summary="已整改")
     assert refused.value.code == "not_acknowledged"

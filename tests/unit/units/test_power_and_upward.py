@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from services.common.errors import ConflictError, InvalidInputError
-from tests.unit.units.conftest import Ctx
+from tests.unit.units.conftest import Ctx, published_ids
 
 
 def test_unit_reports_a_major_matter_with_a_receipt_and_the_group_adds_observations(ctx: Ctx) -> None:
@@ -33,7 +33,8 @@ def test_group_registers_a_matter_observed_at_a_leadership_meeting(ctx: Ctx) -> 
     ctx.call("li.na", "observe_power_matter", unit_id="unit-mee", category="cadre_appointment", title="司局级干部任免",
              department_id="party-group", decided_on=date(2025, 3, 1), meeting="部党组会（2025年第5次）",
              note="任免程序规范，会前已征求廉政意见", concern=False)
-    [matter] = ctx.app.list_power_matters("unit-mee")
+    [matter] = [ctx.app.get_power_matter(m) for m in
+                published_ids(ctx.app, {"units.PowerMatterRegistered": "matter_id"}, "unit-mee")]
     assert matter["source"] == "meeting_observation" and matter["meeting"] == "部党组会（2025年第5次）"
 
 
@@ -85,9 +86,10 @@ def test_consultation_records_minutes_and_agreed_actions(ctx: Ctx) -> None:
     with pytest.raises(InvalidInputError):
         ctx.call("li.na", "hold_consultation", unit_id="unit-mee", kind="regular", held_on=date(2025, 3, 3),
                  participants=[], topics=[], minutes="x")
-    ctx.call("li.na", "announce_joint_supervision", unit_id="unit-mee", title="关于开展联合监督的通报",
-             body="驻部纪检监察组与部机关纪委联合开展……")
-    assert ctx.app.list_announcements("unit-mee")[0]["distribution"] == "unit"
+    announced = ctx.call("li.na", "announce_joint_supervision", unit_id="unit-mee", title="关于开展联合监督的通报",
+                         body="驻部纪检监察组与部机关纪委联合开展……")
+    announcement = ctx.app.get_announcement(announced["announcement_id"])
+    assert announcement["distribution"] == "unit" and announcement["body"] == "驻部纪检监察组与部机关纪委联合开展……"
 
 
 def test_every_published_payload_matches_its_contract(ctx: Ctx) -> None:

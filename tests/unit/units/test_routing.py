@@ -6,7 +6,7 @@ import pytest
 
 from services.units.routing import WrongCounterpartError
 from tests.factories import acting_as
-from tests.unit.units.conftest import Ctx
+from tests.unit.units.conftest import Ctx, items_of
 
 DEADLINE = date(2025, 4, 30)
 
@@ -24,7 +24,7 @@ def test_each_level_is_signed_by_its_counterpart_in_the_group(ctx: Ctx) -> None:
     assert _request(ctx, "wang.qiang", "dqs")["item_id"]
     assert _request(ctx, "zhang.wei", "dqs-zhc")["item_id"]
     assert _request(ctx, "zhang.wei", "hjjcs")["item_id"]
-    levels = {i["counterpart_id"]: (i["level"], i["signer_role"]) for i in ctx.app.list_items("unit-mee")}
+    levels = {i["counterpart_id"]: (i["level"], i["signer_role"]) for i in items_of(ctx.app, "unit-mee")}
     assert levels["party-group"] == ("party_group", "group_leader")
     assert levels["dqs"] == ("bureau", "group_deputy")
 
@@ -44,7 +44,7 @@ def test_message_to_the_wrong_counterpart_is_refused(ctx: Ctx, user: str, counte
         _request(ctx, user, counterpart)
     assert refused.value.code == "wrong_counterpart"
     assert "(" in refused.value.message and "signed by" in refused.value.message
-    assert ctx.app.list_items("unit-mee") == []
+    assert items_of(ctx.app, "unit-mee") == []
 
 
 def test_named_deputy_in_charge_of_a_bureau_is_the_only_signer(ctx: Ctx) -> None:
