@@ -8,9 +8,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from authz import Permission
 from gateway.deps import ReadModels, Services
+from gateway.inspections import handoff as handoff_api
 from gateway.inspections import packages as packages_api
-from gateway.inspections import router as inspections_api
 from gateway.permissions import require
+from gateway.reads import After, Paging
 from gateway.security import content_disposition
 from gateway.web.forms import checked_form
 from gateway.web.pdf import briefing_pdf
@@ -22,10 +23,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/inspection", response_class=HTMLResponse)
-def rounds(request: Request, services: Services,
-           permission: Permission = require("inspections.list_rounds", listing=True)) -> HTMLResponse:
-    found = inspections_api.list_rounds(services, None, permission)
-    return page(request, "rounds.html", principal=permission.principal, active="inspection", rounds=found)
+async def rounds(request: Request, read_models: ReadModels, page_request: Paging, after: After,
+                 permission: Permission = require("inspections.list_rounds", listing=True)) -> HTMLResponse:
+    """The rounds the user may see (`GET /api/inspections/rounds`, the inspection handoff read model)."""
+    found = await handoff_api.rounds(read_models=read_models, response=Response(), page=page_request, after=after,
+                                     unit_id=None, sort=handoff_api.RoundSort.newest, permission=permission)
+    return page(request, "rounds.html", principal=permission.principal, active="inspection", rounds=found.items,
+                next_cursor=found.next_cursor)
 
 
 @router.get("/inspection/rounds/{round_id}", response_class=HTMLResponse)

@@ -11,12 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from authz import Permission
-from gateway.deps import Services
+from gateway.deps import ReadModels, Services
 from gateway.permissions import grant, require
+from gateway.reads import After, Paging
 from gateway.units import routes_portal as portal_api
-from gateway.units import routes_work as work_api
+from gateway.units import routes_read as read_api
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.render import page
+from projections.common.query import PageRequest
 from services.common.errors import DomainError, NotFoundError
 from services.common.interface import Id
 from services.units.interface import (
@@ -29,9 +31,18 @@ from services.units.interface import (
     ReplyToOutbound,
     SubmitProgressReport,
 )
+from services.units.interface.fields import INBOUND_KIND_LABELS
 from services.units.outbound import ITEM_STATUSES
 
 router = APIRouter(include_in_schema=False)
+TODO_KINDS = {
+    "recommendation": "纪检监察建议 (recommendation)", "rectification": "巡视整改 (inspection rectification)",
+    "scheduling_round": "调度 (scheduling round)", "task": "任务 (task)", "problem": "问题整改 (problem)",
+    "feedback": "反馈意见 (feedback)", "document_request": "调阅材料 (document request)",
+    "scheduling_request": "调度请求 (scheduling request)", "directive_relay": "传达部署 (directive to relay)",
+}
+"""The to-do list's kinds (`gateway.units.routes_read.TodoKind`), labelled."""
+
 
 
 def _unit_of(permission: Permission) -> str:
@@ -42,15 +53,27 @@ def _unit_of(permission: Permission) -> str:
 
 
 @router.get("/unit", response_class=HTMLResponse)
-def todo(request: Request, services: Services, permission: Permission = require("units.read",
-                                                                                  listing=True)) -> HTMLResponse:
+async def todo(request: Request, read_models: ReadModels, page_request: Paging, after: After,
+               permission: Permission = require("units.read", listing=True)) -> HTMLResponse:
+    """The unit's to-do list and its submissions, from the unit portal read model (the API's
+    `GET /api/units/portal/todo` and `GET /api/units/portal/submissions`)."""
     unit_id = _unit_of(permission)
-    items = work_api.list_items(unit_id, services, None, grant(permission.principal, "units.read"))
-    submissions = portal_api.list_submissions(unit_id, services, None, grant(permission.principal, "units.read"))
-    waiting = sorted((i for i in items if i.status not in ("answered", "completed", "withdrawn")),
-                     key=lambda i: i.deadline)
-    return page(request, "unit.html", principal=permission.principal, active="unit", items=items,
-                waiting=waiting, submissions=submissions[:20], item_statuses=ITEM_STATUSES)
+    waiting = await read_api.portal_todo(read_models=read_models, response=Response(), page=page_request,
+                                         after=after, unit_id=unit_id, state=read_api.TodoState.pending, kind=None,
+                                         sort=read_api.TodoSort.due_on, permission=permission)
+    submissions = await read_api.portal_submissions(read_models=read_models, response=Response(),
+                                                    page=PageRequest(limit=20), after=after, unit_id=unit_id,
+                                                    kind=None, status=None, sort=read_api.SubmissionSort.newest,
+                                                    permission=permission)
+    return page(request, "unit.html", principal=permission.principal, active="unit", waiting=waiting.items,
+                next_cursor=waiting.next_cursor, submissions=submissions.items, kind_labels=TODO_KINDS,
+                inbound_labels=INBOUND_KIND_LABELS, item_link=item_link)
+
+
+def item_link(todo_key: str) -> str | None:
+    """The page of a to-do row sent through the unit channel (`outbound:<item id>`), if it is one."""
+    key = todo_key.rpartition("|")[2]
+    return f"/unit/items/{key.partition(':')[2]}" if key.startswith("outbound:") else None
 
 
 def _uploaded(services: Services, permission: Permission, upload: Any) -> list[AttachmentRef]:

@@ -35,9 +35,9 @@ def ids(api: Api) -> dict[str, list[str]]:
     directives = api.get("zhang.wei", "/api/ledgers/directives").json()["items"][:2]
     directives += api.get("zhou.other", "/api/ledgers/directives").json()["items"][:1]
     clues = api.get("zhang.wei", "/api/clues/clues").json()["items"][:2]
-    submissions = api.get("zhao.unit", "/api/units/units/unit-mee/submissions").json()[:2]
-    rounds = api.get("li.na", "/api/inspections/rounds").json()[:1] + api.get("zhou.other",
-                                                                                "/api/inspections/rounds").json()[:1]
+    submissions = api.get("zhao.unit", "/api/units/portal/submissions").json()["items"][:2]
+    rounds = (api.get("li.na", "/api/inspections/rounds").json()["items"][:1]
+              + api.get("zhou.other", "/api/inspections/rounds").json()["items"][:1])
     found = {
         "/group/directives/{}": [d["directive_id"] for d in directives],
         "/group/clues/{}": [c["clue_id"] for c in clues],
