@@ -4,6 +4,7 @@ submission answers the page of a missing one (the services decide, as for the AP
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,7 +14,7 @@ from starlette.datastructures import UploadFile
 from authz import Permission
 from gateway.deps import ReadModels, Services
 from gateway.permissions import grant, require
-from gateway.reads import After, Paging
+from gateway.reads import AFTER_PATTERN, After, Paging
 from gateway.units import routes_portal as portal_api
 from gateway.units import routes_read as read_api
 from gateway.web.forms import checked_form, validate, values
@@ -119,7 +120,9 @@ async def submit_report(request: Request, services: Services,
                                  grant(permission.principal, "units.submit_inbound"))
     except DomainError as error:
         return _report_form(request, permission, form, {"_form": error.message}, error.status)
-    return RedirectResponse(f"/unit/submissions/{receipted.submission_id}?recorded=report", status_code=303)
+    # read-your-writes: the portal's lists wait for the read model to reflect the submission
+    return RedirectResponse(f"/unit/submissions/{receipted.submission_id}?recorded=report"
+                            f"&after=units:{receipted.position}", status_code=303)
 
 
 @router.get("/unit/submissions/{submission_id}", response_class=HTMLResponse)
@@ -127,8 +130,10 @@ def submission(request: Request, submission_id: Id, services: Services,
                permission: Permission = require("units.read")) -> HTMLResponse:
     """A submission with its receipt (回执) and attachments."""
     found = services.run(GetSubmission(submission_id=submission_id), permission)
+    after = request.query_params.get("after", "")
     return page(request, "submission.html", principal=permission.principal, active="unit", submission=found,
-                recorded=request.query_params.get("recorded"))
+                recorded=request.query_params.get("recorded"),
+                back="/unit" + (f"?after={after}" if re.fullmatch(AFTER_PATTERN, after) else ""))
 
 
 def _item_page(request: Request, services: Services, permission: Permission, item_id: str, *,
@@ -176,4 +181,5 @@ async def reply(request: Request, item_id: Id, services: Services,
             raise
         return _item_page(request, services, permission, item_id, form=form, errors={"_form": error.message},
                           status_code=error.status)
-    return RedirectResponse(f"/unit/submissions/{answered.submission_id}?recorded=reply", status_code=303)
+    return RedirectResponse(f"/unit/submissions/{answered.submission_id}?recorded=reply"
+                            f"&after=units:{answered.position}", status_code=303)

@@ -145,8 +145,8 @@ def test_the_unit_submits_a_report_with_an_attachment_and_sees_its_receipt(visit
     with page.expect_download() as download:
         page.get_by_role("link", name="进展说明.txt").click()
     assert download.value.suggested_filename.endswith(".txt")
-    visitor.go("/unit")
-    expect(page.get_by_role("link", name="2025年第一季度贯彻落实进展情况")).to_be_visible()
+    page.locator("#back-to-portal").click()  # carries the submission's position: the list reflects it
+    expect(page.get_by_role("link", name="进展报告 2025年第一季度")).to_be_visible()  # as the portal lists it
 
 
 def test_a_unit_typing_another_units_record_gets_the_page_of_a_missing_one(visitor: Visitor, server: str) -> None:
