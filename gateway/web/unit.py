@@ -22,6 +22,7 @@ from gateway.web.render import page
 from projections.common.query import PageRequest
 from services.common.errors import DomainError, NotFoundError
 from services.common.interface import Id
+from services.units.inbound import INBOUND_KIND_LABELS
 from services.units.interface import (
     AcknowledgeItem,
     AttachmentRef,
@@ -32,7 +33,6 @@ from services.units.interface import (
     ReplyToOutbound,
     SubmitProgressReport,
 )
-from services.units.interface.fields import INBOUND_KIND_LABELS
 from services.units.outbound import ITEM_STATUSES
 
 router = APIRouter(include_in_schema=False)
