@@ -92,6 +92,7 @@ bench: install-dev
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.portals
+	$(BIN)/python -m bench.scale --groups $(or $(SCALE_GROUPS),100) --events $(or $(SCALE_EVENTS),1000000)
 	$(BIN)/python -m bench.fresh_start --python $(PYTHON)
 
 # the fault and load suite's fast part (also part of `make test`, whose pytest collects tests/reliability)

@@ -312,6 +312,27 @@ class ItemFollowerAssigned(Contract):
     follower: str
 
 
+@contract("ledgers.ProblemQualified", 1)
+class ProblemQualified(Contract):
+    """A problem's attributes (codes of services/ledgers/vocab.py; the note stays in the service), distribution
+    "hq": the unit does not see the group's judgement."""
+
+    item_id: str
+    deviations: list[str]
+    """偏向、变通、打折扣"""
+    gaps: list[str]
+    """落差、温差、偏差"""
+    obstacles: list[str]
+    """堵点、淤点、难点"""
+
+
+@contract("ledgers.DefaultFollowerSet", 1)
+class DefaultFollowerSet(Contract):
+    """专人督办: the group member who follows the items policies open on their own."""
+
+    follower: str
+
+
 @contract("ledgers.SimilarMattersLinked", 1)
 class SimilarMattersLinked(Contract):
     """举一反三: items the group linked to this one as similar matters (distribution "hq")."""

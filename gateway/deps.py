@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
@@ -42,6 +43,8 @@ class GatewayRuntime:
     readiness: dict[str, Any] = field(default_factory=dict)
     clock: Clock = field(default_factory=SystemClock)
     """the platform's clock: what "today" is for a read (due this week, overdue since)"""
+    evidence: Callable[[str, str, str], bytes] | None = None
+    """(record id, exported by, reason) → the case's evidence bundle, built from the stores (None: not offered)"""
 
 
 def runtime(request: Request) -> GatewayRuntime:

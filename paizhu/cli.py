@@ -110,6 +110,8 @@ def serve(
     data_dir: DataDir = None,
     demo: Annotated[bool | None, typer.Option(
         help="首次启动时写入演示数据 (seed the demo scenario on first start)")] = None,
+    today: Annotated[str | None, typer.Option(
+        help="演示/培训：时钟从该日开始走 YYYY-MM-DD (demo and training: the clock starts on that day)")] = None,
 ) -> None:
     """启动嵌入式平台 (start the embedded platform).
 
@@ -122,8 +124,17 @@ def serve(
     from paizhu.platform import Platform
     settings = _settings(host=host, port=port, data_dir=data_dir, demo=demo, mode="embedded")
     _logging(settings)
+    clock = None
+    if today is not None:
+        from datetime import date as _date
+
+        from services.common.clock import ShiftedClock
+        try:
+            clock = ShiftedClock(_date.fromisoformat(today))
+        except ValueError as error:
+            raise typer.BadParameter("日期格式应为 YYYY-MM-DD (expected YYYY-MM-DD)", param_hint="--today") from error
     with _refusal():
-        platform = Platform(settings)
+        platform = Platform(settings, clock=clock)
     if settings.demo and seed_demo(platform):
         typer.echo("demo data seeded / 已写入演示数据")
     platform.start()
@@ -328,6 +339,52 @@ def rebuild(
     _logging(settings)
     count, checksum = rebuild_projection(settings, name.value)
     typer.echo(json.dumps({"projection": name.value, "events": count, "checksum": checksum}))
+
+
+@app.command("replay-projection")
+def replay_projection(
+    name: Annotated[ProjectionName, typer.Argument(help="投影名 (the projection)", show_default=False)],
+    at: Annotated[str, typer.Option(
+        "--at", help="时点：ISO 日期/时间，或各服务的日志位置 ledgers=120,clues=7（只读一个服务时可只写数字） (a "
+                     "moment: an ISO date/time, or each service's log position; a bare number when the projection "
+                     "reads one service)", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """将投影回放到过去某一时点并打印校验和与主要数字 (a read model as it was at a past moment: its checksum
+    and main figures).
+
+    在临时数据库中从各服务的存储重建，不影响在用的读模型 (rebuilt into a temporary database from the stores;
+    the live read model is untouched).
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from paizhu.projection_replay import CutError
+    from paizhu.projection_replay import replay_projection as replay_read_model
+
+    settings = _settings(data_dir=data_dir)
+    console = Console(stderr=True)
+    columns = (TextColumn("[bold]回放 (replaying)[/] " + name.value), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
+            task = bar.add_task(name.value, total=None)
+            result = replay_read_model(settings, name.value, at,
+                                       lambda done, total: bar.update(task, completed=done, total=total))
+    except CutError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    except SystemExit as error:  # StoreNotFoundError, KeyNotFoundError: never created
+        typer.echo(str(error.code), err=True)
+        raise typer.Exit(3) from None
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{name.value} @ {json.dumps(result['cut'], ensure_ascii=False)}: {result['events']} 个位置 "
+               f"(positions read) {json.dumps(result['positions'])}")
+    typer.echo(f"校验和 (checksum): {result['checksum']}")
+    typer.echo("主要数字 (main figures): " + json.dumps(result["figures"], ensure_ascii=False, indent=2))
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from typing import Any
@@ -11,6 +12,7 @@ from events.topics import topic_for
 from gateway.auth import Authenticator, demo_password_hashes
 from gateway.clients import HttpClient, Services
 from gateway.deps import GatewayRuntime, ReadModelsAccess
+from paizhu.forensics.evidence import export_case_bundle
 from paizhu.keys import Keys, Process, load_keys
 from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
@@ -119,6 +121,7 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
         ),
         read_models=ReadModelsAccess(db, runners),
         mode="distributed",
+        evidence=functools.partial(export_case_bundle, settings),
     )
 
 
@@ -129,5 +132,6 @@ def rebuild_projection(settings: Settings, name: str) -> tuple[int, str]:
     db = connect(settings.read_models_url())
     runner = ProjectionRunner(projection_class(), db)
     runner.reset()
-    count = LogFollower(runner, {s: a.integration_events for s, a in apps.items()}, batch=5000).run_once()
+    wanted = runner.projection.event_types
+    count = LogFollower(runner, {s: a.reader_for(wanted) for s, a in apps.items()}, batch=5000).run_once()
     return count, runner.projection.checksum(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -10,6 +11,7 @@ from events.catalog import load_all
 from gateway.auth import Authenticator, demo_password_hashes
 from gateway.clients import LocalClient, Services
 from gateway.deps import GatewayRuntime, ReadModelsAccess
+from paizhu.forensics.evidence import export_case_bundle
 from paizhu.keys import Keys, load_keys
 from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
@@ -58,7 +60,8 @@ class Platform:
             runner = ProjectionRunner(projection_class(), self.read_db)
             runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
             self.runners[name] = runner
-            self.followers[name] = LogFollower(runner, readers)
+            wanted = runner.projection.event_types  # each follower decodes only what its projection handles
+            self.followers[name] = LogFollower(runner, {s: app.reader_for(wanted) for s, app in self.apps.items()})
         self.dead_letters = DeadLetterTable(self.read_db)
         self.policy_runners = [
             EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name}, self.dead_letters)
@@ -157,5 +160,6 @@ class Platform:
             read_models=ReadModelsAccess(self.read_db, self.runners),
             mode="embedded",
             clock=self.clock,
+            evidence=None if self.in_memory else functools.partial(export_case_bundle, self.settings),
             readiness={f"service:{n}": (lambda a=a: a.max_position()) for n, a in self.apps.items()},
         )

@@ -37,7 +37,7 @@ class LogFollower:
                 if last <= offset:
                     break
                 items = [Item(source, 0, e.position, e) for e in envelopes]
-                self.runner.process(items, reached={(source, 0): last})
+                self.runner.process(items, reached={(source, 0): last}, covered={service: last})
                 total += last - offset
                 offset = last
         return total

@@ -148,13 +148,17 @@ class ProjectionRunner:
                 self._changed.wait(min(remaining, 0.05))
 
     # -- processing ------------------------------------------------------------------------
-    def process(self, items: Sequence[Item], reached: dict[tuple[str, int], int] | None = None) -> int:
+    def process(
+        self, items: Sequence[Item], reached: dict[tuple[str, int], int] | None = None,
+        covered: dict[str, int] | None = None,
+    ) -> int:
         """Apply a batch in one transaction. `reached` advances tracking past messages not delivered
-        as items (e.g. private events skipped by an embedded feed). Returns events applied."""
+        as items (e.g. private events skipped by an embedded feed); `covered` advances a service's position
+        past events read but not delivered (types the projection does not handle). Returns events applied."""
         if not items and not reached:
             return 0
         try:
-            applied = self._process(items, reached or {}, isolate=False)
+            applied = self._process(items, reached or {}, isolate=False, covered=covered)
         except Exception:
             log.exception("batch of %s failed; retrying event by event", self.projection.name)
             self._positions = None
@@ -162,14 +166,15 @@ class ProjectionRunner:
             for item in items:
                 applied += self._process([item], {}, isolate=True)
             if reached:
-                self._process([], reached, isolate=True)
+                self._process([], reached, isolate=True, covered=covered)
         with self._changed:
             self._changed.notify_all()
         if self._rebuild is not None and self._rebuild.advance(self.projection.name, len(items)):
             self._rebuild = None
         return applied
 
-    def _process(self, items: Sequence[Item], reached: dict[tuple[str, int], int], isolate: bool) -> int:
+    def _process(self, items: Sequence[Item], reached: dict[tuple[str, int], int], isolate: bool,
+                 covered: dict[str, int] | None = None) -> int:
         applied = 0
         offsets: dict[tuple[str, int], int] = dict(reached)
         with self.db.transaction() as tx:
@@ -209,6 +214,10 @@ class ProjectionRunner:
                     self._dead_letter(tx, item, envelope, "unknown event type or schema version")
                 positions[envelope.service] = envelope.position
                 touched.add(envelope.service)
+            for service, position in (covered or {}).items():
+                if position > positions.get(service, 0):
+                    positions[service] = position
+                    touched.add(service)
             name = self.projection.name
             for (source, part), offset in offsets.items():
                 tx.execute(

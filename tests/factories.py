@@ -53,3 +53,17 @@ def payload_of(envelope: Envelope) -> Any:
     from events.registry import decode
 
     return decode(envelope)
+
+
+def evidence_file(name: str) -> str:
+    """A closure's evidence: the content address of an uploaded file (sha256 of `name` stands for its bytes)."""
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(name.encode()).hexdigest()
+
+
+def look_back_checks(similar: str = "adequate", rules: str = "adequate", quality: str = "adequate") -> list[dict[str, str]]:
+    """The look-back's three findings (举一反三, 制度机制建设, 抓落实提质效)."""
+    return [{"check": "similar_matters", "finding": similar, "note": ""},
+            {"check": "rule_building", "finding": rules, "note": ""},
+            {"check": "quality", "finding": quality, "note": ""}]

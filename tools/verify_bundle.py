@@ -14,9 +14,10 @@ Checks:
 2. manifest.json is signed (manifest.sig, Ed25519) by the public key, and fixes the SHA-256 of every other file;
 3. every event's content matches its hash (SHA-256 of its canonical JSON fields, `hash` excluded);
 4. every stream in the bundle is a complete chain: versions 1..n, each `prev_hash` the previous event's hash;
-5. each service's checkpoint is signed by the key over (service, position, log digest, heads digest), its heads
-   map matches the signed heads digest, and the head it signs for each stream is the event with that hash in
-   the bundle: so every event up to it is covered; events after it are reported as not yet covered.
+5. each service's checkpoint is signed by the key over (service, position, log digest, heads digest and, since it
+   is recorded, the Merkle root of the heads), each head in the bundle is proven by its Merkle path to that root
+   (or, for an older checkpoint, the whole heads map matches the signed heads digest), and the head it signs for
+   each stream is the event with that hash in the bundle: so every event up to it is covered; events after it are reported as not yet covered.
 """
 
 from __future__ import annotations
@@ -61,6 +62,21 @@ def sha256(data: bytes) -> str:
 
 class Failed(Exception):
     pass
+
+
+def merkle_root(stream_id: str, head: Any, proof: Any) -> str | None:
+    """The heads root a stream's head and its proof lead to: leaf = SHA-256(0x00 + canonical [stream, version,
+    hash]), node = SHA-256(0x01 + left + right); each proof step names the side of the sibling ("L" or "R")."""
+    try:
+        node = hashlib.sha256(b"\x00" + canonical([stream_id, int(head[0]), str(head[1])])).digest()
+        for side, sibling in proof:
+            other = bytes.fromhex(sibling)
+            if len(other) != 32 or side not in ("L", "R"):
+                return None
+            node = hashlib.sha256(b"\x01" + (other + node if side == "L" else node + other)).digest()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return node.hex()
 
 
 def read_bundle(data: bytes) -> dict[str, bytes]:
@@ -135,13 +151,20 @@ def verify(data: bytes, pinned_key: str | None = None) -> dict[str, Any]:
     checkpoints = {c["service"]: c for c in json.loads(files["checkpoints.json"])}
     covered = uncovered = 0
     for service, checkpoint in checkpoints.items():
-        statement = canonical({"service": service, "position": checkpoint["position"],
-                               "log_digest": checkpoint["log_digest"], "heads_digest": checkpoint["heads_digest"]})
+        signed_fields = {"service": service, "position": checkpoint["position"],
+                         "log_digest": checkpoint["log_digest"], "heads_digest": checkpoint["heads_digest"]}
+        if checkpoint.get("heads_root"):
+            signed_fields["heads_root"] = checkpoint["heads_root"]
         try:
-            key.verify(base64.b64decode(checkpoint["signature"], validate=True), statement)
+            key.verify(base64.b64decode(checkpoint["signature"], validate=True), canonical(signed_fields))
         except (InvalidSignature, ValueError):
             problems.append(f"the checkpoint of {service} at position {checkpoint['position']} is not validly signed")
-        if sha256(canonical(checkpoint["heads"])) != checkpoint["heads_digest"]:
+        if checkpoint.get("heads_root"):  # the case's heads, each proven against the signed Merkle root
+            proofs = checkpoint.get("proofs", {})
+            for stream_id, head in checkpoint["heads"].items():
+                if merkle_root(stream_id, head, proofs.get(stream_id)) != checkpoint["heads_root"]:
+                    problems.append(f"the head of {service}/{stream_id} is not proven by the signed heads root")
+        elif sha256(canonical(checkpoint["heads"])) != checkpoint["heads_digest"]:
             problems.append(f"the heads of {service}'s checkpoint do not match its signed digest")
     for (service, stream_id), events in streams.items():
         head = checkpoints.get(service, {}).get("heads", {}).get(stream_id)

@@ -9,22 +9,31 @@ replay the record gets the 404 a missing record gets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import Field
 
 from authz import Permission
-from gateway.deps import Services
+from gateway.deps import Services, runtime
+from gateway.errors import API_ERRORS
 from gateway.permissions import require
+from services.clues.interface import ForensicHistory as ClueHistory
 from services.clues.interface import ForensicReplay as ClueReplay
+from services.common.case_history import CaseEventView, CaseHistory, ForensicHistoryQuery, Purpose
+from services.common.errors import NotFoundError, UnavailableError
 from services.common.forensics import ForensicReplayQuery, ReplayBody, ReplayResult
-from services.common.interface import Id
+from services.common.interface import Body, Id
+from services.inspections.interface import ForensicHistory as RoundHistory
 from services.inspections.interface import ForensicReplay as RoundReplay
+from services.ledgers.interface import ForensicHistory as LedgersHistory
 from services.ledgers.interface import ForensicReplay as LedgersReplay
+from services.units.interface import ForensicHistory as UnitsHistory
 from services.units.interface import ForensicReplay as UnitsReplay
 
-router = APIRouter(prefix="/api/forensics", tags=["forensics 取证回放"])
+router = APIRouter(prefix="/api/forensics", tags=["forensics 取证回放"], responses=API_ERRORS)
 
 
 class RecordKind(StrEnum):
@@ -47,6 +56,10 @@ OPERATIONS: dict[RecordKind, type[ForensicReplayQuery]] = {
 }
 """Which service owns each kind of record."""
 
+HISTORIES: dict[str, type[ForensicHistoryQuery]] = {
+    "ledgers": LedgersHistory, "clues": ClueHistory, "inspections": RoundHistory, "units": UnitsHistory}
+"""Each service's part of a case history."""
+
 KINDS = {RecordKind.directive: "Directive", RecordKind.item: "LedgerItem", RecordKind.review: "QuarterlyReview",
          RecordKind.clue: "Clue", RecordKind.recommendation: "Recommendation", RecordKind.round: "InspectionRound",
          RecordKind.activity: "SupervisionActivity", RecordKind.unit_item: "OutboundItem",
@@ -66,7 +79,89 @@ def replay(
     每次使用（包括被拒绝的）均记录使用人与事由 (every use, a refusal included, is recorded with who and why)."""
     result: ReplayResult = services.run(OPERATIONS[kind](record_id=record_id, **body.fields()), permission)
     if result.kind != KINDS[kind]:  # another kind of record under that id: as missing as a missing one
-        from services.common.errors import NotFoundError
-
         raise NotFoundError("记录不存在 (not found)")
     return result
+
+
+class ReasonBody(Body):
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S",
+                        description="事由，必填，将被记录 (why: required, and recorded with the use)")
+
+
+MAX_ROUNDS = 8
+"""Causation across services is followed this many rounds at most (a hand-off chain is two or three long)."""
+
+
+def _owned(kind: RecordKind, record_id: str, reason: str, purpose: Purpose, services: Services,
+           permission: Permission) -> Any:
+    """Ask the service that owns the record: it decides, records the use (a refusal too) and answers its part."""
+    owner = OPERATIONS[kind].service
+    part = services.run(HISTORIES[owner](record_id=record_id, reason=reason, purpose=purpose), permission)
+    if part.kind != KINDS[kind]:  # another kind of record under that id: as missing as a missing one
+        raise NotFoundError("记录不存在 (not found)")
+    return part
+
+
+@router.post("/{kind}/{record_id}/history", response_model=CaseHistory)
+def history(
+    kind: Annotated[RecordKind, Path(description="记录类型 (the kind of record)")],
+    record_id: Annotated[Id, Path(description="记录编号 (the record's id)")],
+    body: ReasonBody,
+    services: Services,
+    permission: Annotated[Permission, require("forensics.history")],
+) -> CaseHistory:
+    """案卷历史：跨四个服务，按记录时间排序 (a case's history across the four services, in recorded order).
+
+    本记录的事件、与其同一业务关联（correlation）或由其引起（causation，逐级）的事件，含操作人、记录时间与发生时间
+    及中英文说明。调用者无权查看的事件（如本组成员不在其知悉范围内的线索事件）不列出，也不计数
+    (events of records the caller may not read — a clue outside their compartment — are left out, uncounted).
+    每次使用（包括被拒绝的）均记录 (every use, a refusal included, is recorded with who and why)."""
+    owned = _owned(kind, record_id, body.reason, Purpose.history, services, permission)
+    owner = owned.service
+    events: dict[tuple[str, int], CaseEventView] = {(e.service, e.position): e for e in owned.events}
+    causes = {e.event_id for e in owned.events} | set(owned.hidden_causes)
+    correlations = sorted(owned.correlations)
+    asked: dict[str, set[str]] = {owner: set(causes)}
+    for _ in range(MAX_ROUNDS):
+        grew = False
+        for service, query in HISTORIES.items():
+            if service not in services.clients or asked.get(service) == causes:
+                continue
+            asked[service] = set(causes)
+            part = services.run(query(correlation_ids=correlations, causes=sorted(causes)), permission)
+            for event in part.events:
+                events.setdefault((event.service, event.position), event)
+            found = {e.event_id for e in part.events} | set(part.hidden_causes)
+            if not found <= causes:
+                causes |= found
+                grew = True
+        if not grew:
+            break
+    ordered = sorted(events.values(), key=lambda e: (e.recorded_at, e.service, e.position))
+    return CaseHistory(record_id=owned.record_id, kind=owned.kind, service=owner, events=ordered)
+
+
+@router.post("/{kind}/{record_id}/evidence", response_class=Response,
+             responses={200: {"content": {"application/zip": {}},
+                              "description": "证据包 (the evidence bundle: tools/verify_bundle.py checks it)"}})
+def evidence(
+    request: Request,
+    kind: Annotated[RecordKind, Path(description="记录类型 (the kind of record)")],
+    record_id: Annotated[Id, Path(description="记录编号 (the record's id)")],
+    body: ReasonBody,
+    services: Services,
+    permission: Annotated[Permission, require("forensics.evidence_export")],
+) -> Response:
+    """导出证据包，仅审计人员 (export a case's evidence bundle: the auditor only).
+
+    事件、哈希、覆盖它们的签名检查点、公钥与简要报告的 zip，可用 tools/verify_bundle.py 独立校验。证据包含哈希所覆盖的
+    明文（线索内容亦然），故仅审计人员可导出；其他人得到与记录不存在相同的 404，且被记录
+    (the bundle holds the plain fields its hashes cover, a clue's content included: only the auditor, who may read
+    every compartment, exports it; anyone else gets the missing record's 404, and the refusal is recorded)."""
+    exporter: Callable[[str, str, str], bytes] | None = runtime(request).evidence
+    if exporter is None:
+        raise UnavailableError("本部署不提供证据包导出 (evidence export is not available in this deployment)")
+    owned = _owned(kind, record_id, body.reason, Purpose.evidence_export, services, permission)
+    data = exporter(owned.record_id, permission.principal.user_id, body.reason)
+    return Response(content=data, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="evidence-{owned.record_id}.zip"'})

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-import authz
 from authz import Permission
-from gateway.deps import ReadModels
+from gateway.deps import ReadModels, Today
 from gateway.permissions import require
 from gateway.reads import After, Freshness, ListPage, Paging, answer
 from projections.hq_dashboard import view
-from projections.hq_dashboard.view import HqDashboardView
+from projections.hq_dashboard.projection import STALLED_DIRECTIVE_WORKING_DAYS, STALLED_ITEM_DAYS
 from services.common.errors import InvalidInputError
 from services.common.interface import vocabulary
 from services.ledgers.vocab import STAGE_LABELS
@@ -67,14 +67,6 @@ class HqDirective(BaseModel):
     last_stage: StageName | None
 
 
-def _visible(principal: authz.Principal) -> Any:
-    def visible(row: dict[str, Any]) -> bool:
-        return authz.can_read(principal, group_id=row["group_id"], unit_id=row["unit_id"],
-                              distribution=row["distribution"])
-
-    return visible
-
-
 @router.get("/dashboard")
 async def dashboard(
     read_models: ReadModels, response: Response, after: After,
@@ -98,33 +90,52 @@ async def dashboard(
                      position=freshness.positions.get("ledgers", 0), freshness=freshness)
 
 
+class AlertKind(StrEnum):
+    stage_overdue = "stage_overdue"
+    item_overdue = "item_overdue"
+    round_overdue = "round_overdue"
+    directive_stalled = "directive_stalled"
+    item_stalled = "item_stalled"
+
+
 class Alert(BaseModel):
-    kind: str = Field(description="`stage_overdue` 环节逾期, `item_overdue` 事项逾期, `round_overdue` 调度逾期未复")
+    kind: AlertKind = Field(description=(
+        "`stage_overdue` 环节逾期, `item_overdue` 事项逾期, `round_overdue` 调度逾期未复, `directive_stalled` 部署停滞"
+        f"（{STALLED_DIRECTIVE_WORKING_DAYS}个工作日无环节进展 no stage for {STALLED_DIRECTIVE_WORKING_DAYS} "
+        f"working days）, `item_stalled` 事项停滞（{STALLED_ITEM_DAYS}天无进展 no progress for {STALLED_ITEM_DAYS} "
+        "days）"))
     record_id: str
     group_id: str
     unit_id: str | None
     title: str
-    due_on: date
-    detected_on: date
+    due_on: date = Field(description="期限；停滞的：应有进展之日 (the deadline; for a stalled record, the day "
+                                     "progress was due by)")
+    detected_on: date = Field(description="发现之日 (when it was found overdue, or stalled)")
     occurred_at: str
+    last_activity_on: date | None = Field(description="停滞的：最近一次进展之日 (stalled: the last progress)")
 
 
 @router.get("/alerts")
 async def alert_list(
-    read_models: ReadModels, response: Response, page: Paging, after: After,
+    read_models: ReadModels, response: Response, page: Paging, after: After, today: Today,
     permission: Permission = require("hq_dashboard.read", listing=True),
 ) -> ListPage[Alert]:
-    """What went overdue, newest first (withdrawn directives leave the list)."""
+    """What went overdue or stalled, newest first (withdrawn directives and closed records leave the list)."""
     principal = permission.principal
     found, freshness = await answer(read_models, response, "hq_dashboard", after,
-                                    lambda tx: view.alerts(tx, principal, page))
+                                    lambda tx: view.alerts(tx, principal, today, page))
     return ListPage(items=[Alert.model_validate(r) for r in found.rows], next_cursor=found.next_cursor,
                     freshness=freshness)
 
 
 @router.get("/directives")
-def directives(read_models: ReadModels,
-               permission: Permission = require("hq_dashboard.read", listing=True)) -> list[HqDirective]:
-    """Every directive the principal may read, with its stage progress."""
-    rows = HqDashboardView(read_models.db).directives(_visible(permission.principal))
-    return [HqDirective.model_validate(row) for row in rows]
+async def directives(
+    read_models: ReadModels, response: Response, page: Paging, after: After,
+    permission: Permission = require("hq_dashboard.read", listing=True),
+) -> ListPage[HqDirective]:
+    """Every directive the principal may read, with its stage progress, in order of receipt."""
+    principal = permission.principal
+    found, freshness = await answer(read_models, response, "hq_dashboard", after,
+                                    lambda tx: view.directives(tx, principal, page))
+    return ListPage(items=[HqDirective.model_validate(r) for r in found.rows], next_cursor=found.next_cursor,
+                    freshness=freshness)

@@ -29,6 +29,8 @@ from services.ledgers.interface import (
     NoteBody,
     OpenSchedulingRound,
     ProgressBody,
+    QualificationBody,
+    QualifyProblem,
     Reconcile,
     ReconciliationChanged,
     RecordLookBack,
@@ -73,6 +75,10 @@ operation_route(router, "POST", "/items/{item_id}/deadline", SetItemDeadline,
 
 operation_route(router, "POST", "/items/{item_id}/judgement", JudgeProblem,
                 "ledgers.judge_problem", body=JudgementBody)
+
+
+operation_route(router, "POST", "/items/{item_id}/problem-attributes", QualifyProblem,
+                "ledgers.judge_problem", body=QualificationBody)
 
 
 operation_route(router, "POST", "/items/{item_id}/similar", LinkSimilar,

@@ -19,8 +19,11 @@ from services.ledgers.interface import (
     AddItem,
     AmendBody,
     AmendDirective,
+    CategoriseDirective,
     CategoryBody,
+    CategoryChoiceBody,
     ConfigureCategory,
+    DefaultFollowerBody,
     DirectiveCorrections,
     EvaluateDepartment,
     EvaluationBody,
@@ -33,6 +36,7 @@ from services.ledgers.interface import (
     RecordStage,
     RegisterDirective,
     RetireCategory,
+    SetDefaultFollower,
     SetStageDeadline,
     StageBody,
     StageDeadlineBody,
@@ -49,6 +53,8 @@ operation_route(router, "POST", "/directives/{directive_id}/stages", RecordStage
                 body=StageBody, status_code=201)
 operation_route(router, "POST", "/directives/{directive_id}/amend", AmendDirective, "ledgers.amend_directive",
                 body=AmendBody)
+operation_route(router, "POST", "/directives/{directive_id}/category", CategoriseDirective,
+                "ledgers.amend_directive", body=CategoryChoiceBody)
 operation_route(router, "POST", "/directives/{directive_id}/withdraw", WithdrawDirective,
                 "ledgers.withdraw_directive", body=ReasonBody)
 operation_route(router, "GET", "/directives/{directive_id}/corrections", DirectiveCorrections,
@@ -66,6 +72,8 @@ operation_route(router, "POST", "/directives/{directive_id}/items", AddItem, "le
 operation_route(router, "GET", "/groups/{group_id}/categories", GetCategoryConfig, "ledgers.read_category")
 operation_route(router, "POST", "/groups/{group_id}/categories", ConfigureCategory, "ledgers.configure_category",
                 body=CategoryBody, status_code=201)
+operation_route(router, "PUT", "/groups/{group_id}/default-follower", SetDefaultFollower,
+                "ledgers.configure_category", body=DefaultFollowerBody)
 operation_route(router, "POST", "/groups/{group_id}/categories/{code}/retire", RetireCategory,
                 "ledgers.configure_category", body=ReasonBody)
 

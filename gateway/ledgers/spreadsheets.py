@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile
+from pydantic import Field
 
 from authz import Permission
-from gateway.deps import Services
-from gateway.ledgers.access import group_filter, readable
+from gateway.deps import ReadModels, Services
+from gateway.ledgers.access import group_filter
+from gateway.ledgers.lists import PROJECTION
 from gateway.permissions import require
-from services.common.interface import Id
+from gateway.reads import After, ListPage, Paging, answer
+from projections.common.query import sort_named
+from projections.group_workbench import view
+from services.common.interface import Id, Result
 from services.ledgers.interface import (
     CategoryCode,
     ConfirmImport,
@@ -23,7 +29,6 @@ from services.ledgers.interface import (
     ImportPreview,
     ImportTemplate,
     ImportView,
-    ListImports,
     PreviewImport,
     WorkbookFile,
 )
@@ -100,13 +105,36 @@ def confirm_import(
     return result
 
 
+class ImportRow(Result):
+    """An import batch as the list shows it; why a row was skipped is in the batch itself (`/imports/{id}`)."""
+
+    import_id: str
+    group_id: str
+    unit_id: str | None
+    sha256: str
+    filename: str
+    imported: list[dict[str, Any]] = Field(description="导入的行：行号、文号、批示件 (row, reference number, "
+                                                       "directive id)")
+    skipped_rows: list[int] = Field(description="跳过的行号 (rows skipped)")
+    imported_on: date
+    distribution: str
+    recorded_at: str
+
+
 @router.get("/imports")
-def list_imports(services: Services,
-                 permission: Permission = require("ledgers.read_import", listing=True)) -> list[ImportView]:
-    """Import batches: a group member sees their group's, HQ and audit every group's."""
+async def list_imports(
+    read_models: ReadModels, response: Response, page: Paging, after: After,
+    sort: str = Query(default="recorded_at", max_length=40,
+                      description=f"排序 (sort): {', '.join(view.IMPORT_SORTS)}"),
+    permission: Permission = require("ledgers.read_import", listing=True),
+) -> ListPage[ImportRow]:
+    """Import batches, oldest first: a group member sees their group's, HQ and audit every group's."""
     principal = permission.principal
-    rows = services.run(ListImports(group_id=group_filter(principal)), permission)
-    return readable(principal, rows)
+    chosen = sort_named(view.IMPORT_SORTS, sort, "recorded_at")
+    found, freshness = await answer(read_models, response, PROJECTION, after,
+                                    lambda tx: view.imports(tx, principal, None, chosen, page))
+    return ListPage(items=[ImportRow.model_validate(r) for r in found.rows], next_cursor=found.next_cursor,
+                    freshness=freshness)
 
 
 @router.get("/imports/{import_id}")

@@ -6,6 +6,7 @@ a reconciliation with mismatches, overdue items, closures with evidence, and a l
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -34,6 +35,18 @@ DIRECTIVES = (
 )
 
 
+def _file(text: str) -> str:
+    """A closure's evidence: the content address of an uploaded file (here the demo document's text)."""
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _checks(similar: str, rules: str, quality: str, note: str = "") -> list[dict[str, str]]:
+    """The look-back's three findings: 举一反三, 制度机制建设, 抓落实提质效."""
+    return [{"check": "similar_matters", "finding": similar, "note": note},
+            {"check": "rule_building", "finding": rules, "note": ""},
+            {"check": "quality", "finding": quality, "note": ""}]
+
+
 def _at(demo: Any, day: date, hour: int = 2) -> None:
     """Move the demo clock forward to this Beijing morning (never backwards)."""
     moment = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
@@ -44,12 +57,11 @@ def _at(demo: Any, day: date, hour: int = 2) -> None:
 def _directive(app: Any, row: tuple[Any, ...]) -> str:
     """Register a directive, or reuse the entry the unit's notification already opened."""
     reference, issuer, title, issued, received, department, category = row
-    for existing in app.list_directives(group_id=GROUP, unit_id=UNIT):
-        if existing["reference_number"] == reference:
-            if existing["category"] != category:
-                app.amend_directive(existing["directive_id"], {"category": category, "tied_to_duties": True},
-                                    reason="纳入细账管理 (filed in a detail ledger)")
-            return str(existing["directive_id"])
+    for existing in app.directives(GROUP, UNIT, None, False):
+        if existing.reference_number == reference:
+            if existing.category != category:
+                app.categorise_directive(str(existing.id), category, reason="纳入细账管理 (filed in a detail ledger)")
+            return str(existing.id)
     result = app.register_directive(group_id=GROUP, unit_id=UNIT, reference_number=reference, issuer=issuer,
                                     title=title, issued_on=issued, received_on=received,
                                     lead_department=department, category=category, tied_to_duties=True)
@@ -68,6 +80,8 @@ def seed(demo: Any) -> None:
         for code, name, days in DEMO_CATEGORIES:
             app.configure_category(group_id=GROUP, code=code, name=name, look_back_days=days,
                                    stage_limits=STAGE_LIMITS)
+        # 专人督办 of the items inspections and recommendations open on their own
+        app.set_default_follower(group_id=GROUP, follower="wang.qiang")
     with demo.acting("zhang.wei"):
         yangtze, nuclear = _directive(app, DIRECTIVES[0]), _directive(app, DIRECTIVES[1])
         _stages(app, yangtze, ("relay_study", date(2025, 1, 6), "部党组会议第一议题传达学习", "部党组会议"))
@@ -82,8 +96,10 @@ def seed(demo: Any) -> None:
             deadline={"basis": "working", "count": 30, "from_date": date(2025, 1, 6)})["item_id"]
         app.judge_problem(perfunctory, ["insufficient_responsibility", "capability_and_conduct"], "individual",
                           note="跟踪式监督中发现，属个别干部履职不到位")
+        app.qualify_problem(perfunctory, deviations=["workaround", "discounted"], gaps=["lukewarm"],
+                            obstacles=["blockage"], note="方案照搬照抄，打折扣落实；基层压力传导存在堵点")
         app.add_item(directive_id=yangtze, list_kind="implementation", title="召开长江保护修复专题推进会",
-                     owner="办公厅", evidence_refs=["doc:专题推进会会议纪要"])
+                     owner="办公厅", follower="zhang.wei", evidence_refs=["doc:专题推进会会议纪要"])
         _stages(app, nuclear, ("relay_study", date(2025, 1, 7), "部党组会议传达学习", "部党组会议"))
         inspection = app.add_item(directive_id=nuclear, list_kind="task", title="开展核电厂运行安全专项检查",
                                   owner="核电安全监管司", follower="zhang.wei",
@@ -98,8 +114,8 @@ def seed(demo: Any) -> None:
         app.attach_evidence(inspection, ["doc:核电厂运行安全专项检查报告"], note="检查覆盖全部在运机组")
     _at(demo, date(2025, 2, 10))
     with demo.acting("wang.qiang"):
-        app.close_item(inspection, summary="专项检查完成，问题已整改", evidence_refs=["doc:整改验收记录"])
-        app.close_item(rules, summary="办法已印发", evidence_refs=["doc:核安全监督检查办法（2025年修订）"])
+        app.close_item(inspection, summary="专项检查完成，问题已整改", evidence_refs=[_file("整改验收记录")])
+        app.close_item(rules, summary="办法已印发", evidence_refs=[_file("核安全监督检查办法（2025年修订）")])
     _at(demo, date(2025, 3, 7))
     with demo.acting("zhang.wei"):
         yellow = _directive(app, DIRECTIVES[2])
@@ -112,9 +128,12 @@ def seed(demo: Any) -> None:
         _stages(app, central, ("relay_study", date(2025, 3, 6), "部党组会议传达学习", "部党组会议"))
         app.record_stage(carbon, "plan", date(2025, 3, 7), "并入年度碳达峰工作方案", "部党组",
                          skip_reason="已在年度工作会议统一传达部署 (relayed and deployed at the annual meeting)")
-        app.add_item(directive_id=yellow, list_kind="problem", title="部分河段整治搞一刀切，简单关停沿河企业",
-                     owner="黄河流域生态环境监督管理局", follower="zhou.min", problem_type="one_size_fits_all",
-                     deadline={"basis": "working", "count": 30, "from_date": date(2025, 3, 7)})
+        one_size = app.add_item(
+            directive_id=yellow, list_kind="problem", title="部分河段整治搞一刀切，简单关停沿河企业",
+            owner="黄河流域生态环境监督管理局", follower="zhou.min", problem_type="one_size_fits_all",
+            deadline={"basis": "working", "count": 30, "from_date": date(2025, 3, 7)})["item_id"]
+        app.qualify_problem(one_size, deviations=["biased"], gaps=["deviation"], obstacles=["difficulty"],
+                            note="简单关停偏离高质量发展要求；沿河企业转型是难点")
         app.add_item(directive_id=central, list_kind="task", title="督察整改方案报送",
                      owner="中央生态环境保护督察办公室", follower="zhang.wei",
                      deadline={"basis": "working", "count": 10, "from_date": date(2025, 3, 7)})
@@ -141,9 +160,11 @@ def seed(demo: Any) -> None:
     _at(demo, date(2025, 4, 14))
     with demo.acting("li.na"):
         app.run_scheduler()  # overdue: the oil task, the perfunctory problem, the round; look-backs due
-        app.record_look_back(inspection, "回头看发现个别机组整改反弹，举一反三不到位", similar_checked=False,
+        app.record_look_back(inspection, "回头看发现个别机组整改反弹，举一反三不到位",
+                             checks=_checks("inadequate", "adequate", "inadequate", "同类机组未同步排查"),
                              reopen=True, deadline={"basis": "working", "count": 15, "from_date": date(2025, 4, 14)})
-        app.record_look_back(rules, "制度执行良好，同类制度已同步修订", similar_checked=True)
+        app.record_look_back(rules, "制度执行良好，同类制度已同步修订",
+                             checks=_checks("adequate", "adequate", "adequate"))
         _quarterly_review(app)
 
 

@@ -3,8 +3,9 @@ short report (zh-CN/en), in one zip that `tools/verify_bundle.py` checks without
 
 What the bundle proves (see tools/verify_bundle.py): each event's content matches its hash; each stream in it
 is a complete chain from its first version; the last signed checkpoint of each service covers the head of each
-stream (the checkpoint's heads map, whose digest it signs, is in the bundle: it names other streams by id and
-hash only, never their content); the manifest, signed with the same key, fixes every file and the zip itself is
+stream (the checkpoint signs the Merkle root of its heads map: the bundle holds the heads of the case's streams
+and their proofs, hashes only, never another stream's id; a checkpoint signed before roots were recorded
+is checked against its whole heads map, which names other streams by id and hash, never their content); the manifest, signed with the same key, fixes every file and the zip itself is
 written canonically, so that changing any byte of the bundle makes it fail.
 
 The bundle holds the events in plain text (the hash covers the plain fields): a clue's bundle holds the clue's
@@ -26,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from events.envelope import canonical_plain
 from paizhu.forensics.history import Case
 from paizhu.stored_logs import StoredLog
-from services.common.verification import CHECKPOINT_SIGNED, checkpoint_log_id, fields_hash
+from services.common.verification import CHECKPOINT_SIGNED, checkpoint_log_id, fields_hash, heads_proofs
 
 BUNDLE_FORMAT = "paizhu-evidence/1"
 FILES = ("manifest.json", "manifest.sig", "public_key.txt", "events.jsonl", "checkpoints.json", "report.txt")
@@ -65,10 +66,23 @@ def latest_checkpoint(log: StoredLog) -> dict[str, Any] | None:
         fields = log.decoder.fields(stored, str(log_id))
         heads.update(fields["changed_heads"])
         latest = {k: fields[k] for k in ("position", "log_digest", "heads_digest", "signature")}
+        if fields.get("heads_root"):
+            latest["heads_root"] = fields["heads_root"]
     if latest is None:
         return None
     latest["heads"] = dict(heads)
     return latest
+
+
+def _disclosed(checkpoint: dict[str, Any], streams: set[str]) -> dict[str, Any]:
+    """What the bundle shows of a checkpoint: with a signed heads root, the heads of the case's streams and
+    their Merkle proofs only, never the ids of the service's other streams; a checkpoint signed before heads
+    roots were recorded can only be checked against its whole heads map, which is then included."""
+    if not checkpoint.get("heads_root"):
+        return checkpoint
+    heads = {stream: checkpoint["heads"][stream] for stream in sorted(streams) if stream in checkpoint["heads"]}
+    return {**{k: v for k, v in checkpoint.items() if k != "heads"}, "heads": heads,
+            "proofs": heads_proofs(checkpoint["heads"], heads)}
 
 
 def _report(case: Case, counts: dict[str, Any], exported_at: str, by: str, reason: str) -> str:
@@ -121,6 +135,8 @@ def export_bundle(case: Case, logs: dict[str, StoredLog], signing_key: Ed25519Pr
         signed = head[0] if head else 0
         covered += sum(1 for e in events if e.version <= signed)
         uncovered += sum(1 for e in events if e.version > signed)
+    shown = {service: _disclosed(checkpoint, {stream for s, stream in streams if s == service})
+             for service, checkpoint in checkpoints.items() if checkpoint}
     lines = [canonical_plain({"service": e.service, "position": e.position, "stream_id": e.stream_id,
                               "version": e.version, "in_case": e.in_case, "why": e.why, "fields": e.fields})
              for e in sorted(case.events, key=lambda e: (e.service, e.position))]
@@ -129,7 +145,7 @@ def export_bundle(case: Case, logs: dict[str, StoredLog], signing_key: Ed25519Pr
               "streams": len(streams), "covered": covered, "uncovered": uncovered, "intact": intact}
     files = {
         "events.jsonl": b"\n".join(lines) + b"\n",
-        "checkpoints.json": canonical_plain([{"service": s, **c} for s, c in checkpoints.items() if c]),
+        "checkpoints.json": canonical_plain([{"service": s, **c} for s, c in shown.items()]),
         "public_key.txt": (public_b64 + "\n").encode(),
         "report.txt": _report(case, counts, exported_at, by, reason).encode("utf-8"),
     }
@@ -144,3 +160,24 @@ def export_bundle(case: Case, logs: dict[str, StoredLog], signing_key: Ed25519Pr
     return canonical_zip(files), counts | {"public_key": public_b64, "checkpoints": {
         s: (c["position"] if c else None) for s, c in checkpoints.items()}}
 
+
+
+def export_case_bundle(settings: Any, record_id: str, by: str, reason: str) -> bytes:
+    """The evidence bundle of a record's case, read from the stores (the gateway's export, once the service that
+    owns the record has allowed and recorded it)."""
+    from paizhu.forensics.history import collect_case
+    from paizhu.keys import KeyNotFoundError
+    from paizhu.stored_logs import StoreNotFoundError, open_logs
+    from services.common.errors import UnavailableError
+
+    try:
+        logs, keys = open_logs(settings)
+    except (StoreNotFoundError, KeyNotFoundError) as error:  # this process has no access to the stores or key
+        raise UnavailableError("证据包导出不可用 (evidence export is not available here)") from error
+    try:
+        case = collect_case(logs, record_id)
+        data, _ = export_bundle(case, logs, keys.checkpoint_private_key(), by, reason)
+        return data
+    finally:
+        for log in logs.values():
+            log.close()

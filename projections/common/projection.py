@@ -172,6 +172,13 @@ class Projection:
                     digest.update(repr(tuple(_normal(v) for v in row)).encode("utf-8"))
         return digest.hexdigest()
 
+    def figures(self, db: Database) -> dict[str, Any]:
+        """The read model's main figures, to be read at a glance (`paizhu replay-projection`): the rows of each
+        table; a projection adds what its main page shows."""
+        with db.transaction() as tx:
+            return {"rows": {table: int((tx.fetchone(f"SELECT COUNT(*) FROM {table}") or (0,))[0])
+                             for table in self.tables}}
+
     @staticmethod
     def _columns(tx: Tx, db: Database, table: str) -> list[tuple[Any, ...]]:
         if db.dialect == "sqlite":

@@ -39,12 +39,22 @@ ROUND_COLUMNS = (
     "round_id", "group_id", "unit_id", "distribution", "subject", "directive_ids", "respond_by", "responses",
     "missing", "overdue_on", "closed", "opened_at", "updated_at",
 )
+IMPORT_COLUMNS = (
+    "import_id", "group_id", "unit_id", "distribution", "sha256", "filename", "imported", "skipped_rows",
+    "imported_on", "recorded_at",
+)
+REVIEW_COLUMNS = (
+    "review_id", "group_id", "unit_id", "distribution", "quarter", "meeting_on", "chaired_by", "attendees",
+    "topics", "decisions", "follow_ups", "look_back", "open_follow_ups", "version", "held_at", "updated_at",
+)
 RECONCILIATION_COLUMNS = (
     "reconciliation_id", "group_id", "unit_id", "distribution", "report_id", "period", "compared_on", "matched",
     "findings", "open_findings", "recorded_at", "updated_at",
 )
 JSON_COLUMNS = frozenset({"notifications", "stages", "stage_deadlines", "evaluations", "deadline_rule",
-                          "root_causes", "similar_item_ids", "directive_ids", "responses", "findings"})
+                          "root_causes", "similar_item_ids", "directive_ids", "responses", "findings",
+                          "imported", "skipped_rows", "attendees", "topics", "decisions", "follow_ups",
+                          "look_back"})
 BOOL_COLUMNS = frozenset({"tied_to_duties", "withdrawn", "overdue", "look_back_due", "closed"})
 
 
@@ -71,10 +81,11 @@ def _deadline_facts(stages: dict[str, Any], deadlines: dict[str, Any]) -> tuple[
 
 class GroupWorkbench(Projection):
     name = "group_workbench"
-    schema_version = 1
-    tables = ("gw_directives", "gw_items", "gw_rounds", "gw_reconciliations")
+    schema_version = 2
+    tables = ("gw_directives", "gw_items", "gw_rounds", "gw_reconciliations", "gw_imports", "gw_reviews")
     checksum_order = {"gw_directives": "directive_id", "gw_items": "item_id", "gw_rounds": "round_id",
-                      "gw_reconciliations": "reconciliation_id"}
+                      "gw_reconciliations": "reconciliation_id", "gw_imports": "import_id",
+                      "gw_reviews": "review_id"}
     ddl = (
         "CREATE TABLE IF NOT EXISTS gw_directives ("
         " directive_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
@@ -88,6 +99,7 @@ class GroupWorkbench(Projection):
         " registered_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS gw_directives_group ON gw_directives (group_id, received_on, directive_id)",
         "CREATE INDEX IF NOT EXISTS gw_directives_unit ON gw_directives (unit_id, received_on, directive_id)",
+        "CREATE INDEX IF NOT EXISTS gw_directives_received ON gw_directives (received_on, directive_id)",
         "CREATE TABLE IF NOT EXISTS gw_items ("
         " item_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
         " directive_id TEXT, list_kind TEXT NOT NULL, title TEXT NOT NULL, owner TEXT NOT NULL, follower TEXT,"
@@ -110,6 +122,18 @@ class GroupWorkbench(Projection):
         " report_id TEXT NOT NULL, period TEXT NOT NULL, compared_on TEXT NOT NULL, matched INTEGER NOT NULL,"
         " findings TEXT NOT NULL, open_findings INTEGER NOT NULL, recorded_at TEXT NOT NULL,"
         " updated_at TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS gw_imports ("
+        " import_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
+        " sha256 TEXT NOT NULL, filename TEXT NOT NULL, imported TEXT NOT NULL, skipped_rows TEXT NOT NULL,"
+        " imported_on TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS gw_imports_group ON gw_imports (group_id, recorded_at, import_id)",
+        "CREATE TABLE IF NOT EXISTS gw_reviews ("
+        " review_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
+        " quarter TEXT NOT NULL, meeting_on TEXT NOT NULL, chaired_by TEXT NOT NULL, attendees TEXT NOT NULL,"
+        " topics TEXT NOT NULL, decisions TEXT NOT NULL, follow_ups TEXT NOT NULL, look_back TEXT,"
+        " open_follow_ups INTEGER NOT NULL, version INTEGER NOT NULL, held_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS gw_reviews_group ON gw_reviews (group_id, quarter, review_id)",
     )
 
     # -- helpers -------------------------------------------------------------------------------
@@ -407,3 +431,47 @@ class GroupWorkbench(Projection):
         self._save(tx, "gw_reconciliations", "reconciliation_id", payload.reconciliation_id, {
             "findings": findings, "open_findings": sum(1 for f in findings if f["resolution"] is None),
             "updated_at": envelope.occurred_at.isoformat()})
+
+    # -- spreadsheet imports and quarterly reviews ---------------------------------------------
+    @handles("ledgers.LedgerImported")
+    def ledger_imported(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute(
+            f"INSERT INTO gw_imports ({', '.join(IMPORT_COLUMNS)}) VALUES"
+            f" ({', '.join(['%s'] * len(IMPORT_COLUMNS))}) ON CONFLICT (import_id) DO NOTHING",
+            (payload.import_id, envelope.group_id or "", envelope.unit_id, envelope.distribution, payload.sha256,
+             payload.filename, _json([r.model_dump(mode="json") for r in payload.imported]),
+             _json(list(payload.skipped_rows)), payload.imported_on.isoformat(), envelope.occurred_at.isoformat()),
+        )
+
+    @handles("ledgers.QuarterlyReviewHeld")
+    def review_held(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        at = envelope.occurred_at.isoformat()
+        follow_ups = [dict(f.model_dump(mode="json"), completed_on=None, note=None) for f in payload.follow_ups]
+        tx.execute(
+            f"INSERT INTO gw_reviews ({', '.join(REVIEW_COLUMNS)}) VALUES"
+            f" ({', '.join(['%s'] * len(REVIEW_COLUMNS))}) ON CONFLICT (review_id) DO NOTHING",
+            (payload.review_id, envelope.group_id or "", envelope.unit_id, envelope.distribution, payload.quarter,
+             payload.meeting_on.isoformat(), payload.chaired_by, _json(list(payload.attendees)),
+             _json(list(payload.topics)), _json(list(payload.decisions)), _json(follow_ups), None,
+             len(follow_ups), envelope.stream_version, at, at),
+        )
+
+    def _touch_review(self, tx: Tx, envelope: Envelope, review_id: str, values: dict[str, Any]) -> None:
+        values.update(version=envelope.stream_version, updated_at=envelope.occurred_at.isoformat())
+        self._save(tx, "gw_reviews", "review_id", review_id, values)
+
+    @handles("ledgers.SelfLookBackRecorded")
+    def self_look_back(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        if self._load(tx, "gw_reviews", "review_id", payload.review_id, ("review_id",)) is not None:
+            look_back = payload.model_dump(mode="json", exclude={"review_id"})
+            self._touch_review(tx, envelope, payload.review_id, {"look_back": look_back})
+
+    @handles("ledgers.ReviewFollowUpCompleted")
+    def follow_up_completed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        found = self._load(tx, "gw_reviews", "review_id", payload.review_id, ("follow_ups",))
+        if found is None or not 0 <= payload.index < len(found["follow_ups"]):
+            return
+        follow_ups = found["follow_ups"]
+        follow_ups[payload.index].update(completed_on=payload.completed_on.isoformat(), note=payload.note)
+        self._touch_review(tx, envelope, payload.review_id, {
+            "follow_ups": follow_ups, "open_follow_ups": sum(1 for f in follow_ups if f["completed_on"] is None)})

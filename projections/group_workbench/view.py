@@ -19,9 +19,11 @@ from projections.common.query import Page, PageRequest, Sort, fetch_page, where
 from projections.group_workbench.projection import (
     BOOL_COLUMNS,
     DIRECTIVE_COLUMNS,
+    IMPORT_COLUMNS,
     ITEM_COLUMNS,
     JSON_COLUMNS,
     RECONCILIATION_COLUMNS,
+    REVIEW_COLUMNS,
     ROUND_COLUMNS,
 )
 
@@ -46,6 +48,14 @@ ROUND_SORTS = {
 RECONCILIATION_SORTS = {
     "-compared_on": Sort("-compared_on", "compared_on", "reconciliation_id", descending=True),
     "compared_on": Sort("compared_on", "compared_on", "reconciliation_id"),
+}
+IMPORT_SORTS = {
+    "recorded_at": Sort("recorded_at", "recorded_at", "import_id"),
+    "-recorded_at": Sort("-recorded_at", "recorded_at", "import_id", descending=True),
+}
+REVIEW_SORTS = {
+    "quarter": Sort("quarter", "group_id || '/' || quarter", "review_id"),
+    "-quarter": Sort("-quarter", "quarter", "review_id", descending=True),
 }
 QUEUE_SORT = Sort("due_on", f"COALESCE(due_on, '{FAR_FUTURE}')", "record_id")
 
@@ -159,6 +169,25 @@ def reconciliations(tx: Tx, principal: Principal, unit_id: str | None, open_only
         clauses.append(Clause("open_findings > 0"))
     select = f"SELECT {', '.join(RECONCILIATION_COLUMNS)} FROM gw_reconciliations"
     return _page(fetch_page(tx, select, RECONCILIATION_COLUMNS, clauses, sort, request))
+
+
+def imports(tx: Tx, principal: Principal, group_id: str | None, sort: Sort, request: PageRequest) -> Page:
+    """Spreadsheet import batches (oldest first by default)."""
+    clauses = [read_filter(principal)]
+    _equal(clauses, "group_id", group_id)
+    select = f"SELECT {', '.join(IMPORT_COLUMNS)} FROM gw_imports"
+    return _page(fetch_page(tx, select, IMPORT_COLUMNS, clauses, sort, request))
+
+
+def reviews(tx: Tx, principal: Principal, group_id: str | None, open_only: bool, sort: Sort,
+            request: PageRequest) -> Page:
+    """Quarterly reviews (by group and quarter by default); `open_only`: with follow-ups not done."""
+    clauses = [read_filter(principal)]
+    _equal(clauses, "group_id", group_id)
+    if open_only:
+        clauses.append(Clause("open_follow_ups > 0"))
+    select = f"SELECT {', '.join(REVIEW_COLUMNS)} FROM gw_reviews"
+    return _page(fetch_page(tx, select, REVIEW_COLUMNS, clauses, sort, request))
 
 
 # -- the workbench's queues ---------------------------------------------------------------------------

@@ -1,36 +1,64 @@
 """HQ dashboard read model: every group's directives side by side — stage progress, closure, overdue stages,
 corrections and withdrawals applied — the open mismatches of their reconciliations and an alert list of what
-went overdue."""
+went overdue or stalled.
+
+Stalled (停滞): a directive not closed with no stage recorded for STALLED_DIRECTIVE_WORKING_DAYS working days
+(since its last stage, or its receipt), or an item still open or in progress without progress for
+STALLED_ITEM_DAYS days (since its last progress report or evidence, its opening or reopening). The seeds name
+no interval, so these are settings of this read model: each row keeps the day it stalls on (`stalls_on`),
+and the alert list shows it from that day on. Changing a setting changes what the fold stores: bump
+`schema_version` with it (the model is then rebuilt).
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any
 
 from events.envelope import Envelope
 from projections.common.db import Tx
 from projections.common.projection import Projection, handles
+from services.common.clock import beijing_date
+from services.common.workdays import add_working_days
 
 CLOSING_STAGE = "result_evaluation"
 """A directive whose result was evaluated is closed (completed)."""
 AMENDABLE = ("reference_number", "title", "category", "received_on")
 """The registration fields the dashboard shows, which a correction may change."""
+STALLED_DIRECTIVE_WORKING_DAYS = 10
+"""A directive with no stage recorded for this many working days (two working weeks) is stalled."""
+STALLED_ITEM_DAYS = 30
+"""An open item without progress for this many days (a month: units report monthly) is stalled."""
+ACTIVE_ITEM = ("open", "in_progress")
+"""An item in these states waits for its owner's progress (`done` waits for the group's closure)."""
+
+
+def directive_stalls_on(last_activity_on: str) -> str:
+    return add_working_days(date.fromisoformat(last_activity_on), STALLED_DIRECTIVE_WORKING_DAYS).day.isoformat()
+
+
+def item_stalls_on(last_progress_on: str) -> str:
+    return (date.fromisoformat(last_progress_on) + timedelta(days=STALLED_ITEM_DAYS)).isoformat()
 
 
 class HqDashboard(Projection):
     name = "hq_dashboard"
-    schema_version = 2
-    tables = ("hq_directives", "hq_reconciliations", "hq_alerts", "hq_titles")
+    schema_version = 3
+    tables = ("hq_directives", "hq_reconciliations", "hq_alerts", "hq_titles", "hq_items")
     checksum_order = {"hq_directives": "directive_id", "hq_reconciliations": "reconciliation_id",
-                      "hq_alerts": "alert_id", "hq_titles": "record_id"}
+                      "hq_alerts": "alert_id", "hq_titles": "record_id", "hq_items": "item_id"}
     ddl = (
         "CREATE TABLE IF NOT EXISTS hq_directives ("
         " directive_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
         " reference_number TEXT NOT NULL, title TEXT NOT NULL, category TEXT, received_on TEXT NOT NULL,"
         " stages_done INTEGER NOT NULL DEFAULT 0, last_stage TEXT, registered_at TEXT NOT NULL,"
         " updated_at TEXT NOT NULL, closed_on TEXT, overdue_stages TEXT NOT NULL DEFAULT '[]',"
-        " withdrawn INTEGER NOT NULL DEFAULT 0, amendments INTEGER NOT NULL DEFAULT 0)",
+        " withdrawn INTEGER NOT NULL DEFAULT 0, amendments INTEGER NOT NULL DEFAULT 0,"
+        " last_activity_on TEXT NOT NULL, stalls_on TEXT)",
         "CREATE INDEX IF NOT EXISTS hq_directives_group ON hq_directives (group_id)",
+        "CREATE INDEX IF NOT EXISTS hq_directives_received ON hq_directives (received_on, directive_id)",
+        "CREATE INDEX IF NOT EXISTS hq_directives_stalls ON hq_directives (stalls_on)",
         "CREATE TABLE IF NOT EXISTS hq_reconciliations ("
         " reconciliation_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
         " compared_on TEXT NOT NULL, open_findings TEXT NOT NULL)",
@@ -39,21 +67,33 @@ class HqDashboard(Projection):
         " kind TEXT NOT NULL, record_id TEXT NOT NULL, title TEXT NOT NULL, due_on TEXT NOT NULL,"
         " detected_on TEXT NOT NULL, occurred_at TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS hq_alerts_newest ON hq_alerts (occurred_at, alert_id)",
+        "CREATE INDEX IF NOT EXISTS hq_alerts_detected ON hq_alerts (detected_on, alert_id)",
         "CREATE TABLE IF NOT EXISTS hq_titles (record_id TEXT PRIMARY KEY, title TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS hq_items ("
+        " item_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
+        " title TEXT NOT NULL, status TEXT NOT NULL, last_progress_on TEXT NOT NULL, stalls_on TEXT)",
+        "CREATE INDEX IF NOT EXISTS hq_items_stalls ON hq_items (stalls_on)",
     )
+
+    def figures(self, db: Any) -> dict[str, Any]:
+        """The rows of each table and, per group, what the dashboard's summary shows (every group: HQ's view)."""
+        from projections.hq_dashboard.view import HqDashboardView
+
+        return super().figures(db) | HqDashboardView(db).summary(lambda row: True)
 
     @handles("ledgers.DirectiveRegistered")
     def directive_registered(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute(
             "INSERT INTO hq_directives (directive_id, group_id, unit_id, distribution, reference_number,"
-            " title, category, received_on, stages_done, last_stage, registered_at, updated_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, NULL, %s, %s)"
+            " title, category, received_on, stages_done, last_stage, registered_at, updated_at,"
+            " last_activity_on, stalls_on) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, NULL, %s, %s, %s, %s)"
             " ON CONFLICT (directive_id) DO NOTHING",
             (
                 payload.directive_id, envelope.group_id or "", envelope.unit_id, envelope.distribution,
                 payload.reference_number, payload.title, payload.category,
                 payload.received_on.isoformat(), envelope.occurred_at.isoformat(),
-                envelope.occurred_at.isoformat(),
+                envelope.occurred_at.isoformat(), payload.received_on.isoformat(),
+                directive_stalls_on(payload.received_on.isoformat()),
             ),
         )
 
@@ -65,9 +105,15 @@ class HqDashboard(Projection):
             " closed_on = COALESCE(closed_on, %s) WHERE directive_id = %s",
             (payload.stage, envelope.occurred_at.isoformat(), closed_on, payload.directive_id),
         )
-        row = tx.fetchone("SELECT overdue_stages FROM hq_directives WHERE directive_id = %s",
-                          (payload.directive_id,))
-        if row is not None and payload.stage in json.loads(row[0]):
+        row = tx.fetchone("SELECT overdue_stages, last_activity_on, closed_on FROM hq_directives"
+                          " WHERE directive_id = %s", (payload.directive_id,))
+        if row is None:
+            return
+        last_activity_on = max(str(row[1]), payload.done_on.isoformat())
+        tx.execute("UPDATE hq_directives SET last_activity_on = %s, stalls_on = %s WHERE directive_id = %s",
+                   (last_activity_on, None if row[2] else directive_stalls_on(last_activity_on),
+                    payload.directive_id))
+        if payload.stage in json.loads(row[0]):
             stages = [s for s in json.loads(row[0]) if s != payload.stage]
             tx.execute("UPDATE hq_directives SET overdue_stages = %s WHERE directive_id = %s",
                        (json.dumps(stages), payload.directive_id))
@@ -81,6 +127,11 @@ class HqDashboard(Projection):
             " WHERE directive_id = %s",
             (*changes.values(), envelope.occurred_at.isoformat(), payload.directive_id),
         )
+        if "received_on" in changes:  # a directive without stages has been waiting since its (corrected) receipt
+            received_on = str(changes["received_on"])
+            tx.execute("UPDATE hq_directives SET last_activity_on = %s, stalls_on = %s"
+                       " WHERE directive_id = %s AND stages_done = 0",
+                       (received_on, directive_stalls_on(received_on), payload.directive_id))
 
     @handles("ledgers.DirectiveWithdrawn")
     def directive_withdrawn(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
@@ -107,6 +158,26 @@ class HqDashboard(Projection):
             payload.round_id, payload.subject)
         tx.execute("INSERT INTO hq_titles (record_id, title) VALUES (%s, %s) ON CONFLICT (record_id) DO NOTHING",
                    (record_id, title))
+        if envelope.type == "ledgers.ItemOpened":
+            opened_on = beijing_date(envelope.occurred_at).isoformat()
+            tx.execute(
+                "INSERT INTO hq_items (item_id, group_id, unit_id, distribution, title, status, last_progress_on,"
+                " stalls_on) VALUES (%s, %s, %s, %s, %s, 'open', %s, %s) ON CONFLICT (item_id) DO NOTHING",
+                (payload.item_id, envelope.group_id or "", envelope.unit_id, envelope.distribution, payload.title,
+                 opened_on, item_stalls_on(opened_on)))
+
+    @handles("ledgers.ItemProgressUpdated", "ledgers.ItemEvidenceAttached", "ledgers.ItemClosed",
+             "ledgers.ItemReopened")
+    def item_progress(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """Progress, evidence and reopening restart an item's wait; closure ends it."""
+        row = tx.fetchone("SELECT status, last_progress_on FROM hq_items WHERE item_id = %s", (payload.item_id,))
+        if row is None:
+            return
+        status = {"ledgers.ItemProgressUpdated": getattr(payload, "status", None), "ledgers.ItemClosed": "closed",
+                  "ledgers.ItemReopened": "open"}.get(envelope.type) or str(row[0])
+        last = max(str(row[1]), beijing_date(envelope.occurred_at).isoformat())
+        tx.execute("UPDATE hq_items SET status = %s, last_progress_on = %s, stalls_on = %s WHERE item_id = %s",
+                   (status, last, item_stalls_on(last) if status in ACTIVE_ITEM else None, payload.item_id))
 
     def _title(self, tx: Tx, record_id: str) -> str:
         row = tx.fetchone("SELECT title FROM hq_titles WHERE record_id = %s", (record_id,))

@@ -19,46 +19,66 @@ from projections.common.query import Page, PageRequest, Sort, fetch_page, where
 RowFilter = Callable[[dict[str, Any]], bool]
 
 ALERT_COLUMNS = ("alert_id", "group_id", "unit_id", "distribution", "kind", "record_id", "title", "due_on",
-                 "detected_on", "occurred_at")
-NEWEST_FIRST = Sort("-occurred_at", "occurred_at", "alert_id", descending=True)
+                 "detected_on", "occurred_at", "last_activity_on")
+DIRECTIVE_COLUMNS = ("directive_id", "group_id", "unit_id", "distribution", "reference_number", "title", "category",
+                     "received_on", "stages_done", "last_stage")
+BY_RECEIPT = Sort("received_on", "received_on", "directive_id")
+NEWEST_FIRST = Sort("-detected_on", "detected_on", "alert_id", descending=True)
+ALERTS = (
+    "(SELECT alert_id, group_id, unit_id, distribution, kind, record_id, title, due_on, detected_on, occurred_at,"
+    " NULL AS last_activity_on, '' AS shown_from FROM hq_alerts"
+    " UNION ALL"
+    " SELECT 'stalled:' || directive_id, group_id, unit_id, distribution, 'directive_stalled', directive_id, title,"
+    " stalls_on, stalls_on, stalls_on, last_activity_on, stalls_on FROM hq_directives"
+    " WHERE withdrawn = 0 AND closed_on IS NULL AND stalls_on IS NOT NULL"
+    " UNION ALL"
+    " SELECT 'stalled:' || item_id, group_id, unit_id, distribution, 'item_stalled', item_id, title, stalls_on,"
+    " stalls_on, stalls_on, last_progress_on, stalls_on FROM hq_items WHERE stalls_on IS NOT NULL) alerts"
+)
+"""What went overdue (once detected) and what stalled (from the day it stalls on, `shown_from`)."""
 
 
 def _days(later: str, earlier: str) -> int:
     return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
 
 
+def _group_figures() -> dict[str, Any]:
+    return {"directives": 0, "stages": 0, "relayed": 0, "closed": 0, "overdue": 0, "open_mismatches": 0}
+
+
 def figures(tx: Tx, principal: Principal, since: date | None, until: date | None) -> dict[str, Any]:
     """Per group, for directives received in the period (withdrawn ones never count): received, closed,
     overdue, closure rate, median days from receipt to closure, stages, relayed; open reconciliation mismatches;
-    per month (of receipt, of closure) received and closed."""
+    per month (of receipt, of closure) received and closed. Counted in the database; only the closed
+    directives' dates come back (for the medians)."""
     clauses = [read_filter(principal), Clause("withdrawn = 0")]
     if since:
         clauses.append(Clause("received_on >= %s", (since.isoformat(),)))
     if until:
         clauses.append(Clause("received_on <= %s", (until.isoformat(),)))
     condition = where(clauses)
-    rows = tx.fetchall("SELECT group_id, received_on, closed_on, overdue_stages, stages_done FROM hq_directives"
-                       f" WHERE {condition.sql}", condition.params)
     groups: dict[str, dict[str, Any]] = {}
     months: dict[str, dict[str, int]] = {}
+    for group_id, count, stages, relayed, overdue in tx.fetchall(
+            "SELECT group_id, COUNT(*), SUM(stages_done), SUM(CASE WHEN stages_done > 0 THEN 1 ELSE 0 END),"
+            " SUM(CASE WHEN overdue_stages <> '[]' THEN 1 ELSE 0 END) FROM hq_directives"
+            f" WHERE {condition.sql} GROUP BY group_id", condition.params):
+        groups[group_id] = _group_figures() | {"directives": int(count), "stages": int(stages),
+                                                "relayed": int(relayed), "overdue": int(overdue)}
+    for month, count in tx.fetchall(f"SELECT substr(received_on, 1, 7), COUNT(*) FROM hq_directives"
+                                    f" WHERE {condition.sql} GROUP BY substr(received_on, 1, 7)", condition.params):
+        months[month] = {"received": int(count), "closed": 0}
     durations: dict[str, list[int]] = {}
-    for group_id, received_on, closed_on, overdue_stages, stages_done in rows:
-        g = groups.setdefault(group_id, {"directives": 0, "stages": 0, "relayed": 0, "closed": 0, "overdue": 0,
-                                         "open_mismatches": 0})
-        g["directives"] += 1
-        g["stages"] += int(stages_done)
-        g["relayed"] += 1 if int(stages_done) > 0 else 0
-        g["overdue"] += 1 if json.loads(overdue_stages) else 0
-        months.setdefault(received_on[:7], {"received": 0, "closed": 0})["received"] += 1
-        if closed_on:
-            g["closed"] += 1
-            durations.setdefault(group_id, []).append(_days(closed_on, received_on))
-            months.setdefault(closed_on[:7], {"received": 0, "closed": 0})["closed"] += 1
+    for group_id, received_on, closed_on in tx.fetchall(
+            f"SELECT group_id, received_on, closed_on FROM hq_directives WHERE {condition.sql}"
+            " AND closed_on IS NOT NULL", condition.params):
+        groups.setdefault(group_id, _group_figures())["closed"] += 1  # each statement may see a later snapshot
+        durations.setdefault(group_id, []).append(_days(closed_on, received_on))
+        months.setdefault(closed_on[:7], {"received": 0, "closed": 0})["closed"] += 1
     mismatch = where([read_filter(principal)])
     for group_id, open_findings in tx.fetchall(
             f"SELECT group_id, open_findings FROM hq_reconciliations WHERE {mismatch.sql}", mismatch.params):
-        g = groups.setdefault(group_id, {"directives": 0, "stages": 0, "relayed": 0, "closed": 0, "overdue": 0,
-                                         "open_mismatches": 0})
+        g = groups.setdefault(group_id, _group_figures())
         g["open_mismatches"] += len(json.loads(open_findings))
     for group_id, g in groups.items():
         g["closure_rate"] = round(g["closed"] / g["directives"], 4) if g["directives"] else None
@@ -68,10 +88,18 @@ def figures(tx: Tx, principal: Principal, since: date | None, until: date | None
             "total_directives": sum(g["directives"] for g in groups.values())}
 
 
-def alerts(tx: Tx, principal: Principal, request: PageRequest) -> Page:
-    """What went overdue, newest first."""
-    select = f"SELECT {', '.join(ALERT_COLUMNS)} FROM hq_alerts"
-    return fetch_page(tx, select, ALERT_COLUMNS, [read_filter(principal)], NEWEST_FIRST, request)
+def alerts(tx: Tx, principal: Principal, today: date, request: PageRequest) -> Page:
+    """What went overdue or stalled by `today`, newest first."""
+    select = f"SELECT {', '.join(ALERT_COLUMNS)} FROM {ALERTS}"
+    shown = Clause("shown_from <= %s", (today.isoformat(),))
+    return fetch_page(tx, select, ALERT_COLUMNS, [read_filter(principal), shown], NEWEST_FIRST, request)
+
+
+def directives(tx: Tx, principal: Principal, request: PageRequest) -> Page:
+    """The directives not withdrawn, corrections applied, in order of receipt."""
+    select = f"SELECT {', '.join(DIRECTIVE_COLUMNS)} FROM hq_directives"
+    return fetch_page(tx, select, DIRECTIVE_COLUMNS, [read_filter(principal), Clause("withdrawn = 0")], BY_RECEIPT,
+                      request)
 
 
 class HqDashboardView:

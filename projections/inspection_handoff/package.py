@@ -115,6 +115,11 @@ def build_package(
                  "skipped_with_reason": payload.get("skipped_with_reason")}
             )
             continue
+        if envelope.type == "ledgers.DirectiveAmended" and payload.get("directive_id") in directives:
+            # a correction within the package's positions shows in the directive (a package frozen before it
+            # does not reach its position, so keeps its bytes); the correction itself stays on record below
+            shown = directives[payload["directive_id"]]
+            shown.update({k: v for k, v in (payload.get("changes") or {}).items() if k in shown and k != "stages"})
         sections.setdefault(section_of(envelope.type), []).append(_entry(envelope))
     return {
         "round_id": round_id,

@@ -19,6 +19,7 @@ from authz import AUDIT_ROLES, Scope
 from services.clues.compartment import Disclosure, disclosure_id
 from services.clues.deadlines import TimeLimits
 from services.clues.domainmodel import Clue
+from services.clues.due import DUE_RULES
 from services.clues.integration import mapper
 from services.clues.interface import (
     AcceptReferral,
@@ -33,6 +34,7 @@ from services.clues.interface import (
     DisclosedClue,
     DisclosureEntry,
     DraftRecommendation,
+    ForensicHistory,
     ForensicReplay,
     GetClueFacts,
     GetRecommendation,
@@ -61,12 +63,15 @@ from services.clues.interface import (
 from services.clues.policies import CluesPolicies
 from services.clues.recommendation import Recommendation
 from services.clues.views import clue_facts, clue_parts, recommendation_view
-from services.common.application import ServiceApplication, command, query
+from services.common.application import ServiceApplication, command, query, snapshot_every
 from services.common.calendar import WorkingCalendar
+from services.common.case_history import CaseEvents, case_events
 from services.common.clock import Clock, beijing_date
 from services.common.context import command_context, current
+from services.common.due_index import DueIndex
 from services.common.errors import ConflictError, NotFoundError
 from services.common.forensics import ReplayResult, replay
+from services.common.integrity import CheckpointLog
 
 READ_ATTEMPTS = 5
 A = TypeVar("A")
@@ -78,6 +83,7 @@ class UnencryptedStoreError(RuntimeError):
 
 class CluesApplication(WorkingCalendar, ServiceApplication, CluesPolicies):
     name = "clues"
+    snapshotting_intervals = snapshot_every(CheckpointLog, Clue, Disclosure, Recommendation)
     scheduler_command = "record_overdue"
     integration = mapper
     consumes = ("inspections", "units", "ledgers")
@@ -91,6 +97,11 @@ class CluesApplication(WorkingCalendar, ServiceApplication, CluesPolicies):
         """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
         return replay(self, q, self.forensic_views, detail=False)
 
+    @query
+    def forensic_history(self, q: ForensicHistory) -> CaseEvents:
+        """The events of a case in this store that the caller may read (services.common.case_history)."""
+        return case_events(self, q, detail=False)
+
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env=env, clock=clock)
         persistence = self.env.get("PERSISTENCE_MODULE") or "eventsourcing.popo"
@@ -100,6 +111,7 @@ class CluesApplication(WorkingCalendar, ServiceApplication, CluesPolicies):
                 "eventsourcing.cryptography:AESCipher and CIPHER_KEY (AESCipher.create_key(num_bytes=32))"
             )
         self.time_limits = TimeLimits.from_env(self.env)
+        self.due_index = DueIndex(self, DUE_RULES)
         # The rules this service decides with, in its own process too. Loaded by name, not imported: the
         # rules module still looks up the group leader in the demo accounts (a gateway module).
         authz.load_rules(("clues",))
@@ -291,21 +303,27 @@ class CluesApplication(WorkingCalendar, ServiceApplication, CluesPolicies):
         clues: list[OverdueClue] = []
         recommendations: list[str] = []
         position = 0
-        for clue in self._clues():
-            kinds = clue.mark_overdue(today)
-            if kinds:
+        due = self.due_index.due(today)  # only the records with a deadline passed, not every clue
+        looked_at: list[Any] = []
+        for record_id in due:
+            with self._unchecked():
+                record: Any = self.load(record_id)
+            if isinstance(record, Clue):
+                kinds = record.mark_overdue(today)
+                if kinds:
+                    try:
+                        position = max(position, self.record(record))
+                    except ConflictError:
+                        continue  # changed meanwhile; the next run sees it again
+                    clues.append(OverdueClue(clue_id=str(record.id), deadlines=kinds))
+            elif isinstance(record, Recommendation) and record.mark_overdue(today):
                 try:
-                    position = max(position, self.record(clue))
-                except ConflictError:
-                    continue  # changed meanwhile; the next run sees it again
-                clues.append(OverdueClue(clue_id=str(clue.id), deadlines=kinds))
-        for recommendation in self._recommendations():
-            if recommendation.mark_overdue(today):
-                try:
-                    position = max(position, self.record(recommendation))
+                    position = max(position, self.record(record))
                 except ConflictError:
                     continue
-                recommendations.append(str(recommendation.id))
+                recommendations.append(str(record.id))
+            looked_at.append(record_id)
+        self.due_index.handled(looked_at, today)
         return OverdueRecorded(clues=clues, recommendations=recommendations, position=position)
 
     # -- reads of content: each one recorded in the clue's disclosure stream ------------------

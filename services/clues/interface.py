@@ -24,6 +24,7 @@ from services.clues.domainmodel import (
     STATUS_LABELS,
 )
 from services.clues.recommendation import RECOMMENDATION_STATUS_LABELS
+from services.common.case_history import ForensicHistoryQuery
 from services.common.forensics import ForensicReplayQuery
 from services.common.interface import (
     NO_CONTROL_CHARACTERS,
@@ -599,3 +600,8 @@ class GetRecommendation(Query[RecommendationView]):
 class ForensicReplay(ForensicReplayQuery):
     """回放记录：历史及某一时点的状态，每次使用均被记录 (replay a clues record: its history and its state at a
     moment; every use is recorded)."""
+
+
+class ForensicHistory(ForensicHistoryQuery):
+    """案卷历史中本服务的事件，调用者无权查看的不列出 (the events of a case in this service's store, those the
+    caller may not read left out; with the record's id the use is recorded)."""

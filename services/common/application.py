@@ -51,6 +51,22 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+class SetAsList(Transcoding):
+    """A set in an aggregate's state (a snapshot holds the state), as a sorted list when its items sort."""
+
+    type = set
+    name = "set"
+
+    def encode(self, obj: set[Any]) -> list[Any]:
+        try:
+            return sorted(obj)
+        except TypeError:
+            return list(obj)
+
+    def decode(self, data: list[Any]) -> set[Any]:
+        return set(data)
+
+
 @functools.cache
 def operation_of(func: Callable[..., Any]) -> type[Operation[Any]] | None:
     """The operation model a handler takes as its one argument (None for a keyword-argument method)."""
@@ -121,6 +137,16 @@ def policy(event_type: str) -> Callable[[F], F]:
     return mark
 
 
+SNAPSHOT_EVERY = 50
+"""Events between two snapshots of an aggregate that can grow without bound."""
+
+
+def snapshot_every(*aggregate_classes: type[Any], interval: int = SNAPSHOT_EVERY) -> dict[type[Any], int]:
+    """`snapshotting_intervals` of an application: a snapshot of each such aggregate every `interval` events,
+    so loading one reads its latest snapshot and the events after it, however long its history."""
+    return {aggregate_class: interval for aggregate_class in aggregate_classes}
+
+
 class ServiceApplication(Application[UUID]):
     """One bounded context. Its recorder also keeps tracking records, so policies run exactly once."""
 
@@ -159,6 +185,7 @@ class ServiceApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        transcoder.register(SetAsList())
 
     @property
     def process_recorder(self) -> ProcessRecorder:
@@ -256,7 +283,9 @@ class ServiceApplication(Application[UUID]):
     def record(self, *aggregates: Any) -> int:
         """Save aggregates; return the position of the last published event recorded (0 if none).
 
-        Read models can be waited on for that position (read-your-writes)."""
+        Read models can be waited on for that position (read-your-writes). A command that wrote only events
+        that stay inside the service returns 0, "nothing to wait for": no read model ever reflects an
+        unpublished event's position, so a wait on it would only run out."""
         for aggregate in aggregates:
             pending = getattr(aggregate, "_pending_events", None)
             if pending and pending[0].originator_version == 1:
@@ -300,19 +329,31 @@ class ServiceApplication(Application[UUID]):
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def integration_events(self, after: int, limit: int) -> tuple[list[Envelope], int]:
-        """Published events after `after`; and the last position read (private events skipped)."""
+    def integration_events(
+        self, after: int, limit: int, wanted: frozenset[str] | None = None
+    ) -> tuple[list[Envelope], int]:
+        """Published events after `after`; and the last position read (private events skipped).
+
+        With `wanted`, only events of those types are decoded and returned (a projection's rebuild reads
+        the whole log but handles a few types); the last position read still covers the others."""
         notifications = self.recorder.select_notifications(start=after + 1, limit=limit)
         envelopes = []
         last = after
+        skips = self.integration.skips
         for notification in notifications:
             last = notification.id
+            if skips(notification.topic, wanted):
+                continue
             envelope = self.integration.to_envelope(
                 self.mapper.to_domain_event(notification), notification.id
             )
-            if envelope is not None:
+            if envelope is not None and (wanted is None or envelope.type in wanted):
                 envelopes.append(envelope)
         return envelopes, last
+
+    def reader_for(self, event_types: frozenset[str]) -> Callable[[int, int], tuple[list[Envelope], int]]:
+        """The integration feed of only these event types (what a projection handles)."""
+        return functools.partial(self.integration_events, wanted=frozenset(event_types))
 
     # -- policies ---------------------------------------------------------------------------
     @property
@@ -367,6 +408,7 @@ class ServiceApplication(Application[UUID]):
             self._record(processing)
         except IntegrityError:
             return False
+        self._take_snapshots(processing)  # a policy's writes grow aggregates like a command's
         self._recorded()
         return True
 

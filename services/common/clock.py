@@ -49,3 +49,17 @@ class ManualClock:
         with self._lock:
             self._now += delta
             return self._now
+
+
+class ShiftedClock:
+    """The system clock moved so that it starts on a chosen day (`paizhu serve --today`, training and demos):
+    time runs on from there, so deadlines fall due and schedulers fire as the days pass."""
+
+    def __init__(self, start_day: date, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
+        real = self._base.now()
+        start = datetime(start_day.year, start_day.month, start_day.day, tzinfo=UTC) + timedelta(hours=1)
+        self._offset = start - real  # 09:00 Beijing on that day, then running
+
+    def now(self) -> datetime:
+        return self._base.now() + self._offset

@@ -39,6 +39,7 @@ RECORDS_ZH = {
     "Directive": "批示件", "LedgerItem": "台账事项", "Clue": "问题线索", "InspectionRound": "巡视轮次",
     "Recommendation": "移交建议", "SupervisionActivity": "监督活动", "OutboundItem": "发函事项",
     "InboundSubmission": "来文", "QuarterlyReview": "季度检视", "Organisation": "机构", "MasterLedger": "总账",
+    "ReferenceReservation": "文号占用",
 }
 VERBS_ZH = {
     "Registered": "登记", "Amended": "更正", "Withdrawn": "撤销", "StageRecorded": "记录阶段",

@@ -33,12 +33,19 @@ class IntegrationMapper:
         with (e.g. a clue's compartment: its published facts go to `hq`)."""
         self.service = service
         self._maps: dict[str, MapFunc] = {}
+        self._types: dict[str, str] = {}
+        """Domain event class name -> the one integration event type it is published as, where declared."""
         self._published_distribution = published_distribution
 
-    def maps(self, *event_classes: type[Any]) -> Callable[[MapFunc], MapFunc]:
+    def maps(self, *event_classes: type[Any], publishes: type[Contract] | None = None) -> Callable[[MapFunc], MapFunc]:
+        """Register a mapping; `publishes` declares the one contract it maps to (or nothing), so a reader that
+        does not want that type passes such events over undecoded (`skips`)."""
+
         def register(func: MapFunc) -> MapFunc:
             for event_class in event_classes:
                 self._maps[event_class.__qualname__] = func
+                if publishes is not None:
+                    self._types[event_class.__qualname__] = publishes.event_type  # type: ignore[attr-defined]
             return func
 
         return register
@@ -52,10 +59,19 @@ class IntegrationMapper:
             values = {name: getattr(event, name) for name in names}
             return Published(contract(**{id_field: str(event.originator_id)}, **values))
 
-        self.maps(event_class)(publish)
+        self.maps(event_class, publishes=contract)(publish)
 
     def publishes(self, event: Any) -> bool:
         return type(event).__qualname__ in self._maps
+
+    def skips(self, topic: str, wanted: frozenset[str] | None) -> bool:
+        """Whether a stored event of this topic can be passed over without decoding it: it is private, or
+        it is declared to publish a type the reader does not want."""
+        qualname = topic.rpartition(":")[2]
+        if qualname not in self._maps:
+            return True
+        declared = self._types.get(qualname)
+        return wanted is not None and declared is not None and declared not in wanted
 
     def to_envelope(self, event: Any, position: int) -> Envelope | None:
         func = self._maps.get(type(event).__qualname__)

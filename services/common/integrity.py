@@ -29,6 +29,7 @@ from services.common.verification import (
     checkpoint_log_id,
     checkpoint_statement,
     heads_digest,
+    heads_root,
     log_step,
     verify_rows,
 )
@@ -51,7 +52,7 @@ class CheckpointLog(ChainedAggregate):
 
     @event("Signed")
     def sign(self, position: int, log_digest: str, changed_heads: dict[str, list[Any]],
-             heads_digest: str, signature: str, public_key: str) -> None:
+             heads_digest: str, signature: str, public_key: str, heads_root: str = "") -> None:
         self.position = position
         self.log_digest = log_digest
         self.heads.update(changed_heads)
@@ -95,9 +96,10 @@ class Checkpointer:
                 return None
             heads = {**log.heads, **changed}
             digest_of_heads = heads_digest(heads)
-            signature = self.key.sign(checkpoint_statement(app.name, last, digest, digest_of_heads))
+            root = heads_root(heads)
+            signature = self.key.sign(checkpoint_statement(app.name, last, digest, digest_of_heads, root))
             log.sign(position=last, log_digest=digest, changed_heads=changed, heads_digest=digest_of_heads,
-                     signature=base64.b64encode(signature).decode(), public_key=self.public_key)
+                     signature=base64.b64encode(signature).decode(), public_key=self.public_key, heads_root=root)
             app.save(log)
             return last
 

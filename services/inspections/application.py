@@ -8,11 +8,17 @@ reaction to units' rectification reports in `policies`.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from services.common.application import command, query
+from services.common.application import command, query, snapshot_every
+from services.common.case_history import CaseEvents, case_events
+from services.common.clock import Clock
+from services.common.due_index import DueIndex
 from services.common.forensics import ReplayResult, replay
+from services.common.integrity import CheckpointLog
 from services.inspections.activities import SupervisionActivity
 from services.inspections.domainmodel import InspectionRound
+from services.inspections.due import DUE_RULES
 from services.inspections.interface import (
     AnswerInformation,
     ChangeRoundMembers,
@@ -20,6 +26,7 @@ from services.inspections.interface import (
     CloseRound,
     CompleteActivity,
     CompleteLookBack,
+    ForensicHistory,
     ForensicReplay,
     FreezeBriefingPackage,
     HandOverActivityFinding,
@@ -65,6 +72,11 @@ class InspectionsApplication(Queries, Policies):
 
     name = "inspections"
     scheduler_command = "check_deadlines"
+    snapshotting_intervals = snapshot_every(CheckpointLog, InspectionRound, SupervisionActivity)
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
+        super().__init__(env=env, clock=clock)
+        self.due_index = DueIndex(self, DUE_RULES)
     consumes = ("units",)
 
     forensic_views = {"InspectionRound": round_view, "SupervisionActivity": activity_view}
@@ -74,6 +86,11 @@ class InspectionsApplication(Queries, Policies):
     def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
         """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
         return replay(self, q, self.forensic_views)
+
+    @query
+    def forensic_history(self, q: ForensicHistory) -> CaseEvents:
+        """The events of a case in this store that the caller may read (services.common.case_history)."""
+        return case_events(self, q)
 
     # -- rounds --------------------------------------------------------------------------------
     @command
@@ -211,10 +228,15 @@ class InspectionsApplication(Queries, Policies):
         today = self.today()
         overdue: list[Overdue] = []
         position = 0
-        for inspection_round in self.scan(InspectionRound.Recorded, InspectionRound):
+        due = self.due_index.due(today)  # only the rounds with a deadline passed, not every round
+        for round_id in due:
+            inspection_round: Any = self.repository.get(round_id)
+            if not isinstance(inspection_round, InspectionRound):
+                continue
             overdue.extend(Overdue(**marked) for marked in inspection_round.mark_overdue(today))
             if inspection_round.pending_events:
                 position = self.record(inspection_round)
+        self.due_index.handled(due, today)
         return DeadlinesChecked(overdue=overdue, position=position)
 
     # -- activities ----------------------------------------------------------------------------

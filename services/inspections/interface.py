@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
+from services.common.case_history import ForensicHistoryQuery
 from services.common.forensics import ForensicReplayQuery
 from services.common.interface import Body, Command, Day, Id, Name, Note, Query, Title
 from services.inspections.fields import (
@@ -335,3 +336,8 @@ class GetActivity(Query[ActivityView]):
 class ForensicReplay(ForensicReplayQuery):
     """回放记录：历史及某一时点的状态，每次使用均被记录 (replay an inspections record: its history and its state
     at a moment; every use is recorded)."""
+
+
+class ForensicHistory(ForensicHistoryQuery):
+    """案卷历史中本服务的事件，调用者无权查看的不列出 (the events of a case in this service's store, those the
+    caller may not read left out; with the record's id the use is recorded)."""

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import authz.rules_ledgers  # noqa: F401  (the rules this service checks its records against, in every process)
 import authz.rules_platform  # noqa: F401  (the calendar rules: the ledgers service owns the calendar)
-from services.common.application import query
+from services.common.application import query, snapshot_every
+from services.common.case_history import CaseEvents, case_events
 from services.common.forensics import ReplayResult, replay
+from services.common.integrity import CheckpointLog
 from services.ledgers.calendar import CalendarHandlers
 from services.ledgers.directives import DirectiveHandlers, directive_view
-from services.ledgers.interface import ForensicReplay
+from services.ledgers.domain.config import GroupLedgerConfig
+from services.ledgers.domain.items import LedgerItem
+from services.ledgers.domain.loop import Reconciliation, ReferenceReservation, SchedulingRound
+from services.ledgers.domainmodel import Directive
+from services.ledgers.interface import ForensicHistory, ForensicReplay
 from services.ledgers.items import ItemHandlers, item_view
 from services.ledgers.loop import LoopHandlers
 from services.ledgers.policies import Policies
@@ -27,6 +33,9 @@ class LedgersApplication(
 
     name = "ledgers"
     scheduler_command = "run_scheduler"
+    snapshotting_intervals = snapshot_every(
+        CheckpointLog, Directive, LedgerItem, GroupLedgerConfig, SchedulingRound, Reconciliation, ReferenceReservation,
+    )
 
     forensic_views = {"Directive": directive_view, "LedgerItem": item_view, "QuarterlyReview": review_view}
     """Record kind → the view its Get… query answers with (what a forensic replay shows as the state)."""
@@ -35,3 +44,8 @@ class LedgersApplication(
     def forensic_replay(self, q: ForensicReplay) -> ReplayResult:
         """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
         return replay(self, q, self.forensic_views)
+
+    @query
+    def forensic_history(self, q: ForensicHistory) -> CaseEvents:
+        """The events of a case in this store that the caller may read (services.common.case_history)."""
+        return case_events(self, q)

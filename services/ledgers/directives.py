@@ -11,11 +11,13 @@ from services.ledgers.interface import (
     Action,
     AmendDirective,
     Attitude,
+    CategoriseDirective,
     CategoryConfig,
     CategoryRecorded,
     CombinedView,
     ConfigureCategory,
     Correction,
+    DefaultFollowerRecorded,
     DirectiveCorrections,
     DirectiveRecorded,
     DirectiveView,
@@ -24,10 +26,10 @@ from services.ledgers.interface import (
     GetCombinedView,
     GetDirective,
     GetThreeLooks,
-    ListDirectives,
     RecordStage,
     RegisterDirective,
     RetireCategory,
+    SetDefaultFollower,
     SetStageDeadline,
     StageDeadlineSet,
     ThreeLooks,
@@ -70,7 +72,7 @@ class DirectiveHandlers(LedgerRecords):
     def register_directive(self, c: RegisterDirective) -> DirectiveRecorded:
         """Register a directive in the master ledger (总账); with a category it also has a detail ledger (细账)."""
         directive, others = self.new_directive(c)
-        position = self.record(directive, *others)
+        position = self.record_reserving(c.unit_id, directive.reference_number, str(directive.id), directive, *others)
         return DirectiveRecorded(directive_id=str(directive.id), position=position)
 
     @command
@@ -78,25 +80,42 @@ class DirectiveHandlers(LedgerRecords):
         """Correct a directive's registration: a new event with the reason; the old values stay in history."""
         directive: Directive = self.load(c.directive_id, Directive)
         effective = directive.check_amendment(c.changes.given(), c.reason)
-        others = []
         if "category" in effective:
             self.checked_category(directive.group_id, effective["category"])
-        if "reference_number" in effective:
-            ledger = self.master_ledger(directive.group_id, directive.unit_id)
-            ledger.rekey(old_reference=directive.reference_number, new_reference=effective["reference_number"].strip(),
-                         directive_id=c.directive_id)
-            others.append(ledger)
+        if "reference_number" not in effective:
+            directive.amend(effective, c.reason)
+            return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive))
+        new_reference = effective["reference_number"].strip()
+        taken = self.reserve_reference(directive.group_id, directive.unit_id, new_reference, c.directive_id)
+        others = [taken]
+        released = self.reservation(directive.unit_id, directive.reference_number)
+        if released is not None and released.id != taken.id:
+            released.release(c.directive_id)
+            others.append(released)
         directive.amend(effective, c.reason)
-        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive, *others))
+        position = self.record_reserving(directive.unit_id, new_reference, c.directive_id, directive, *others)
+        return DirectiveRecorded(directive_id=c.directive_id, position=position)
+
+    @command
+    def categorise_directive(self, c: CategoriseDirective) -> DirectiveRecorded:
+        """File a directive in a detail ledger (细账) or move it: its own fact, not a correction."""
+        directive: Directive = self.load(c.directive_id, Directive)
+        directive.check_categorisation(c.category)
+        self.checked_category(directive.group_id, c.category)
+        directive.categorise(c.category, c.reason)
+        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive))
 
     @command
     def withdraw_directive(self, c: WithdrawDirective) -> DirectiveRecorded:
         """Withdraw a mistaken entry: it stays in the history, marked withdrawn, out of the master ledger."""
         directive: Directive = self.load(c.directive_id, Directive)
         directive.withdraw(c.reason)
-        ledger = self.master_ledger(directive.group_id, directive.unit_id)
-        ledger.remove_entry(reference_number=directive.reference_number, directive_id=c.directive_id)
-        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive, ledger))
+        others = []
+        reservation = self.reservation(directive.unit_id, directive.reference_number)
+        if reservation is not None:
+            reservation.release(c.directive_id)
+            others.append(reservation)
+        return DirectiveRecorded(directive_id=c.directive_id, position=self.record(directive, *others))
 
     @command
     def record_stage(self, c: RecordStage) -> DirectiveRecorded:
@@ -145,6 +164,14 @@ class DirectiveHandlers(LedgerRecords):
         config.retire_category(code=c.code, reason=c.reason)
         return CategoryRecorded(group_id=c.group_id, code=c.code, position=self.record(config))
 
+    @command
+    def set_default_follower(self, c: SetDefaultFollower) -> DefaultFollowerRecorded:
+        """Name the group's default follower (专人督办) for the items policies open on their own."""
+        config = self._group_config(c.group_id)
+        config.set_default_follower(c.follower)
+        return DefaultFollowerRecorded(group_id=c.group_id, default_follower=config.default_follower or c.follower,
+                                       position=self.record(config))
+
     # -- queries ---------------------------------------------------------------------------
     @query
     def get_directive(self, q: GetDirective) -> DirectiveView:
@@ -170,17 +197,13 @@ class DirectiveHandlers(LedgerRecords):
         return corrections
 
     @query
-    def list_directives(self, q: ListDirectives) -> list[DirectiveView]:
-        """The master ledger (总账); with `category`, the detail ledger (细账) of that category."""
-        return [directive_view(d) for d in self.directives(q.group_id, q.unit_id, q.category, q.include_withdrawn)]
-
-    @query
     def get_category_config(self, q: GetCategoryConfig) -> CategoryConfig:
         """The group's detail-ledger categories and their look-back intervals."""
         self.authorize(GroupRecords(q.group_id))
         config = self.config_for(q.group_id)
         categories = list(config.categories.values()) if config else []
-        return CategoryConfig.model_validate({"group_id": q.group_id, "categories": plain(categories)})
+        return CategoryConfig.model_validate({"group_id": q.group_id, "categories": plain(categories),
+                                              "default_follower": config.default_follower if config else None})
 
     def _items_of(self, directive_id: str) -> list[LedgerItem]:
         return [self.load(i, LedgerItem) for i in self.index.items_by_directive.get(directive_id, [])]

@@ -111,8 +111,12 @@ class Directive(ChainedAggregate):
 
     @property
     def status(self) -> str:
-        """The ledger's status in the unit report's vocabulary (not_started, in_progress, completed)."""
-        if "result_evaluation" in self.stages:
+        """The ledger's status in the unit report's vocabulary (not_started, in_progress, completed).
+
+        Completed once the result is evaluated and no stage before it is still open: a stage skipped with a
+        reason on the way there keeps the directive in progress until it is recorded."""
+        evaluated = STAGES.index("result_evaluation")
+        if all(stage in self.stages for stage in STAGES[: evaluated + 1]):
             return "completed"
         return "in_progress" if self.stages else "not_started"
 
@@ -197,6 +201,21 @@ class Directive(ChainedAggregate):
         for field, value in changes.items():
             setattr(self, field, value)
         self.amendments += 1
+
+    # -- categorising (its own fact, not a correction) ---------------------------------------
+    def check_categorisation(self, category: str | None) -> None:
+        self.check_not_withdrawn()
+        if category == self.category:
+            raise InvalidInputError("类别未改变 (category unchanged)", code="no_change")
+
+    def categorise(self, category: str | None, reason: str) -> None:
+        """File the directive in a detail ledger (细账), move it to another one, or take it out (None)."""
+        self.check_categorisation(category)
+        self._categorise(category=category, previous=self.category, reason=reason.strip())
+
+    @event("Categorised")
+    def _categorise(self, category: str | None, previous: str | None, reason: str) -> None:
+        self.category = category
 
     def check_withdrawal(self, reason: str) -> None:
         self.check_not_withdrawn()

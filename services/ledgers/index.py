@@ -1,4 +1,5 @@
-"""An in-process index over the service's own notification log (ids by kind, items by directive/source).
+"""An in-process index over the service's own notification log (ids by kind, directives by unit, items by
+directive and source).
 
 The log is append-only, so the index catches up incrementally before each use; it holds only ids and
 is rebuilt from the log on start, so it never disagrees with the event store.
@@ -37,6 +38,7 @@ class LedgerIndex:
         self.ids: dict[str, list[str]] = defaultdict(list)
         self.items_by_directive: dict[str, list[str]] = defaultdict(list)
         self.items_by_source_ref: dict[str, list[str]] = defaultdict(list)
+        self.directives_by_unit: dict[str, list[str]] = defaultdict(list)
 
     def catch_up(self) -> LedgerIndex:
         with self._lock:
@@ -50,7 +52,10 @@ class LedgerIndex:
                         continue
                     aggregate_id = str(notification.originator_id)
                     self.ids[kind].append(aggregate_id)
-                    if kind == "item":
+                    if kind == "directive":
+                        registered = self._app.mapper.to_domain_event(notification)
+                        self.directives_by_unit[registered.unit_id].append(aggregate_id)
+                    elif kind == "item":
                         opened = self._app.mapper.to_domain_event(notification)
                         if opened.directive_id:
                             self.items_by_directive[opened.directive_id].append(aggregate_id)

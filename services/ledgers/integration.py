@@ -19,7 +19,7 @@ from services.ledgers.domainmodel import Directive
 mapper = IntegrationMapper("ledgers")
 
 
-@mapper.maps(Directive.Registered)
+@mapper.maps(Directive.Registered, publishes=contracts.DirectiveRegistered)
 def directive_registered(event: Any) -> Published:
     return Published(
         contracts.DirectiveRegistered(
@@ -36,7 +36,7 @@ def directive_registered(event: Any) -> Published:
     )
 
 
-@mapper.maps(Directive.StageRecorded)
+@mapper.maps(Directive.StageRecorded, publishes=contracts.DirectiveStageRecorded)
 def stage_recorded(event: Any) -> Published:
     return Published(
         contracts.DirectiveStageRecorded(
@@ -56,7 +56,7 @@ def _required_facts(rule: dict[str, Any]) -> contracts.DeadlineRuleFacts:
     return contracts.DeadlineRuleFacts(**rule_facts(rule))  # the v1 contract: the rule without its calendar
 
 
-@mapper.maps(Directive.Amended)
+@mapper.maps(Directive.Amended, publishes=contracts.DirectiveAmended)
 def directive_amended(event: Any) -> Published:
     return Published(contracts.DirectiveAmended(
         directive_id=str(event.originator_id), changes=plain(event.changes), previous=plain(event.previous),
@@ -64,11 +64,21 @@ def directive_amended(event: Any) -> Published:
     ))
 
 
+@mapper.maps(Directive.Categorised)
+def directive_categorised(event: Any) -> Published:
+    """Published in the v1 contract the read models already follow for a category change; the domain event
+    is its own (Categorised), never an amendment of the directive."""
+    return Published(contracts.DirectiveAmended(
+        directive_id=str(event.originator_id), changes={"category": event.category},
+        previous={"category": event.previous}, reason=event.reason or "归入细账 (categorised)",
+    ))
+
+
 mapper.copies(Directive.Withdrawn, contracts.DirectiveWithdrawn, id_field="directive_id")
 mapper.copies(Directive.NotificationLinked, contracts.DirectiveNotificationLinked, id_field="directive_id")
 
 
-@mapper.maps(Directive.StageDeadlineSet)
+@mapper.maps(Directive.StageDeadlineSet, publishes=contracts.StageDeadlineSet)
 def stage_deadline_set(event: Any) -> Published:
     return Published(contracts.StageDeadlineSet(
         directive_id=str(event.originator_id), stage=event.stage, rule=_required_facts(event.rule), due_on=event.due_on,
@@ -78,7 +88,7 @@ def stage_deadline_set(event: Any) -> Published:
 mapper.copies(Directive.StageOverdue, contracts.StageOverdue, id_field="directive_id")
 
 
-@mapper.maps(Directive.Evaluated)
+@mapper.maps(Directive.Evaluated, publishes=contracts.DepartmentEvaluated)
 def department_evaluated(event: Any) -> Published:
     return Published(contracts.DepartmentEvaluated(
         directive_id=str(event.originator_id), department=event.department, rationale=event.rationale,
@@ -86,7 +96,7 @@ def department_evaluated(event: Any) -> Published:
     ))
 
 
-@mapper.maps(GroupLedgerConfig.CategoryConfigured)
+@mapper.maps(GroupLedgerConfig.CategoryConfigured, publishes=contracts.CategoryConfigured)
 def category_configured(event: Any) -> Published:
     return Published(contracts.CategoryConfigured(
         code=event.code, name=event.name, look_back_basis=event.look_back_basis,
@@ -94,7 +104,7 @@ def category_configured(event: Any) -> Published:
     ))
 
 
-@mapper.maps(LedgerItem.Opened)
+@mapper.maps(LedgerItem.Opened, publishes=contracts.ItemOpened)
 def item_opened(event: Any) -> Published:
     return Published(contracts.ItemOpened(
         item_id=str(event.originator_id), directive_id=event.directive_id, list_kind=event.list_kind,
@@ -106,7 +116,7 @@ def item_opened(event: Any) -> Published:
 mapper.copies(LedgerItem.ProgressUpdated, contracts.ItemProgressUpdated, id_field="item_id")
 
 
-@mapper.maps(LedgerItem.DeadlineSet)
+@mapper.maps(LedgerItem.DeadlineSet, publishes=contracts.ItemDeadlineSet)
 def item_deadline(event: Any) -> Published:
     return Published(contracts.ItemDeadlineSet(
         item_id=str(event.originator_id), rule=_required_facts(event.rule), due_on=event.due_on, reason=event.reason,
@@ -116,7 +126,7 @@ def item_deadline(event: Any) -> Published:
 mapper.copies(LedgerItem.Overdue, contracts.ItemOverdue, id_field="item_id")
 
 
-@mapper.maps(LedgerItem.Closed)
+@mapper.maps(LedgerItem.Closed, publishes=contracts.ItemClosed)
 def item_closed(event: Any) -> Published:
     return Published(contracts.ItemClosed(
         item_id=str(event.originator_id), evidence_count=len(event.evidence_refs), closed_on=event.closed_on,
@@ -131,7 +141,7 @@ mapper.copies(LedgerItem.RootCauseJudged, contracts.ProblemJudged, id_field="ite
 mapper.copies(SchedulingRound.Opened, contracts.SchedulingRoundOpened, id_field="round_id")
 
 
-@mapper.maps(SchedulingRound.Overdue)
+@mapper.maps(SchedulingRound.Overdue, publishes=contracts.SchedulingRoundOverdue)
 def round_overdue(event: Any) -> Published:
     return Published(contracts.SchedulingRoundOverdue(
         round_id=str(event.originator_id), respond_by=event.due_on, detected_on=event.detected_on,
@@ -139,7 +149,7 @@ def round_overdue(event: Any) -> Published:
     ))
 
 
-@mapper.maps(Reconciliation.Recorded)
+@mapper.maps(Reconciliation.Recorded, publishes=contracts.ReconciliationRecorded)
 def reconciliation_recorded(event: Any) -> Published:
     return Published(contracts.ReconciliationRecorded(
         reconciliation_id=str(event.originator_id), report_id=event.report_id, period=event.period,
@@ -148,7 +158,7 @@ def reconciliation_recorded(event: Any) -> Published:
     ))
 
 
-@mapper.maps(ImportBatch.Recorded)
+@mapper.maps(ImportBatch.Recorded, publishes=contracts.LedgerImported)
 def ledger_imported(event: Any) -> Published:
     return Published(contracts.LedgerImported(
         import_id=str(event.originator_id), sha256=event.sha256, filename=event.filename,
@@ -157,7 +167,7 @@ def ledger_imported(event: Any) -> Published:
     ))
 
 
-@mapper.maps(QuarterlyReview.Held)
+@mapper.maps(QuarterlyReview.Held, publishes=contracts.QuarterlyReviewHeld)
 def quarterly_review_held(event: Any) -> Published:
     return Published(contracts.QuarterlyReviewHeld(
         review_id=str(event.originator_id), quarter=event.quarter, meeting_on=event.meeting_on,
@@ -181,6 +191,18 @@ def follower_assigned(event: Any) -> Published:
     """The follower is the group's own business: published to HQ and the group, never to the unit."""
     return Published(contracts.ItemFollowerAssigned(item_id=str(event.originator_id), follower=event.follower),
                      distribution="hq")
+
+
+@mapper.maps(LedgerItem.ProblemQualified, publishes=contracts.ProblemQualified)
+def problem_qualified(event: Any) -> Published:
+    return Published(contracts.ProblemQualified(item_id=str(event.originator_id), deviations=list(event.deviations),
+                                                gaps=list(event.gaps), obstacles=list(event.obstacles)),
+                     distribution="hq")
+
+
+@mapper.maps(GroupLedgerConfig.DefaultFollowerSet, publishes=contracts.DefaultFollowerSet)
+def default_follower_set(event: Any) -> Published:
+    return Published(contracts.DefaultFollowerSet(follower=event.follower))
 
 
 @mapper.maps(LedgerItem.SimilarLinked)

@@ -24,8 +24,8 @@ from services.ledgers.interface import (
     ItemView,
     JudgeProblem,
     LinkSimilar,
-    ListItems,
     LookBackRecorded,
+    QualifyProblem,
     RecordLookBack,
     SetItemDeadline,
     UnitItemView,
@@ -33,7 +33,7 @@ from services.ledgers.interface import (
 )
 from services.ledgers.records import LedgerRecords
 
-UNIT_HIDDEN = ("root_causes", "ecology", "similar_item_ids", "follower")
+UNIT_HIDDEN = ("root_causes", "ecology", "similar_item_ids", "follower", "deviations", "gaps", "obstacles")
 """The group's own judgement of an item, which the unit it is addressed to does not see."""
 
 
@@ -66,6 +66,10 @@ def _item_fields(item: LedgerItem) -> dict[str, Any]:
         "look_back_due": item.look_back_due_marked,
         "look_backs": item.look_backs,
         "reopen_count": item.reopen_count,
+        "history": getattr(item, "history", []),
+        "deviations": getattr(item, "deviations", []),
+        "gaps": getattr(item, "gaps", []),
+        "obstacles": getattr(item, "obstacles", []),
         "distribution": item.default_distribution,
         "version": item.version,
     })
@@ -100,9 +104,6 @@ class ItemHandlers(LedgerRecords):
             list_kind=c.list_kind, title=c.title, owner=c.owner, follower=c.follower, deadline=c.deadline,
             description=c.description, problem_type=c.problem_type, evidence_refs=c.evidence_refs,
         )
-        if c.follower:
-            # the opening is addressed to the unit; who follows it is published to the group and HQ only
-            item.assign_follower(follower=c.follower)
         return ItemRecorded(item_id=str(item.id), position=self.record(item))
 
     def _item(self, item_id: str) -> LedgerItem:
@@ -150,6 +151,13 @@ class ItemHandlers(LedgerRecords):
         return ItemRecorded(item_id=c.item_id, position=self.record(item))
 
     @command
+    def qualify_problem(self, c: QualifyProblem) -> ItemRecorded:
+        """Record a problem's attributes: 偏向、变通、打折扣; 落差、温差、偏差; 堵点、淤点、难点."""
+        item = self._item(c.item_id)
+        item.qualify(deviations=list(c.deviations), gaps=list(c.gaps), obstacles=list(c.obstacles), note=c.note)
+        return ItemRecorded(item_id=c.item_id, position=self.record(item))
+
+    @command
     def link_similar(self, c: LinkSimilar) -> ItemRecorded:
         """Link an item to the similar matters it should also fix (举一反三)."""
         item = self._item(c.item_id)
@@ -186,14 +194,21 @@ class ItemHandlers(LedgerRecords):
         Reopening needs `ledgers.reopen_item` (group leadership) besides the look-back's own permission.
         """
         item = self._item(c.item_id)
-        item.check_look_back(c.findings)
+        checks: dict[str, dict[str, str]] = {}
+        for check in c.checks:
+            if check.check in checks:
+                raise InvalidInputError(f"检查项重复 (check given twice): {check.check}",
+                                        code="look_back_checks_required")
+            checks[check.check] = {"finding": check.finding, "note": check.note}
+        item.check_look_back(c.findings, checks)
         if c.reopen:
             self.authorize_also("ledgers.reopen_item", item)
             rule, due_on = self.deadline(c.deadline)
-            item.reopen(reason=c.findings, similar_checked=c.similar_checked, reopened_on=self.today(),
+            item.reopen(reason=c.findings, checks=checks, reopened_on=self.today(), reopened_by=self.actor_user(),
                         deadline_rule=rule, due_on=due_on)
         else:
-            item.confirm_look_back(findings=c.findings, similar_checked=c.similar_checked, checked_on=self.today())
+            item.confirm_look_back(findings=c.findings, checks=checks, checked_on=self.today(),
+                                   checked_by=self.actor_user())
         return LookBackRecorded(item_id=c.item_id, status=item.status, position=self.record(item))
 
     # -- queries ---------------------------------------------------------------------------
@@ -202,19 +217,3 @@ class ItemHandlers(LedgerRecords):
         """One item; the unit's view leaves out the group's own judgement of it."""
         item = self._item(q.item_id)
         return unit_item_view(item) if for_unit(q.for_unit) else item_view(item)
-
-    @query
-    def list_items(self, q: ListItems) -> list[ItemView | UnitItemView]:
-        """Items across directives (e.g. every overdue item, every inspection rectification item)."""
-        unit_view = for_unit(q.for_unit)
-        rows: list[ItemView | UnitItemView] = []
-        for item_id in self.index.ids["item"]:
-            item = self.get(item_id, LedgerItem)
-            if q.group_id and item.group_id != q.group_id or q.unit_id and item.unit_id != q.unit_id:
-                continue
-            if q.status and item.status != q.status or q.source and item.source != q.source:
-                continue
-            if q.overdue is not None and (item.overdue_on is not None) != q.overdue:
-                continue
-            rows.append(unit_item_view(item) if unit_view else item_view(item))
-        return rows

@@ -14,7 +14,6 @@ from services.ledgers.interface import (
     CloseSchedulingRound,
     GetReconciliation,
     GetSchedulingRound,
-    ListReconciliations,
     OpenSchedulingRound,
     Reconcile,
     ReconciliationChanged,
@@ -106,35 +105,34 @@ class LoopHandlers(LedgerRecords):
         today = self.today()
         changed: list[Any] = []
         counts = {"stages_overdue": 0, "items_overdue": 0, "look_backs_due": 0, "rounds_overdue": 0}
-        index = self.index
-        for directive_id in index.ids["directive"]:
-            directive = self.get(directive_id, Directive)
-            stages = directive.overdue_stages(today)
-            for stage in stages:
-                directive.mark_stage_overdue(stage=stage, detected_on=today)
-                counts["stages_overdue"] += 1
-            if stages:
-                changed.append(directive)
-        for item_id in index.ids["item"]:
-            item = self.get(item_id, LedgerItem)
-            touched = False
-            if item.is_overdue_unmarked(today):
-                item.mark_overdue(detected_on=today)
-                counts["items_overdue"] += 1
-                touched = True
-            if item.is_look_back_due_unmarked(today):
-                item.mark_look_back_due(detected_on=today)
-                counts["look_backs_due"] += 1
-                touched = True
-            if touched:
-                changed.append(item)
-        for round_id in index.ids["round"]:
-            round_ = self.get(round_id, SchedulingRound)
-            if round_.is_overdue_unmarked(today):
-                round_.mark_overdue(detected_on=today)
+        due = self.due_index.due(today)  # only the records with a deadline to look at today
+        for record_id in due:
+            record: Any = self.repository.get(record_id)
+            if isinstance(record, Directive):
+                stages = record.overdue_stages(today)
+                for stage in stages:
+                    record.mark_stage_overdue(stage=stage, detected_on=today)
+                    counts["stages_overdue"] += 1
+                if stages:
+                    changed.append(record)
+            elif isinstance(record, LedgerItem):
+                touched = False
+                if record.is_overdue_unmarked(today):
+                    record.mark_overdue(detected_on=today)
+                    counts["items_overdue"] += 1
+                    touched = True
+                if record.is_look_back_due_unmarked(today):
+                    record.mark_look_back_due(detected_on=today)
+                    counts["look_backs_due"] += 1
+                    touched = True
+                if touched:
+                    changed.append(record)
+            elif isinstance(record, SchedulingRound) and record.is_overdue_unmarked(today):
+                record.mark_overdue(detected_on=today)
                 counts["rounds_overdue"] += 1
-                changed.append(round_)
+                changed.append(record)
         position = self.record(*changed) if changed else self.max_position()
+        self.due_index.handled(due, today)
         return SchedulerRun(position=position, **counts)
 
     # -- queries ---------------------------------------------------------------------------
@@ -145,9 +143,3 @@ class LoopHandlers(LedgerRecords):
     @query
     def get_reconciliation(self, q: GetReconciliation) -> ReconciliationView:
         return reconciliation_view(self.load(q.reconciliation_id, Reconciliation))
-
-    @query
-    def list_reconciliations(self, q: ListReconciliations) -> list[ReconciliationView]:
-        rows = [self.get(i, Reconciliation) for i in self.index.ids["reconciliation"]]
-        return [reconciliation_view(r) for r in rows
-                if (not q.group_id or r.group_id == q.group_id) and (not q.unit_id or r.unit_id == q.unit_id)]

@@ -12,7 +12,6 @@ from services.common.application import policy
 from services.common.errors import NotFoundError
 from services.ledgers.deadlines import DeadlineRule
 from services.ledgers.domain.items import LedgerItem, item_id_for
-from services.ledgers.domain.loop import MasterLedger
 from services.ledgers.domainmodel import Directive
 from services.ledgers.interface import RegisterDirective
 from services.ledgers.records import LedgerRecords
@@ -34,11 +33,7 @@ class Policies(LedgerRecords):
         if routing is None:
             return
         group_id, unit_id = routing
-        ledger_id = MasterLedger.create_id(unit_id)
-        existing = None
-        if ledger_id in self.repository:
-            master: MasterLedger = self.repository.get(ledger_id)
-            existing = master.directive_for(payload.reference_number)
+        existing = self.directive_with_reference(unit_id, payload.reference_number)
         if existing is not None:
             directive = self.get(existing, Directive)
             if payload.notification_id not in directive.notifications:
@@ -86,6 +81,7 @@ class Policies(LedgerRecords):
             deadline=DeadlineRule.on(payload.deadline),
             description=f"{payload.description}\n（来源 source: {origin}）", problem_type=problem_type,
             source="inspection", source_ref=payload.item_id, source_key=key,
+            **self._policy_follower(routing[0]),
         )
         processing.collect_events(item)
 
@@ -108,7 +104,7 @@ class Policies(LedgerRecords):
                 title=f"{payload.title}（{payload.reference_number}）第{number}条：{text}",
                 owner=payload.responsible_department, deadline=DeadlineRule.on(payload.deadline),
                 description=f"指出问题 (problems): {problems}", source="clue",
-                source_ref=payload.recommendation_id, source_key=key,
+                source_ref=payload.recommendation_id, source_key=key, **self._policy_follower(routing[0]),
             ))
         if created:
             processing.collect_events(*created)
@@ -134,6 +130,13 @@ class Policies(LedgerRecords):
             changed.append(item)
         if changed:
             processing.collect_events(*changed)
+
+    def _policy_follower(self, group_id: str) -> dict[str, Any]:
+        """专人督办 for an item a policy opens: the group's default follower (no directive names one: these items
+        come from an inspection round or a recommendation). A group that named none gets the item without a
+        follower rather than a stalled feed; the workbench lists it for assignment."""
+        follower = self.default_follower(group_id)
+        return {"follower": follower, "follower_required": follower is not None}
 
     def _is_item(self, value: str) -> bool:
         try:

@@ -1,9 +1,9 @@
 """How the ledgers application finds and makes its records; the handler modules build on it.
 
-Look-ups (a group's category configuration, a unit's master ledger, the index), the deadline rule of a
-request, and the three records more than one handler makes: a directive (a command, an import, the
-units policy), an item (a command, the inspections and clues policies) and a reconciliation (a command,
-the units policy).
+Look-ups (a group's category configuration, the reservation of a reference number, a unit's directives, the
+indexes), the deadline rule of a request, and the three records more than one handler makes: a directive (a
+command, an import, the units policy), an item (a command, the inspections and clues policies) and a
+reconciliation (a command, the units policy).
 """
 
 from __future__ import annotations
@@ -19,19 +19,23 @@ from authz import Scope
 from services.common.application import ServiceApplication
 from services.common.calendar import WorkingCalendar
 from services.common.clock import Clock
-from services.common.context import current
-from services.common.errors import InvalidInputError, NotFoundError
+from services.common.context import CommandContext, current
+from services.common.due_index import DueIndex
+from services.common.errors import ConflictError, InvalidInputError, NotFoundError
 from services.ledgers.deadlines import DeadlineRule, rule_from
 from services.ledgers.domain.config import GroupLedgerConfig, UnknownCategoryError
 from services.ledgers.domain.items import LedgerItem
 from services.ledgers.domain.loop import (
+    DuplicateReferenceError,
     MasterLedger,
     Reconciliation,
+    ReferenceReservation,
     compare,
     normalize_reference,
     within_report_scope,
 )
 from services.ledgers.domainmodel import Directive
+from services.ledgers.due import DUE_RULES
 from services.ledgers.index import LedgerIndex
 from services.ledgers.integration import mapper
 from services.ledgers.interface import Deadline, RegisterDirective
@@ -64,6 +68,9 @@ class LedgerRecords(WorkingCalendar, ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env=env, clock=clock)
         self._index = LedgerIndex(self)
+        self.due_index = DueIndex(self, DUE_RULES)
+        with self.acting(CommandContext(actor={"user": "migration:ledgers", "org": "paizhu", "role": "system"})):
+            self.carry_over_master_ledgers()
 
     @property
     def index(self) -> LedgerIndex:
@@ -96,13 +103,69 @@ class LedgerRecords(WorkingCalendar, ServiceApplication):
         config: GroupLedgerConfig = self.repository.get(config_id)
         return config
 
-    def master_ledger(self, group_id: str, unit_id: str) -> MasterLedger:
-        """The unit's master ledger (a new, unsaved one on first use)."""
-        ledger_id = MasterLedger.create_id(unit_id)
-        if ledger_id in self.repository:
-            ledger: MasterLedger = self.repository.get(ledger_id)
-            return ledger
-        return MasterLedger(group_id=group_id, unit_id=unit_id)
+    def reservation(self, unit_id: str, reference_number: str) -> ReferenceReservation | None:
+        """The reservation of a reference number in the unit's master ledger (None: never taken)."""
+        try:
+            found: Any = self.repository.get(ReferenceReservation.create_id(unit_id, reference_number))
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, ReferenceReservation) else None
+
+    def directive_with_reference(self, unit_id: str, reference_number: str) -> str | None:
+        """The id of the directive holding this reference number in the unit's master ledger."""
+        reservation = self.reservation(unit_id, reference_number)
+        return None if reservation is None else reservation.directive_id
+
+    def reserve_reference(
+        self, group_id: str, unit_id: str, reference_number: str, directive_id: str
+    ) -> ReferenceReservation:
+        """Take a reference number for a directive (unsaved; save it with the directive): 409 if held."""
+        reservation = self.reservation(unit_id, reference_number)
+        if reservation is None:
+            return ReferenceReservation.reserve(group_id, unit_id, reference_number, directive_id)
+        reservation.take(reference_number, directive_id)
+        return reservation
+
+    def record_reserving(self, unit_id: str, reference_number: str, directive_id: str, *aggregates: Any) -> int:
+        """Save a directive with its reservation; a lost race for the same number answers as a duplicate."""
+        try:
+            return self.record(*aggregates)
+        except ConflictError as error:
+            holder = self.directive_with_reference(unit_id, reference_number)
+            if error.code == "concurrent_write" and holder is not None and holder != directive_id:
+                raise DuplicateReferenceError(
+                    f"总账中已有该文号 (reference number already in the master ledger): {reference_number}"
+                ) from error
+            raise
+
+    def carry_over_master_ledgers(self) -> int:
+        """Reserve the entries of master ledgers written before reservations existed (once each).
+
+        Returns the number of reservations made."""
+        made = 0
+        for ledger_id in self.ids_with(MasterLedger.Opened):
+            ledger: Any = self.repository.get(ledger_id)
+            if not isinstance(ledger, MasterLedger) or ledger.carried_over:
+                continue
+            reservations = []
+            for reference, directive_id in ledger.entries.items():
+                if self.reservation(ledger.unit_id, reference) is None:
+                    reservations.append(
+                        ReferenceReservation.reserve(ledger.group_id, ledger.unit_id, reference, directive_id)
+                    )
+            ledger.mark_carried_over(reservations=len(reservations))
+            self.save(ledger, *reservations)
+            made += len(reservations)
+        return made
+
+    def unit_ledger(self, unit_id: str) -> dict[str, Directive]:
+        """The unit's master ledger: its directives that are not withdrawn, by normalised reference number."""
+        ledger = {}
+        for directive_id in self.index.directives_by_unit.get(unit_id, []):
+            directive = self.get(directive_id, Directive)
+            if not directive.withdrawn:
+                ledger[normalize_reference(directive.reference_number)] = directive
+        return ledger
 
     def directives(
         self, group_id: str | None, unit_id: str | None, category: str | None, include_withdrawn: bool
@@ -144,26 +207,26 @@ class LedgerRecords(WorkingCalendar, ServiceApplication):
             config.check_active(category)
         return config
 
-    def new_directive(
-        self, c: RegisterDirective, ledger: MasterLedger | None = None
-    ) -> tuple[Directive, list[Any]]:
-        """A new directive, its master-ledger entry and its default stage deadlines (not saved).
-
-        Pass `ledger` to register several directives against one master-ledger instance (an import)."""
+    def new_directive(self, c: RegisterDirective) -> tuple[Directive, list[Any]]:
+        """A new directive, its reference-number reservation and its default stage deadlines (not saved)."""
         Directive.check_registration(c.title, c.reference_number, c.issued_on, c.received_on)
         config = self.checked_category(c.group_id, c.category)
-        if ledger is None:
-            ledger = self.master_ledger(c.group_id, c.unit_id)
-        ledger.check_free(c.reference_number)
+        reservation = self.reservation(c.unit_id, c.reference_number)
+        if reservation is not None:
+            reservation.check_free()
         directive = Directive.register(**c.fields())
-        ledger.add_entry(reference_number=directive.reference_number, directive_id=str(directive.id))
+        if reservation is None:
+            reservation = ReferenceReservation.reserve(c.group_id, c.unit_id, directive.reference_number,
+                                                       str(directive.id))
+        else:
+            reservation.take(directive.reference_number, str(directive.id))
         if config is not None:
             for stage, rule in config.stage_rules(c.category, c.received_on).items():
                 recorded, due_on = rule.computed(self.working_calendar())
                 directive.set_stage_deadline(
                     stage=stage, rule=recorded, due_on=due_on, reason="类别默认期限 (category default)"
                 )
-        return directive, [ledger]
+        return directive, [reservation]
 
     def new_item(
         self,
@@ -182,16 +245,28 @@ class LedgerRecords(WorkingCalendar, ServiceApplication):
         source_ref: str | None = None,
         source_key: str | None = None,
         evidence_refs: list[str] | tuple[str, ...] = (),
+        follower_required: bool = True,
     ) -> LedgerItem:
         """A new, unsaved item (used by the command and by the policies)."""
         LedgerItem.check_opening(list_kind, title, owner, problem_type)
+        if follower_required:
+            LedgerItem.check_follower(follower)
         rule, due_on = self.deadline(deadline)
-        return LedgerItem.open(
+        item = LedgerItem.open(
             group_id=group_id, unit_id=unit_id, directive_id=directive_id, list_kind=list_kind, title=title,
             owner=owner, follower=follower, deadline_rule=rule, due_on=due_on, description=description,
             problem_type=problem_type, source=source, source_ref=source_ref, source_key=source_key,
-            evidence_refs=evidence_refs,
+            evidence_refs=evidence_refs, follower_required=follower_required,
         )
+        if follower:
+            # the opening is addressed to the unit; who follows it is published to the group and HQ only
+            item.assign_follower(follower=follower)
+        return item
+
+    def default_follower(self, group_id: str) -> str | None:
+        """The group's default follower (专人督办) for the items a policy opens on its own."""
+        config = self.config_for(group_id)
+        return config.default_follower if config is not None else None
 
     def new_reconciliation(
         self, group_id: str, unit_id: str, report_id: str, period: str, items: list[dict[str, Any]]
@@ -204,15 +279,13 @@ class LedgerRecords(WorkingCalendar, ServiceApplication):
             if row["status"] not in REPORTED_STATUSES:
                 raise InvalidInputError(f"未知状态 (unknown status): {row['status']}", code="unknown_status")
             reported[normalize_reference(row["reference_number"])] = {"title": row["title"], "status": row["status"]}
-        ledger: dict[str, dict[str, Any]] = {}
-        ledger_id = MasterLedger.create_id(unit_id)
-        if ledger_id in self.repository:
-            master: MasterLedger = self.repository.get(ledger_id)
-            for reference, directive_id in master.entries.items():
-                directive = self.get(directive_id, Directive)
-                ledger[reference] = {"directive_id": directive_id, "title": directive.title,
-                                     "status": directive.status}
-        ledger = within_report_scope(ledger, reported, period, lambda i: self.get(i, Directive).received_on)
+        directives = self.unit_ledger(unit_id)
+        received = {str(d.id): d.received_on for d in directives.values()}
+        ledger = {
+            reference: {"directive_id": str(directive.id), "title": directive.title, "status": directive.status}
+            for reference, directive in directives.items()
+        }
+        ledger = within_report_scope(ledger, reported, period, lambda i: received[i])
         findings = compare(ledger, reported)
         matched = sum(1 for ref in set(ledger) & set(reported) if ledger[ref]["status"] == reported[ref]["status"])
         return Reconciliation(group_id=group_id, unit_id=unit_id, report_id=report_id, period=period,

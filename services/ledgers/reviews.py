@@ -8,7 +8,6 @@ from services.ledgers.domain.reviews import QuarterlyReview, ReviewExistsError, 
 from services.ledgers.interface import (
     CompleteReviewFollowUp,
     GetQuarterlyReview,
-    ListQuarterlyReviews,
     QuarterlyReviewId,
     RecordQuarterlyReview,
     RecordSelfLookBack,
@@ -68,12 +67,3 @@ class ReviewHandlers(LedgerRecords):
     def quarterly_review_id(self, q: QuarterlyReviewId) -> str:
         """The id the review of this group and quarter has (or will have)."""
         return str(QuarterlyReview.create_id(q.group_id, q.quarter.strip().upper()))
-
-    @query
-    def list_quarterly_reviews(self, q: ListQuarterlyReviews) -> list[ReviewView]:
-        """Quarterly reviews (of a group), by quarter; a group's list is that group's to read (404 otherwise)."""
-        if q.group_id:
-            self.authorize(GroupRecords(q.group_id))
-        reviews = [self.get(i, QuarterlyReview) for i in self.index.ids["review"]]
-        rows = [review_view(r) for r in reviews if not q.group_id or r.group_id == q.group_id]
-        return sorted(rows, key=lambda r: (r.group_id, r.quarter))

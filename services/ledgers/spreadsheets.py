@@ -26,7 +26,6 @@ from services.ledgers.interface import (
     ImportPreview,
     ImportTemplate,
     ImportView,
-    ListImports,
     PreviewImport,
     RegisterDirective,
     WorkbookFile,
@@ -101,8 +100,10 @@ class SpreadsheetHandlers(LedgerRecords):
     def _checked_rows(self, group_id: str, unit_id: str, content: bytes) -> list[ParsedRow]:
         config = self.config_for(group_id)
         categories = config.categories if config else {}
-        ledger = self.master_ledger(group_id, unit_id)
-        rows = check_rows(read_rows(content), categories, ledger.entries)
+        parsed = read_rows(content)
+        references = {str(row.values.get("reference_number") or "").strip() for row in parsed}
+        taken = [r for r in references if r and self.directive_with_reference(unit_id, r) is not None]
+        rows = check_rows(parsed, categories, taken)
         for row in rows:
             if row.valid:
                 check_as_registration(row, group_id, unit_id)
@@ -154,7 +155,6 @@ class SpreadsheetHandlers(LedgerRecords):
         if existing is not None:
             return ImportConfirmed.model_validate(batch_fields(existing) | {"already_imported": True, "position": 0})
         rows = self._checked_rows(c.group_id, c.unit_id, content)
-        ledger = self.master_ledger(c.group_id, c.unit_id)
         directives: list[Any] = []
         imported: list[dict[str, Any]] = []
         skipped: list[dict[str, Any]] = []
@@ -164,30 +164,24 @@ class SpreadsheetHandlers(LedgerRecords):
                 skipped.append({"row": row.row, "reference_number": values.get("reference_number"),
                                 "errors": [e["code"] for e in row.errors]})
                 continue
-            directive, _ = self.new_directive(RegisterDirective(
+            directive, reservations = self.new_directive(RegisterDirective(
                 group_id=c.group_id, unit_id=c.unit_id, reference_number=values["reference_number"],
                 issuer=values["issuer"], title=values["title"], issued_on=values["issued_on"],
                 received_on=values["received_on"], lead_department=values["lead_department"],
                 category=values["category"], tied_to_duties=bool(values["tied_to_duties"]),
-            ), ledger=ledger)
-            directives.append(directive)
+            ))
+            directives.extend([directive, *reservations])
             imported.append({"row": row.row, "reference_number": directive.reference_number,
                              "directive_id": str(directive.id)})
         batch = ImportBatch.confirm(group_id=c.group_id, unit_id=c.unit_id, sha256=sha256, filename=c.filename,
                                     imported=imported, skipped=skipped, imported_on=self.today())
-        position = self.record(*directives, ledger, batch)
+        position = self.record(*directives, batch)
         return ImportConfirmed.model_validate(batch_fields(batch) | {"already_imported": False, "position": position})
 
     @query
     def get_import(self, q: GetImport) -> ImportView:
         """One import batch: which row became which directive, which rows were skipped and why."""
         return ImportView.model_validate(batch_fields(self.load(q.import_id, ImportBatch)))
-
-    @query
-    def list_imports(self, q: ListImports) -> list[ImportView]:
-        """The import batches (of a group), oldest first."""
-        batches = [self.get(i, ImportBatch) for i in self.index.ids["import"]]
-        return [ImportView.model_validate(batch_fields(b)) for b in batches if not q.group_id or b.group_id == q.group_id]
 
     # -- export ---------------------------------------------------------------------------------------
     def _category_names(self, group_id: str | None) -> dict[str, str]:

@@ -86,3 +86,43 @@ ITEM_SOURCES = {
     "clue": "纪检监察建议 (a supervision recommendation)",
     "import": "导入 (imported)",
 }
+
+LOOK_BACK_CHECKS = {
+    "similar_matters": "举一反三情况 (similar matters fixed as well)",
+    "rule_building": "制度机制建设情况 (rules and institutions built)",
+    "quality": "抓落实提质效情况 (quality and effect of the implementation)",
+}
+"""What the look-back on the unit checks, each a finding of its own (seed 002: 重点检查举一反三情况、
+制度机制建设情况、抓落实提质效情况)."""
+
+LOOK_BACK_FINDINGS = {
+    "adequate": "到位 (adequate)",
+    "inadequate": "不到位 (inadequate)",
+    "not_applicable": "不涉及 (not applicable)",
+}
+
+DEVIATIONS = {
+    "biased": "偏向 (biased)",
+    "workaround": "变通 (worked around)",
+    "discounted": "打折扣 (carried out at a discount)",
+}
+"""How the implementation departs from the directive (seed 002: 判断是否偏向、变通、打折扣)."""
+
+GAPS = {
+    "shortfall": "落差 (shortfall against the requirement)",
+    "lukewarm": "温差 (lukewarm: less urgency than required)",
+    "deviation": "偏差 (deviation from the direction)",
+}
+"""What the check against the directive finds (seed 002: 检视贯彻落实中存在的落差温差偏差)."""
+
+OBSTACLES = {
+    "blockage": "堵点 (blockage)",
+    "backlog": "淤点 (backlog)",
+    "difficulty": "难点 (difficulty)",
+}
+"""Where implementation gets stuck (seed 002: 查找堵点淤点难点; 找到落实过程中的难点堵点)."""
+
+CLOSURE_EVIDENCE_KINDS = {
+    "file": "已上传文件 (an uploaded, content-addressed file: sha256:<64 hex>)",
+    "submission": "单位报送 (a unit submission: submission:<id>, or units:report:<id> of a rectification report)",
+}

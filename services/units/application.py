@@ -14,20 +14,25 @@ from typing import Any
 from eventsourcing.application import ProcessingEvent
 
 from events.envelope import Envelope
-from services.common.application import command, policy, query
+from services.common.application import command, policy, query, snapshot_every
+from services.common.case_history import CaseEvents, case_events
 from services.common.clock import Clock
+from services.common.due_index import DueIndex
 from services.common.errors import ConflictError, InvalidInputError
 from services.common.forensics import ReplayResult, replay
+from services.common.integrity import CheckpointLog
 from services.units import interface as ops
 from services.units.attachments import decode_upload, resolve, validate_attachment
 from services.units.blobstore import BlobStore
 from services.units.deliberation import FeedbackDraft
+from services.units.due import DUE_RULES
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
 from services.units.integration import mapper
 from services.units.members import MembershipCommands
+from services.units.membership import Organisation
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
-from services.units.power import PowerMatter
+from services.units.power import PowerList, PowerMatter
 from services.units.queries import UnitsQueries, item_view, submission_view
 from services.units.roster import Unit
 from services.units.routing import RoutingMatrix
@@ -40,6 +45,10 @@ SUBMISSION_FIELDS = {"unit_id", "title", "attachments"}
 class UnitsApplication(MembershipCommands, UnitsQueries):
     name = "units"
     scheduler_command = "record_overdue"
+    snapshotting_intervals = snapshot_every(
+        CheckpointLog, Unit, RoutingMatrix, Organisation, PowerList, PowerMatter, OutboundItem, InboundSubmission,
+        FeedbackDraft, UpwardSubmission, Consultation, JointAnnouncement,
+    )
     integration = mapper
     consumes = ("clues",)
 
@@ -51,10 +60,16 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
         """A record's history and its state as of a moment (services.common.forensics); the use is recorded."""
         return replay(self, q, self.forensic_views)
 
+    @query
+    def forensic_history(self, q: ops.ForensicHistory) -> CaseEvents:
+        """The events of a case in this store that the caller may read (services.common.case_history)."""
+        return case_events(self, q)
+
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None,
                  blobs: BlobStore | None = None) -> None:
         super().__init__(env=env, clock=clock)
         self.blobs = blobs or BlobStore.from_env(env)
+        self.due_index = DueIndex(self, DUE_RULES)
 
     # -- roster and routing matrix ------------------------------------------------------------------
     @command
@@ -268,10 +283,13 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
     def record_overdue(self, c: ops.RecordOverdue) -> ops.OverdueRecorded:
         """Scheduler: record an Overdue event, once, for each open unanswered item past its deadline."""
         today = self.today()
-        overdue = [i for i in self.all_of(OutboundItem.Issued, OutboundItem) if i.is_overdue(today)]
+        due = self.due_index.due(today)  # only the items with a deadline passed, not every item
+        items: list[Any] = [self.repository.get(i) for i in due]
+        overdue = [i for i in items if isinstance(i, OutboundItem) and i.is_overdue(today)]
         for item in overdue:
             item.mark_overdue(detected_on=today)
         position = self.record(*overdue) if overdue else 0
+        self.due_index.handled(due, today)
         return ops.OverdueRecorded(overdue=[str(i.id) for i in overdue], position=position)
 
     @policy("clues.RecommendationIssued")

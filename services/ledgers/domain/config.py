@@ -36,6 +36,7 @@ class GroupLedgerConfig(ChainedAggregate):
         self.group_id = group_id
         self.unit_id: str | None = None
         self.categories: dict[str, dict[str, Any]] = {}
+        self.default_follower: str | None = None
 
     @staticmethod
     def check_category_settings(
@@ -84,6 +85,17 @@ class GroupLedgerConfig(ChainedAggregate):
     def _retire_category(self, code: str, reason: str) -> None:
         self.categories[code]["active"] = False
         self.categories[code]["retired_reason"] = reason
+
+    def set_default_follower(self, follower: str) -> None:
+        """The group member who follows (专人督办) the items policies open on their own (inspection
+        rectification items, supervision recommendations) until someone else is named."""
+        if not follower.strip():
+            raise InvalidInputError("须指定督办人 (a follower is required)", code="follower_required")
+        self._set_default_follower(follower=follower.strip())
+
+    @event("DefaultFollowerSet")
+    def _set_default_follower(self, follower: str) -> None:
+        self.default_follower = follower
 
     def category(self, code: str) -> dict[str, Any]:
         found = self.categories.get(code)

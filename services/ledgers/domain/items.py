@@ -15,7 +15,18 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError
-from services.ledgers.vocab import ECOLOGY_JUDGEMENTS, LIST_KINDS, PROBLEM_TYPES, ROOT_CAUSES
+from services.ledgers.evidence import closure_evidence, evidence_kind
+from services.ledgers.vocab import (
+    DEVIATIONS,
+    ECOLOGY_JUDGEMENTS,
+    GAPS,
+    LIST_KINDS,
+    LOOK_BACK_CHECKS,
+    LOOK_BACK_FINDINGS,
+    OBSTACLES,
+    PROBLEM_TYPES,
+    ROOT_CAUSES,
+)
 
 STATUSES = ("open", "in_progress", "done", "closed")
 """done = the unit reports it finished; closed = 销号 approved by the group with evidence."""
@@ -23,6 +34,7 @@ SOURCES = ("group", "notification", "inspection", "clue", "import")
 
 
 ClosureNeedsEvidenceError = InvalidInputError.kind("ClosureNeedsEvidenceError", "closure_needs_evidence")
+FollowerRequiredError = InvalidInputError.kind("FollowerRequiredError", "follower_required")
 ItemClosedError = ConflictError.kind("ItemClosedError", "item_closed")
 ItemNotClosedError = ConflictError.kind("ItemNotClosedError", "item_not_closed")
 
@@ -36,7 +48,8 @@ class LedgerItem(ChainedAggregate):
     """One item of a directive's four lists, or a rectification item handed over by another service."""
 
     default_distribution = "unit"
-    event_distribution: ClassVar[dict[str, str]] = {"RootCauseJudged": "hq", "SimilarLinked": "hq"}
+    event_distribution: ClassVar[dict[str, str]] = {"RootCauseJudged": "hq", "SimilarLinked": "hq",
+                                                    "ProblemQualified": "hq"}
 
     @staticmethod
     def create_id(source_key: str | None) -> UUID:
@@ -87,6 +100,10 @@ class LedgerItem(ChainedAggregate):
         self.look_back_due_marked = False
         self.look_backs: list[dict[str, Any]] = []
         self.reopen_count = 0
+        self.history: list[dict[str, Any]] = []
+        self.deviations: list[str] = []
+        self.gaps: list[str] = []
+        self.obstacles: list[str] = []
 
     @classmethod
     def open(
@@ -107,9 +124,15 @@ class LedgerItem(ChainedAggregate):
         source_ref: str | None = None,
         source_key: str | None = None,
         evidence_refs: list[str] | tuple[str, ...] = (),
+        follower_required: bool = True,
     ) -> LedgerItem:
-        """A new item on one of the four lists, after checking it."""
+        """A new item on one of the four lists, after checking it.
+
+        `follower_required=False` only for an item a policy opens for a group that named no default follower.
+        """
         cls.check_opening(list_kind, title, owner, problem_type)
+        if follower_required:
+            cls.check_follower(follower)
         return cls(
             group_id=group_id, unit_id=unit_id, directive_id=directive_id, list_kind=list_kind, title=title.strip(),
             description=description.strip(), owner=owner.strip(), follower=follower, deadline_rule=deadline_rule,
@@ -131,6 +154,12 @@ class LedgerItem(ChainedAggregate):
             raise InvalidInputError("问题须分类 (a problem needs its type)", code="problem_type_required")
         if list_kind != "problem" and problem_type is not None:
             raise InvalidInputError("仅问题清单可分类 (only problems have a type)", code="problem_type_not_allowed")
+
+    @staticmethod
+    def check_follower(follower: str | None) -> None:
+        """专人督办: every item is opened with the group member who follows it."""
+        if follower is None or not follower.strip():
+            raise FollowerRequiredError("须指定督办人 (a follower is required: 专人督办)")
 
     def check_open(self) -> None:
         if self.status == "closed":
@@ -170,8 +199,7 @@ class LedgerItem(ChainedAggregate):
 
     def assign_follower(self, follower: str) -> None:
         self.check_open()
-        if not follower.strip():
-            raise InvalidInputError("须指定督办人 (a follower is required)", code="follower_required")
+        self.check_follower(follower)
         self._assign_follower(follower=follower.strip())
 
     @event("FollowerAssigned")
@@ -239,6 +267,30 @@ class LedgerItem(ChainedAggregate):
         self.root_causes = list(root_causes)
         self.ecology = ecology
 
+    def check_qualification(self, deviations: list[str], gaps: list[str], obstacles: list[str]) -> None:
+        if self.list_kind != "problem":
+            raise InvalidInputError("仅问题可定性 (only problems are qualified)", code="not_a_problem")
+        for values, vocabulary, code in ((deviations, DEVIATIONS, "deviation"), (gaps, GAPS, "gap"),
+                                         (obstacles, OBSTACLES, "obstacle")):
+            unknown = [v for v in values if v not in vocabulary]
+            if unknown:
+                raise InvalidInputError(f"未知问题属性 (unknown {code}): {unknown}", code=f"unknown_{code}")
+        if not (deviations or gaps or obstacles):
+            raise InvalidInputError("须至少记录一项问题属性 (at least one attribute)", code="attributes_required")
+
+    def qualify(self, deviations: list[str], gaps: list[str], obstacles: list[str], note: str) -> None:
+        """Record how the problem departs from the directive (偏向、变通、打折扣), what the check finds (落差、
+        温差、偏差) and where it is stuck (堵点、淤点、难点): attributes alongside its type."""
+        self.check_qualification(deviations, gaps, obstacles)
+        self._qualify(deviations=sorted(set(deviations)), gaps=sorted(set(gaps)), obstacles=sorted(set(obstacles)),
+                      note=note.strip())
+
+    @event("ProblemQualified")
+    def _qualify(self, deviations: list[str], gaps: list[str], obstacles: list[str], note: str) -> None:
+        self.deviations = list(deviations)
+        self.gaps = list(gaps)
+        self.obstacles = list(obstacles)
+
     def check_link(self, similar_item_ids: list[str]) -> list[str]:
         new = [i for i in similar_item_ids if i != str(self.id) and i not in self.similar_item_ids]
         if not new:
@@ -254,9 +306,19 @@ class LedgerItem(ChainedAggregate):
 
     # -- closure (销号) and look-back (回头看) ----------------------------------------------
     def check_closure(self, evidence_refs: list[str], summary: str) -> None:
+        """Closure needs evidence that is an uploaded file (sha256:…) or a unit submission, not free text."""
         self.check_open()
-        if not [ref for ref in evidence_refs if ref.strip()] and not self.evidence_refs:
-            raise ClosureNeedsEvidenceError("销号需要证据 (closure needs evidence)")
+        free_text = [ref for ref in evidence_refs if ref.strip() and evidence_kind(ref.strip()) is None]
+        if free_text:
+            raise InvalidInputError(
+                f"销号证据须为已上传文件(sha256:…)或单位报送(submission:…) "
+                f"(closure evidence must be a file or a unit submission): {free_text[:3]}",
+                code="evidence_ref_invalid",
+            )
+        if not closure_evidence([ref.strip() for ref in evidence_refs] + self.evidence_refs):
+            raise ClosureNeedsEvidenceError(
+                "销号需要证据：已上传文件或单位报送 (closure needs evidence: a file or a unit submission)"
+            )
         if not summary.strip():
             raise InvalidInputError("须说明销号依据 (a summary is required)", code="summary_required")
 
@@ -286,7 +348,10 @@ class LedgerItem(ChainedAggregate):
     ) -> None:
         self.evidence_refs.extend(ref for ref in evidence_refs if ref not in self.evidence_refs)
         self.status = "closed"
-        self.closure = {"summary": summary, "approved_by": approved_by, "closed_on": closed_on}
+        self.closure = {"summary": summary, "approved_by": approved_by, "closed_on": closed_on,
+                        "evidence_refs": list(evidence_refs)}
+        self.history.append({"event": "closed", "on": closed_on, "by": approved_by, "text": summary,
+                             "evidence_refs": list(evidence_refs), "checks": None})
         self.look_back_rule = look_back_rule
         self.look_back_due_on = look_back_due_on
         self.look_back_due_marked = False
@@ -321,33 +386,73 @@ class LedgerItem(ChainedAggregate):
         self.look_back_rule = rule
         self.look_back_due_on = new_due_on
 
-    def check_look_back(self, findings: str) -> None:
+    @staticmethod
+    def check_look_back_checks(checks: dict[str, dict[str, str]]) -> None:
+        """The look-back on the unit records 举一反三, rule-building and quality as three findings."""
+        missing = [name for name in LOOK_BACK_CHECKS if name not in checks]
+        unknown = [name for name in checks if name not in LOOK_BACK_CHECKS]
+        if missing or unknown:
+            raise InvalidInputError(
+                f"回头看须分别检查举一反三、制度机制建设、提质效情况 (each of {list(LOOK_BACK_CHECKS)} is required): "
+                f"missing {missing}, unknown {unknown}", code="look_back_checks_required",
+            )
+        bad = [name for name, found in checks.items() if found.get("finding") not in LOOK_BACK_FINDINGS]
+        if bad:
+            raise InvalidInputError(f"未知检查结论 (unknown finding): {bad}", code="look_back_finding_invalid")
+
+    def check_look_back(self, findings: str, checks: dict[str, dict[str, str]] | None = None) -> None:
         if self.status != "closed" or self.look_back_due_on is None:
             raise ItemNotClosedError("未销号的事项无需回头看 (only a closed item has a look-back)")
         if not findings.strip():
             raise InvalidInputError("须记录回头看情况 (findings are required)", code="findings_required")
+        if checks is not None:
+            self.check_look_back_checks(checks)
 
-    def confirm_look_back(self, findings: str, similar_checked: bool, checked_on: date) -> None:
-        self.check_look_back(findings)
-        self._confirm_look_back(findings=findings.strip(), similar_checked=similar_checked, checked_on=checked_on)
+    @staticmethod
+    def _clean_checks(checks: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        return {name: {"finding": checks[name]["finding"], "note": str(checks[name].get("note", "")).strip()}
+                for name in LOOK_BACK_CHECKS}
+
+    @staticmethod
+    def similar_checked_in(checks: dict[str, dict[str, str]]) -> bool:
+        """举一反三 was looked at (adequate or not): the flag the published v1 contract carries."""
+        return checks["similar_matters"]["finding"] != "not_applicable"
+
+    def confirm_look_back(self, findings: str, checks: dict[str, dict[str, str]], checked_on: date,
+                          checked_by: str) -> None:
+        self.check_look_back(findings, checks)
+        clean = self._clean_checks(checks)
+        self._confirm_look_back(findings=findings.strip(), similar_checked=self.similar_checked_in(clean),
+                                checked_on=checked_on, checks=clean, checked_by=checked_by)
 
     @event("LookBackConfirmed")
-    def _confirm_look_back(self, findings: str, similar_checked: bool, checked_on: date) -> None:
-        self.look_backs.append({"outcome": "confirmed", "findings": findings,
-                                "similar_checked": similar_checked, "checked_on": checked_on})
+    def _confirm_look_back(
+        self,
+        findings: str,
+        similar_checked: bool,
+        checked_on: date,
+        checks: dict[str, dict[str, str]] | None = None,
+        checked_by: str | None = None,
+    ) -> None:
+        self.look_backs.append({"outcome": "confirmed", "findings": findings, "similar_checked": similar_checked,
+                                "checked_on": checked_on, "checks": checks, "checked_by": checked_by})
+        self.history.append({"event": "look_back_confirmed", "on": checked_on, "by": checked_by, "text": findings,
+                             "evidence_refs": [], "checks": checks})
         self.look_back_due_on = None
 
     def reopen(
         self,
         reason: str,
-        similar_checked: bool,
+        checks: dict[str, dict[str, str]],
         reopened_on: date,
+        reopened_by: str,
         deadline_rule: dict[str, Any] | None,
         due_on: date | None,
     ) -> None:
-        self.check_look_back(reason)
-        self._reopen(reason=reason.strip(), similar_checked=similar_checked, reopened_on=reopened_on,
-                     deadline_rule=deadline_rule, due_on=due_on)
+        self.check_look_back(reason, checks)
+        clean = self._clean_checks(checks)
+        self._reopen(reason=reason.strip(), similar_checked=self.similar_checked_in(clean), reopened_on=reopened_on,
+                     deadline_rule=deadline_rule, due_on=due_on, checks=clean, reopened_by=reopened_by)
 
     @event("Reopened")
     def _reopen(
@@ -357,9 +462,13 @@ class LedgerItem(ChainedAggregate):
         reopened_on: date,
         deadline_rule: dict[str, Any] | None,
         due_on: date | None,
+        checks: dict[str, dict[str, str]] | None = None,
+        reopened_by: str | None = None,
     ) -> None:
-        self.look_backs.append({"outcome": "reopened", "findings": reason,
-                                "similar_checked": similar_checked, "checked_on": reopened_on})
+        self.look_backs.append({"outcome": "reopened", "findings": reason, "similar_checked": similar_checked,
+                                "checked_on": reopened_on, "checks": checks, "checked_by": reopened_by})
+        self.history.append({"event": "reopened", "on": reopened_on, "by": reopened_by, "text": reason,
+                             "evidence_refs": [], "checks": checks})
         self.status = "open"
         self.closure = None
         self.look_back_due_on = None

@@ -25,11 +25,67 @@ def normalize_reference(reference_number: str) -> str:
 DuplicateReferenceError = ConflictError.kind("DuplicateReferenceError", "duplicate_reference")
 
 
-class MasterLedger(ChainedAggregate):
-    """The master ledger (总账) of one unit: which directive holds which reference number.
+class ReferenceReservation(ChainedAggregate):
+    """Which directive holds one reference number (文号) in one unit's master ledger (总账).
 
-    It is saved together with each registration, so two registrations of the same reference number
-    cannot both succeed (the second is refused, or loses the optimistic-concurrency race with a 409).
+    Its id is derived from the unit and the normalised reference number, and it is saved in the same
+    transaction as the registration (or correction) that takes the number: two registrations of the same
+    number cannot both succeed (the second is refused, or loses the optimistic-concurrency race), while
+    registrations of different numbers touch different records and never conflict. A reservation holds a
+    handful of events whatever the size of the ledger.
+    """
+
+    default_distribution = "hq"
+
+    @staticmethod
+    def create_id(unit_id: str, reference_number: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"paizhu:ledgers:reference:{unit_id}:{normalize_reference(reference_number)}")
+
+    @event("Reserved")
+    def __init__(self, group_id: str, unit_id: str, reference_number: str, directive_id: str) -> None:
+        self._keep(locals())
+        self.reference = normalize_reference(reference_number)
+        self.directive_id: str | None = directive_id
+
+    @classmethod
+    def reserve(cls, group_id: str, unit_id: str, reference_number: str, directive_id: str) -> ReferenceReservation:
+        return cls(group_id=group_id, unit_id=unit_id, reference_number=reference_number, directive_id=directive_id)
+
+    def check_free(self, directive_id: str | None = None) -> None:
+        if self.directive_id is not None and self.directive_id != directive_id:
+            raise DuplicateReferenceError(
+                f"总账中已有该文号 (reference number already in the master ledger): {self.reference_number}"
+            )
+
+    def take(self, reference_number: str, directive_id: str) -> None:
+        """Take a released number again (a withdrawn directive's number registered anew)."""
+        self.check_free(directive_id)
+        if self.directive_id != directive_id:
+            self._take(reference_number=reference_number, directive_id=directive_id)
+
+    @event("Taken")
+    def _take(self, reference_number: str, directive_id: str) -> None:
+        self.reference_number = reference_number
+        self.directive_id = directive_id
+
+    def release(self, directive_id: str) -> None:
+        if self.directive_id == directive_id:
+            self._release(directive_id=directive_id)
+
+    @event("Released")
+    def _release(self, directive_id: str) -> None:
+        self.directive_id = None
+
+    def access_scope(self) -> Scope | None:
+        """An index entry of a directive (the directive is checked itself): nobody acts on it directly."""
+        return None
+
+
+class MasterLedger(ChainedAggregate):
+    """Legacy: the one aggregate per unit that held every reference number, until `ReferenceReservation`.
+
+    Kept so stores written before can be read and their entries carried over
+    (`LedgerRecords.carry_over_master_ledgers`); nothing appends to it any more.
     """
 
     default_distribution = "hq"
@@ -43,43 +99,30 @@ class MasterLedger(ChainedAggregate):
         self.group_id = group_id
         self.unit_id = unit_id
         self.entries: dict[str, str] = {}
-
-    def check_free(self, reference_number: str, directive_id: str | None = None) -> None:
-        holder = self.entries.get(normalize_reference(reference_number))
-        if holder is not None and holder != directive_id:
-            raise DuplicateReferenceError(
-                f"总账中已有该文号 (reference number already in the master ledger): {reference_number}"
-            )
-
-    def directive_for(self, reference_number: str) -> str | None:
-        return self.entries.get(normalize_reference(reference_number))
-
-    def add_entry(self, reference_number: str, directive_id: str) -> None:
-        self.check_free(reference_number)
-        self._add_entry(reference_number=reference_number, directive_id=directive_id)
+        self.carried_over = False
 
     @event("EntryAdded")
     def _add_entry(self, reference_number: str, directive_id: str) -> None:
         self.entries[normalize_reference(reference_number)] = directive_id
-
-    def rekey(self, old_reference: str, new_reference: str, directive_id: str) -> None:
-        self.check_free(new_reference, directive_id)
-        self._rekey(old_reference=old_reference, new_reference=new_reference, directive_id=directive_id)
 
     @event("EntryRekeyed")
     def _rekey(self, old_reference: str, new_reference: str, directive_id: str) -> None:
         self.entries.pop(normalize_reference(old_reference), None)
         self.entries[normalize_reference(new_reference)] = directive_id
 
-    def remove_entry(self, reference_number: str, directive_id: str) -> None:
-        self._remove_entry(reference_number=reference_number, directive_id=directive_id)
-
     @event("EntryWithdrawn")
     def _remove_entry(self, reference_number: str, directive_id: str) -> None:
         self.entries.pop(normalize_reference(reference_number), None)
 
+    def mark_carried_over(self, reservations: int) -> None:
+        if not self.carried_over:
+            self._carried_over(reservations=reservations)
+
+    @event("CarriedOver")
+    def _carried_over(self, reservations: int) -> None:
+        self.carried_over = True
+
     def access_scope(self) -> Scope | None:
-        """An index of the directives (each checked itself): nobody acts on it directly."""
         return None
 
 

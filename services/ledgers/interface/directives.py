@@ -81,6 +81,13 @@ class CategoryView(Result):
 class CategoryConfig(Result):
     group_id: str
     categories: list[CategoryView]
+    default_follower: str | None = Field(
+        default=None, description="默认督办人：政策自动开立的事项由其督办 (follows the items policies open)")
+
+class DefaultFollowerRecorded(Result):
+    group_id: str
+    default_follower: str
+    position: int
 
 class CombinedView(Result):
     """四单合一: the directive and the items of its four lists."""
@@ -229,6 +236,28 @@ class ConfigureCategory(Command[CategoryRecorded], CategoryBody):
 
     group_id: Id
 
+class CategoryChoiceBody(Body):
+    category: CategoryCode | None = Field(description="细账类别；null 移出细账 (the category, null to take it out)")
+    reason: Text = ""
+
+class CategoriseDirective(Command[DirectiveRecorded], CategoryChoiceBody):
+    """File a directive in a detail ledger (细账) or move it: its own fact, not a correction (amend)."""
+
+    service = SERVICE
+
+    directive_id: Id
+
+class DefaultFollowerBody(Body):
+    follower: Id = Field(description="督办人 (a group member)")
+
+class SetDefaultFollower(Command[DefaultFollowerRecorded], DefaultFollowerBody):
+    """Name the group member who follows (专人督办) the items policies open on their own
+    (inspection rectification items, supervision recommendations)."""
+
+    service = SERVICE
+
+    group_id: Id
+
 class RetireCategory(Command[CategoryRecorded], ReasonBody):
     """Stop using a category for new directives (existing detail ledgers keep it)."""
 
@@ -250,16 +279,6 @@ class DirectiveCorrections(Query[list[Correction]]):
     service = SERVICE
 
     directive_id: Id
-
-class ListDirectives(Query[list[DirectiveView]]):
-    """The master ledger (总账); with `category`, the detail ledger (细账) of that category."""
-
-    service = SERVICE
-
-    group_id: Id | None = None
-    unit_id: Id | None = None
-    category: CategoryCode | None = None
-    include_withdrawn: bool = False
 
 class GetCategoryConfig(Query[CategoryConfig]):
     """The group's detail-ledger categories and their look-back intervals."""

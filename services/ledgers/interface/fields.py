@@ -9,11 +9,16 @@ from pydantic import Field
 from services.common.interface import NO_CONTROL_CHARACTERS, Day, Fields, Name, vocabulary
 from services.ledgers.vocab import (
     DEADLINE_BASES,
+    DEVIATIONS,
     ECOLOGY_JUDGEMENTS,
     EVALUATION_DIMENSIONS,
+    GAPS,
     ITEM_SOURCES,
     ITEM_STATUSES,
     LIST_KINDS,
+    LOOK_BACK_CHECKS,
+    LOOK_BACK_FINDINGS,
+    OBSTACLES,
     PROBLEM_TYPES,
     PROGRESS_STATUSES,
     REPORTED_STATUS_LABELS,
@@ -33,6 +38,11 @@ if TYPE_CHECKING:
     ReportedStatus = str
     ItemStatus = str
     ItemSource = str
+    LookBackCheck = str
+    LookBackFinding = str
+    Deviation = str
+    Gap = str
+    Obstacle = str
 else:
     StageName = vocabulary(STAGE_LABELS)
     DeadlineBasis = vocabulary(DEADLINE_BASES)
@@ -45,6 +55,11 @@ else:
     ReportedStatus = vocabulary(REPORTED_STATUS_LABELS)
     ItemStatus = vocabulary(ITEM_STATUSES)
     ItemSource = vocabulary(ITEM_SOURCES)
+    LookBackCheck = vocabulary(LOOK_BACK_CHECKS)
+    LookBackFinding = vocabulary(LOOK_BACK_FINDINGS)
+    Deviation = vocabulary(DEVIATIONS)
+    Gap = vocabulary(GAPS)
+    Obstacle = vocabulary(OBSTACLES)
 
 SERVICE = "ledgers"
 
@@ -62,6 +77,12 @@ Days = Annotated[int, Field(ge=0, le=3650)]
 Workbook64 = Annotated[str, Field(max_length=7_000_000,
                                   description="the .xlsx file, base64 (at most 5 MB before encoding)")]
 Refs = Annotated[list[Name], Field(max_length=100)]
+ClosureRef = Annotated[str, Field(
+    min_length=8, max_length=120, pattern=r"^(sha256:[0-9a-f]{64}|(submission|units:report):[A-Za-z0-9][A-Za-z0-9._:-]{0,99})$",
+    description="已上传文件 `sha256:<64 hex>`（单位附件库按内容寻址）或单位报送 `submission:<id>` / `units:report:<id>` "
+                "(an uploaded content-addressed file, or a unit submission)",
+)]
+ClosureRefs = Annotated[list[ClosureRef], Field(max_length=100)]
 
 
 class Deadline(Fields):

@@ -10,18 +10,22 @@ from pydantic import Field
 from services.common.interface import Body, Command, Id, Name, Note, Query, Result, Title
 from services.ledgers.interface.fields import (
     SERVICE,
+    ClosureRefs,
     DeadlineIn,
+    Deviation,
     Ecology,
-    ItemSource,
-    ItemStatus,
+    Gap,
     ListKind,
+    LookBackCheck,
+    LookBackFinding,
+    Obstacle,
     ProblemType,
     ProgressStatus,
     Refs,
     RootCause,
     Text,
 )
-from services.ledgers.vocab import ITEM_STATUSES
+from services.ledgers.vocab import ITEM_STATUSES, LOOK_BACK_CHECKS, LOOK_BACK_FINDINGS
 
 
 class ItemRecorded(Result):
@@ -36,6 +40,18 @@ class ItemClosed(ItemRecorded):
 
 class LookBackRecorded(ItemRecorded):
     status: str = Field(description="the item's status afterwards: `closed`, or `open` when reopened")
+
+class HistoryEntry(Result):
+    """One closure (销号), look-back confirmation or reopening of an item, with who did it."""
+
+    event: str = Field(description="`closed`, `look_back_confirmed` or `reopened`")
+    on: date
+    by: str | None = Field(description="the user who approved or recorded it (null only for records before it was kept)")
+    text: str = Field(description="销号依据 or 回头看情况 (the closure summary or the look-back findings)")
+    evidence_refs: list[str]
+    checks: dict[str, dict[str, str]] | None = Field(
+        description="回头看的三项检查 (the look-back's three findings), null for a closure")
+
 
 class UnitItemView(Result):
     """An item as the unit it is addressed to sees it (without the group's own judgement of it)."""
@@ -63,6 +79,7 @@ class UnitItemView(Result):
     look_back_due: bool
     look_backs: list[dict[str, Any]]
     reopen_count: int
+    history: list[HistoryEntry] = Field(description="every closure, look-back and reopening, oldest first")
     distribution: str
     version: int
 
@@ -73,12 +90,15 @@ class ItemView(UnitItemView):
     root_causes: list[str]
     ecology: str | None
     similar_item_ids: list[str]
+    deviations: list[str] = Field(description="偏向、变通、打折扣 (problems only)")
+    gaps: list[str] = Field(description="落差、温差、偏差 (problems only)")
+    obstacles: list[str] = Field(description="堵点、淤点、难点 (problems only)")
 
 class ItemBody(Body):
     list_kind: ListKind
     title: Title
     owner: Name = Field(description="责任人或责任部门 (who is responsible)")
-    follower: Id | None = Field(default=None, description="督办人 (the group member who follows it)")
+    follower: Id = Field(description="督办人 (the group member who follows it: 专人督办, required)")
     deadline: DeadlineIn | None = None
     description: Text = ""
     problem_type: ProblemType | None = Field(default=None, description="problems only")
@@ -147,6 +167,19 @@ class JudgeProblem(Command[ItemRecorded], JudgementBody):
 
     item_id: Id
 
+class QualificationBody(Body):
+    deviations: Annotated[list[Deviation], Field(max_length=3)] = Field(default_factory=list)
+    gaps: Annotated[list[Gap], Field(max_length=3)] = Field(default_factory=list)
+    obstacles: Annotated[list[Obstacle], Field(max_length=3)] = Field(default_factory=list)
+    note: Text = ""
+
+class QualifyProblem(Command[ItemRecorded], QualificationBody):
+    """Record a problem's attributes: 偏向、变通、打折扣; 落差、温差、偏差; 堵点、淤点、难点 (alongside its type)."""
+
+    service = SERVICE
+
+    item_id: Id
+
 class SimilarBody(Body):
     similar_item_ids: Annotated[list[Id], Field(max_length=100)]
     note: Text = ""
@@ -160,7 +193,10 @@ class LinkSimilar(Command[ItemRecorded], SimilarBody):
 
 class ClosureBody(Body):
     summary: Text
-    evidence_refs: Refs = Field(default_factory=list)
+    evidence_refs: ClosureRefs = Field(
+        default_factory=list,
+        description="销号证据：已上传文件或单位报送，不是自由文本 (a file or a unit submission, not free text); "
+                    "may be empty when such evidence is already attached")
 
 class CloseItem(Command[ItemClosed], ClosureBody):
     """Close an item (销号) with evidence; schedules its look-back (回头看) by the category's interval."""
@@ -169,9 +205,16 @@ class CloseItem(Command[ItemClosed], ClosureBody):
 
     item_id: Id
 
+class LookBackCheckIn(Body):
+    check: LookBackCheck
+    finding: LookBackFinding
+    note: Text = ""
+
 class LookBackBody(Body):
     findings: Text
-    similar_checked: bool = False
+    checks: Annotated[list[LookBackCheckIn], Field(min_length=1, max_length=3, description=(
+        "each of " + "; ".join(f"`{c}` {label}" for c, label in LOOK_BACK_CHECKS.items()) + " once, finding "
+        + "; ".join(f"`{c}` {label}" for c, label in LOOK_BACK_FINDINGS.items())))]
     reopen: bool = False
     deadline: DeadlineIn | None = None
 
@@ -188,16 +231,4 @@ class GetItem(Query[ItemView | UnitItemView]):
     service = SERVICE
 
     item_id: Id
-    for_unit: bool = False
-
-class ListItems(Query[list[ItemView | UnitItemView]]):
-    """Items across directives (e.g. every overdue item, every inspection rectification item)."""
-
-    service = SERVICE
-
-    group_id: Id | None = None
-    unit_id: Id | None = None
-    status: ItemStatus | None = None
-    overdue: bool | None = None
-    source: ItemSource | None = None
     for_unit: bool = False

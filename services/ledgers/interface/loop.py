@@ -140,9 +140,3 @@ class GetReconciliation(Query[ReconciliationView]):
     service = SERVICE
 
     reconciliation_id: Id
-
-class ListReconciliations(Query[list[ReconciliationView]]):
-    service = SERVICE
-
-    group_id: Id | None = None
-    unit_id: Id | None = None

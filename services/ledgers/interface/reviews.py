@@ -100,10 +100,3 @@ class QuarterlyReviewId(Query[str]):
 
     group_id: Id
     quarter: Annotated[str, Field(min_length=1, max_length=16, pattern=NO_CONTROL_CHARACTERS)]
-
-class ListQuarterlyReviews(Query[list[ReviewView]]):
-    """Quarterly reviews (of a group), by quarter."""
-
-    service = SERVICE
-
-    group_id: Id | None = None

@@ -79,13 +79,6 @@ class GetImport(Query[ImportView]):
 
     import_id: Id
 
-class ListImports(Query[list[ImportView]]):
-    """The import batches (of a group), oldest first."""
-
-    service = SERVICE
-
-    group_id: Id | None = None
-
 class ExportDirectives(Query[WorkbookFile]):
     """The master ledger (总账), or with `category` that detail ledger (细账) and its stage records, as .xlsx."""
 

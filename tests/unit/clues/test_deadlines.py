@@ -109,3 +109,20 @@ def test_recommendation_past_its_deadline_is_overdue_once(app: CluesApplication,
     assert app.record_overdue()["recommendations"] == [rec_id]
     assert app.record_overdue()["recommendations"] == []
     assert overdue_events(app) == [{"recommendation_id": rec_id, "deadline": "2025-04-30"}]
+
+
+def test_the_sweep_loads_only_clues_with_a_deadline_passed(app: CluesApplication) -> None:
+    waiting = [register(app) for _ in range(5)]
+    concluded_early = register(app)
+    decide(app, concluded_early, "inquiry")
+    with as_staff(app):
+        app.record_inquiry(concluded_early, "talk", date(2025, 3, 10), "谈话")  # a talk: no reply deadline
+    loaded: list[str] = []
+    original = app.repository.get
+    app.repository.get = lambda i, *a, **k: loaded.append(str(i)) or original(i, *a, **k)  # type: ignore[method-assign]
+    assert app.record_overdue(START + timedelta(days=30))["clues"] == [] and loaded == []
+    result = app.record_overdue(START + timedelta(days=31))
+    assert {c.clue_id for c in result["clues"]} == set(waiting)
+    assert set(loaded) == set(waiting)  # the clue whose disposition was decided is not loaded
+    loaded.clear()
+    assert app.record_overdue(START + timedelta(days=60))["clues"] == [] and loaded == []

@@ -28,7 +28,7 @@ from paizhu.settings import Settings
 from paizhu.stored_logs import open_logs
 from services.common.clock import ManualClock
 from services.common.forensic_log import forensic_log_id
-from tests.factories import acting_as
+from tests.factories import acting_as, evidence_file, look_back_checks
 
 ROOT = Path(__file__).resolve().parents[3]
 runner = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1"})
@@ -73,11 +73,11 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                                    owner="固体废物与化学品司", follower="zhou.min",
                                    deadline=date(2025, 6, 30))["item_id"]
     with ledgers.acting(acting_as("wang.qiang", "group-mee", "group_deputy")):
-        ledgers.close_item(item_id, summary="验收合格", evidence_refs=["doc:验收报告"])
+        ledgers.close_item(item_id, summary="验收合格", evidence_refs=[evidence_file("验收报告")])
     clock.set(at(1, 6))
     with ledgers.acting(acting_as("li.na", "group-mee", "group_leader")):
         ledgers.run_scheduler()
-        ledgers.record_look_back(item_id, "回头看发现问题反弹", similar_checked=True, reopen=True,
+        ledgers.record_look_back(item_id, "回头看发现问题反弹", checks=look_back_checks(), reopen=True,
                                  deadline={"basis": "working", "count": 10, "from_date": "2025-06-01"})
     platform.checkpoint()
     platform.stop()

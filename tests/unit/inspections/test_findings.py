@@ -174,3 +174,23 @@ def test_unit_sees_only_its_items(app: InspectionsApplication, open_round: str) 
     assert [i["item_id"] for i in items] == [item_id]
     assert items[0]["distribution"] == "unit"
     assert handoff_lists(app, UNIT_MWR)["items"] == []
+
+
+def test_the_sweep_loads_only_rounds_with_a_deadline_passed_and_wakes_a_reopened_item(
+    app: InspectionsApplication, open_round: str, clock: ManualClock
+) -> None:
+    from tests.unit.inspections.conftest import round_kwargs
+
+    quiet = [app.record_round(**round_kwargs(title=f"第{n}轮"))["round_id"] for n in range(5)]
+    item_id = handed_over(app, open_round)
+    app.record_rectification_progress(open_round, item_id, "已完成", completed=True)
+    look_back_id = app.schedule_look_back(open_round, date(2025, 9, 30), "整改落实情况")["look_back_id"]
+    loaded: list[str] = []
+    original = app.repository.get
+    app.repository.get = lambda i, *a, **k: loaded.append(str(i)) or original(i, *a, **k)  # type: ignore[method-assign]
+    clock.set(clock.now().replace(month=7, day=2))
+    assert overdue(app) == [] and loaded == []  # completed in time: nothing to look at
+    app.complete_look_back(open_round, look_back_id, "整改不实，问题反弹", [item_id])
+    loaded.clear()
+    assert overdue(app) == [{"round_id": open_round, "item_id": item_id}]  # reopened under its old deadline
+    assert set(loaded) == {open_round} and not set(loaded) & set(quiet)

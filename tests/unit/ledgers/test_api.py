@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.api_helpers import Api, embedded_api
+from tests.factories import evidence_file, look_back_checks
 
 DIRECTIVE: dict[str, Any] = {
     "group_id": "group-mee", "unit_id": "unit-mee", "reference_number": "中办发〔2025〕8号",
@@ -69,13 +70,13 @@ def test_other_group_and_unit_cannot_see_directives(api: Api) -> None:
 
 def test_closure_needs_leadership_and_evidence_reopen_needs_leadership(api: Api) -> None:
     item_id = item(api, directive(api))
-    close = {"summary": "整改完成", "evidence_refs": ["doc:整改报告"]}
+    close = {"summary": "整改完成", "evidence_refs": [evidence_file("整改报告")]}
     assert api.post("zhang.wei", f"/api/ledgers/items/{item_id}/close", json=close).status_code == 403
     no_evidence = api.post("li.na", f"/api/ledgers/items/{item_id}/close", json={"summary": "完成"})
     assert no_evidence.status_code == 422 and no_evidence.json()["error"]["code"] == "closure_needs_evidence"
     closed = api.post("wang.qiang", f"/api/ledgers/items/{item_id}/close", json=close)
     assert closed.status_code == 200, closed.text
-    reopen = {"findings": "问题反弹", "reopen": True, "similar_checked": True}
+    reopen = {"findings": "问题反弹", "reopen": True, "checks": look_back_checks(similar="inadequate")}
     assert api.post("zhang.wei", f"/api/ledgers/items/{item_id}/look-back", json=reopen).status_code == 403
     reopened = api.post("li.na", f"/api/ledgers/items/{item_id}/look-back", json=reopen)
     assert reopened.status_code == 200 and reopened.json()["status"] == "open"

@@ -47,10 +47,11 @@ def test_group_staff_preview_then_import_once(api: Api) -> None:
     api.sync()
     assert len(api.get("zhang.wei", "/api/ledgers/directives").json()["items"]) == 3
 
-    batches = api.get("chen.hq", "/api/ledgers/imports").json()
+    batches = api.get("chen.hq", "/api/ledgers/imports").json()["items"]
     assert [b["import_id"] for b in batches] == [first.json()["import_id"]]
+    assert batches[0]["skipped_rows"] == [] and len(batches[0]["imported"]) == 3
     assert api.get("zhou.other", f"/api/ledgers/imports/{first.json()['import_id']}").status_code == 404
-    assert api.get("zhou.other", "/api/ledgers/imports").json() == []
+    assert api.get("zhou.other", "/api/ledgers/imports").json()["items"] == []
 
 
 def test_row_errors_come_back_in_the_preview(api: Api) -> None:

@@ -23,7 +23,7 @@ from services.common.clock import ManualClock
 from services.common.errors import ConflictError
 from services.common.workdays import Arrangement
 from services.ledgers.application import LedgersApplication
-from tests.factories import acting_as
+from tests.factories import acting_as, evidence_file
 from tests.unit.ledgers.conftest import add_item, register
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "calendar" / "2026.toml"
@@ -186,7 +186,7 @@ def test_category_defaults_look_backs_and_rounds_are_recomputed_too(
     assert app.get_directive(directive_id)["stage_deadlines"]["plan"]["due_on"] == "2026-01-12"
     item_id = add_item(app, directive_id)
     with app.acting(acting_as("li.na", "group-mee", "group_leader")):
-        closed = app.close_item(item_id, summary="验收合格", evidence_refs=["doc:验收报告"])
+        closed = app.close_item(item_id, summary="验收合格", evidence_refs=[evidence_file("验收报告")])
     assert closed["look_back_due_on"] == date(2026, 1, 7)  # 20 working days from 2025-12-10, Monday–Friday
     round_id = app.open_scheduling_round(group_id="group-mee", unit_id="unit-mee", subject="一季度调度",
                                          directive_ids=[directive_id], respond_by=PROVISIONAL_STAGE)["round_id"]

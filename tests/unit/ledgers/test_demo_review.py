@@ -9,6 +9,7 @@ from paizhu.demo import ledgers as ledgers_demo
 from paizhu.platform import Platform
 from paizhu.settings import Settings
 from services.common.clock import ManualClock
+from tests.unit.ledgers import read_model as read
 
 
 def test_demo_records_a_quarterly_review_with_a_self_look_back() -> None:
@@ -16,6 +17,6 @@ def test_demo_records_a_quarterly_review_with_a_self_look_back() -> None:
     platform = Platform(Settings(mode="embedded", data_dir=Path("unused"), demo=True), clock=clock, in_memory=True)
     ledgers_demo.seed(Demo(platform, clock))
     app = platform.apps["ledgers"]
-    [review] = app.list_quarterly_reviews(group_id="group-mee")  # type: ignore[attr-defined]
+    [review] = read.reviews(app, group_id="group-mee")
     assert review["quarter"] == "2025Q1" and len(review["follow_ups"]) == 3
     assert review["look_back"]["shortcomings"] and review["look_back"]["measures"]

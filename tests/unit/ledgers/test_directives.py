@@ -12,12 +12,13 @@ from services.ledgers.application import LedgersApplication
 from services.ledgers.domain.loop import DuplicateReferenceError
 from services.ledgers.domainmodel import DirectiveWithdrawnError
 
+from . import read_model as read
 from .conftest import GROUP, UNIT, configure_categories, register
 
 
 def test_registered_directive_is_in_the_master_ledger(app: LedgersApplication) -> None:
     directive_id = register(app)
-    rows = app.list_directives(group_id=GROUP)
+    rows = read.directives(app, group_id=GROUP)
     assert [r["directive_id"] for r in rows] == [directive_id]
     assert rows[0]["status"] == "not_started"
 
@@ -26,13 +27,13 @@ def test_same_reference_number_twice_in_one_unit_is_refused(app: LedgersApplicat
     register(app, "环办〔2025〕7号")
     with pytest.raises(DuplicateReferenceError):
         register(app, "环办[2025]7号")  # the same number, written with other brackets
-    assert len(app.list_directives()) == 1
+    assert len(read.directives(app)) == 1
 
 
 def test_same_reference_number_in_another_unit_is_allowed(app: LedgersApplication) -> None:
     register(app, "国发〔2025〕3号")
     register(app, "国发〔2025〕3号", unit_id="unit-mwr", group_id="group-mwr")
-    assert len(app.list_directives()) == 2
+    assert len(read.directives(app)) == 2
 
 
 def test_received_before_issued_is_refused(app: LedgersApplication) -> None:
@@ -78,14 +79,14 @@ def test_amending_reference_number_moves_the_master_ledger_entry(app: LedgersApp
         app.amend_directive(other, {"reference_number": "环办〔2025〕1号"}, reason="文号错误")
     app.amend_directive(directive_id, {"reference_number": "环办〔2025〕11号"}, reason="文号错误")
     register(app, "环办〔2025〕1号")  # the old number is free again
-    assert len(app.list_directives()) == 3
+    assert len(read.directives(app)) == 3
 
 
 def test_withdrawal_keeps_the_entry_in_history_and_blocks_further_work(app: LedgersApplication) -> None:
     directive_id = register(app)
     app.withdraw_directive(directive_id, reason="重复登记 (registered twice)")
-    assert app.list_directives() == []
-    assert app.list_directives(include_withdrawn=True)[0]["withdrawn"] is True
+    assert read.directives(app) == []
+    assert read.directives(app, include_withdrawn=True)[0]["withdrawn"] is True
     assert app.directive_corrections(directive_id)[-1]["kind"] == "withdrawn"
     with pytest.raises(DirectiveWithdrawnError):
         app.record_stage(directive_id, "relay_study", date(2025, 2, 25), "传达学习", "部党组")
@@ -121,7 +122,7 @@ def test_detail_ledger_lists_directives_of_a_category(app: LedgersApplication) -
     configure_categories(app)
     nuclear = register(app, "国核安〔2025〕1号", category="nuclear_safety", tied_to_duties=True)
     register(app, "环办〔2025〕5号")
-    rows = app.list_directives(category="nuclear_safety")
+    rows = read.directives(app, category="nuclear_safety")
     assert [r["directive_id"] for r in rows] == [nuclear]
 
 

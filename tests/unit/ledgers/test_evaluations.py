@@ -8,6 +8,7 @@ import pytest
 
 from services.common.errors import InvalidInputError
 from services.ledgers.application import LedgersApplication
+from tests.factories import evidence_file, look_back_checks
 
 from .conftest import add_item, register
 
@@ -51,8 +52,8 @@ def test_three_looks(app: LedgersApplication) -> None:
     app.evaluate_department(directive_id, "长江局", SCORES | {"drive": 5}, "r")
     closed = add_item(app, directive_id)
     add_item(app, directive_id, list_kind="problem", problem_type="perfunctory")
-    app.close_item(closed, summary="完成", evidence_refs=["doc:a"])
-    app.record_look_back(closed, "举一反三已核查", similar_checked=True)
+    app.close_item(closed, summary="完成", evidence_refs=[evidence_file("a")])
+    app.record_look_back(closed, "举一反三已核查", checks=look_back_checks())
     looks = app.three_looks(directive_id)
     assert looks["attitude"]["days_from_receipt"] == {"relay_study": 1, "deployment": 7, "plan": None}
     assert looks["action"]["averages"]["drive"] == 4.0

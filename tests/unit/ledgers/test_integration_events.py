@@ -6,6 +6,7 @@ from datetime import date
 
 from events.registry import decode
 from services.ledgers.application import LedgersApplication
+from tests.factories import evidence_file
 
 from .conftest import add_item, register
 
@@ -24,7 +25,7 @@ def test_every_step_is_published_with_its_distribution(app: LedgersApplication) 
     item_id = add_item(app, directive_id, list_kind="problem", problem_type="inaction", deadline=date(2025, 3, 1))
     app.judge_problem(item_id, ["insufficient_responsibility"], "individual")
     app.run_scheduler()
-    app.close_item(item_id, summary="完成", evidence_refs=["doc:a"])
+    app.close_item(item_id, summary="完成", evidence_refs=[evidence_file("a")])
     app.reconcile("group-mee", "unit-mee", "r1", "2025Q1", [])
     envelopes = published(app)
     by_type = {e.type: e for e in envelopes}
@@ -60,7 +61,7 @@ def test_private_index_events_are_not_published(app: LedgersApplication) -> None
 def test_the_read_sides_facts_are_published_and_the_follower_never_to_the_unit(app: LedgersApplication) -> None:
     directive_id = register(app)
     item_id = add_item(app, directive_id, follower="zhou.min")
-    other_id = add_item(app, directive_id, follower=None, title="举一反三排查")
+    other_id = add_item(app, directive_id, follower="zhou.min", title="举一反三排查")
     app.attach_evidence(item_id=item_id, evidence_refs=["doc:a", "doc:b"])
     app.assign_follower(item_id=other_id, follower="zhang.wei")
     app.link_similar(item_id=item_id, similar_item_ids=[other_id])
@@ -79,6 +80,7 @@ def test_the_read_sides_facts_are_published_and_the_follower_never_to_the_unit(a
         "ledgers.SchedulingRoundResponded", "ledgers.SchedulingRoundClosed", "ledgers.ReconciliationFindingResolved"}]
     assert facts == [
         ("ledgers.ItemFollowerAssigned", "hq", {"item_id": item_id, "follower": "zhou.min"}),
+        ("ledgers.ItemFollowerAssigned", "hq", {"item_id": other_id, "follower": "zhou.min"}),
         ("ledgers.ItemEvidenceAttached", "unit", {"item_id": item_id, "added": 2}),
         ("ledgers.ItemFollowerAssigned", "hq", {"item_id": other_id, "follower": "zhang.wei"}),
         ("ledgers.SimilarMattersLinked", "hq", {"item_id": item_id, "similar_item_ids": [other_id]}),

@@ -10,7 +10,9 @@ from services.common.clock import ManualClock
 from services.common.errors import ConflictError, InvalidInputError
 from services.ledgers.application import LedgersApplication
 from services.ledgers.domain.items import ClosureNeedsEvidenceError, ItemClosedError, ItemNotClosedError
+from tests.factories import evidence_file, look_back_checks
 
+from . import read_model as read
 from .conftest import GROUP, add_item, configure_categories, register
 
 
@@ -41,7 +43,7 @@ def test_item_rules(app: LedgersApplication) -> None:
         add_item(app, directive_id, list_kind="task", problem_type="inaction")
     with pytest.raises(InvalidInputError):
         add_item(app, directive_id, owner=" ")
-    assert app.list_items() == []
+    assert read.items(app) == []
 
 
 def test_items_cannot_be_added_to_a_withdrawn_directive(app: LedgersApplication) -> None:
@@ -114,49 +116,49 @@ def test_closure_with_evidence_schedules_the_look_back_by_category(
     configure_categories(app)  # nuclear_safety: 60 days
     directive_id = register(app, category="nuclear_safety")
     item_id = add_item(app, directive_id)
-    result = app.close_item(item_id, summary="验收合格", evidence_refs=["doc:验收报告"])
+    result = app.close_item(item_id, summary="验收合格", evidence_refs=[evidence_file("验收报告")])
     assert result["look_back_due_on"] == date(2025, 5, 2)  # 2025-03-03 + 60 days
     item = app.get_item(item_id)
     assert item["status"] == "closed" and item["closure"]["approved_by"] == "zhang.wei"
     with pytest.raises(ItemClosedError):
-        app.close_item(item_id, summary="again", evidence_refs=["doc:x"])
+        app.close_item(item_id, summary="again", evidence_refs=[evidence_file("x")])
     with pytest.raises(ItemClosedError):
         app.update_item_progress(item_id, "in_progress", "x")
 
 
 def test_closure_with_evidence_attached_earlier_is_accepted(app: LedgersApplication) -> None:
     item_id = add_item(app, register(app))
-    app.attach_evidence(item_id, ["doc:现场检查记录"])
+    app.attach_evidence(item_id, ["submission:sub-42"])
     app.close_item(item_id, summary="现场核查完成")
     assert app.get_item(item_id)["look_back_due_on"] == date(2025, 6, 1)  # default 90 calendar days
 
 
 def test_look_back_comes_due_once_and_can_reopen_the_item(app: LedgersApplication, clock: ManualClock) -> None:
     item_id = add_item(app, register(app))
-    app.close_item(item_id, summary="完成", evidence_refs=["doc:a"])
+    app.close_item(item_id, summary="完成", evidence_refs=[evidence_file("a")])
     clock.set(datetime(2025, 5, 31, 2, tzinfo=UTC))
     assert app.run_scheduler()["look_backs_due"] == 0
     clock.set(datetime(2025, 6, 1, 2, tzinfo=UTC))
     assert app.run_scheduler()["look_backs_due"] == 1
     assert app.run_scheduler()["look_backs_due"] == 0
-    app.record_look_back(item_id, "回头看发现问题反弹", similar_checked=True, reopen=True,
+    app.record_look_back(item_id, "回头看发现问题反弹", checks=look_back_checks(), reopen=True,
                          deadline={"basis": "working", "count": 10, "from_date": "2025-06-01"})
     item = app.get_item(item_id)
     assert item["status"] == "open" and item["reopen_count"] == 1
     assert item["due_on"] == date(2025, 6, 16)  # 10 working days, the Dragon Boat holiday already past
     assert item["look_backs"][0]["outcome"] == "reopened"
     with pytest.raises(ItemNotClosedError):
-        app.record_look_back(item_id, "again")
+        app.record_look_back(item_id, "again", checks=look_back_checks())
 
 
 def test_look_back_can_confirm_the_closure(app: LedgersApplication) -> None:
     item_id = add_item(app, register(app))
-    app.close_item(item_id, summary="完成", evidence_refs=["doc:a"])
-    app.record_look_back(item_id, "整改成效巩固", similar_checked=True)
+    app.close_item(item_id, summary="完成", evidence_refs=[evidence_file("a")])
+    app.record_look_back(item_id, "整改成效巩固", checks=look_back_checks())
     item = app.get_item(item_id)
     assert item["status"] == "closed" and item["look_back_due_on"] is None
     other = add_item(app, register(app, "环办〔2025〕9号"))
-    app.close_item(other, summary="完成", evidence_refs=["doc:b"])
+    app.close_item(other, summary="完成", evidence_refs=[evidence_file("b")])
     with pytest.raises(InvalidInputError):
         app.record_look_back(other, " ")
 
@@ -168,18 +170,19 @@ def test_item_overdue_is_recorded_once_and_again_after_a_new_deadline(
     clock.set(datetime(2025, 3, 11, 2, tzinfo=UTC))
     assert app.run_scheduler()["items_overdue"] == 1
     assert app.run_scheduler()["items_overdue"] == 0
-    assert app.list_items(group_id=GROUP, overdue=True)[0]["item_id"] == item_id
+    [overdue] = read.items(app, overdue=True)
+    assert overdue["item_id"] == item_id and overdue["group_id"] == GROUP
     with pytest.raises(InvalidInputError):
         app.set_item_deadline(item_id, date(2025, 3, 20), reason="")
     app.set_item_deadline(item_id, {"basis": "working", "count": 5, "from_date": "2025-03-11"}, reason="延期")
     assert app.get_item(item_id)["due_on"] == date(2025, 3, 18)
-    assert app.list_items(overdue=True) == []
+    assert read.items(app, overdue=True) == []
     clock.advance(timedelta(days=8))
     assert app.run_scheduler()["items_overdue"] == 1
 
 
 def test_closed_item_is_never_overdue(app: LedgersApplication, clock: ManualClock) -> None:
     item_id = add_item(app, register(app), deadline=date(2025, 3, 10))
-    app.close_item(item_id, summary="完成", evidence_refs=["doc:a"])
+    app.close_item(item_id, summary="完成", evidence_refs=[evidence_file("a")])
     clock.set(datetime(2025, 3, 20, 2, tzinfo=UTC))
     assert app.run_scheduler()["items_overdue"] == 0

@@ -10,6 +10,7 @@ from services.common.clock import ManualClock
 from services.common.errors import ConflictError, InvalidInputError
 from services.ledgers.application import LedgersApplication
 
+from . import read_model as read
 from .conftest import GROUP, UNIT, register
 
 
@@ -82,7 +83,9 @@ def test_the_same_report_is_reconciled_once_and_findings_resolved_once(app: Ledg
         app.resolve_finding(result["reconciliation_id"], 0, "again")
     with pytest.raises(InvalidInputError):
         app.resolve_finding(result["reconciliation_id"], 5, "no such")
-    assert app.list_reconciliations(unit_id=UNIT)[0]["findings"][0]["resolution"]["note"] == "单位补报"
+    [reconciliation] = read.reconciliations(app, unit_id=UNIT)
+    assert reconciliation["open_findings"] == len(reconciliation["findings"]) - 1
+    assert app.get_reconciliation(reconciliation["reconciliation_id"])["findings"][0]["resolution"]["note"] == "单位补报"
 
 
 def test_reconciliation_with_an_unknown_status_is_refused(app: LedgersApplication) -> None:

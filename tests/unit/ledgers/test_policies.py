@@ -8,6 +8,7 @@ from events import clues, inspections, units
 from services.ledgers.application import LedgersApplication
 from tests.factories import make_envelope
 
+from . import read_model as read
 from .conftest import GROUP, UNIT, register
 
 
@@ -23,7 +24,7 @@ def test_directive_notified_twice_opens_the_loop_once(app: LedgersApplication) -
     envelope = make_envelope(notified(), service="units", position=7)
     assert app.process_integration_event(envelope, notified()) is True
     assert app.process_integration_event(envelope, notified()) is False
-    (row,) = app.list_directives(group_id=GROUP)
+    (row,) = read.directives(app, group_id=GROUP)
     assert row["reference_number"] == "环办〔2025〕20号" and row["unit_id"] == UNIT
     assert row["notifications"] == ["n-1"]
 
@@ -32,14 +33,14 @@ def test_notification_of_a_registered_directive_links_to_it(app: LedgersApplicat
     directive_id = register(app, "环办〔2025〕20号")
     envelope = make_envelope(notified(), service="units", position=3)
     app.process_integration_event(envelope, notified())
-    assert [r["directive_id"] for r in app.list_directives()] == [directive_id]
+    assert [r["directive_id"] for r in read.directives(app)] == [directive_id]
     assert app.get_directive(directive_id)["notifications"] == ["n-1"]
 
 
 def test_notification_without_a_unit_is_ignored(app: LedgersApplication) -> None:
     envelope = make_envelope(notified(), service="units", position=1, unit_id=None)
     assert app.process_integration_event(envelope, notified()) is True
-    assert app.list_directives() == []
+    assert read.directives(app) == []
 
 
 def handed_over(item_id: str = "rect-1") -> inspections.RectificationItemHandedOver:
@@ -57,16 +58,17 @@ def test_rectification_item_handed_over_twice_is_recorded_once(app: LedgersAppli
     # a re-publication at a later position (relay restart) is also recognised
     later = make_envelope(handed_over(), service="inspections", position=12)
     app.process_integration_event(later, handed_over())
-    (item,) = app.list_items(group_id=GROUP)
+    (item,) = read.items(app)
+    assert item["group_id"] == GROUP
     assert item["list_kind"] == "problem" and item["problem_type"] == "one_size_fits_all"
     assert item["source"] == "inspection" and item["source_ref"] == "rect-1"
-    assert item["due_on"] == date(2025, 6, 30) and item["owner"] == "生态环境执法局"
+    assert item["due_on"] == date(2025, 6, 30).isoformat() and item["owner"] == "生态环境执法局"
 
 
 def test_unknown_problem_type_from_inspections_becomes_other(app: LedgersApplication) -> None:
     payload = handed_over().model_copy(update={"problem_type": "something_new"})
     app.process_integration_event(make_envelope(payload, service="inspections", position=1), payload)
-    assert app.list_items()[0]["problem_type"] == "other"
+    assert read.items(app)[0]["problem_type"] == "other"
 
 
 def recommendation() -> clues.RecommendationIssued:
@@ -81,7 +83,7 @@ def test_recommendation_issued_twice_creates_its_implementation_items_once(app: 
     for position in (5, 5, 6):
         app.process_integration_event(make_envelope(recommendation(), service="clues", position=position,
                                                     distribution="unit"), recommendation())
-    items = app.list_items(source="clue")
+    items = read.items(app, source="clue")
     assert len(items) == 2
     assert {i["list_kind"] for i in items} == {"implementation"}
     assert all(i["source_ref"] == "rec-1" for i in items)
@@ -94,14 +96,18 @@ def test_rectification_reported_updates_the_items_it_answers(app: LedgersApplica
     envelope = make_envelope(report, service="units", position=4)
     app.process_integration_event(envelope, report)
     app.process_integration_event(envelope, report)
-    for item in app.list_items(source="clue"):
-        assert item["status"] == "done"
-        assert item["evidence_refs"] == ["units:report:rep-9"]
-        assert len(item["progress"]) == 1
+    listed = read.items(app, source="clue")
+    assert listed
+    for item in listed:
+        assert item["status"] == "done" and item["progress_reports"] == 1
+        shown = app.get_item(item["item_id"])
+        assert shown["evidence_refs"] == ["units:report:rep-9"]
+        assert len(shown["progress"]) == 1
 
 
 def test_rectification_reported_by_item_id(app: LedgersApplication) -> None:
-    item_id = app.add_item(directive_id=register(app), list_kind="task", title="t", owner="o")["item_id"]
+    item_id = app.add_item(directive_id=register(app), list_kind="task", title="t", owner="o",
+                           follower="zhou.min")["item_id"]
     report = units.RectificationReported(report_id="rep-1", subject_ref=item_id, summary="推进中", completed=False)
     app.process_integration_event(make_envelope(report, service="units", position=1), report)
     assert app.get_item(item_id)["status"] == "in_progress"
@@ -115,6 +121,7 @@ def test_supervision_report_is_reconciled_once(app: LedgersApplication) -> None:
     ])
     for position in (2, 2, 3):
         app.process_integration_event(make_envelope(report, service="units", position=position), report)
-    (reconciliation,) = app.list_reconciliations(group_id=GROUP)
+    (reconciliation,) = read.reconciliations(app)
+    assert reconciliation["group_id"] == GROUP
     assert reconciliation["matched"] == 1
     assert [f["kind"] for f in reconciliation["findings"]] == ["missing_in_ledger"]

@@ -12,6 +12,7 @@ from services.common.errors import ConflictError, InvalidInputError
 from services.ledgers.application import LedgersApplication
 from services.ledgers.domain.reviews import QuarterlyReview, quarter_bounds
 from tests.api_helpers import Api, embedded_api
+from tests.unit.ledgers import read_model as read
 from tests.unit.ledgers.conftest import GROUP
 
 MEETING: dict[str, Any] = {
@@ -51,7 +52,7 @@ def test_a_quarter_is_recorded_once_with_its_meeting_and_look_back(app: LedgersA
     with pytest.raises(ConflictError) as again:
         app.record_self_look_back(review_id, **LOOK_BACK)
     assert again.value.code == "look_back_recorded"
-    assert [r["quarter"] for r in app.list_quarterly_reviews(group_id=GROUP)] == ["2025Q1"]
+    assert [r["quarter"] for r in read.reviews(app, group_id=GROUP)] == ["2025Q1"]
 
 
 @pytest.mark.parametrize(("overrides", "code"), [
@@ -140,10 +141,14 @@ def test_leadership_records_the_group_reads_hq_reads_others_do_not(api: Api) -> 
 
     assert api.get("zhang.wei", f"/api/ledgers/quarterly-reviews/{review_id}").json()["look_back"] is not None
     assert api.get("chen.hq", f"/api/ledgers/quarterly-reviews/{review_id}").status_code == 200
-    assert len(api.get("chen.hq", "/api/ledgers/quarterly-reviews").json()) == 1
-    assert len(api.get("li.na", path).json()) == 1
+    api.sync()
+    [listed] = api.get("chen.hq", "/api/ledgers/quarterly-reviews").json()["items"]
+    assert listed["look_back"] is not None and listed["open_follow_ups"] == len(MEETING["follow_ups"]) - 1
+    assert listed["follow_ups"][0]["note"] == "已约谈"
+    assert len(api.get("li.na", path).json()["items"]) == 1
     assert api.get("zhou.other", f"/api/ledgers/quarterly-reviews/{review_id}").status_code == 404
-    assert api.get("zhou.other", "/api/ledgers/quarterly-reviews").json() == []
+    assert api.get("zhou.other", "/api/ledgers/quarterly-reviews").json()["items"] == []
+    assert api.get("zhou.other", path).status_code == 404
     assert api.get("zhao.unit", f"/api/ledgers/quarterly-reviews/{review_id}").status_code == 404
     assert api.get("zhao.unit", path).status_code == 404
     twice = api.post("li.na", path, json=_json(MEETING))

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from services.common.errors import InvalidInputError
 from services.ledgers.application import LedgersApplication
 from services.ledgers.spreadsheet import IMPORT_COLUMNS, template_workbook
+from tests.unit.ledgers import read_model as read
 from tests.unit.ledgers.conftest import GROUP, UNIT, configure_categories, register
 
 HEADER = [c.header for c in IMPORT_COLUMNS]
@@ -60,21 +61,21 @@ def test_template_round_trip_previews_confirms_and_records_nothing_twice(app: Le
     first = app.confirm_import(group_id=GROUP, unit_id=UNIT, content_base64=content, filename="总账.xlsx")
     assert first["already_imported"] is False and first["position"] > 0
     assert [r["row"] for r in first["imported"]] == [2, 3, 4]
-    ledger = app.list_directives(group_id=GROUP, unit_id=UNIT)
+    ledger = read.directives(app, group_id=GROUP, unit_id=UNIT)
     assert sorted(d["reference_number"] for d in ledger) == ["环办〔2025〕11号", "环办〔2025〕12号", "环办〔2025〕13号"]
     by_ref = {d["reference_number"]: d for d in ledger}
     assert by_ref["环办〔2025〕13号"]["tied_to_duties"] is False and by_ref["环办〔2025〕13号"]["category"] is None
-    assert by_ref["环办〔2025〕12号"]["received_on"] == date(2025, 1, 13)
+    assert by_ref["环办〔2025〕12号"]["received_on"] == date(2025, 1, 13).isoformat()
     assert {r["directive_id"] for r in first["imported"]} == {d["directive_id"] for d in ledger}
 
     position = app.max_position()
     again = app.confirm_import(group_id=GROUP, unit_id=UNIT, content_base64=content, filename="copy.xlsx")
     assert again["already_imported"] is True and again["import_id"] == first["import_id"]
     assert app.max_position() == position
-    assert len(app.list_directives(group_id=GROUP)) == 3
+    assert len(read.directives(app, group_id=GROUP)) == 3
     assert preview(app, content)["already_imported"] is True
     assert app.get_import(first["import_id"])["filename"] == "总账.xlsx"
-    assert [b["import_id"] for b in app.list_imports(group_id=GROUP)] == [first["import_id"]]
+    assert [b["import_id"] for b in read.imports(app, group_id=GROUP)] == [first["import_id"]]
 
 
 def test_the_downloadable_template_reads_back_as_one_valid_row(app: LedgersApplication) -> None:

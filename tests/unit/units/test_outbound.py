@@ -111,3 +111,16 @@ def test_deadline_in_the_past_and_double_acknowledgement_are_refused(ctx: Ctx) -
     with pytest.raises(ConflictError) as refused:
         ctx.call("zhao.unit", "reply_to_outbound", item_id=item["item_id"], title="t", summary="s")
     assert refused.value.code == "item_withdrawn"
+
+
+def test_the_overdue_sweep_loads_only_items_whose_deadline_passed(ctx: Ctx) -> None:
+    later = [ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="document_request", title=f"调阅 {n}",
+                      body="请提供", counterpart_id="hjjcs", deadline=date(2025, 12, 31))["item_id"] for n in range(10)]
+    due = ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="scheduling_request", title="调度",
+                   body="请报送进展", counterpart_id="dqs-zhc", deadline=date(2025, 3, 10))["item_id"]
+    ctx.clock.advance(timedelta(days=8))
+    loaded: list[str] = []
+    original = ctx.app.repository.get
+    ctx.app.repository.get = lambda i, *a, **k: loaded.append(str(i)) or original(i, *a, **k)  # type: ignore[method-assign]
+    assert ctx.call("zhang.wei", "record_overdue")["overdue"] == [due]
+    assert due in loaded and not set(loaded) & set(later)

@@ -41,7 +41,7 @@ def register(api: Api, user: str, base: dict[str, Any], reference: str, title: s
 
 
 def add_item(api: Api, user: str, directive_id: str, title: str, deadline: dict[str, Any] | None,
-             follower: str | None = None) -> str:
+             follower: str = "wang.qiang") -> str:
     body: dict[str, Any] = {"list_kind": "task", "title": title, "owner": "综合司", "follower": follower,
                             "deadline": deadline}
     return str(ok(api.post(user, f"/api/ledgers/directives/{directive_id}/items", json=body), 201)["item_id"])

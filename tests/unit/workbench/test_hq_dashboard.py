@@ -36,14 +36,14 @@ def test_after_amend_and_withdraw_hq_no_longer_counts_it_nor_shows_the_old_title
                            json={"changes": {"title": "新标题"}, "reason": "标题有误"}).json()
         shown = api.get("chen.hq", "/api/hq/directives", params={"after": f"ledgers:{amended['position']}"})
         api.sync()
-        assert [d["title"] for d in api.get("chen.hq", "/api/hq/directives").json()] == ["新标题"]
+        assert [d["title"] for d in api.get("chen.hq", "/api/hq/directives").json()["items"]] == ["新标题"]
         assert shown.status_code == 200
         withdrawn = api.post("zhang.wei", f"/api/ledgers/directives/{directive_id}/withdraw",
                              json={"reason": "重复登记"}).json()
         dashboard = api.get("chen.hq", "/api/hq/dashboard", params={"after": f"ledgers:{withdrawn['position']}"})
         assert dashboard.status_code == 200 and dashboard.json()["freshness"]["stale"] is False
         assert dashboard.json()["total_directives"] == 0 and dashboard.json()["groups"] == {}
-        assert api.get("chen.hq", "/api/hq/directives").json() == []
+        assert api.get("chen.hq", "/api/hq/directives").json()["items"] == []
 
 
 def _envelopes() -> list[Envelope]:
@@ -103,8 +103,8 @@ def test_indicators_match_the_hand_computed_values() -> None:
         everything = view.figures(tx, HQ, None, None)
         february = view.figures(tx, HQ, date(2025, 2, 1), date(2025, 2, 28))
         own = view.figures(tx, MWR_STAFF, None, None)
-        alerts = view.alerts(tx, HQ, PageRequest(limit=10))
-        own_alerts = view.alerts(tx, MWR_STAFF, PageRequest(limit=10))
+        alerts = view.alerts(tx, HQ, BEFORE_ANY_STALL, PageRequest(limit=10))
+        own_alerts = view.alerts(tx, MWR_STAFF, BEFORE_ANY_STALL, PageRequest(limit=10))
     mee = everything["groups"]["group-mee"]
     assert {k: mee[k] for k in ("directives", "closed", "overdue", "closure_rate", "median_days_to_close",
                                 "open_mismatches", "relayed")} == {
@@ -117,6 +117,60 @@ def test_indicators_match_the_hand_computed_values() -> None:
     assert [(a["kind"], a["record_id"], a["title"]) for a in alerts.rows] == [
         ("item_overdue", "i1", "水利部事项"), ("stage_overdue", "d3", "批示d3")]  # newest first
     assert [a["record_id"] for a in own_alerts.rows] == ["i1"]
+
+
+BEFORE_ANY_STALL = date(2025, 2, 16)
+
+
+def test_stalled_directives_and_items_join_the_alerts_from_the_day_they_stall() -> None:
+    runner = _build()
+
+    def shown(today: date, reader: Principal = HQ) -> list[tuple[str, str, str]]:
+        with runner.db.transaction() as tx:
+            page = view.alerts(tx, reader, today, PageRequest(limit=50))
+        return [(a["kind"], a["record_id"], a["detected_on"]) for a in page.rows]
+
+    overdue = [("item_overdue", "i1", "2025-02-21"), ("stage_overdue", "d3", "2025-02-06")]
+    # d3 received Sat 2025-02-01 and d5 Mon 02-03, in the Spring Festival holiday (01-28..02-04): the 10th
+    # working day after is Mon 02-17 (02-05, 06, 07, Sat 02-08 调休, 10, 11, 12, 13, 14, 17). d1, d2 are
+    # closed, d4 withdrawn. i1 was opened 2025-03-01 without progress since: stalled 30 days later, 03-31.
+    assert shown(date(2025, 2, 14)) == overdue
+    stalled = [("directive_stalled", "d5", "2025-02-17"), ("directive_stalled", "d3", "2025-02-17")]
+    assert shown(date(2025, 2, 17)) == overdue[:1] + stalled + overdue[1:]
+    assert shown(date(2025, 3, 30)) == overdue[:1] + stalled + overdue[1:]
+    assert shown(date(2025, 3, 31)) == [("item_stalled", "i1", "2025-03-31"), *overdue[:1], *stalled, *overdue[1:]]
+    assert shown(date(2025, 3, 31), MWR_STAFF) == [("item_stalled", "i1", "2025-03-31"), overdue[0],
+                                                    ("directive_stalled", "d5", "2025-02-17")]
+
+
+def test_a_stage_or_progress_restarts_the_wait_and_closure_ends_it() -> None:
+    events = _envelopes()
+    more: list[Any] = [
+        c.DirectiveStageRecorded(directive_id="d3", stage="relay_study", done_on=date(2025, 2, 20),
+                                 skipped_with_reason=False),
+        c.DirectiveStageRecorded(directive_id="d5", stage="result_evaluation", done_on=date(2025, 2, 10),
+                                 skipped_with_reason=False),
+        c.ItemProgressUpdated(item_id="i1", status="in_progress", summary="推进中", report_ref=None),
+    ]
+    for n, payload in enumerate(more, start=len(events) + 1):
+        envelope = make_envelope(payload, service="ledgers", position=n)
+        if payload.event_type == "ledgers.ItemProgressUpdated":
+            envelope = envelope.model_copy(update={"occurred_at": envelope.occurred_at.replace(day=15)})
+        events.append(envelope)
+
+    def reader(after: int, limit: int) -> tuple[list[Envelope], int]:
+        page = [e for e in events if e.position > after][:limit]
+        return page, page[-1].position if page else after
+
+    runner = ProjectionRunner(HqDashboard(), SqliteDatabase(":memory:"))
+    runner.setup()
+    LogFollower(runner, {"ledgers": reader}).run_once()
+    with runner.db.transaction() as tx:
+        rows = view.alerts(tx, HQ, date(2025, 4, 30), PageRequest(limit=50)).rows
+    stalled = {a["record_id"]: (a["detected_on"], a["last_activity_on"]) for a in rows if "stalled" in a["kind"]}
+    # d3: relay studied 02-20, so stalled 10 working days later (02-21, 24..28, 03-03..06): 03-06.
+    # d5 closed: never stalled. i1: progress on 03-15, so stalled on 04-14.
+    assert stalled == {"d3": ("2025-03-06", "2025-02-20"), "i1": ("2025-04-14", "2025-03-15")}
 
 
 def test_two_rebuilds_give_identical_tables() -> None:
