@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from authz import Permission
 from gateway.clues import router as clues_api
-from gateway.deps import ReadModels, Services, Today
+from gateway.deps import ReadModels, Services, Today, membership
 from gateway.ledgers import items as items_api
 from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
@@ -108,11 +108,18 @@ async def register(request: Request, services: Services,
     return done(f"/group/directives/{recorded.directive_id}?recorded=directive&after=ledgers:{recorded.position}")
 
 
+def members(request: Request, permission: Permission) -> list[tuple[str, str]]:
+    """The group's members, who may follow an item (督办人): (user id, name)."""
+    group_id = permission.principal.group_id
+    return [(m.user_id, m.name) for m in membership(request).members_of(group_id)] if group_id else []
+
+
 def _directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,
                     tab: str = "task", forms: dict[str, dict[str, Any]] | None = None,
                     errors: dict[str, dict[str, str]] | None = None, status_code: int = 200) -> HTMLResponse:
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
-    return page(request, "directive.html", principal=permission.principal, active="group", view=combined,
+    followers = members(request, permission)
+    return page(request, "directive.html", followers=followers, principal=permission.principal, active="group", view=combined,
                 directive=combined.directive, lists=combined.lists, tab=tab if tab in LIST_KINDS else "task",
                 stage_labels=STAGE_LABELS, list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES, problem_types=PROBLEM_TYPES,
                 status_labels=REPORTED_STATUS_LABELS, forms=forms or {}, errors=errors or {},
@@ -131,7 +138,7 @@ def directive_list(request: Request, directive_id: Id, kind: str, services: Serv
     """One of the four lists (the tab htmx swaps in)."""
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     kind = kind if kind in LIST_KINDS else "task"
-    return page(request, "_list.html", principal=permission.principal, directive=combined.directive,
+    return page(request, "_list.html", followers=members(request, permission), principal=permission.principal, directive=combined.directive,
                 kind=kind, items=combined.lists.get(kind, []), list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES,
                 problem_types=PROBLEM_TYPES,
                 forms={}, errors={})

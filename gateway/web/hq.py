@@ -54,6 +54,7 @@ async def dashboard(request: Request, read_models: ReadModels, services: Service
     figures = await hq_api.dashboard(read_models=read_models, response=Response(), after=after, permission=permission,
                                      after_ledgers=None, since=since, until=until)
     alerts = await hq_api.alert_list(read_models=read_models, response=Response(), page=page_request, after=after,
+                                     today=today,
                                      permission=permission)
     group_ids = list(figures.groups)
 

@@ -201,7 +201,7 @@ def test_an_item_is_added_to_a_list_of_the_directive_and_closed_from_its_page(ap
     directive_id = re.findall(r"/group/directives/([0-9a-f-]{36})", client.get("/group").text)[0]
     csrf = client.cookies["paizhu_csrf"]
     item = {"list_kind": "problem", "title": "整改方案未细化到岗", "owner": "综合司", "deadline": "2025-06-30",
-            "csrf_token": csrf}
+            "follower": "zhang.wei", "csrf_token": csrf}
     refused = client.post(f"/group/directives/{directive_id}/items", data=item)
     assert refused.status_code == 422 and "问题须分类" in refused.text  # the domain's rule, shown on the form
     added = client.post(f"/group/directives/{directive_id}/items", data={**item, "problem_type": "perfunctory"},
@@ -211,8 +211,12 @@ def test_an_item_is_added_to_a_list_of_the_directive_and_closed_from_its_page(ap
     assert "整改方案未细化到岗" in tab.text
     item_id = re.findall(r"/group/items/([0-9a-f-]{36})/close", tab.text)[-1]
     empty = client.post(f"/group/items/{item_id}/close", data={"summary": "", "csrf_token": csrf})
+    loose = client.post(f"/group/items/{item_id}/close", data={"summary": "方案已细化", "csrf_token": csrf,
+                                                               "evidence_refs": "综合司〔2025〕12号"})
+    assert loose.status_code == 422 and "格式不符" in loose.text  # evidence is a file's hash or a submission
+    submission = api.get("zhao.unit", "/api/units/portal/submissions").json()["items"][0]["submission_id"]
     closed = client.post(f"/group/items/{item_id}/close", data={"summary": "方案已细化并经党组会审定",
-                                                                "evidence_refs": "综合司〔2025〕12号",
+                                                                "evidence_refs": f"submission:{submission}",
                                                                 "csrf_token": csrf}, follow_redirects=False)
     page = client.get(f"/group/directives/{directive_id}/lists/problem").text
     assert empty.status_code == 422 and 'role="alert"' in empty.text  # a closure needs its summary
