@@ -18,45 +18,31 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from authz import Permission, Principal
-from gateway.deps import ReadModels, Services, Today
+from gateway.accounts import MembershipSource
+from gateway.deps import Membership, ReadModels, Services, Today
 from gateway.hq import router as hq_api
 from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
 from gateway.security import content_disposition
+from gateway.web.paging import every_page
 from gateway.web.pdf import report_pdf
 from gateway.web.render import page, translator
-from projections.common.query import MAX_LIMIT, PageRequest
 from services.common.interface import Id
 from services.ledgers.vocab import ECOLOGY_JUDGEMENTS, ITEM_STATUSES, PROBLEM_TYPES, ROOT_CAUSES, STAGE_LABELS
 from services.units.interface import GetUnit
 
 router = APIRouter(include_in_schema=False)
-MAX_PAGES = 50
-
-
-async def _every(list_route: Any, **arguments: Any) -> list[Any]:
-    """All the pages of one of the API's list routes (at most MAX_PAGES × MAX_LIMIT rows)."""
-    rows: list[Any] = []
-    cursor = None
-    for _ in range(MAX_PAGES):
-        found = await list_route(response=Response(), page=PageRequest(limit=MAX_LIMIT, cursor=cursor), after={},
-                                 **arguments)
-        rows.extend(found.items)
-        cursor = found.next_cursor
-        if cursor is None:
-            break
-    return rows
 
 
 async def report(read_models: ReadModels, services: Services, permission: Permission, unit_id: str,
                  year: int) -> dict[str, Any]:
     principal = permission.principal
     unit = services.run(GetUnit(unit_id=unit_id), grant(principal, "units.read"))
-    directives = [d for d in await _every(
+    directives = [d for d in await every_page(
         lists_api.list_directives, read_models=read_models, category=None, unit_id=unit_id, status=None,
         overdue=None, include_withdrawn=False, q=None, sort="-received_on",
         permission=grant(principal, "ledgers.read_directive", listing=True)) if d.received_on.year == year]
-    items = [i for i in await _every(
+    items = [i for i in await every_page(
         lists_api.list_items, read_models=read_models, status=None, overdue=None, source=None, list_kind=None,
         directive_id=None, unit_id=unit_id, follower=None, q=None, sort="due_on",
         permission=grant(principal, "ledgers.read_item", listing=True)) if i.opened_at[:4] == str(year)]
@@ -89,18 +75,22 @@ def charts(found: dict[str, Any], tr: Any) -> dict[str, Any]:
     }
 
 
-def units_of(principal: Principal, read_models: ReadModels, permission: Permission) -> list[str]:
-    """The units whose report the user may open: those the group supervises, or those of HQ's directives."""
+def units_of(principal: Principal, membership: MembershipSource, group_ids: list[str]) -> list[str]:
+    """The units whose report the user may open: those their group supervises, or those of the groups the HQ
+    dashboard shows them."""
     if principal.supervised_unit_ids:
         return sorted(principal.supervised_unit_ids)
-    return sorted({d.unit_id for d in hq_api.directives(read_models, permission) if d.unit_id})
+    found = (membership.organisation(g) for g in group_ids)
+    return sorted({unit for org in found if org is not None for unit in org.supervises})
 
 
 @router.get("/ecology", response_class=HTMLResponse)
-def index(request: Request, read_models: ReadModels, today: Today,
-          permission: Permission = require("hq_dashboard.read", listing=True)) -> HTMLResponse:
+async def index(request: Request, read_models: ReadModels, membership: Membership, today: Today,
+                permission: Permission = require("hq_dashboard.read", listing=True)) -> HTMLResponse:
+    figures = await hq_api.dashboard(read_models=read_models, response=Response(), after={}, permission=permission,
+                                     after_ledgers=None, since=None, until=None)
     return page(request, "ecology_index.html", principal=permission.principal, active="ecology",
-                units=units_of(permission.principal, read_models, permission), year=today.year - 1)
+                units=units_of(permission.principal, membership, list(figures.groups)), year=today.year - 1)
 
 
 @router.get("/ecology/{unit_id}", response_class=HTMLResponse)

@@ -18,6 +18,7 @@ from gateway.deps import Membership, ReadModels, Services, Today
 from gateway.hq import router as hq_api
 from gateway.permissions import require
 from gateway.reads import After, Paging
+from gateway.web.paging import every_page
 from gateway.web.render import page, translator
 from services.clues.domainmodel import STATUS_LABELS
 from services.ledgers.vocab import STAGE_LABELS
@@ -82,9 +83,10 @@ async def dashboard(request: Request, read_models: ReadModels, services: Service
                                                permission=statistics)).item
     clue_chart = {"kind": "pie", "labels": [tr.label(STATUS_LABELS.get(s, s)) for s in clue_figures.status],
                   "series": [{"name": tr.t("hq.clues"), "data": list(clue_figures.status.values())}]}
-    drilled = ([d for d in hq_api.directives(read_models, permission) if d.group_id == group
-                and (since is None or d.received_on >= since) and (until is None or d.received_on <= until)]
-               if group else [])
+    drilled = (await every_page(
+        hq_api.directives, read_models=read_models, permission=permission, enough=200,
+        keep=lambda d: d.group_id == group and (since is None or d.received_on >= since)
+        and (until is None or d.received_on <= until)) if group else [])
     total = figures.total_directives
     closed = sum(g.closed for g in counts.values())
     return page(request, "hq.html", principal=permission.principal, active="hq", period=period,

@@ -262,3 +262,13 @@ def test_the_political_ecology_report_of_a_unit_and_its_pdf(api: Api) -> None:
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content.replace(b"unit-mee", b"ID") == missing.content.replace(b"unit-none", b"ID")
     assert signed_in(api, "zhao.unit").get("/ecology/unit-mee").status_code == 403  # not the unit's report
+
+
+def test_hq_drills_into_a_group_and_lists_the_units_whose_reports_it_may_open(api: Api) -> None:
+    hq = signed_in(api, "chen.hq")
+    drilled = hq.get("/hq?group=group-mee&period=2025")
+    assert drilled.status_code == 200 and "驻生态环境部纪检监察组的部署事项" in drilled.text
+    rows = re.search(r"的部署事项</h2>.*?<tbody>(.*?)</tbody>", drilled.text, re.S)
+    assert rows and rows[1].count("<tr>") >= 1 and "暂无记录" not in rows[1]
+    assert '/ecology/unit-mee?year=' in hq.get("/ecology").text
+    assert '/ecology/unit-mwr' not in signed_in(api, "li.na").get("/ecology").text  # a group: its own unit only
