@@ -100,7 +100,7 @@ def directive_with_history(group_id: str, unit_id: str, n: int) -> tuple[Directi
     for kind in ("task", "problem"):
         item = LedgerItem.open(
             group_id=group_id, unit_id=unit_id, directive_id=str(directive.id), list_kind=kind, title="推进整改落实",
-            owner="综合司", follower=None, deadline_rule=None, due_on=received + timedelta(days=90), description="",
+            owner="综合司", follower="zhang.wei", deadline_rule=None, due_on=received + timedelta(days=90), description="",
             problem_type="perfunctory" if kind == "problem" else None, source="group", source_ref=None,
             source_key=None, evidence_refs=(),
         )

@@ -21,6 +21,10 @@ from services.common.interface import Operation, result_adapter
 
 R = TypeVar("R")
 
+UNAVAILABLE_STATUSES = (502, 503, 504)
+"""A service's answers that mean it (or what it needs) is down: the client gets 503 with Retry-After."""
+READINESS_TIMEOUT = 3.0
+
 
 class ServiceClient(Protocol):
     def run(self, operation: Operation[R], permission: Permission) -> R: ...
@@ -67,17 +71,26 @@ class HttpClient:
     def _post(self, path: str, content: str, headers: dict[str, str]) -> Any:
         try:
             response = self.http.post(path, content=content, headers=headers)
-        except (httpx.ConnectError, httpx.TimeoutException) as error:
-            raise UnavailableError("服务暂不可用，请稍后重试 (service unavailable, retry later)") from error
+        except httpx.TransportError as failure:  # refused, reset, cut mid-answer, timed out: the service is down
+            raise UnavailableError("服务暂不可用，请稍后重试 (service unavailable, retry later)") from failure
         try:
             body = response.json()
         except ValueError:
             body = {}
+        if response.status_code in UNAVAILABLE_STATUSES:
+            raise UnavailableError("服务暂不可用，请稍后重试 (service unavailable, retry later)")
         if response.status_code >= 400:
             error = body.get("error") or {}
             raise RemoteError(response.status_code, error.get("code", "service_error"),
                               error.get("message") or f"服务返回错误 (service answered {response.status_code})")
         return body["result"]
+
+    def position(self) -> int:
+        """The service's log position (readiness): raises when the service or its store does not answer soon."""
+        headers = {"x-paizhu-service-token": self.token} if self.token else {}
+        response = self.http.get("/healthz", headers=headers, timeout=READINESS_TIMEOUT)
+        response.raise_for_status()
+        return int(response.json()["position"])
 
     def run(self, operation: Operation[R], permission: Permission) -> R:
         headers = self._headers(permission.principal, permission.action)

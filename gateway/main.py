@@ -35,8 +35,9 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: Literal["ready", "not_ready"] = Field(description="`ready` 就绪; `not_ready` 未就绪")
     checks: dict[str, JsonValue] = Field(
-        description="每项检查的结果 (each check's result: a read model's positions per service, a service's "
-                    "position, or `unavailable: <error>`)")
+        description="每项检查的结果 (each check's result: a read model's positions per service, the sources a "
+                    "read model may lack events of (`NAME.alarms`: not ready), a service's position, or "
+                    "`unavailable: <error>`)")
 
 
 def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
@@ -71,12 +72,16 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
              responses={503: {"model": Readiness, "description": "未就绪 (not ready: a read model or service "
                                                                "does not answer)"}})
     def readyz(runtime: Runtime) -> JSONResponse:
-        """Ready when the read models and services answer."""
+        """Ready when the read models and services answer and no read model may lack events."""
         checks: dict[str, Any] = {}
         ok = True
         try:
             for name, runner in runtime.read_models.runners.items():
                 checks[name] = runner.positions()
+                lacking = runner.alarms()  # a source lost events: the read model must not claim to be fresh
+                if lacking:
+                    ok = False
+                    checks[f"{name}.alarms"] = lacking
         except Exception as error:  # readiness reports, it does not raise
             ok = False
             checks["read_models"] = f"unavailable: {type(error).__name__}"

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway.deps import ReadModelsAccess
 from projections.common.db import Tx
-from projections.common.query import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, positions
+from projections.common.query import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, lacking, positions
 from services.common.errors import InvalidInputError
 
 T = TypeVar("T")
@@ -38,8 +38,9 @@ AFTER_PATTERN = r"^(ledgers|clues|inspections|units):[0-9]{1,18}$"
 class Freshness(BaseModel):
     positions: dict[str, int] = Field(description="读模型已反映的各服务历史位置 (the history position of each "
                                                   "service this answer reflects)")
-    stale: bool = Field(description="未在等待时限内达到所要求的位置 (the read model had not reached a position "
-                                    "asked for with `after` when the answer was given)")
+    stale: bool = Field(description="未在等待时限内达到所要求的位置，或读模型可能缺少事件 (the read model had not "
+                                    "reached a position asked for with `after` when the answer was given, or it "
+                                    "may lack events: its source lost them and has not delivered them again)")
 
 
 class ListPage(BaseModel, Generic[T]):
@@ -101,12 +102,13 @@ async def answer(read_models: ReadModelsAccess, response: Response, projection: 
         while not _reached(await run_in_threadpool(read_positions), after) and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
 
-    def run() -> tuple[R, dict[str, int]]:
+    def run() -> tuple[R, dict[str, int], bool]:
         with db.transaction() as tx:
-            return query(tx), positions(tx, projection)
+            return query(tx), positions(tx, projection), bool(lacking(tx, projection))
 
-    result, reflected = await run_in_threadpool(run)
-    freshness = Freshness(positions=reflected, stale=not _reached(reflected, after))
+    result, reflected, incomplete = await run_in_threadpool(run)
+    # a read model that may lack events (its source lost them) is never fresh, whatever its positions say
+    freshness = Freshness(positions=reflected, stale=incomplete or not _reached(reflected, after))
     response.headers["X-Paizhu-Positions"] = ", ".join(f"{s}={p}" for s, p in sorted(reflected.items()))
     response.headers["X-Paizhu-Stale"] = "true" if freshness.stale else "false"
     return result, freshness

@@ -23,7 +23,10 @@ from runtime.policy_runners import KafkaPolicyRunner
 from runtime.projection_feeds import KafkaFeed, LogFollower
 from runtime.projection_runner import ProjectionRunner
 from runtime.relay import Relay, kafka_producer
+from runtime.retry import run_forever
 from runtime.server import create_service_app
+from runtime.singleton import SingletonLock
+from runtime.topic_guard import TopicGuard
 from services.common.application import ServiceApplication
 from services.common.integrity import Checkpointer
 
@@ -73,11 +76,15 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
     keys = load_keys(settings, Process("relay", name))
     app = build_app(settings, keys, name)
     ensure_topics(settings.kafka_bootstrap, [topic_for(name)], settings.kafka_partitions)
-    relay = Relay(app, kafka_producer(settings.kafka_bootstrap))
+    lock = SingletonLock(settings.pg_dsn(), f"relay {name}")  # one relay per service
+    relay = Relay(app, None, new_producer=lambda: kafka_producer(settings.kafka_bootstrap),
+                  guard=TopicGuard(settings.kafka_bootstrap, topic_for(name), settings.kafka_partitions), lock=lock)
     signer = Checkpointer(keys.checkpoint_private_key())
 
     def checkpoints() -> None:
         while not stop.wait(settings.checkpoint_interval_seconds):
+            if not lock.held:
+                continue  # the standby signs nothing
             try:
                 signer.checkpoint(app)
             except Exception:
@@ -85,8 +92,16 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
 
     threading.Thread(target=checkpoints, daemon=True).start()
     log.info("relay %s -> %s from position %s", name, relay.topic, relay.position())
-    relay.run(stop)
-    relay.producer.close()
+    try:
+        relay.run(stop)  # SIGTERM: the batch in hand is published and its position saved, then it returns
+        if lock.held:
+            signer.checkpoint(app)  # the final checkpoint covers everything published
+            log.info("relay %s stopped at position %s", name, relay.position())
+    finally:
+        if relay.producer is not None:
+            relay.producer.close()
+        lock.close()
+        app.close()
 
 
 def projector_process(settings: Settings, name: str, stop: threading.Event) -> None:
@@ -98,7 +113,18 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
     runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
     topics = [topic_for(s) for s in available_services()]
     log.info("projection %s consuming %s", name, topics)
-    KafkaFeed(runner, settings.kafka_bootstrap, topics).run(stop)
+    url = settings.read_models_url()
+    # one projector per read model (a second one waits as a standby)
+    lock = SingletonLock(url, f"projector {name}") if url.startswith(("postgresql://", "postgres://")) else None
+    feed = KafkaFeed(runner, settings.kafka_bootstrap, topics, lock=lock)
+    # a fault of the broker or the read-model database ends one run; the next resumes from the stored offsets
+    try:
+        run_forever(lambda: feed.run(stop), stop, f"projector {name}")  # SIGTERM: the batch in hand commits first
+    finally:
+        if lock is not None:
+            lock.close()
+        runner.db.close()
+    log.info("projection %s stopped", name)
 
 
 def gateway_runtime(settings: Settings) -> GatewayRuntime:
@@ -121,6 +147,7 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
         ),
         read_models=ReadModelsAccess(db, runners),
         mode="distributed",
+        readiness={f"service:{s}": client.position for s, client in clients.items()},  # not ready while one is down
         evidence=functools.partial(export_case_bundle, settings),
     )
 

@@ -41,13 +41,17 @@ def available_services() -> list[str]:
 def ensure_pg_schema(settings: Settings, schema: str) -> None:
     import psycopg
 
-    with psycopg.connect(settings.pg_dsn(), autocommit=True) as connection:
+    from projections.common.db import PG_CONNECTION_TIMEOUTS
+
+    with psycopg.connect(settings.pg_dsn(), autocommit=True, **PG_CONNECTION_TIMEOUTS) as connection:
         exists = connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
         if not exists:  # CREATE needs a right on the database that a per-process role may lack
             connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
 
 
 def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = False) -> dict[str, str]:
+    from projections.common.db import POOL_TIMEOUT
+
     env: dict[str, str] = {}
     if in_memory:
         env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
@@ -68,6 +72,8 @@ def service_env(settings: Settings, keys: Keys, service: str, in_memory: bool = 
             POSTGRES_PASSWORD=settings.pg_password.get_secret_value(),
             POSTGRES_SCHEMA=service,
             POSTGRES_POOL_SIZE="5",
+            POSTGRES_PRE_PING="y",  # a connection left stale by a database restart or cut is replaced
+            POSTGRES_CONNECT_TIMEOUT=str(int(POOL_TIMEOUT)),  # the library's name for the wait for a pooled one
         )
     # Keys only where they are used: a store's cipher key only to its own service; the sealing private key
     # only to the clues service; the public one to whoever was given it (a process holds only what it uses).
@@ -92,7 +98,9 @@ def pg_setup_lock(settings: Settings, service: str) -> Iterator[None]:
     """
     import psycopg
 
-    with psycopg.connect(settings.pg_dsn(), autocommit=True) as connection:
+    from projections.common.db import PG_CONNECTION_TIMEOUTS
+
+    with psycopg.connect(settings.pg_dsn(), autocommit=True, **PG_CONNECTION_TIMEOUTS) as connection:
         connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"paizhu.setup.{service}",))
         yield  # closing the session releases the lock
 
@@ -102,5 +110,11 @@ def build_app(
 ) -> ServiceApplication:
     if in_memory or settings.mode == "embedded":
         return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
+    from runtime.retry import harden_pool
+
     with pg_setup_lock(settings, service):
-        return app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
+        app = app_class(service)(env=service_env(settings, keys, service, in_memory), clock=clock)
+    datastore = getattr(app.factory, "datastore", None)
+    if datastore is not None:
+        harden_pool(datastore.pool)  # every call bounded: a cut fails calls in seconds, they do not hang
+    return app

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from events.envelope import Envelope
-from events.topics import DEAD_LETTER_TOPIC
+from events.topics import DEAD_LETTER_TOPIC, service_of
 from runtime.projection_runner import Item, ProjectionRunner
+from runtime.singleton import LockLost, SingletonLock
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +55,30 @@ class LogFollower:
                 stop.wait(1.0)
 
 
-class KafkaFeed:
-    """Distributed mode: consume the services' topics from the positions stored with the read model."""
+class SourceReset(Exception):
+    """A topic went backwards or changed its partitions: the feed starts again (from the beginning of it)."""
 
-    def __init__(self, runner: ProjectionRunner, bootstrap: str, topics: list[str], batch: int = 5000) -> None:
+
+class KafkaFeed:
+    """Distributed mode: consume the services' topics from the positions stored with the read model.
+
+    Now and then (and before applying records once the client's metadata shows a new topic id) it compares
+    each topic with what it read: a topic made again (a new topic id: a broker restarted without its data, a
+    topic deleted and made again), one whose partitions changed, or one that no longer holds the offset to
+    read next (the broker says out of range) is a *source reset*:
+    the runner raises an alarm, forgets the offsets of that topic and the feed reads it again from the start
+    (events already applied are skipped by position)."""
+
+    def __init__(self, runner: ProjectionRunner, bootstrap: str, topics: list[str], batch: int = 5000,
+                 check_interval: float = 5.0, lock: SingletonLock | None = None) -> None:
         self.runner = runner
+        self.lock = lock
         self.bootstrap = bootstrap
         self.topics = topics
         self.batch = batch
+        self.check_interval = check_interval
         self._producer: Any = None
+        self._known: dict[str, str] = {}
 
     def _dead_letter(self, projection: str, item: Item, reason: str) -> None:
         if self._producer is None:
@@ -73,36 +90,100 @@ class KafkaFeed:
                      ("source", f"{item.source}/{item.partition}/{item.offset}".encode())],
         )
 
+    @staticmethod
+    def _identities(consumer: Any, topics: list[str]) -> dict[str, str]:
+        """Each topic's id in the consumer's metadata (refreshed by the client after a broker fault): a topic
+        deleted and made again, or a broker that came back without its data, gives it a new one."""
+        cluster = consumer._client.cluster  # kafka-python keeps the topic ids of its last metadata here
+        ids = {topic: cluster.topic_id(topic) for topic in topics}
+        return {topic: str(i) for topic, i in ids.items() if i is not None}
+
+    def _check_sources(self, consumer: Any, assigned: list[Any], out_of_range: dict[str, int] | None = None) -> None:
+        """Raise SourceReset (after telling the runner) when a topic lost events, was made again or changed its
+        partitions; remember the identity of the topics found intact."""
+        consumer.topics()  # a remote call: fresh metadata, partition counts and topic ids included
+        identities = self._identities(consumer, self.topics)
+        known = self.runner.source_identities()
+        out_of_range = out_of_range or {}
+        resets: dict[str, str] = {}
+        for topic in self.topics:
+            mine = [tp for tp in assigned if tp.topic == topic]
+            now = set(consumer.partitions_for_topic(topic) or ())
+            reason = None
+            if topic in known and topic in identities and known[topic] != identities[topic]:
+                reason = "was made again (a new topic id): the broker lost it or it was deleted"
+            elif now != {tp.partition for tp in mine}:
+                reason = f"changed its partitions from {sorted(tp.partition for tp in mine)} to {sorted(now)}"
+            elif topic in out_of_range:
+                reason = f"went backwards: it no longer holds offset {out_of_range[topic]} (out of range)"
+            if reason is not None:
+                resets[topic] = reason
+        for topic, reason in resets.items():
+            self.runner.source_reset(topic, service_of(topic), reason, identities.get(topic))
+        if resets:
+            raise SourceReset("; ".join(f"{topic} {reason}" for topic, reason in resets.items()))
+        fresh = {topic: i for topic, i in identities.items() if known.get(topic) != i}
+        if fresh:
+            self.runner.record_source_identities(fresh)
+        self._known = {**known, **identities}
+
+    def _moved(self, consumer: Any) -> bool:
+        """Cheap (no remote call): did the client's metadata see a topic id change since the last check?"""
+        current = self._identities(consumer, self.topics)
+        return any(self._known.get(topic) not in (None, i) for topic, i in current.items())
+
     def run(self, stop: threading.Event, max_events: int | None = None) -> int:
         from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+        from kafka.errors import NoOffsetForPartitionError, OffsetOutOfRangeError
 
         from events.kafka import ensure_topics
 
+        if self.lock is not None:
+            if not self.lock.ensure(stop):
+                return 0
+            self.runner.reload()  # another instance may have worked meanwhile
         ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC])
-        producer = self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        producer = self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all",
+                                                  allow_auto_create_topics=False)
         self.runner.dead_letter_sink = self._dead_letter
         consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap, enable_auto_commit=False, group_id=None,
             max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024,
             fetch_max_wait_ms=20,  # low latency: do not let an empty fetch sit at the broker
+            allow_auto_create_topics=False,  # the broker would give a topic its default partition count
+            auto_offset_reset="none",  # an offset out of range is a source reset, never a silent jump to the end
         )
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in self.topics
-            for p in sorted(consumer.partitions_for_topic(topic) or {0})
-        ]
-        consumer.assign(partitions)
-        tracked = self.runner.tracked_offsets()
-        for tp in partitions:
-            offset = tracked.get((tp.topic, tp.partition))
-            if offset is None:
-                consumer.seek_to_beginning(tp)
-            else:
-                consumer.seek(tp, offset + 1)
         processed = 0
         try:
+            consumer.topics()
+            partitions = [
+                TopicPartition(topic, p)
+                for topic in self.topics
+                for p in sorted(consumer.partitions_for_topic(topic) or {0})
+            ]
+            consumer.assign(partitions)
+            tracked = self.runner.tracked_offsets()
+            for tp in partitions:
+                offset = tracked.get((tp.topic, tp.partition))
+                if offset is None:
+                    consumer.seek_to_beginning(tp)
+                else:
+                    consumer.seek(tp, offset + 1)
+            self._check_sources(consumer, partitions)
+            checked = time.monotonic()
             while not stop.is_set() and (max_events is None or processed < max_events):
-                records = consumer.poll(timeout_ms=200, max_records=self.batch)
+                try:
+                    records = consumer.poll(timeout_ms=200, max_records=self.batch)
+                except (OffsetOutOfRangeError, NoOffsetForPartitionError) as error:
+                    # the broker no longer holds the offset to read next (truncated, or a topic made again)
+                    lost = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+                    self._check_sources(consumer, partitions, {tp.topic: offset for tp, offset in lost.items()}
+                                        or {tp.topic: -1 for tp in partitions})
+                    raise
+                if self.lock is not None and not self.lock.held:
+                    raise LockLost(self.lock.name)  # apply nothing: the next run waits for the lock
+                if records and self._moved(consumer):
+                    self._check_sources(consumer, partitions)  # before applying anything from a new topic
                 items = []
                 for tp, messages in records.items():
                     for m in messages:
@@ -113,6 +194,9 @@ class KafkaFeed:
                     self.runner.process(items)
                     processed += len(items)
                     producer.flush()
+                if time.monotonic() - checked > self.check_interval:
+                    self._check_sources(consumer, partitions)
+                    checked = time.monotonic()
         finally:
             consumer.close()
             producer.close()

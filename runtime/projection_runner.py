@@ -20,10 +20,17 @@ from opentelemetry import trace
 
 from events.envelope import Envelope
 from events.registry import UnknownEventError, decode, is_known
-from projections.common.db import Database, Tx
+from projections.common.db import Database, Tx, database_unreachable
 from projections.common.projection import Projection, ProjectionSchemaChanged, RebuildProgress
-from projections.common.query import positions
-from runtime.telemetry import context_from_traceparent, dead_letters, projection_lag, tracer
+from projections.common.query import lacking, positions
+from runtime.telemetry import (
+    clear_alarm,
+    context_from_traceparent,
+    dead_letters,
+    projection_lag,
+    raise_alarm,
+    tracer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +43,14 @@ TRACKING_DDL = (
     "part INTEGER NOT NULL, msg_offset BIGINT NOT NULL, event_type TEXT, schema_version INTEGER, "
     "reason TEXT NOT NULL, body TEXT NOT NULL, recorded_at TEXT NOT NULL, "
     "PRIMARY KEY (projection, source, part, msg_offset))",
+    "CREATE TABLE IF NOT EXISTS projection_alarms (projection TEXT NOT NULL, source TEXT NOT NULL, "
+    "reason TEXT NOT NULL, needed_position BIGINT NOT NULL, raised_at TEXT NOT NULL, "
+    "PRIMARY KEY (projection, source))",
+    "CREATE TABLE IF NOT EXISTS projection_sources (projection TEXT NOT NULL, source TEXT NOT NULL, "
+    "identity TEXT NOT NULL, PRIMARY KEY (projection, source))",
 )
+
+SOURCE_RESET_ALARM = "projection_source_reset"
 
 DDL_LOCK = "paizhu.read_models.ddl"
 
@@ -71,6 +85,8 @@ class ProjectionRunner:
         self._positions: dict[str, int] | None = None
         self._rebuild: RebuildProgress | None = None
         self._changed = threading.Condition()
+        self._alarms: dict[str, int] | None = None  # source -> position its replay must reach again
+        self._seen: dict[str, int] = {}  # source -> highest position delivered from it since the alarm
 
     # -- set-up ----------------------------------------------------------------------------
     def _serialise_ddl(self, tx: Tx) -> None:
@@ -96,6 +112,7 @@ class ProjectionRunner:
                             extra={"projection": change.name})
                 self._drop(tx)
                 self._positions = None
+                self._alarms = None
                 self._rebuild = RebuildProgress()
             self.projection.create(tx)
             if change is None or on_change == "rebuild":
@@ -106,7 +123,8 @@ class ProjectionRunner:
 
     def _drop(self, tx: Tx) -> None:
         self.projection.drop(tx)
-        for table in ("projection_tracking", "projection_positions", "dead_letters"):
+        for table in ("projection_tracking", "projection_positions", "dead_letters", "projection_alarms",
+                      "projection_sources"):
             tx.execute(f"DELETE FROM {table} WHERE projection = %s", (self.projection.name,))
 
     def reset(self) -> None:
@@ -117,7 +135,13 @@ class ProjectionRunner:
                 tx.execute(statement)
             self._drop(tx)
         self._positions = None
+        self._alarms = None
         self.setup()
+
+    def reload(self) -> None:
+        """Forget what is cached of the stored positions and alarms (read them again before the next batch)."""
+        self._positions = None
+        self._alarms = None
 
     # -- positions -------------------------------------------------------------------------
     def tracked_offsets(self) -> dict[tuple[str, int], int]:
@@ -147,6 +171,69 @@ class ProjectionRunner:
             with self._changed:
                 self._changed.wait(min(remaining, 0.05))
 
+    # -- sources that lost events ----------------------------------------------------------
+    def source_identities(self) -> dict[str, str]:
+        """The identity (a Kafka topic id) of each source as it was when the read model read it."""
+        with self.db.transaction() as tx:
+            rows = tx.fetchall("SELECT source, identity FROM projection_sources WHERE projection = %s",
+                               (self.projection.name,))
+        return {source: identity for source, identity in rows}
+
+    def record_source_identities(self, identities: dict[str, str]) -> None:
+        with self.db.transaction() as tx:
+            for source, identity in identities.items():
+                tx.execute(self.db.upsert("projection_sources", ("projection", "source"), ("identity",)),
+                           (self.projection.name, source, identity))
+
+    def source_reset(self, source: str, service: str, reason: str, identity: str | None = None) -> None:
+        """A source (topic) went backwards or changed its partitions: forget the offsets read from it (the feed
+        reads it again from the beginning; events already applied are skipped by position) and raise an alarm
+        that holds until the source has delivered again the newest event applied from it: until then the read
+        model does not claim to be fresh (`alarms()`, the gateway's `/readyz`)."""
+        with self.db.transaction() as tx:
+            needed = self._load_positions(tx).get(service, 0)
+            tx.execute("DELETE FROM projection_tracking WHERE projection = %s AND source = %s",
+                       (self.projection.name, source))
+            if identity is not None:
+                tx.execute(self.db.upsert("projection_sources", ("projection", "source"), ("identity",)),
+                           (self.projection.name, source, identity))
+            if needed == 0:  # nothing was applied from it: nothing can be missing
+                log.warning("projection %s: source %s %s; reading it again from the beginning",
+                            self.projection.name, source, reason, extra={"projection": self.projection.name})
+                return
+            tx.execute(
+                self.db.upsert("projection_alarms", ("projection", "source"),
+                               ("reason", "needed_position", "raised_at")),
+                (self.projection.name, source, reason[:500], needed, datetime.now(UTC).isoformat()),
+            )
+        self._alarms = None
+        self._seen.pop(source, None)
+        raise_alarm(f"{SOURCE_RESET_ALARM}:{self.projection.name}")
+        log.error("projection %s: source %s %s; reading it again from the beginning, not fresh until it "
+                  "delivers position %s of %s again", self.projection.name, source, reason, needed, service,
+                  extra={"projection": self.projection.name})
+
+    def alarms(self) -> dict[str, str]:
+        """Sources whose events the read model may lack (source -> reason); empty when it is fresh."""
+        with self.db.transaction() as tx:
+            return lacking(tx, self.projection.name)
+
+    def _load_alarms(self, tx: Tx) -> dict[str, int]:
+        rows = tx.fetchall("SELECT source, needed_position FROM projection_alarms WHERE projection = %s",
+                           (self.projection.name,))
+        return {source: int(needed) for source, needed in rows}
+
+    def _clear_reached_alarms(self, tx: Tx, alarms: dict[str, int]) -> None:
+        for source, needed in list(alarms.items()):
+            if self._seen.get(source, 0) >= needed:
+                tx.execute("DELETE FROM projection_alarms WHERE projection = %s AND source = %s",
+                           (self.projection.name, source))
+                del alarms[source]
+                log.warning("projection %s: source %s delivered every event again", self.projection.name, source,
+                            extra={"projection": self.projection.name})
+        if not alarms:
+            clear_alarm(f"{SOURCE_RESET_ALARM}:{self.projection.name}")
+
     # -- processing ------------------------------------------------------------------------
     def process(
         self, items: Sequence[Item], reached: dict[tuple[str, int], int] | None = None,
@@ -159,9 +246,14 @@ class ProjectionRunner:
             return 0
         try:
             applied = self._process(items, reached or {}, isolate=False, covered=covered)
-        except Exception:
+        except Exception as error:
+            self._positions = None
+            self._alarms = None
+            if database_unreachable(error):
+                raise  # not the events' fault: the caller retries the batch once the database answers
             log.exception("batch of %s failed; retrying event by event", self.projection.name)
             self._positions = None
+            self._alarms = None
             applied = 0
             for item in items:
                 applied += self._process([item], {}, isolate=True)
@@ -179,6 +271,7 @@ class ProjectionRunner:
         offsets: dict[tuple[str, int], int] = dict(reached)
         with self.db.transaction() as tx:
             positions = self._load_positions(tx) if self._positions is None else dict(self._positions)
+            alarms = self._load_alarms(tx) if self._alarms is None else dict(self._alarms)
             touched: set[str] = set()
             lags = []
             for item in items:
@@ -191,6 +284,8 @@ class ProjectionRunner:
                     except ValueError as error:
                         self._dead_letter(tx, item, None, f"undecodable envelope: {error}")
                         continue
+                if alarms:
+                    self._seen[item.source] = max(self._seen.get(item.source, 0), envelope.position)
                 if envelope.position <= positions.get(envelope.service, 0):
                     continue  # a duplicate delivery (relay republished after a crash)
                 handler = self.projection.handler_for(envelope.type)
@@ -229,7 +324,10 @@ class ProjectionRunner:
                     self.db.upsert("projection_positions", ("projection", "service"), ("position",)),
                     (name, service, positions[service]),
                 )
+            if alarms:
+                self._clear_reached_alarms(tx, alarms)
         self._positions = positions
+        self._alarms = alarms
         now = datetime.now(UTC)
         for occurred in lags:
             projection_lag.record((now - occurred).total_seconds() * 1000, {"projection": self.projection.name})

@@ -22,10 +22,11 @@ from authz import Principal
 from runtime.http_observability import ObservedRequests
 from runtime.logging import bind_user
 from runtime.metrics import install_metrics_route
+from runtime.retry import store_unavailable
 from runtime.telemetry import tracer
 from services.common.application import ServiceApplication, validation_message
 from services.common.context import CommandContext
-from services.common.errors import DomainError
+from services.common.errors import DomainError, UnavailableError
 from services.common.interface import operations, result_adapter
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,14 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
                 return _error(422, "invalid_input", validation_message(error))
             except DomainError as error:
                 return _error(error.status, error.code, error.message)
+            except Exception as error:
+                if not store_unavailable(error):
+                    raise
+                log.warning("service %s: %s could not reach its store (%s)", app.name, name, type(error).__name__)
+                response = _error(503, "service_unavailable",
+                                  "服务暂不可用，请稍后重试 (service unavailable, retry later)")
+                response.headers["Retry-After"] = str(UnavailableError.retry_after)
+                return response
         return JSONResponse({"result": result_adapter(operation_type).dump_python(result, mode="json")})
 
     @api.get("/healthz")

@@ -104,3 +104,10 @@ def read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list:  # ty
             messages.extend(batch)
     consumer.close()
     return messages
+
+
+def last_published(app) -> int:  # type: ignore[no-untyped-def]
+    """The position of the service's newest integration event (what a read model can reach: the log may end
+    with events that are never published, such as checkpoints)."""
+    envelopes, _ = app.integration_events(0, 1_000_000)
+    return int(envelopes[-1].position) if envelopes else 0

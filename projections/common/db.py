@@ -13,6 +13,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+PG_CONNECTION_TIMEOUTS: dict[str, Any] = {
+    "connect_timeout": 5,  # seconds to establish a connection
+    "keepalives": 1,  # probe an idle connection: a dead peer is noticed in 5 + 3 × 2 s
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15000,  # ms unacknowledged data may stay in flight: a query sent into a cut fails
+}
+"""libpq parameters that bound every connection attempt and call (the services' stores get them too)."""
+
+POOL_TIMEOUT = 15.0
+"""Seconds a caller waits for a pooled connection before its call fails (and its loop retries it)."""
+
 
 class Tx(ABC):
     """One open transaction."""
@@ -149,7 +162,12 @@ class PostgresDatabase(Database):
     def __init__(self, dsn: str, max_size: int = 4) -> None:
         from psycopg_pool import ConnectionPool
 
-        self.pool = ConnectionPool(dsn, min_size=1, max_size=max_size, open=True)
+        # Bounded connections, each checked before use: after a database restart or a cut, a stale pooled
+        # connection is replaced instead of failing the caller, and a call into a cut fails within seconds.
+        self.pool = ConnectionPool(
+            dsn, min_size=1, max_size=max_size, open=True, kwargs=dict(PG_CONNECTION_TIMEOUTS),
+            check=ConnectionPool.check_connection, timeout=POOL_TIMEOUT,
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -161,6 +179,17 @@ class PostgresDatabase(Database):
 
     def close(self) -> None:
         self.pool.close()
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database could not serve the call now (unreachable, connection broken, no
+    pooled connection in time, the server shutting down): retry later; as opposed to a statement it refused."""
+    try:
+        import psycopg
+        from psycopg_pool import PoolTimeout
+    except ImportError:  # pragma: no cover - the embedded mode without the PostgreSQL driver
+        return False
+    return isinstance(error, (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError))
 
 
 def connect(url: str) -> Database:

@@ -115,5 +115,12 @@ def positions(tx: Tx, projection: str) -> dict[str, int]:
     return {str(service): int(position) for service, position in rows}
 
 
+def lacking(tx: Tx, projection: str) -> dict[str, str]:
+    """The sources this read model may lack events of (source -> why): a topic that lost events or was made
+    again, until it delivered again what had been applied. While any is listed the read model is not fresh."""
+    rows = tx.fetchall("SELECT source, reason FROM projection_alarms WHERE projection = %s", (projection,))
+    return {str(source): str(reason) for source, reason in rows}
+
+
 def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value

@@ -33,7 +33,7 @@ def test_the_generator_writes_what_it_reports_and_registrations_do_not_conflict(
         assert in_ledgers[get_topic(SchedulingRound.Opened)] == done.rounds == 2 * UNITS_PER_GROUP
         assert in_units[get_topic(OutboundItem.Issued)] == done.outbound == done.directives
         assert done.total_events == sum(in_ledgers.values()) + sum(in_units.values()) >= 120 * EVENTS_PER_DIRECTIVE
-        assert ledgers.list_directives(group_id="group-g001")[0]["stages"]  # readable through the service
+        assert ledgers.directives("group-g001", None, None, False)[0].stages  # readable through the service
 
         conflicts, attempts = concurrent_conflicts(ledgers, "group-g000", "unit-g000-0", clients=4, each=5)
         assert (conflicts, attempts) == (0, 20)

@@ -14,6 +14,7 @@ from services.ledgers.domain.loop import DuplicateReferenceError, MasterLedger, 
 from services.ledgers.interface import RegisterDirective
 from tests.factories import acting_as
 
+from . import read_model
 from .conftest import GROUP, UNIT, register
 
 
@@ -38,7 +39,7 @@ def test_registrations_of_different_numbers_prepared_together_both_succeed(app: 
     second, second_others = app.new_directive(registration("环办〔2025〕2号"))
     app.record_reserving(UNIT, first.reference_number, str(first.id), first, *first_others)
     app.record_reserving(UNIT, second.reference_number, str(second.id), second, *second_others)
-    assert {d["directive_id"] for d in app.list_directives()} == {str(first.id), str(second.id)}
+    assert {d["directive_id"] for d in read_model.directives(app)} == {str(first.id), str(second.id)}
 
 
 def test_a_lost_race_for_the_same_number_is_answered_as_a_duplicate(app: LedgersApplication) -> None:
@@ -49,7 +50,7 @@ def test_a_lost_race_for_the_same_number_is_answered_as_a_duplicate(app: Ledgers
         app.record_reserving(UNIT, second.reference_number, str(second.id), second, *second_others)
     assert refused.value.code == "duplicate_reference"
     assert isinstance(refused.value, ConflictError)
-    assert [d["directive_id"] for d in app.list_directives()] == [str(first.id)]
+    assert [d["directive_id"] for d in read_model.directives(app)] == [str(first.id)]
 
 
 def test_a_withdrawn_number_is_taken_again_by_the_new_directive(app: LedgersApplication) -> None:

@@ -17,6 +17,7 @@ from services.ledgers.domain.items import ClosureNeedsEvidenceError, FollowerReq
 from tests.api_helpers import Api, embedded_api
 from tests.factories import acting_as, evidence_file, look_back_checks, make_envelope
 
+from . import read_model
 from .conftest import GROUP, add_item, register
 
 SUBMISSION = "submission:3f0c2a9e-5b1d-4c1e-9a7e-2f6a1b0c9d8e"
@@ -50,7 +51,7 @@ def test_a_policy_item_gets_the_groups_default_follower(clock: ManualClock) -> N
                              distribution="inspection:round-2025-1")
     app.process_integration_event(envelope, handed_over("insp-1"))
     with app.acting(acting_as("zhang.wei", "group-mee", "group_staff")):
-        (item,) = app.list_items(source="inspection")
+        (item,) = read_model.items(app, source="inspection")
     assert item["follower"] == "wang.qiang"
 
 
@@ -58,7 +59,7 @@ def test_without_a_default_a_policy_item_opens_unfollowed_rather_than_stalling(a
     envelope = make_envelope(handed_over("insp-2"), service="inspections", position=4,
                              distribution="inspection:round-2025-1")
     assert app.process_integration_event(envelope, handed_over("insp-2")) is True
-    (item,) = app.list_items(source="inspection")
+    (item,) = read_model.items(app, source="inspection")
     assert item["follower"] is None
 
 
