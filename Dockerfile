@@ -7,6 +7,15 @@
 # Every image is pinned to an exact version (tests/unit/test_deploy_files.py checks it); dependencies come from
 # the lock file requirements/run.txt, every package pinned with its hashes.
 
+# --- assets: the portals' browser files from the npm lock, only those the gateway serves (gateway/web/assets.py)
+FROM node:20.18.1-bookworm-slim AS assets
+WORKDIR /web
+COPY gateway/web/package.json gateway/web/package-lock.json ./
+RUN npm ci --ignore-scripts --omit=dev --no-audit --no-fund \
+ && mkdir -p /out && cd node_modules \
+ && cp --parents htmx.org/dist/htmx.min.js echarts/dist/echarts.common.min.js \
+      swagger-ui-dist/swagger-ui-bundle.js swagger-ui-dist/swagger-ui.css /out/
+
 # --- build: a wheel of the project (and of nothing else)
 FROM python:3.11.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -19,6 +28,7 @@ COPY services ./services
 COPY projections ./projections
 COPY gateway ./gateway
 COPY paizhu ./paizhu
+COPY --from=assets /out ./gateway/web/node_modules
 RUN pip wheel --no-deps --wheel-dir /wheels .
 
 # --- runtime

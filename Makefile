@@ -24,6 +24,9 @@ LOCK_STAMP = $(VENV)/.installed-$(1)-$(PY_VERSION)-$(shell cat pyproject.toml $(
 RUN_STAMP := $(call LOCK_STAMP,run,$(RUN_LOCK))
 DEV_STAMP := $(call LOCK_STAMP,dev,$(DEV_LOCK))
 UV_VERSION := 0.13.9
+# the portals' browser assets (htmx, ECharts, Swagger UI; axe-core for the browser tests) from the npm lock
+WEB := gateway/web
+WEB_STAMP = $(WEB)/node_modules/.installed-$(shell sha1sum $(WEB)/package-lock.json | cut -c1-12)
 
 .PHONY: install install-dev run test contract lint bench reliability soak clean lock
 
@@ -47,11 +50,16 @@ $(RUN_STAMP): pyproject.toml $(RUN_LOCK)
 $(DEV_STAMP): pyproject.toml $(DEV_LOCK)
 	$(call install_locked,$(DEV_LOCK),$(DEV_STAMP))
 
-# what running needs (no test or lint tool, no broker binary)
-install: $(if $(wildcard $(DEV_STAMP)),$(DEV_STAMP),$(RUN_STAMP))
+$(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	@command -v npm >/dev/null || { echo "Paizhu 的网页资源需要 npm (the portals' assets need npm: Node.js 18 or later)" >&2; exit 2; }
+	cd $(WEB) && npm ci --ignore-scripts --no-audit --no-fund
+	rm -f $(WEB)/node_modules/.installed-* && touch $(WEB_STAMP)
+
+# what running needs (no test or lint tool, no broker binary); `npm ci` again only when the npm lock changed
+install: $(if $(wildcard $(DEV_STAMP)),$(DEV_STAMP),$(RUN_STAMP)) $(WEB_STAMP)
 
 # install + the development tools
-install-dev: $(DEV_STAMP)
+install-dev: $(DEV_STAMP) $(WEB_STAMP)
 
 run: install
 	$(BIN)/paizhu serve
@@ -71,6 +79,7 @@ lint: install-dev
 
 test: install-dev lint
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # the OpenAPI document against the gateway (schemathesis, three roles; also part of `make test`);
@@ -80,7 +89,9 @@ contract: install-dev
 
 bench: install-dev
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.portals
 	$(BIN)/python -m bench.scale --groups $(or $(SCALE_GROUPS),100) --events $(or $(SCALE_EVENTS),1000000)
 	$(BIN)/python -m bench.fresh_start --python $(PYTHON)
 
@@ -96,4 +107,4 @@ soak: install-dev
 	$(BIN)/python -m bench.load --clients 50 --seconds 120 && exit $$status
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules test-artifacts

@@ -53,12 +53,14 @@ def runtime(request: Request) -> GatewayRuntime:
 
 
 _bearer = HTTPBearer(auto_error=False)
+SESSION_COOKIE = "paizhu_token"
+"""The browser session's cookie (gateway/web): the same signed token, when a request carries no bearer token."""
 
 
 def current_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
-    token = credentials.credentials if credentials else request.cookies.get("paizhu_token")
+    token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
     if not token:
         raise AuthError()
     principal = runtime(request).authenticator.authenticate(token)

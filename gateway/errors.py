@@ -185,6 +185,12 @@ _PROBLEMS = {
 }
 
 
+def field_problems(errors: Any) -> list[dict[str, str]]:
+    """Pydantic's errors as `{"field", "problem"}` in both languages (the API's 422 details, the forms'
+    messages next to each field)."""
+    return _details(errors)
+
+
 def _details(errors: Any) -> list[dict[str, str]]:
     """Field errors in both languages: a known kind gets its Chinese words, pydantic's English follows."""
     details = []

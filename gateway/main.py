@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, JsonValue
 
 import authz
-from gateway import errors, idempotency, limits, security
+from gateway import errors, idempotency, limits, security, web
 from gateway.api import documents_own_errors, routers
 from gateway.deps import GatewayRuntime, Runtime
 from gateway.errors import API_ERRORS
@@ -44,7 +44,8 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
     """The gateway serving `runtime`; without one, an app whose document can be read and whose runtime is
     set later (`app.state.runtime`)."""
     authz.load_rules()
-    app = FastAPI(title="Paizhu 派驻监督平台", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(title="Paizhu 派驻监督平台", version="0.1.0", description=DESCRIPTION, docs_url=None,
+                  redoc_url=None)  # /docs is served offline by gateway.web.assets
     if runtime is not None:
         app.state.runtime = runtime
     errors.install(app)
@@ -54,6 +55,8 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
 
     app.add_middleware(ObservedRequests)  # request id, log context, access line (FastAPI makes the server span)
     install_metrics_route(app)
+
+    web.install(app)  # the portals' pages, their assets and /docs
 
     for router in routers():
         # every error a route of the API can answer is documented with the error schema, whichever router

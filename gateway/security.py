@@ -4,16 +4,12 @@ Every response, errors and 500s included: `X-Content-Type-Options: nosniff`, `X-
 `Referrer-Policy: no-referrer`, `Cache-Control: no-store` (API answers carry personal and confidential data) and a
 `Content-Security-Policy` of `default-src 'self'` that allows no inline script.
 
-The API documentation pages are the exception that still works: FastAPI's Swagger UI (`/docs`) loads its script
-and style from the jsDelivr CDN and starts with one inline script, ReDoc (`/redoc`) loads from the CDN and Google
-Fonts. Their policy allows those origins and, for the inline script, exactly its SHA-256 (computed from the page
-served), never `'unsafe-inline'` for scripts.
+Pages (gateway/web) and the API documentation (`/docs`, Swagger UI from the gateway's own files) set their own
+policy: scripts from the gateway only, never an inline script; styles may be set at run time by their libraries.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 import unicodedata
 from collections.abc import Collection
@@ -24,18 +20,8 @@ from fastapi.responses import Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CDN = "https://cdn.jsdelivr.net"
-FAVICON = "https://fastapi.tiangolo.com"
 API_POLICY = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
               "form-action 'self'")
-DOCS_POLICY = (f"default-src 'self'; script-src 'self' {CDN} {{hashes}}; style-src 'self' {CDN} 'unsafe-inline'; "
-               f"img-src 'self' data: {FAVICON} {CDN}; font-src 'self' data: {CDN}; connect-src 'self'; "
-               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-REDOC_POLICY = (f"default-src 'self'; script-src 'self' {CDN}; "
-                "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; "
-                f"font-src 'self' data: https://fonts.gstatic.com; img-src 'self' data: {FAVICON} https:; "
-                "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-                "frame-ancestors 'none'; form-action 'self'")
 DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 """A file someone uploaded: nothing in it may run, even if a browser opens it."""
 
@@ -48,62 +34,25 @@ UNLESS_SET = {
     "content-security-policy": API_POLICY,
     "cache-control": "no-store",
 }
-_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
-
-
-def script_hashes(html: bytes) -> str:
-    """The CSP sources of the page's inline scripts: `'sha256-…'` of each, exactly as served."""
-    return " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
-                    for body in _INLINE_SCRIPT.findall(html))
 
 
 class SecurityHeaders:
-    """ASGI middleware: the security headers on every response; the documentation pages get their own policy."""
+    """ASGI middleware: the security headers on every response (a response's own policy is kept)."""
 
-    def __init__(self, app: ASGIApp, docs_path: str | None, redoc_path: str | None) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.docs_path = docs_path
-        self.redoc_path = redoc_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
-        if self.docs_path and path == self.docs_path:
-            await self._documentation(scope, receive, send)
-            return
-        policy = REDOC_POLICY if self.redoc_path and path == self.redoc_path else None
 
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                secure(message, policy)
+                secure(message)
             await send(message)
 
         await self.app(scope, receive, send_secured)
-
-    async def _documentation(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Swagger UI: hold the page until it is whole, then allow exactly the inline script it carries."""
-        start: Message | None = None
-        body = bytearray()
-
-        async def collect(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            if message["type"] == "http.response.body":
-                body.extend(message.get("body", b""))
-                if message.get("more_body", False):
-                    return
-                assert start is not None
-                secure(start, DOCS_POLICY.format(hashes=script_hashes(bytes(body))))
-                await send(start)
-                await send({"type": "http.response.body", "body": bytes(body)})
-                return
-            await send(message)
-
-        await self.app(scope, receive, collect)
 
 
 def secure(start: Message, policy: str | None = None) -> None:
@@ -122,7 +71,7 @@ def install(app: FastAPI) -> None:
     build = app.build_middleware_stack
 
     def build_with_headers() -> ASGIApp:
-        return SecurityHeaders(build(), app.docs_url, app.redoc_url)
+        return SecurityHeaders(build())
 
     app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]
 

@@ -1,0 +1,23 @@
+"""The portals in the browser: server-rendered pages (Jinja2 + htmx, ECharts for charts), in Chinese with an
+English switch, served with their assets by the gateway itself.
+
+Every page handler calls the same functions as the API routes (the operation through `services.run` with the
+permission of `gateway.permissions.require`, or the read-model view the API route uses): the pages decide no
+access of their own.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from gateway.web import api_csrf, assets, pages_errors
+
+
+def install(app: FastAPI) -> None:
+    from gateway.web import ecology, group, history, hq, inspection, session, unit
+
+    assets.install(app)
+    for module in (session, hq, group, unit, inspection, history, ecology):
+        app.include_router(module.router)
+    pages_errors.install(app)
+    api_csrf.install(app)

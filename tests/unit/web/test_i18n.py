@@ -1,0 +1,27 @@
+"""The portals' catalogues and the locale's dates and numbers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from gateway.web.i18n import Translator, catalogue
+
+
+def test_both_catalogues_hold_the_same_keys_and_no_empty_text() -> None:
+    chinese, english = catalogue("zh-CN"), catalogue("en")
+    assert set(chinese) == set(english)
+    assert all(chinese.values()) and all(english.values())
+
+
+def test_a_bilingual_label_shows_the_half_of_the_users_language() -> None:
+    assert Translator("zh-CN").label("学习传达 (relay and study)") == "学习传达"
+    assert Translator("en").label("学习传达 (relay and study)") == "relay and study"
+    assert Translator("en").label("进展情况报告") == "进展情况报告"  # a label in one language stays
+
+
+def test_dates_and_numbers_in_the_users_locale() -> None:
+    assert Translator("zh-CN").day(date(2025, 3, 5)) == "2025年3月5日"
+    assert Translator("en").day(date(2025, 3, 5)) == "5 Mar 2025"
+    assert Translator("en").day(datetime(2025, 3, 5, 14, 7)) == "5 Mar 2025, 14:07"
+    assert Translator("zh-CN").number(1234567) == "1,234,567"
+    assert Translator("fr").language == "zh-CN"  # an unknown language falls back to Chinese
