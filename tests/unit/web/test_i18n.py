@@ -25,3 +25,11 @@ def test_dates_and_numbers_in_the_users_locale() -> None:
     assert Translator("en").day(datetime(2025, 3, 5, 14, 7)) == "5 Mar 2025, 14:07"
     assert Translator("zh-CN").number(1234567) == "1,234,567"
     assert Translator("fr").language == "zh-CN"  # an unknown language falls back to Chinese
+
+
+def test_every_alert_kind_has_its_label_in_both_languages() -> None:
+    from gateway.hq.router import AlertKind
+
+    for language in ("zh-CN", "en"):
+        labels = catalogue(language)
+        assert [kind.value for kind in AlertKind if f"alert.{kind.value}" not in labels] == [], language
