@@ -29,6 +29,24 @@ if ! ready; then
   ready || { echo "PostgreSQL did not start" >&2; exit 1; }
 fi
 
+# the distributed and reliability tests run every service, relay and projector as a process, each with its
+# pool and its single-instance lock: the default 100 connections run out, so a cluster this script may restart
+# gets more (PAIZHU_TEST_PG_MAX_CONNECTIONS, default 300)
+want=${PAIZHU_TEST_PG_MAX_CONNECTIONS:-300}
+have=$(as_postgres "SHOW max_connections" || echo 0)
+if [ "${have:-0}" -lt "$want" ]; then
+  if [ "$(id -u)" = "0" ] && command -v pg_ctlcluster >/dev/null 2>&1 && ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    echo "raising PostgreSQL max_connections from $have to $want" >&2
+    as_postgres "ALTER SYSTEM SET max_connections = $want"
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main restart || pg_ctlcluster "$version" main restart
+    for _ in $(seq 1 60); do ready && break; sleep 0.5; done
+    ready || { echo "PostgreSQL did not come back after the restart" >&2; exit 1; }
+  else
+    echo "warning: PostgreSQL allows $have connections (the distributed tests want $want); raise max_connections" >&2
+  fi
+fi
+
 exists=$(as_postgres "SELECT 1 FROM pg_roles WHERE rolname = 'paizhu'" || true)
 if [ "$exists" != "1" ]; then
   as_postgres "CREATE ROLE paizhu LOGIN PASSWORD 'paizhu' CREATEDB"

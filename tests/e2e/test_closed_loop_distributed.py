@@ -178,7 +178,7 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
     assert closed["look_back_due_on"] == after_closure["look_back_due_on"] == (closed_on + timedelta(days=1)).isoformat()
     assert api.dashboard(closed["position"])["groups"]["group-mee"]["directives"] == 2
     refused(api("POST", f"/api/ledgers/items/{item_id}/close", "li.na",
-                json={"summary": "again", "evidence_refs": ["x"]}), 409, "item_closed")
+                json={"summary": "again", "evidence_refs": [evidence_file("again")]}), 409, "item_closed")
 
     # 5. look-back (回头看) finds the problem back: staff may not reopen, the group leader does
     look_back = {"findings": "回头看发现阶段台账仍未更新，整改不实", "reopen": True,
