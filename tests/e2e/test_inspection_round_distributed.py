@@ -170,11 +170,13 @@ def test_a_round_runs_before_during_and_after_across_processes(
     assert api.get("zhao.unit", "/api/inspections/units/unit-mwr/rectification-items").status_code == 404
 
     # -- the round closes: the team loses access, the group keeps it -------------------------------------
-    api.ok("zhang.wei", f"{path}/close", json={"summary": "巡视结束，转入整改阶段"})
+    closed = api.ok("zhang.wei", f"{path}/close", json={"summary": "巡视结束，转入整改阶段"})
+    after_close = {"after": f"inspections:{closed['position']}"}
     for member in ("xu.team", "liu.team"):
         assert api.get(member, path).status_code == 404, member
         assert api.get(member, f"{path}/briefing-packages/{frozen['package_id']}").status_code == 404
-        assert round_id not in [r["round_id"] for r in api.get(member, "/api/inspections/rounds").json()["items"]]
+        rounds = api.get(member, "/api/inspections/rounds", params=after_close).json()
+        assert round_id not in [r["round_id"] for r in rounds["items"]] and not rounds["freshness"]["stale"]
     assert api.post("xu.team", f"{path}/referrals", json={
         "subject_name": "另一人", "subject_unit": "某司", "categories": ["work"], "summary": "另一线索"},
     ).status_code == 404

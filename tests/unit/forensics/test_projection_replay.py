@@ -106,7 +106,7 @@ def test_the_command_prints_the_checksum_and_figures_and_refuses_an_unclear_mome
     result = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", cut_of(moment["positions"]),
                                  "--json", "--data-dir", data_dir])
     assert result.exit_code == 0, result.output
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)  # the JSON alone: log lines and the progress bar go to stderr
     assert body["checksum"] == moment["checksum"] and body["figures"] == moment["figures"]
     text = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", "2025-03-02", "--data-dir", data_dir])
     assert text.exit_code == 0, text.output
