@@ -125,35 +125,8 @@ def clue_overdue(event: Any) -> Published:
     return Published(contracts.ClueOverdue(clue_id=_clue_id(event), deadline=event.deadline, due_on=event.due_on))
 
 
-@mapper.maps(Recommendation.Issued)
-def recommendation_issued(event: Any) -> Published:
-    return Published(
-        contracts.RecommendationIssued(
-            recommendation_id=str(event.originator_id),
-            reference_number=event.reference_number,
-            title=event.title,
-            problems=list(event.problems),
-            recommendations=list(event.recommendations),
-            responsible_department=event.responsible_department,
-            deadline=event.deadline,
-            issued_on=event.issued_on,
-        )
-    )
-
-
-@mapper.maps(Recommendation.Drafted)
-def recommendation_drafted(event: Any) -> Published:
-    return Published(
-        contracts.RecommendationDrafted(
-            recommendation_id=str(event.originator_id),
-            reference_number=event.reference_number,
-            title=event.title,
-            problems=list(event.problems),
-            recommendations=list(event.recommendations),
-            responsible_department=event.responsible_department,
-            deadline=event.deadline,
-        )
-    )
+mapper.copies(Recommendation.Issued, contracts.RecommendationIssued, id_field="recommendation_id")
+mapper.copies(Recommendation.Drafted, contracts.RecommendationDrafted, id_field="recommendation_id")
 
 
 @mapper.maps(Recommendation.ResponseRecorded)
