@@ -24,7 +24,15 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    found: dict[str, str] = json.loads((FOLDER / f"{language}.json").read_text(encoding="utf-8"))
+    """`i18n/<language>.json` and every `i18n/<language>/*.json` beside it (one file per part of the portals);
+    a key defined twice is an error, never a silent override."""
+    found: dict[str, str] = {}
+    for path in (FOLDER / f"{language}.json", *sorted((FOLDER / language).glob("*.json"))):
+        part: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        twice = found.keys() & part.keys()
+        if twice:
+            raise ValueError(f"{path.name} defines {sorted(twice)} again")
+        found.update(part)
     return found
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from gateway.web.i18n import Translator, catalogue
 
 
@@ -33,3 +35,23 @@ def test_every_alert_kind_has_its_label_in_both_languages() -> None:
     for language in ("zh-CN", "en"):
         labels = catalogue(language)
         assert [kind.value for kind in AlertKind if f"alert.{kind.value}" not in labels] == [], language
+
+
+def test_part_catalogues_are_merged_and_a_key_defined_twice_is_refused(tmp_path, monkeypatch) -> None:
+    import json
+
+    from gateway.web import i18n
+
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx.json").write_text(json.dumps({"a": "1"}), encoding="utf-8")
+    (tmp_path / "xx" / "forms.json").write_text(json.dumps({"b": "2"}), encoding="utf-8")
+    monkeypatch.setattr(i18n, "FOLDER", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        assert i18n.catalogue("xx") == {"a": "1", "b": "2"}
+        (tmp_path / "xx" / "pages.json").write_text(json.dumps({"a": "3"}), encoding="utf-8")
+        i18n.catalogue.cache_clear()
+        with pytest.raises(ValueError, match="pages.json"):
+            i18n.catalogue("xx")
+    finally:
+        i18n.catalogue.cache_clear()
