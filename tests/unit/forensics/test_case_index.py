@@ -7,6 +7,7 @@ The case: an inspection round whose referral became a clue (clues) and whose fin
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -112,3 +113,22 @@ def test_an_unrelated_records_case_does_not_reach_the_round(case: dict[str, Any]
     assert shape(indexed) == shape(scanned)
     assert {e.stream_id for e in indexed.events if e.in_case} >= {case["unrelated"]}
     assert case["round_id"] not in {e.stream_id for e in indexed.events}
+
+
+def test_the_heads_tree_is_the_one_its_leaves_and_nodes_define() -> None:
+    """The inlined tree (verify, export) against the definition: leaf = H(0x00 ‖ [stream, version, hash]),
+    node = H(0x01 ‖ left ‖ right), pairs from the left, an odd last node going up as it is."""
+    from services.common.verification import _head_leaf, _node, heads_proofs, heads_root
+
+    for size in (1, 2, 3, 5, 8, 13):
+        heads = {str(uuid.UUID(int=n * 7919)): [n + 1, f"{n:064x}"] for n in range(size)}
+        level = [_head_leaf(stream, heads[stream]) for stream in sorted(heads)]
+        while len(level) > 1:
+            level = [_node(level[i], level[i + 1]) if i + 1 < len(level) else level[i]
+                     for i in range(0, len(level), 2)]
+        assert heads_root(heads) == level[0].hex()
+        for stream, path in heads_proofs(heads, heads).items():
+            node = _head_leaf(stream, heads[stream])
+            for side, sibling in path:
+                node = _node(bytes.fromhex(sibling), node) if side == "L" else _node(node, bytes.fromhex(sibling))
+            assert node.hex() == heads_root(heads)
