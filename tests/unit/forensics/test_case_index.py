@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ from paizhu.stored_logs import open_logs
 from services.common.case_history import service_case_index
 from services.common.clock import ManualClock
 from tests.factories import acting_as
-from tests.unit.inspections.conftest import CONTENT
+from tests.unit.forensics.cross_service import record_case
 
 
 @pytest.fixture(scope="module")
@@ -30,28 +30,10 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     settings = Settings(mode="embedded", data_dir=data_dir, demo=False)
     platform = Platform(settings, clock=ManualClock(datetime(2025, 3, 3, 1, 0, tzinfo=UTC)))
     try:  # not started: no checkpoint is signed in the background, only where the test signs one
-        app: Any = platform.apps["inspections"]
-        today = date(2025, 3, 3)
-        with app.acting(acting_as("zhang.wei", "group-mee", "group_staff")):
-            round_id = app.record_round("group-mee", "unit-mee", "巡视", "team-3", ["liu.team"], today,
-                                        today, today + timedelta(days=1), today + timedelta(days=30),
-                                        today + timedelta(days=31), today + timedelta(days=90))["round_id"]
-            app.open_round(round_id)
-        with app.acting(acting_as("liu.team", "team-3", "team_leader")):
-            app.refer_clue(round_id, **CONTENT)
-            finding_id = app.record_finding(round_id, "整改不到位", "描述", "perfunctory", "督察办",
-                                            date(2025, 6, 30))["finding_id"]
-            app.hand_over_finding(round_id, finding_id)
-        ledgers: Any = platform.apps["ledgers"]
-        with ledgers.acting(acting_as("zhou.other", "group-mwr", "group_staff")):  # not part of the case
-            unrelated = ledgers.register_directive(
-                group_id="group-mwr", unit_id="unit-mwr", reference_number="水办〔2025〕1号", issuer="国务院",
-                title="无关批示", issued_on=date(2025, 3, 1), received_on=date(2025, 3, 2),
-                lead_department="办公厅")["directive_id"]
+        ids = record_case(platform.apps, platform.sync)
         platform.sync()
         platform.checkpoint()  # signs every log and brings every correlation index up to date
-        yield {"platform": platform, "settings": settings, "round_id": round_id, "unrelated": unrelated,
-               "app": app}
+        yield {"platform": platform, "settings": settings, "app": platform.apps["inspections"], **ids}
     finally:
         platform.stop()
 

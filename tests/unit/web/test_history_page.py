@@ -7,45 +7,22 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from services.common.forensic_log import forensic_log_id
 from tests.api_helpers import Api, embedded_api
-from tests.factories import acting_as
-from tests.unit.inspections.conftest import CONTENT
+from tests.unit.forensics.cross_service import SECRETS, record_case, uses
 from tests.unit.web.test_pages import HTML, signed_in
-
-SECRETS = ("王某某", "收受企业礼金", "生态环境部某司")
 
 
 @pytest.fixture(scope="module")
 def case() -> Iterator[dict[str, Any]]:
     """A round whose referral became a clue (clues) and whose finding became a ledger item (ledgers)."""
     with embedded_api() as api:
-        app: Any = api.platform.apps["inspections"]
-        today = date(2025, 3, 3)
-        with app.acting(acting_as("zhang.wei", "group-mee", "group_staff")):
-            round_id = app.record_round("group-mee", "unit-mee", "巡视", "team-3", ["liu.team"], today,
-                                        today, today + timedelta(days=1), today + timedelta(days=30),
-                                        today + timedelta(days=31), today + timedelta(days=90))["round_id"]
-            app.open_round(round_id)
-        with app.acting(acting_as("liu.team", "team-3", "team_leader")):
-            app.refer_clue(round_id, **CONTENT)
-            finding_id = app.record_finding(round_id, "整改不到位", "描述", "perfunctory", "督察办",
-                                            date(2025, 6, 30))["finding_id"]
-            app.hand_over_finding(round_id, finding_id)
-        api.sync()
-        clues: Any = api.platform.apps["clues"]
-        clue_id = next(e.stream_id for e in clues.integration_events(0, 10_000)[0]
-                       if e.type == "clues.ClueRegistered")
-        with clues.acting(acting_as("li.na", "group-mee", "group_leader")):
-            clues.accept_referral(clue_id, "li.na", ["zhou.min"])
-        api.sync()
-        yield {"api": api, "round_id": round_id, "clue_id": clue_id}
+        ids = record_case(api.platform.apps, api.sync)
+        yield {"api": api, **ids}
 
 
 def ask(client: TestClient, kind: str, record_id: str, **fields: str) -> Any:
@@ -66,13 +43,6 @@ def api_history(api: Api, user: str, kind: str, record_id: str) -> dict[str, Any
     assert answered.status_code == 200, answered.text
     body: dict[str, Any] = answered.json()
     return body
-
-
-def uses(api: Api, service: str) -> list[tuple[str, str, str, str]]:
-    app = api.platform.apps[service]
-    used: list[Any] = [e for e in app.repository.event_store.get(forensic_log_id(service))
-                       if type(e).__name__ == "Used"]
-    return [(e.actor["user"], e.action, e.outcome, e.record_id) for e in used]
 
 
 def test_the_page_shows_the_case_across_the_services_with_actor_times_and_description(
