@@ -358,11 +358,14 @@ class _Entry:
         self.error = error
 
 
-def _entry(decoder: RowDecoder, row: StoredRow, stream_id: str) -> _Entry:
-    try:
-        fast = _fast_hash(decoder.plaintext(row), stream_id, row.originator_version, row.topic.rpartition(":")[2])
-    except Exception:  # noqa: BLE001 (ciphertext altered: the standard way below names it)
-        fast = None
+def _entry(decoder: RowDecoder, row: StoredRow, stream_id: str, fast_tried: bool = False) -> _Entry:
+    fast = None
+    if not fast_tried:
+        try:
+            fast = _fast_hash(decoder.plaintext(row), stream_id, row.originator_version,
+                              row.topic.rpartition(":")[2])
+        except Exception:  # noqa: BLE001 (ciphertext altered: the standard way below names it)
+            fast = None
     if fast is not None:
         return _Entry(row.id, fast[0], fast[1], True, None)
     problem = ""
@@ -396,16 +399,30 @@ def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, de
     checkpoints: list[dict[str, Any]] = []
     order: list[tuple[int, str, int, str]] = []  # (position, stream, version, stored hash)
     ids: dict[Any, str] = {}
+    types: dict[str, str] = {}
+    plaintext = decoder.plaintext
     count = 0
     collecting = gc.isenabled()
     gc.disable()  # the entries kept for the chains are long-lived: collecting while they accumulate is wasted
     try:
-        for row in rows:
-            stream = ids.get(row.originator_id)
-            if stream is None:
-                stream = ids[row.originator_id] = stream_key(row.originator_id)
-            entry = _entry(decoder, row, stream)
-            streams.setdefault(stream, {})[row.originator_version] = entry
+        for row in rows:  # the fast way inline (`_entry` decides whatever it does not confirm)
+            if type(row) is RawRow:
+                stream = row.originator_id  # canonical already
+            else:
+                stream = ids.get(row.originator_id)
+                if stream is None:
+                    stream = ids[row.originator_id] = stream_key(row.originator_id)
+            version = row.originator_version
+            type_name = types.get(row.topic)
+            if type_name is None:
+                type_name = types[row.topic] = row.topic.rpartition(":")[2]
+            try:
+                fast = _fast_hash(plaintext(row), stream, version, type_name)
+            except Exception:  # noqa: BLE001 (ciphertext altered: the standard way names it)
+                fast = None
+            entry = (_Entry(row.id, fast[0], fast[1], True, None) if fast is not None
+                     else _entry(decoder, row, stream, fast_tried=True))
+            streams.setdefault(stream, {})[version] = entry
             if stream == log_id:
                 if entry.ok and row.topic.endswith(CHECKPOINT_SIGNED):
                     signed = decoder.fields(row, stream)
