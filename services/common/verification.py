@@ -406,12 +406,9 @@ def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, de
     gc.disable()  # the entries kept for the chains are long-lived: collecting while they accumulate is wasted
     try:
         for row in rows:  # the fast way inline (`_entry` decides whatever it does not confirm)
-            if type(row) is RawRow:
-                stream = row.originator_id  # canonical already
-            else:
-                stream = ids.get(row.originator_id)
-                if stream is None:
-                    stream = ids[row.originator_id] = stream_key(row.originator_id)
+            known = row.originator_id if type(row) is RawRow else ids.get(row.originator_id)  # a raw row's is
+            stream = known if known is not None else ids.setdefault(row.originator_id,  # canonical already
+                                                                    stream_key(row.originator_id))
             version = row.originator_version
             type_name = types.get(row.topic)
             if type_name is None:
