@@ -317,6 +317,18 @@ def test_routes_authorisation_matrix(api: Api, user: str) -> None:
     assert unknown.status_code == (404 if PEOPLE[user] == 200 else 404)
 
 
+@pytest.mark.parametrize("user,status", [("zhao.unit", 404), ("chen.hq", 404), ("liu.team", 404), ("li.na", 404)])
+def test_the_groups_people_commands_are_refused_to_others(api: Api, user: str, status: int) -> None:
+    # the unit, HQ and teams may not know the group's file on a person; the group gets 404 for a person not there
+    flagged = api.post(user, "/api/units/unit-mee/people/no-such-person/key-person",
+                       json={"flagged": True, "reason": "测试"})
+    assert flagged.status_code == status, flagged.text
+    evaluated = api.post(user, "/api/units/unit-mee/people/no-such-person/evaluations",
+                         json={"period": "2025", "aspects": {"work_style": "good"}, "overall": "good",
+                               "observation": "测试"})
+    assert evaluated.status_code == status, evaluated.text
+
+
 def test_bad_input_is_a_422(api: Api) -> None:
     assert api.get("li.na", "/api/units/unit-mee/portrait", params={"year": 1}).status_code == 422
     assert api.get("li.na", "/api/people/quarterly", params={"year": 2025, "quarter": 5}).status_code == 422
