@@ -17,8 +17,8 @@ from events import inspections as inspection_events
 from events import ledgers as ledger_events
 from events import units as unit_events
 from events.envelope import Envelope
-from events.units import legacy_person_id
 from events.registry import Contract
+from events.units import legacy_person_id
 from projections.common.db import SqliteDatabase
 from projections.common.query import PageRequest
 from projections.people import view
