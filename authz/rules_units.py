@@ -50,3 +50,5 @@ rule("units.supervise_people", GROUP_ROLES, reads="units.read_people",
 rule("units.read_people", GROUP_ROLES, scope="any", description="the group's own file on a person of the roster")
 rule("units.request_integrity_opinion", GROUP_ROLES, reads=READ,
      description="ask the unit for an integrity opinion about a cadre (an item signed per the routing matrix)")
+rule("units.tie_clue_outcome", GROUP_ROLES, reads="units.read_people",
+     description="a clue's final outcome to a cadre's file: the clue's compartment only (checked on the record)")

@@ -591,3 +591,18 @@ class IntegrityOpinionRequested(Contract):
     deadline: date
     requested_on: date
 
+
+@contract("units.ClueOutcomeTied", 1)
+class ClueOutcomeTied(Contract):
+    """A concluded clue's final, shareable outcome tied to a cadre's integrity file by a member of the clue's
+    compartment (distribution `compartment:<clue_id>`: only its compartment ever reads the tie). Only codes the
+    clues service publishes travel: result, disposition, four forms; never content."""
+
+    tie_id: str
+    clue_id: str
+    person_id: str
+    person_name: str
+    result: str
+    four_forms: int | None
+    disposition: str | None
+    tied_on: date

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from gateway.errors import API_ERRORS
 from gateway.routes import operation_route
 from services.units.interface import (
+    ClueTieBody,
     EvaluateLeader,
     FlagKeyPerson,
     ImportantFieldsBody,
@@ -17,6 +18,7 @@ from services.units.interface import (
     LeaderEvaluationBody,
     RequestIntegrityOpinion,
     SetImportantFields,
+    TieClueOutcome,
 )
 
 router = APIRouter(prefix="/api", tags=["people"], responses=API_ERRORS)
@@ -29,3 +31,5 @@ operation_route(router, "POST", "/units/{unit_id}/people/{person_id}/evaluations
                 "units.supervise_people", body=LeaderEvaluationBody, status_code=201)
 operation_route(router, "POST", "/units/{unit_id}/integrity-opinion-requests", RequestIntegrityOpinion,
                 "units.request_integrity_opinion", body=IntegrityOpinionRequestBody, status_code=201)
+operation_route(router, "POST", "/units/{unit_id}/people/{person_id}/clue-outcomes", TieClueOutcome,
+                "units.tie_clue_outcome", body=ClueTieBody, status_code=201)

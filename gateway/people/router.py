@@ -39,7 +39,8 @@ class IntegrityRecord(BaseModel):
     person: str
     kind: str = Field(description="appointed | left_post | democratic_evaluation | duty_integrity_report | "
                                   "integrity_opinion_requested | integrity_opinion | leader_evaluation | "
-                                  "key_person_flagged | key_person_unflagged")
+                                  "key_person_flagged | key_person_unflagged | clue_outcome (a concluded clue's codes, "
+                                  "read by the clue's compartment only)")
     year: int | None
     on_date: date
     detail: dict[str, Any]

@@ -191,6 +191,14 @@ class People(Projection):
                      "key_person_flagged" if payload.flagged else "key_person_unflagged", payload.on.year,
                      payload.on.isoformat(), {})
 
+    @handles("units.ClueOutcomeTied")
+    def clue_outcome(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """Distribution `compartment:<clue_id>`: only the clue's compartment reads this entry."""
+        self._record(tx, envelope, payload.person_id, payload.person_name, "clue_outcome", payload.tied_on.year,
+                     payload.tied_on.isoformat(), {"clue_id": payload.clue_id, "result": payload.result,
+                                                   "four_forms": payload.four_forms,
+                                                   "disposition": payload.disposition})
+
     @handles("units.ImportantFieldsSet")
     def important_fields(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute("INSERT INTO people_important (target, target_id, fields, group_id, unit_id, distribution)"

@@ -116,7 +116,8 @@ def person(tx: Tx, principal: Principal, person_id: str) -> dict[str, Any] | Non
 
 def integrity_file(tx: Tx, principal: Principal, person_id: str, page: PageRequest) -> Page:
     """A cadre's integrity-file entries (posts, evaluations, reports, integrity opinions), oldest first."""
-    clauses = [read_filter(principal, Columns(alias="r")), Clause("r.person_id = %s", (person_id,))]
+    clauses = [read_filter(principal, Columns(alias="r", compartments="people_clue_compartments")),
+               Clause("r.person_id = %s", (person_id,))]
     columns = ("record_id", "person_id", "person", "kind", "year", "on_date", "detail", "unit_id", "group_id",
                "distribution")
     found = fetch_page(tx, f"SELECT {', '.join('r.' + c for c in columns)} FROM people_records r", columns,

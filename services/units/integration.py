@@ -10,6 +10,7 @@ from events import units as contracts
 from events.units import legacy_person_id
 from services.common.clock import beijing_date
 from services.common.integration import IntegrationMapper, Published
+from services.units.clue_outcomes import ClueTie
 from services.units.deliberation import FeedbackDraft
 from services.units.evaluations import PersonSupervision
 from services.units.inbound import InboundSubmission
@@ -287,3 +288,4 @@ def leader_evaluated(event: Any) -> Published:
 
 
 mapper.copies(IntegrityOpinionRequest.Requested, contracts.IntegrityOpinionRequested, id_field="request_id")
+mapper.copies(ClueTie.Tied, contracts.ClueOutcomeTied, id_field="tie_id")

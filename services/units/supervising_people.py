@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
-from services.common.application import command
-from services.common.errors import InvalidInputError
+from events.envelope import Envelope
+from services.common.application import command, policy
+from services.common.errors import ConflictError, InvalidInputError, NotFoundError
 from services.units import interface as ops
+from services.units.clue_outcomes import ClueOutcome, ClueTie
 from services.units.evaluations import PersonSupervision
 from services.units.inbound import InboundSubmission
 from services.units.integrity_opinions import IntegrityOpinionRequest
@@ -136,3 +138,57 @@ class PeopleCommands(UnitsQueries):
         if kind not in CADRE_KINDS:
             return details
         return {**details, "person_id": resolve_person(unit, details)}
+
+    # -- a clue's final, shareable outcome tied to the cadre (only the clue's compartment) ------------------------
+    @command
+    def tie_clue_outcome(self, c: ops.TieClueOutcome) -> ops.ClueOutcomeTied:
+        """Tie a concluded clue's final outcome (result, disposition, four forms: never content) to a person's
+        integrity file; only a member of the clue's compartment may, and only they will read the tie."""
+        unit = self.unit(c.unit_id)
+        person = unit.person(c.person_id)
+        outcome: ClueOutcome = self.load(ClueOutcome.create_id(c.clue_id), ClueOutcome)
+        if outcome.unit_id != unit.unit_id:
+            raise NotFoundError("记录不存在 (not found)")
+        final = outcome.final()
+        if ClueTie.create_id(c.clue_id, c.person_id) in self.repository:
+            raise ConflictError("该线索结论已记入此人廉政档案 (already tied to this person)", code="already_tied")
+        tie = ClueTie(group_id=unit.group_id, unit_id=unit.unit_id, clue_id=c.clue_id,
+                      compartment=list(outcome.compartment), person_id=c.person_id,
+                      person_name=person["person_name"], result=final["result"], four_forms=final["four_forms"],
+                      disposition=final["disposition"], tied_on=self.today(), tied_by=self.actor()["user"])
+        return ops.ClueOutcomeTied(clue_id=c.clue_id, person_id=c.person_id, position=self.record(tie))
+
+    def _clue(self, clue_id: str) -> ClueOutcome | None:
+        try:
+            found: ClueOutcome = self.repository.get(ClueOutcome.create_id(clue_id))
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    @policy("clues.ClueRegistered")
+    def on_clue_registered(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
+        """Keep a clue's compartment (user ids only) to guard ties to its outcome."""
+        if envelope.unit_id and self._clue(payload.clue_id) is None:
+            processing.collect_events(ClueOutcome(group_id=envelope.group_id, unit_id=envelope.unit_id,
+                                                  clue_id=payload.clue_id, compartment=sorted(payload.compartment)))
+
+    @policy("clues.ClueCompartmentChanged")
+    def on_clue_compartment_changed(self, envelope: Envelope, payload: Any,
+                                    processing: ProcessingEvent[Any]) -> None:
+        clue = self._clue(payload.clue_id)
+        if clue is not None:
+            clue.change_compartment(added=list(payload.added), removed=list(payload.removed))
+            processing.collect_events(clue)
+
+    @policy("clues.ClueStatusChanged")
+    def on_clue_status_changed(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
+        """A clue concluded (its result, disposition and four-forms codes) or reopened; staff the step added."""
+        clue = self._clue(payload.clue_id)
+        if clue is None:
+            return
+        if payload.compartment_added:
+            clue.change_compartment(added=list(payload.compartment_added), removed=[])
+        if payload.result is not None or (payload.step == "reopened" and clue.result is not None):
+            clue.change_status(result=payload.result, four_forms=payload.four_forms,
+                               disposition=payload.disposition, on=envelope.occurred_at.date())
+        processing.collect_events(clue)

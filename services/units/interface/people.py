@@ -112,3 +112,20 @@ class RequestIntegrityOpinion(Command[IntegrityOpinionRequested], IntegrityOpini
     """Ask the unit for an integrity opinion about a cadre of its roster (征求廉政意见)."""
 
     unit_id: Id
+
+
+class ClueOutcomeTied(Result):
+    clue_id: str
+    person_id: str
+    position: Position
+
+
+class ClueTieBody(Body):
+    clue_id: Id = Field(description="a concluded clue of the unit whose compartment includes the caller")
+
+
+class TieClueOutcome(Command[ClueOutcomeTied], ClueTieBody):
+    """Tie a concluded clue's final outcome (codes only, never content) to a cadre's integrity file."""
+
+    unit_id: Id
+    person_id: Id

@@ -151,6 +151,10 @@ def history() -> list[Envelope]:
     emit(clue_events.ClueStatusChanged(clue_id="c1", status="case_filed", disposition=None, four_forms=2,
                                        result="case_filed", due_on=None, step="concluded"), "clues", "2025-05-01",
          stream="c1", version=2)
+    # the concluded clue's outcome tied to 王明's file: distribution compartment:c1 (li.na, zhang.wei)
+    emit(unit_events.ClueOutcomeTied(tie_id="t1", clue_id="c1", person_id="p-wang", person_name="王明",
+                                     result="case_filed", four_forms=2, disposition=None, tied_on=date(2025, 6, 15)),
+         "units", "2025-06-15", distribution="compartment:c1")
     return envelopes
 
 
@@ -228,8 +232,13 @@ def test_integrity_file_is_keyed_by_person_id(db: SqliteDatabase) -> None:
     with db.transaction() as tx:
         rows = view.integrity_file(tx, LEADER, "p-wang", PageRequest(50)).rows
         assert [r["kind"] for r in rows] == ["appointed", "democratic_evaluation", "key_person_flagged",
-                                             "integrity_opinion_requested", "integrity_opinion", "leader_evaluation",
-                                             "leader_evaluation"]
+                                             "integrity_opinion_requested", "integrity_opinion", "clue_outcome",
+                                             "leader_evaluation", "leader_evaluation"]
+        assert rows[5]["detail"] == {"clue_id": "c1", "result": "case_filed", "four_forms": 2, "disposition": None}
+        # only the clue's compartment reads the tie: zhang.wei is in it, wang.qiang (same group) is not
+        assert "clue_outcome" in [r["kind"] for r in view.integrity_file(tx, STAFF, "p-wang", PageRequest(50)).rows]
+        assert "clue_outcome" not in [r["kind"] for r in view.integrity_file(tx, DEPUTY, "p-wang",
+                                                                             PageRequest(50)).rows]
         assert rows[1]["detail"] == {"grade": "good", "post": "司长"}
         assert rows[4]["detail"]["request_id"] == "rq-1" and rows[4]["detail"]["opinion"] == "no_objection"
         # the namesake's file holds only his own appointment

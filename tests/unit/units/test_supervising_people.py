@@ -10,7 +10,12 @@ from datetime import date
 
 import pytest
 
-from services.common.errors import InvalidInputError, NotFoundError
+import authz
+from authz import Principal
+from events import clues
+from services.common.context import CommandContext
+from services.common.errors import ConflictError, InvalidInputError, NotFoundError
+from tests.factories import make_envelope
 from tests.unit.units.conftest import Ctx
 
 
@@ -140,3 +145,61 @@ def test_an_integrity_opinion_request_is_answered_by_the_units_reply_about_that_
         ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="integrity_opinion_request", title="征求",
                  body="请回复", counterpart_id="party-group", deadline=date(2025, 4, 1))
     assert kind.value.code == "kind_not_direct"
+
+
+# -- a clue's final, shareable outcome tied to the cadre: the clue's compartment only ------------------------------
+def principal(user: str, role: str = "group_staff") -> Principal:
+    return Principal(user, user, "group-mee", "group", frozenset({role}), group_id="group-mee",
+                     supervised_unit_ids=frozenset({"unit-mee"}))
+
+
+def tie(ctx: Ctx, user: str, person_id: str, clue_id: str = "c1") -> dict[str, object]:
+    authz.load_rules()
+    context = CommandContext(actor={"user": user, "org": "group-mee", "role": "group_staff"},
+                             principal=principal(user), action="units.tie_clue_outcome")
+    with ctx.app.acting(context):
+        result: dict[str, object] = ctx.app.tie_clue_outcome(unit_id="unit-mee", person_id=person_id, clue_id=clue_id)
+        return result
+
+
+def clue_events(ctx: Ctx) -> None:
+    registered = clues.ClueRegistered(clue_id="c1", source="petition", categories=["integrity"], key_person=True,
+                                      received_on=date(2025, 2, 1), status="registered", referral_id=None,
+                                      disposition_due_on=None, compartment=["li.na", "zhang.wei"])
+    ctx.app.process_integration_event(make_envelope(registered, service="clues", position=1, stream_id="c1"),
+                                      registered)
+    concluded = clues.ClueStatusChanged(clue_id="c1", status="closed", disposition="preliminary_verification",
+                                        four_forms=2, result="closed", due_on=None, step="concluded")
+    ctx.app.process_integration_event(make_envelope(concluded, service="clues", position=2, stream_id="c1",
+                                                    stream_version=2), concluded)
+
+
+def test_a_concluded_clues_outcome_is_tied_to_the_cadre_by_its_compartment_only(ctx: Ctx) -> None:
+    head = appoint(ctx, "王明", "department_head", "司长", "dqs")
+    with pytest.raises(NotFoundError):  # no such clue known yet
+        tie(ctx, "zhang.wei", head["person_id"])
+    clue_events(ctx)
+    with pytest.raises(NotFoundError):  # wang.qiang is not in the clue's compartment: the clue does not exist for him
+        tie(ctx, "wang.qiang", head["person_id"])
+    tied = tie(ctx, "zhang.wei", head["person_id"])
+    assert tied["clue_id"] == "c1" and tied["position"]
+    with pytest.raises(ConflictError) as again:
+        tie(ctx, "li.na", head["person_id"])
+    assert again.value.code == "already_tied"
+    [(distribution, payload)] = published(ctx, "units.ClueOutcomeTied")
+    assert distribution == "compartment:c1"
+    assert {k: payload[k] for k in ("person_id", "result", "four_forms")} == {
+        "person_id": head["person_id"], "result": "closed", "four_forms": 2}
+    assert not {"subject", "allegation", "title", "summary"} & set(payload)  # codes only, never content
+
+
+def test_a_clue_not_concluded_cannot_be_tied(ctx: Ctx) -> None:
+    head = appoint(ctx, "王明", "department_head", "司长", "dqs")
+    registered = clues.ClueRegistered(clue_id="c2", source="petition", categories=["integrity"], key_person=False,
+                                      received_on=date(2025, 2, 1), status="registered", referral_id=None,
+                                      disposition_due_on=None, compartment=["zhang.wei"])
+    ctx.app.process_integration_event(make_envelope(registered, service="clues", position=1, stream_id="c2"),
+                                      registered)
+    with pytest.raises(ConflictError) as open_clue:
+        tie(ctx, "zhang.wei", head["person_id"], "c2")
+    assert open_clue.value.code == "clue_not_concluded"
