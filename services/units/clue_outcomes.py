@@ -46,6 +46,7 @@ class ClueOutcome(_Compartmented, ChainedAggregate):
     @event("Registered")
     def __init__(self, group_id: str | None, unit_id: str | None, clue_id: str, compartment: list[str]) -> None:
         self._keep(locals())
+        self.compartment: list[str] = list(compartment)
         self.result: str | None = None
         self.four_forms: int | None = None
         self.disposition: str | None = None
