@@ -201,6 +201,9 @@ class UnitsApplication(MembershipCommands, PeopleCommands, UnitsQueries):
         """The unit answers feedback, a recommendation, a document or scheduling request (recorded on the item)."""
         item: OutboundItem = self.load(c.item_id, OutboundItem)
         reply_kind = item.reply_kind()
+        if reply_kind == "integrity_opinion_reply":
+            raise InvalidInputError("请以廉政意见回函答复 (answer with an integrity-opinion reply citing the item)",
+                                    code="reply_with_integrity_opinion")
         subject = item.source_ref or str(item.id)
         if reply_kind == "progress_report":
             details: dict[str, Any] = {"subject_ref": subject, "summary": c.summary,

@@ -134,6 +134,9 @@ def test_an_integrity_opinion_request_is_answered_by_the_units_reply_about_that_
                  person_id=head["person_id"], title="回函", cadre="王明", request_ref="环驻纪函〔2025〕3号",
                  opinion="no_objection")
     assert other_person.value.code == "person_mismatch"
+    with pytest.raises(InvalidInputError) as generic:
+        ctx.call("zhao.unit", "reply_to_outbound", item_id=request["item_id"], title="回复", summary="无异议")
+    assert generic.value.code == "reply_with_integrity_opinion"
     reply = ctx.call("zhao.unit", "reply_integrity_opinion", unit_id="unit-mee", item_id=request["item_id"],
                      title="廉政意见回函", cadre="王明", request_ref="环驻纪函〔2025〕3号", opinion="no_objection")
     assert reply["item_status"] == "completed"
