@@ -362,3 +362,28 @@ def test_compartment_changes_and_reopening_are_reflected_in_the_figures() -> Non
     runner.process([Item("fixture", 0, n, e) for n, e in enumerate(events + extra)])
     assert portrait_of(database, DEPUTY)["indicators"]["clues_received"] == 1
     assert portrait_of(database, LEADER)["indicators"]["four_forms"] == {}
+
+
+def test_facts_recorded_before_persons_had_ids_are_keyed_by_the_legacy_id_of_their_name() -> None:
+    """A v1 appointment and a v1 evaluation (no person id) upcast to v2 with an empty id; the read model keys both
+    by the legacy id of the name in their unit, which the units service gives the same post (one person)."""
+    database = SqliteDatabase(":memory:")
+    runner = ProjectionRunner(People(), database)
+    runner.setup()
+    old = [
+        make_envelope(unit_events.PersonAppointedV1(post_id="old-post", person_name="赵强", post_kind="head",
+                                                    title="局长", department_id="party-group",
+                                                    since=date(2020, 1, 1)),
+                      service="units", position=1, distribution="unit"),
+        make_envelope(unit_events.DemocraticEvaluationReportedV1(submission_id="old-s", cadre="赵强", post="局长",
+                                                                 year=2020, grade="good"),
+                      service="units", position=2, distribution="unit"),
+    ]
+    runner.process([Item("fixture", 0, n, e) for n, e in enumerate(old)])
+    assert runner.dead_letter_count() == 0
+    legacy = legacy_person_id("unit-mee", "赵强")
+    with database.transaction() as tx:
+        assert [r["kind"] for r in view.integrity_file(tx, LEADER, legacy, PageRequest(50)).rows] == [
+            "appointed", "democratic_evaluation"]
+        found = view.person(tx, LEADER, legacy)
+        assert found is not None and found["key_minority"]  # a v1 head upcasts as the key minority

@@ -13,6 +13,7 @@ import pytest
 import authz
 from authz import Principal
 from events import clues
+from events.units import legacy_person_id
 from services.common.context import CommandContext
 from services.common.errors import ConflictError, InvalidInputError, NotFoundError
 from tests.factories import make_envelope
@@ -206,3 +207,13 @@ def test_a_clue_not_concluded_cannot_be_tied(ctx: Ctx) -> None:
     with pytest.raises(ConflictError) as open_clue:
         tie(ctx, "zhang.wei", head["person_id"], "c2")
     assert open_clue.value.code == "clue_not_concluded"
+
+
+def test_a_post_recorded_before_persons_had_ids_gets_the_legacy_id_of_its_name(ctx: Ctx) -> None:
+    """Replaying an old PersonAppointed (no person_id) gives the post the id the read side derives too."""
+    unit = ctx.app.unit("unit-mee")
+    with ctx.app.acting(CommandContext()):
+        unit._person_appointed(post_id="old-post", person_name="赵强", post_kind="head", title="局长",
+                               department_id="party-group", since=date(2020, 1, 1), note=None)
+    assert unit.person_of(unit.posts["old-post"]) == legacy_person_id("unit-mee", "赵强")
+    assert unit.persons()[legacy_person_id("unit-mee", "赵强")]["person_name"] == "赵强"
