@@ -36,13 +36,14 @@ from services.units.power import PowerList, PowerMatter
 from services.units.queries import UnitsQueries, item_view, submission_view
 from services.units.roster import Unit
 from services.units.routing import RoutingMatrix
+from services.units.supervising_people import PeopleCommands
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
 
 SUBMISSION_FIELDS = {"unit_id", "title", "attachments"}
 """The fields every inbound submission has; the others are the details of its kind."""
 
 
-class UnitsApplication(MembershipCommands, UnitsQueries):
+class UnitsApplication(MembershipCommands, PeopleCommands, UnitsQueries):
     name = "units"
     scheduler_command = "record_overdue"
     snapshotting_intervals = snapshot_every(
@@ -107,8 +108,9 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
         """Record that a person took up a post: head, leadership, department head, or a network post."""
         unit = self.unit(c.unit_id)
         post_id = str(uuid.uuid4())
-        unit.appoint(post_id, c.person_name, c.post_kind, c.title, c.department_id, c.since, c.note)
-        return ops.PostRecorded(unit_id=c.unit_id, post_id=post_id, position=self.record(unit))
+        person_id = unit.appoint(post_id, c.person_name, c.post_kind, c.title, c.department_id, c.since, c.note,
+                                 person_id=c.person_id)
+        return ops.PostRecorded(unit_id=c.unit_id, post_id=post_id, person_id=person_id, position=self.record(unit))
 
     @command
     def record_leaving(self, c: ops.RecordLeaving) -> ops.PostRecorded:
@@ -142,7 +144,7 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
         unit = self.unit(unit_id)
         return InboundSubmission.submit(
             submission_id=str(uuid.uuid4()), group_id=unit.group_id, unit_id=unit.unit_id, kind=kind, title=title,
-            details=details, attachments=resolve(self.blobs, [(a.sha256, a.filename) for a in attachments]),
+            details=self.with_person(unit, kind, details), attachments=resolve(self.blobs, [(a.sha256, a.filename) for a in attachments]),
             submitted_by=self.actor()["user"],
             received_at=self.clock.now(), receipt_year=self.today().year, answers_item_id=answers_item_id,
         )
@@ -195,15 +197,13 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
         return self._receive(c, "duty_integrity_report")
 
     @command
-    def reply_integrity_opinion(self, c: ops.ReplyIntegrityOpinion) -> ops.SubmissionReceipted:
-        """The unit's integrity-opinion reply about a cadre (廉政意见回函)."""
-        return self._receive(c, "integrity_opinion_reply")
-
-    @command
     def reply_to_outbound(self, c: ops.ReplyToOutbound) -> ops.ItemAnswered:
         """The unit answers feedback, a recommendation, a document or scheduling request (recorded on the item)."""
         item: OutboundItem = self.load(c.item_id, OutboundItem)
         reply_kind = item.reply_kind()
+        if reply_kind == "integrity_opinion_reply":
+            raise InvalidInputError("请以廉政意见回函答复 (answer with an integrity-opinion reply citing the item)",
+                                    code="reply_with_integrity_opinion")
         subject = item.source_ref or str(item.id)
         if reply_kind == "progress_report":
             details: dict[str, Any] = {"subject_ref": subject, "summary": c.summary,
