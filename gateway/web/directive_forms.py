@@ -19,8 +19,8 @@ from gateway.deps import Services
 from gateway.ledgers import items as items_api
 from gateway.permissions import require
 from gateway.web.forms import checked_form, validate, values
-from gateway.web.group import directive_page, done
-from services.common.errors import DomainError
+from gateway.web.group import attempt, directive_page, done
+from services.common.errors import InvalidInputError
 from services.common.interface import Body, Command, Id
 from services.ledgers.interface import (
     AssignFollower,
@@ -62,17 +62,14 @@ async def _item_command(request: Request, item_id: str, services: Services, perm
     body, errors = validate(body_model, prepare(form))
     status = 422
     if body is not None:
-        try:
-            services.run(command(item_id=item_id, **body.fields()), permission)
-        except DomainError as error:
-            if error.status == 404:
-                raise
-            errors, status = {"_form": error.message}, error.status
-    if not item.directive_id:  # an item of no directive (a unit's or a clue's): no page of its own here
-        return done(f"/group?recorded={recorded}") if not errors else done("/group")
+        errors, status = attempt(services, command(item_id=item_id, **body.fields()), permission)
+    if errors and not item.directive_id:  # an item of no directive (a clue's, a unit's): the error page
+        raise InvalidInputError(next(iter(errors.values())))
     if errors:
         return directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
                               forms={key: form}, errors={key: errors}, status_code=status)
+    if not item.directive_id:
+        return done(f"/group?recorded={recorded}")
     return done(f"/group/directives/{item.directive_id}?tab={item.list_kind}&recorded={recorded}#item-{item_id}")
 
 
@@ -100,12 +97,8 @@ async def evaluate(request: Request, directive_id: Id, services: Services,
     body, errors = validate(EvaluationBody, evaluation_fields(form))
     status = 422
     if body is not None:
-        try:
-            services.run(EvaluateDepartment(directive_id=directive_id, **body.fields()), permission)
-        except DomainError as error:
-            if error.status == 404:
-                raise
-            errors, status = {EVALUATION_PROBLEMS.get(error.code, "_form"): error.message}, error.status
+        errors, status = attempt(services, EvaluateDepartment(directive_id=directive_id, **body.fields()),
+                                 permission, EVALUATION_PROBLEMS)
     if errors:
         return directive_page(request, services, permission, directive_id, forms={"evaluation": form},
                               errors={"evaluation": errors}, status_code=status)

@@ -80,6 +80,19 @@ def localized(request: Request, problems: dict[str, str]) -> dict[str, str]:
     return {field: tr.label(message) for field, message in problems.items()}
 
 
+def attempt(services: Services, command: Any, permission: Permission,
+            fields: dict[str, str] | None = None) -> tuple[dict[str, str], int]:
+    """Run a form's command: no problem, or the service's refusal by the field it is shown next to (`fields`:
+    error code → field; else the form's own message). A record one may not know stays the page of a missing one."""
+    try:
+        services.run(command, permission)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return {(fields or {}).get(error.code, "_form"): error.message}, error.status
+    return {}, 200
+
+
 def done(target: str) -> RedirectResponse:
     """After a command: the page that shows its result (post/redirect/get)."""
     return RedirectResponse(target, status_code=303)

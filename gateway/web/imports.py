@@ -23,7 +23,7 @@ from gateway.deps import Services
 from gateway.ledgers import spreadsheets as spreadsheets_api
 from gateway.permissions import grant, require
 from gateway.web.forms import checked_form, validate, values
-from gateway.web.group import done, localized, may
+from gateway.web.group import attempt, done, localized, may
 from gateway.web.render import page
 from services.common.errors import DomainError
 from services.common.interface import Count, Id
@@ -225,13 +225,8 @@ async def resolve(request: Request, reconciliation_id: Id, index: Count, service
     body, errors = validate(NoteBody, form)
     status = 422
     if body is not None:
-        try:
-            services.run(ResolveFinding(reconciliation_id=reconciliation_id, index=index, **body.fields()),
-                         permission)
-        except DomainError as error:
-            if error.status == 404:
-                raise
-            errors, status = {"note": error.message}, error.status
+        errors, status = attempt(services, ResolveFinding(reconciliation_id=reconciliation_id, index=index,
+                                                          **body.fields()), permission, {"note_required": "note"})
     if errors:
         key = f"finding-{index}"
         return _reconciliation_page(request, services, permission, reconciliation_id, forms={key: form},

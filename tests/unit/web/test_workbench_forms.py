@@ -156,6 +156,10 @@ def test_the_exports_page_offers_the_ledgers_the_user_may_download(api: Api) -> 
     assert f'href="/api/ledgers/directives/{directive_id}/lists.xlsx"' in client.get(
         f"/group/directives/{directive_id}").text
     assert signed_in(api, "zhao.unit").get("/group/exports").status_code == 403
+    client.cookies.set("paizhu_lang", "en")
+    assert "Download the master ledger (xlsx)" in client.get("/group/exports").text
+    english = client.get(f"/group/directives/{directive_id}").text
+    assert "Evaluation of the responsible department" in english and "Export the four lists (xlsx)" in english
 
 
 def test_a_units_report_is_reconciled_with_the_ledger_and_its_findings_resolved(api: Api) -> None:
@@ -180,6 +184,9 @@ def test_a_units_report_is_reconciled_with_the_ledger_and_its_findings_resolved(
                            follow_redirects=False)
     assert resolved.status_code == 303
     assert "单位误报，已核实" in client.get(target).text
+    reconciliation_id = target.rsplit("/", 1)[-1]
+    assert api.get("zhou.other", f"/api/ledgers/reconciliations/{reconciliation_id}").status_code == 404
+    assert signed_in(api, "zhou.other").get(target).status_code == 404  # another group's: the page of a missing one
 
 
 def test_an_idle_session_is_signed_out_and_activity_extends_it(api: Api) -> None:
