@@ -74,6 +74,17 @@ def may(action: str, principal: authz.Principal) -> bool:
     return rule is not None and principal.has_any(rule.roles)
 
 
+FORM_ACTIONS = {"export": "ledgers.export_ledger", "evaluate": "ledgers.evaluate_department",
+                "record_item": "ledgers.record_item", "close": "ledgers.close_item",
+                "look_back": "ledgers.record_look_back", "reconcile": "ledgers.reconcile"}
+"""The directive page's forms and buttons, by the action each runs."""
+
+
+def abilities(principal: authz.Principal) -> dict[str, bool]:
+    """Which of the directive page's forms the user is offered (the routes decide all the same)."""
+    return {name: may(action, principal) for name, action in FORM_ACTIONS.items()}
+
+
 def localized(request: Request, problems: dict[str, str]) -> dict[str, str]:
     """The services' bilingual messages ("中文 (English)") in the user's language, by field."""
     tr = translator(request)
@@ -162,7 +173,7 @@ def directive_page(request: Request, services: Services, permission: Permission,
                 stage_labels=STAGE_LABELS, list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES, problem_types=PROBLEM_TYPES,
                 status_labels=REPORTED_STATUS_LABELS, forms=forms or {}, errors=errors or {},
                 recorded=request.query_params.get("recorded"), status_code=status_code, **ITEM_FORM_VOCABULARY,
-                may_export=may("ledgers.export_ledger", permission.principal))
+                can=abilities(permission.principal))
 
 
 @router.get("/group/directives/{directive_id}", response_class=HTMLResponse)
@@ -180,7 +191,7 @@ def directive_list(request: Request, directive_id: Id, kind: str, services: Serv
     return page(request, "_list.html", followers=members(request, permission), principal=permission.principal, directive=combined.directive,
                 kind=kind, items=combined.lists.get(kind, []), list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES,
                 problem_types=PROBLEM_TYPES,
-                forms={}, errors={}, **ITEM_FORM_VOCABULARY)
+                forms={}, errors={}, **ITEM_FORM_VOCABULARY, can=abilities(permission.principal))
 
 
 @router.post("/group/directives/{directive_id}/stages", response_class=HTMLResponse)

@@ -112,6 +112,13 @@ def test_the_responsible_department_is_evaluated_on_the_four_dimensions(api: Api
     assert "传达及时，责任分解到岗" in page and "评价已记录" not in page
     evaluation = api.get("zhang.wei", f"/api/ledgers/directives/{directive_id}").json()["evaluations"]["综合司"]
     assert evaluation["scores"] == {"understanding": 4, "goal_setting": 5, "responsibility": 3, "drive": 4}
+    item_id = new_item(client, directive_id, "表单测试：组员不能销号")
+    tab = client.get(f"/group/directives/{directive_id}?tab=task").text
+    assert 'id="evaluation-form"' in tab and f"/group/items/{item_id}/follower" in tab
+    assert f"/group/items/{item_id}/close" not in tab  # 销号 is the group leadership's
+    hq = signed_in(api, "chen.hq").get(f"/group/directives/{directive_id}").text  # reads, records nothing
+    assert "传达及时，责任分解到岗" in hq and 'id="evaluation-form"' not in hq and "/lists.xlsx" in hq
+    assert 'action="/group/directives/' not in hq.split('id="evaluations-title"')[1]
 
 
 def test_an_excel_import_shows_every_row_with_its_errors_before_it_is_confirmed(api: Api) -> None:
