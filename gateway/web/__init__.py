@@ -14,10 +14,11 @@ from gateway.web import api_csrf, assets, pages_errors
 
 
 def install(app: FastAPI) -> None:
-    from gateway.web import ecology, group, history, hq, inspection, session, unit
+    from gateway.web import directive_forms, ecology, group, history, hq, imports, inspection, session, unit
 
     assets.install(app)
-    for module in (session, hq, group, unit, inspection, history, ecology):
+    for module in (session, hq, group, directive_forms, imports, unit, inspection, history, ecology):
         app.include_router(module.router)
     pages_errors.install(app)
     api_csrf.install(app)
+    session.install(app)
