@@ -49,7 +49,7 @@ from services.inspections.vocab import (
 )
 
 router = APIRouter(include_in_schema=False)
-KindChoice = Query(default=None, max_length=32, pattern=r"^[a-z_]+$")
+KindChoice = Query(default=None, max_length=32, pattern=r"^[a-z_]*$")
 
 
 def _may_work(permission: Permission) -> bool:
@@ -63,7 +63,7 @@ async def _activities_page(request: Request, read_models: ReadModels, permission
     principal = permission.principal
     chosen = kind if kind in ACTIVITY_KINDS else None
     found = await handoff_api.activities(read_models=read_models, response=Response(), page=page_request,
-                                         after=after, kind=chosen, unit_id=unit,
+                                         after=after, kind=chosen, unit_id=unit or None,
                                          sort=handoff_api.ActivitySort.newest, permission=permission)
     return page(request, "activities.html", principal=principal, active="activities", activities=found.items,
                 next_cursor=found.next_cursor, kinds=ACTIVITY_KINDS, statuses=ACTIVITY_STATUSES, methods=METHODS,

@@ -29,7 +29,8 @@ from services.units.interface import IssueRequest, RequestBody, ReviewBody, Revi
 from services.units.outbound import DIRECT_KINDS, ITEM_STATUSES, OUTBOUND_KINDS
 
 router = APIRouter(include_in_schema=False)
-UnitChoice = Query(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")
+UnitChoice = Query(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]*$")
+"""A unit id, or empty: a GET form sends its "any" choice as an empty value."""
 
 
 def chosen_unit(principal: Principal, unit: str | None) -> str:

@@ -93,7 +93,9 @@ def _draft_page(request: Request, services: Services, permission: Permission, dr
     principal = permission.principal
     found = services.run(GetFeedbackDraft(draft_id=draft_id), grant(principal, "units.read_draft"))
     mine = next((o for o in found.opinions if o.get("member") == principal.user_id), None)
+    unit_name, counterparts = departments(services, principal, found.unit_id)
     return page(request, "feedback_draft.html", principal=principal, active="feedback", draft=found, mine=mine,
+                unit_name=unit_name, counterpart=dict(counterparts).get(found.counterpart_id, found.counterpart_id),
                 stances=STANCES, decisions=DECISIONS, draft_statuses=DRAFT_STATUSES, feedback_forms=FORMS,
                 may_decide="group_leader" in principal.roles, forms=forms or {}, errors=errors or {},
                 recorded=request.query_params.get("recorded"), status_code=status_code)

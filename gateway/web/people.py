@@ -30,7 +30,7 @@ async def person(request: Request, read_models: ReadModels, page_request: Paging
     records, matters, next_cursor = [], [], None
     if name:
         found = await people_api.integrity_file(read_models=read_models, response=Response(), page=page_request,
-                                                after=after, name=name, unit_id=unit, permission=permission)
+                                                after=after, name=name, unit_id=unit or None, permission=permission)
         records, next_cursor = found.items, found.next_cursor
         listed = await people_api.matters_of(read_models=read_models, response=Response(),
                                              page=PageRequest(limit=100), after=after, name=name,

@@ -102,6 +102,9 @@ def test_an_activity_is_planned_carried_out_with_its_talks_and_checks_and_comple
     listed = leader.get("/group/activities")
     seeded = api.get("li.na", "/api/inspections/activities").json()["items"]
     assert listed.status_code == 200 and seeded and all(a["title"] in listed.text for a in seeded[:3])
+    assert leader.get("/group/activities?kind=&unit=").text.count("/group/activities/") == listed.text.count(
+        "/group/activities/")  # the filter form's "any"
+    assert leader.get("/group/activities?kind=<b>").status_code == 422
     only = leader.get("/group/activities?kind=pinpoint").text
     assert all(a["title"] in only for a in seeded if a["kind"] == "pinpoint")
     assert all(a["title"] not in only for a in seeded if a["kind"] != "pinpoint")
@@ -166,7 +169,7 @@ def test_the_unit_channel_sends_a_request_and_reviews_a_submission(api: Api) -> 
 def test_integrity_file_and_person_matter_views(api: Api) -> None:
     staff = signed_in(api, "zhang.wei")
     assert staff.get("/group/people").status_code == 200
-    page = staff.get("/group/people", params={"name": "高建民"})
+    page = staff.get("/group/people", params={"name": "高建民", "unit": ""})  # the search form's empty unit
     records = api.get("zhang.wei", "/api/people/integrity-file", params={"name": "高建民"}).json()["items"]
     assert page.status_code == 200 and records
     assert all(f"pages.record.{r['kind']}" not in page.text for r in records)
