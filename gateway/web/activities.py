@@ -9,6 +9,7 @@ changed by the inspections service under the API routes' permissions (HQ and the
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -22,6 +23,7 @@ from gateway.inspections import handoff as handoff_api
 from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.web.channel import UnitChoice
+from gateway.web.commands import form_command
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.group import members
 from gateway.web.render import page
@@ -121,19 +123,11 @@ def activity(request: Request, activity_id: Id, services: Services,
 
 async def _activity_command(request: Request, services: Services, permission: Permission, activity_id: str,
                             name: str, body_model: type[BaseModel], command: Callable[..., Command[Any]]) -> Response:
-    form = values(await checked_form(request))
-    body, errors = validate(body_model, form)
-    if body is None:
-        return _activity_page(request, services, permission, activity_id, forms={name: form},
-                              errors={name: errors}, status_code=422)
-    try:
-        services.run(command(activity_id=activity_id, **body.fields()), permission)  # type: ignore[attr-defined]
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return _activity_page(request, services, permission, activity_id, forms={name: form},
-                              errors={name: {"_form": error.message}}, status_code=error.status)
-    return RedirectResponse(f"/group/activities/{activity_id}?recorded={name}", status_code=303)
+    return await form_command(
+        request, name, body_model,
+        lambda body: services.run(command(activity_id=activity_id, **body.fields()), permission),
+        partial(_activity_page, request, services, permission, activity_id),
+        f"/group/activities/{activity_id}?recorded={name}")
 
 
 @router.post("/group/activities/{activity_id}/start", response_class=HTMLResponse)

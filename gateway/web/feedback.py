@@ -8,6 +8,7 @@ read and changed by the units service under the API routes' permissions (drafts 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +21,7 @@ from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.units import routes_channel as channel_api
 from gateway.web.channel import UnitChoice, chosen_unit, departments
+from gateway.web.commands import form_command
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.render import page
 from projections.common.query import PageRequest
@@ -111,19 +113,10 @@ def draft_page(request: Request, draft_id: Id, services: Services,
 async def _draft_command(request: Request, services: Services, permission: Permission, draft_id: str, name: str,
                          body_model: type[BaseModel], command: Callable[..., Command[Any]],
                          prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Response:
-    form = values(await checked_form(request))
-    body, errors = validate(body_model, prepare(form) if prepare else form)
-    if body is None:
-        return _draft_page(request, services, permission, draft_id, forms={name: form}, errors={name: errors},
-                           status_code=422)
-    try:
-        services.run(command(draft_id=draft_id, **body.fields()), permission)  # type: ignore[attr-defined]
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return _draft_page(request, services, permission, draft_id, forms={name: form},
-                           errors={name: {"_form": error.message}}, status_code=error.status)
-    return RedirectResponse(f"/group/feedback/drafts/{draft_id}?recorded={name}", status_code=303)
+    return await form_command(
+        request, name, body_model, lambda body: services.run(command(draft_id=draft_id, **body.fields()), permission),
+        partial(_draft_page, request, services, permission, draft_id),
+        f"/group/feedback/drafts/{draft_id}?recorded={name}", prepare=prepare)
 
 
 def _important(form: dict[str, Any]) -> dict[str, Any]:

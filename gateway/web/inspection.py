@@ -4,6 +4,7 @@ progress of its findings), a briefing package (rebuilt from the history and veri
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,10 +22,10 @@ from gateway.inspections.router import side_of
 from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.security import content_disposition
-from gateway.web.forms import checked_form, validate, values
+from gateway.web.commands import form_command
+from gateway.web.forms import checked_form
 from gateway.web.pdf import briefing_pdf
 from gateway.web.render import page, translator
-from services.common.errors import DomainError
 from services.common.interface import Id
 from services.inspections.interface import (
     AnswerBody,
@@ -71,21 +72,9 @@ def inspection_round(request: Request, round_id: Id, services: Services,
 async def _round_command(request: Request, services: Services, permission: Permission, round_id: str, name: str,
                          body_model: type[BaseModel], run: Callable[[Any], Any], *lists: str,
                          prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Response:
-    """A round's form: validated as the API route's body, run as the API route runs it, shown again with its
-    problems next to the fields."""
-    form = values(await checked_form(request), *lists)
-    body, errors = validate(body_model, prepare(form) if prepare else form)
-    if body is None:
-        return _round_page(request, services, permission, round_id, forms={name: form}, errors={name: errors},
-                           status_code=422)
-    try:
-        run(body)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return _round_page(request, services, permission, round_id, forms={name: form},
-                           errors={name: {"_form": error.message}}, status_code=error.status)
-    return RedirectResponse(f"/inspection/rounds/{round_id}?recorded={name}", status_code=303)
+    return await form_command(request, name, body_model, run, partial(_round_page, request, services, permission,
+                                                                      round_id),
+                              f"/inspection/rounds/{round_id}?recorded={name}", *lists, prepare=prepare)
 
 
 @router.post("/inspection/rounds/{round_id}/requests", response_class=HTMLResponse)
