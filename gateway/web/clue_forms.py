@@ -1,4 +1,5 @@
-"""Clues on the group workbench, for the members of a clue's compartment: registering a clue (线索受理登记) and
+"""Clues on the group workbench, for the members of a clue's compartment: registering a clue (线索受理登记), taking in the
+clues an inspection team referred (the leader assigns staff), and
 the steps on the clue's page — an assessment note (研判), a talk held or a letter of inquiry sent (谈话函询), the answer to the
 letter, the preliminary verification report (初核报告), and the leader's conclusion.
 
@@ -16,13 +17,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from authz import Permission
 from gateway.clues import router as clues_api
-from gateway.deps import Services, membership
-from gateway.permissions import require
+from gateway.deps import ReadModels, Services, membership
+from gateway.permissions import grant, require
+from gateway.reads import After, Paging
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.group import _clue_command, members
 from gateway.web.render import page
+from projections.common.query import PageRequest
 from services.clues.domainmodel import CATEGORY_LABELS, SOURCE_LABELS
 from services.clues.interface import (
+    AcceptReferralBody,
     ClueAssessmentBody,
     ClueBody,
     ClueConclusionBody,
@@ -71,6 +75,47 @@ async def register(request: Request, services: Services,
     except DomainError as error:
         return _register_page(request, permission, form, {"_form": error.message}, error.status)
     return RedirectResponse(f"/group/clues/{recorded.clue_id}?recorded=clue_registered", status_code=303)
+
+
+def _intake_page(request: Request, permission: Permission, entries: list[Any], next_cursor: str | None, *,
+                 form: dict[str, Any] | None = None, errors: dict[str, dict[str, str]] | None = None,
+                 status_code: int = 200) -> HTMLResponse:
+    return page(request, "clue_intake.html", principal=permission.principal, active="clues", entries=entries,
+                next_cursor=next_cursor, sources=SOURCE_LABELS, staff=members(request, permission),
+                may_accept="group_leader" in permission.principal.roles, form=form or {}, errors=errors or {},
+                recorded=request.query_params.get("recorded"), status_code=status_code)
+
+
+@router.get("/group/clues/intake", response_class=HTMLResponse)
+async def intake(request: Request, read_models: ReadModels, page_request: Paging, after: After,
+                 permission: Permission = require("clues.intake_queue", listing=True)) -> HTMLResponse:
+    """Referred clues awaiting the group leader, no content (`GET /api/clues/intake`, the clue queue)."""
+    found = await clues_api.intake_queue(read_models=read_models, response=Response(), page=page_request,
+                                         after=after, permission=permission)
+    return _intake_page(request, permission, found.items, found.next_cursor)
+
+
+@router.post("/group/clues/{clue_id}/accept", response_class=HTMLResponse)
+async def accept(request: Request, clue_id: Id, services: Services, read_models: ReadModels,
+                 permission: Permission = require("clues.accept_referral")) -> Response:
+    """The leader takes a referred clue in and assigns staff (`POST /api/clues/clues/{id}/accept`)."""
+    form = values(await checked_form(request), "assigned")
+    body, errors = validate(AcceptReferralBody, form)
+    problem = errors
+    if body is not None:
+        try:
+            clues_api.accept_referral(clue_id, body, services, membership(request), permission)
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            problem = {"_form": error.message}
+        else:
+            return RedirectResponse(f"/group/clues/{clue_id}?recorded=clue_accepted", status_code=303)
+    found = await clues_api.intake_queue(read_models=read_models, response=Response(), page=PageRequest(),
+                                         after={}, permission=grant(permission.principal, "clues.intake_queue",
+                                                                    listing=True))
+    return _intake_page(request, permission, found.items, found.next_cursor, form={clue_id: form},
+                        errors={clue_id: problem}, status_code=422)
 
 
 @router.post("/group/clues/{clue_id}/assessment", response_class=HTMLResponse)

@@ -19,7 +19,7 @@ from tests.unit.web.test_pages import signed_in
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "gateway" / "web" / "templates"
 NEW_TEMPLATES = ("channel", "feedback", "feedback_draft", "activities", "activity", "people", "people_matter",
-                 "clue_new", "_clue_steps", "_unit_choice", "round")
+                 "clue_new", "_clue_steps", "_unit_choice", "round", "clue_intake")
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
@@ -58,6 +58,10 @@ def test_the_navigation_offers_each_page_to_the_roles_that_may_use_it(api: Api) 
     assert not {"/group/feedback", "/group/activities", "/group/channel", "/group/people"} & set(unit)
     team = nav_of(signed_in(api, "liu.team").get("/inspection").text)
     assert not {"/group/feedback", "/group/activities", "/group/channel", "/group/people"} & set(team)
+    english = signed_in(api, "zhang.wei")
+    english.get("/lang/en?next=/group/feedback")
+    assert "<h1>Feedback deliberation</h1>" in english.get("/group/feedback").text
+    assert ">Unit channel</a>" in english.get("/group/channel").text
     for path in ("/group/feedback", "/group/channel", "/group/people", "/group/activities", "/group/clues/new"):
         assert signed_in(api, "zhao.unit").get(path).status_code == 403, path
 
@@ -285,3 +289,17 @@ def test_the_team_and_the_group_exchange_requests_and_the_team_refers_a_clue(api
     assert re.search(r'<ul aria-labelledby="referrals" id="referral-list"><li>', after)
     assert "页面移交对象乙" not in group.get(page).text
     assert group.post(f"{page}/referrals", data={"csrf_token": csrf(group)}).status_code == 403
+    # the group leader takes the referred clue in from the intake queue (no content there either)
+    api.sync()
+    queue = api.get("li.na", "/api/clues/intake").json()["items"]
+    referred = [c["clue_id"] for c in queue if c["round_id"] == round_id]
+    intake = group.get("/group/clues/intake")
+    assert referred and intake.status_code == 200 and f"/group/clues/{referred[0]}/accept" in intake.text
+    assert "页面移交对象乙" not in intake.text
+    nobody = group.post(f"/group/clues/{referred[0]}/accept", data={"csrf_token": csrf(group)})
+    assert nobody.status_code == 422 and 'role="alert"' not in nobody.text and 'class="error"' in nobody.text
+    taken = group.post(f"/group/clues/{referred[0]}/accept", data={"assigned": ["zhang.wei"],
+                                                                   "csrf_token": csrf(group)}, follow_redirects=False)
+    assert taken.status_code == 303 and "线索已受理" in group.get(taken.headers["location"]).text
+    assert api.get("zhang.wei", f"/api/clues/clues/{referred[0]}").json()["status"] == "registered"
+    assert signed_in(api, "zhang.wei").get("/group/clues/intake").status_code == 403  # the leadership's queue
