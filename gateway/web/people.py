@@ -16,10 +16,17 @@ from gateway.web.channel import UnitChoice
 from gateway.web.render import page
 from projections.common.query import PageRequest
 from services.ledgers.vocab import LIST_KINDS
+from services.units.inbound import EVALUATION_GRADES, INTEGRITY_OPINIONS
+from services.units.roster import POST_KINDS
 
 router = APIRouter(include_in_schema=False)
 NameChoice = Query(default=None, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
 RECORD_KINDS = ("appointed", "left_post", "democratic_evaluation", "duty_integrity_report", "integrity_opinion")
+DETAIL_LABELS = {"title": "职务 (post held)", "post": "职务 (post)", "post_kind": "岗位类别 (kind of post)",
+                 "grade": "测评等次 (grade)", "opinion": "廉政意见 (integrity opinion)",
+                 "request_ref": "征求意见函号 (request reference)"}
+"""The fields an integrity-file entry carries (`projections.people`), labelled."""
+DETAIL_VALUES = {"post_kind": POST_KINDS, "grade": EVALUATION_GRADES, "opinion": INTEGRITY_OPINIONS}
 
 
 @router.get("/group/people", response_class=HTMLResponse)
@@ -38,7 +45,8 @@ async def person(request: Request, read_models: ReadModels, page_request: Paging
         matters = listed.items
     return page(request, "people.html", principal=permission.principal, active="people", name=name or "",
                 unit_id=unit or "", records=records, matters=matters, next_cursor=next_cursor,
-                list_kinds=LIST_KINDS, record_kinds=RECORD_KINDS)
+                list_kinds=LIST_KINDS, record_kinds=RECORD_KINDS, detail_labels=DETAIL_LABELS,
+                detail_values=DETAIL_VALUES)
 
 
 @router.get("/group/people/matters/{matter_id}", response_class=HTMLResponse)

@@ -125,3 +125,13 @@ def test_the_team_sends_a_request_and_refers_a_clue_from_the_round(visitor: Visi
     expect(page.get_by_role("status")).to_have_text(re.compile("问题线索已移交纪检监察组"))
     assert "浏览器移交对象" not in page.content()  # sealed for the clues service, never shown again
     visitor.check("inspection-round-handoff")
+    page.get_by_role("button", name="退出登录").click()
+    visitor.sign_in("he.leader2")  # the leader of the group resident in 水利部 takes the referral in
+    nav(visitor, "问题线索")
+    page.get_by_role("link", name="待受理的移交线索").click()
+    expect(page.locator("#intake-list tbody tr form").first).to_be_visible()
+    visitor.check("clue-intake")
+    row = page.locator("#intake-list tbody tr").first
+    row.get_by_role("checkbox").first.check()
+    row.get_by_role("button", name="受理").click()
+    expect(page.get_by_role("status")).to_have_text("线索已受理，承办人员已指定。")

@@ -177,7 +177,7 @@ def test_integrity_file_and_person_matter_views(api: Api) -> None:
     records = api.get("zhang.wei", "/api/people/integrity-file", params={"name": "高建民"}).json()["items"]
     assert page.status_code == 200 and records
     assert all(f"pages.record.{r['kind']}" not in page.text for r in records)
-    assert "民主测评" in page.text
+    assert "民主测评" in page.text and "测评等次：良好" in page.text and "grade" not in page.text
     owners = [i["owner"] for i in api.get("zhang.wei", "/api/ledgers/items?limit=50").json()["items"]
               if i.get("owner")]
     owner = owners[0]
