@@ -17,6 +17,10 @@ def install(app: FastAPI) -> None:
     from gateway.web import directive_forms, ecology, group, history, hq, imports, inspection, session, unit
 
     assets.install(app)
+    from gateway.web import activities, channel, clue_forms, feedback, people
+
+    for module in (clue_forms, feedback, activities, channel, people):  # before group: /group/clues/new
+        app.include_router(module.router)
     for module in (session, hq, group, directive_forms, imports, unit, inspection, history, ecology):
         app.include_router(module.router)
     pages_errors.install(app)
