@@ -28,13 +28,16 @@ from services.units.deliberation import FeedbackDraft
 from services.units.due import DUE_RULES
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
 from services.units.integration import mapper
+from services.units.meetings import LeadershipContact
 from services.units.members import MembershipCommands
 from services.units.membership import Organisation
+from services.units.network import NetworkActivity
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
 from services.units.power import PowerList, PowerMatter
 from services.units.queries import UnitsQueries, item_view, submission_view
 from services.units.roster import Unit
+from services.units.supervision import SupervisionHandlers
 from services.units.routing import RoutingMatrix
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
 
@@ -42,12 +45,13 @@ SUBMISSION_FIELDS = {"unit_id", "title", "attachments"}
 """The fields every inbound submission has; the others are the details of its kind."""
 
 
-class UnitsApplication(MembershipCommands, UnitsQueries):
+class UnitsApplication(MembershipCommands, SupervisionHandlers, UnitsQueries):
     name = "units"
     scheduler_command = "record_overdue"
     snapshotting_intervals = snapshot_every(
         CheckpointLog, Unit, RoutingMatrix, Organisation, PowerList, PowerMatter, OutboundItem, InboundSubmission,
         FeedbackDraft, UpwardSubmission, Consultation, JointAnnouncement,
+        LeadershipContact, NetworkActivity,
     )
     integration = mapper
     consumes = ("clues",)

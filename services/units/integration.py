@@ -11,7 +11,9 @@ from services.common.clock import beijing_date
 from services.common.integration import IntegrationMapper, Published
 from services.units.deliberation import FeedbackDraft
 from services.units.inbound import InboundSubmission
+from services.units.meetings import LeadershipContact
 from services.units.membership import Organisation
+from services.units.network import NetworkActivity
 from services.units.outbound import OutboundItem
 from services.units.power import PowerList, PowerMatter
 from services.units.roster import Unit
@@ -251,3 +253,24 @@ def member_added(event: Any) -> Published:
 @mapper.maps(Organisation.MemberRemoved)
 def member_removed(event: Any) -> Published:
     return Published(contracts.MemberRemoved(org_id=event.org_id, user_id=event.user_id))
+
+
+@mapper.maps(LeadershipContact.Recorded)
+def leadership_contact_recorded(event: Any) -> Published:
+    return Published(contracts.LeadershipContactRecorded(
+        contact_id=_id(event), kind=event.kind, meeting_kind=event.meeting_kind, held_on=event.held_on,
+        title=event.title, person_ids=[p["person_id"] for p in event.persons], concern=event.concern,
+        directive_id=event.directive_id, stage=event.stage,
+    ))
+
+
+mapper.copies(LeadershipContact.ObservationAdded, contracts.LeadershipContactObserved, id_field="contact_id")
+mapper.copies(LeadershipContact.MatterLinked, contracts.MeetingMatterLinked, id_field="contact_id")
+
+
+@mapper.maps(NetworkActivity.Recorded)
+def network_activity_recorded(event: Any) -> Published:
+    return Published(contracts.NetworkActivityRecorded(
+        activity_id=_id(event), kind=event.kind, held_on=event.held_on, title=event.title,
+        participant_ids=[p["person_id"] for p in event.participants], assignment=event.assignment,
+    ))
