@@ -41,3 +41,9 @@ rule("units.read_routing", OVERSIGHT, scope="any", description="the routing matr
 rule("units.read_draft", GROUP_ROLES, scope="any", description="feedback drafts are group-internal until issued")
 rule("units.read_power", OVERSIGHT, scope="any", description="三重一大 records, power lists and risk points")
 rule("units.read_upward", OVERSIGHT, scope="any", description="requests and reports to the commission")
+rule("units.supervise_meetings", GROUP_ROLES, reads="units.read_meetings",
+     description="leadership meetings attended (会议监督), exchanges of views with the 一把手, talks (谈心谈话)")
+rule("units.read_meetings", OVERSIGHT, scope="any",
+     description="meeting supervision and talks stay with the group and HQ, never the unit")
+rule("units.record_network", GROUP_ROLES, reads=READ,
+     description="joint meetings, training and 以干代训 of the three-level network (shared with the unit)")

@@ -37,8 +37,8 @@ from services.units.policies import recommendation_item
 from services.units.power import PowerList, PowerMatter
 from services.units.queries import UnitsQueries, item_view, submission_view
 from services.units.roster import Unit
-from services.units.supervision import SupervisionHandlers
 from services.units.routing import RoutingMatrix
+from services.units.supervision import SupervisionHandlers
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
 
 SUBMISSION_FIELDS = {"unit_id", "title", "attachments"}
