@@ -61,6 +61,26 @@ class AccountabilityRow(BaseModel):
 
 
 
+class AccountabilityFigures(BaseModel):
+    group_id: str
+    proposed: int
+    pending: int
+    decided: int
+    not_pursued: int
+    decided_by_form: dict[AccountabilityForm, int]
+
+
+@router.get("/accountability-figures")
+async def accountability_figures(
+    read_models: ReadModels, response: Response, after: After,
+    permission: Permission = require("ledgers.read_accountability", listing=True),
+) -> list[AccountabilityFigures]:
+    """Per group the caller may read (HQ: every group): accountability proposed, pending, decided by form, not pursued."""
+    found, _ = await answer(read_models, response, PROJECTION, after,
+                            lambda tx: view.accountability_figures(tx, permission.principal))
+    return [AccountabilityFigures.model_validate(row) for row in found]
+
+
 @router.get("/accountability")
 async def list_accountability(
     read_models: ReadModels, response: Response, page: Paging, after: After,

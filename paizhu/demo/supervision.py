@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from services.common.errors import NotFoundError
+
 UNIT = "unit-mee"
 YANGTZE_BUREAU = ("cjj", "长江流域生态环境监督管理局", "subordinate")
 YANGTZE_HEAD = ("陈立群", "department_head", "长江流域生态环境监督管理局局长")
@@ -19,6 +21,14 @@ def person_id(units: Any, name: str) -> str:
         if post["person_name"] == name:
             return str(getattr(post, "person_id", None) or post["post_id"])
     raise LookupError(name)
+
+
+def _has_roster(units: Any) -> bool:
+    try:
+        units.get_unit(UNIT)
+    except NotFoundError:
+        return False
+    return True
 
 
 def seed_units(demo: Any, app: Any) -> None:
@@ -61,6 +71,8 @@ def seed_ledgers(demo: Any, app: Any, directive_id: str, item_id: str) -> None:
     """The party group meeting that relayed the Yangtze directive (its relay_study stage, attended by the group),
     and the perfunctory Yangtze problem, overdue: accountability proposed and decided."""
     units = demo.app("units")
+    if not _has_roster(units):  # the ledgers' demo seeded alone: no roster to name people from
+        return
     minister, deputy = person_id(units, "林正国"), person_id(units, "吴海峰")
     with demo.acting("li.na"):
         meeting = units.record_leadership_contact(

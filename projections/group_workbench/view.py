@@ -210,6 +210,28 @@ def accountabilities(tx: Tx, principal: Principal, group_id: str | None, directi
     return Page([dict(row, item_ids=json.loads(row["item_ids"])) for row in page.rows], page.next_cursor)
 
 
+def accountability_figures(tx: Tx, principal: Principal) -> list[dict[str, Any]]:
+    """Per group: accountability proposed, pending, decided (by the form decided) and not pursued, counted in the
+    database under the reader's clause."""
+    readable = read_filter(principal)
+    rows = tx.fetchall(
+        f"SELECT group_id, status, COALESCE(decided_form, ''), COUNT(*) FROM gw_accountabilities WHERE {readable.sql}"
+        " GROUP BY group_id, status, COALESCE(decided_form, '') ORDER BY group_id", readable.params)
+    groups: dict[str, dict[str, Any]] = {}
+    for group_id, status, form, count in rows:
+        figures = groups.setdefault(str(group_id), {"group_id": str(group_id), "proposed": 0, "pending": 0,
+                                                    "decided": 0, "not_pursued": 0, "decided_by_form": {}})
+        figures["proposed"] += int(count)
+        if status == "proposed":
+            figures["pending"] += int(count)
+        elif status == "not_pursued":
+            figures["not_pursued"] += int(count)
+        else:
+            figures["decided"] += int(count)
+            figures["decided_by_form"][str(form)] = figures["decided_by_form"].get(str(form), 0) + int(count)
+    return list(groups.values())
+
+
 # -- the workbench's queues ---------------------------------------------------------------------------
 def _queue_source(queue: str, principal: Principal, today: date) -> tuple[str, tuple[Any, ...]]:
     """A UNION of the records in this queue, as WORK_COLUMNS rows (no authorisation yet)."""
