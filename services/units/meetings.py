@@ -57,11 +57,11 @@ def roster_persons(posts: list[dict[str, Any]], person_ids: list[str]) -> list[d
         by_key.setdefault(person_key(post), post)
     found = []
     for person_id in dict.fromkeys(person_ids):
-        post = by_key.get(person_id)
-        if post is None:
+        held = by_key.get(person_id)
+        if held is None:
             raise NotFoundError(f"花名册中没有该人员 (no such person in post on the roster): {person_id}",
                                 code="person_not_on_roster")
-        found.append(post)
+        found.append(held)
     return found
 
 

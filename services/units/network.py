@@ -52,7 +52,7 @@ def network_positions(departments: dict[str, dict[str, Any]], posts: list[dict[s
                 for p in current if p["post_kind"] == kind
                 and (department_id is None or p["department_id"] == department_id)]
 
-    positions = [
+    positions: list[dict[str, Any]] = [
         {"level": "organ_committee", "post_kind": kind, "department_id": None, "department_name": None,
          "holders": holders(kind)}
         for kind in ("discipline_secretary", "discipline_member")
