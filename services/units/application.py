@@ -359,14 +359,12 @@ class UnitsApplication(MembershipCommands, SupervisionHandlers, UnitsQueries):
         """Register a 三重一大 matter the group saw at a leadership meeting it attended (会议监督)."""
         unit = self.unit(c.unit_id)
         department = unit.department(c.department_id)
-        actor = self.actor()["user"]
-        matter = PowerMatter.register(
+        matter = PowerMatter.seen_at_meeting(
             group_id=unit.group_id, unit_id=c.unit_id, category=c.category, title=c.title,
             department_id=c.department_id, department_name=department["name"], decided_on=c.decided_on,
-            source="meeting_observation", meeting=c.meeting, amount_yuan=c.amount_yuan, submission_id=None,
-            registered_by=actor,
+            meeting=c.meeting, amount_yuan=c.amount_yuan, observer=self.actor()["user"], note=c.note,
+            concern=c.concern, observed_on=self.today(),
         )
-        matter.observe(observer=actor, note=c.note, concern=c.concern, observed_on=self.today())
         return ops.MatterRecorded(matter_id=str(matter.id), position=self.record(matter))
 
     @command

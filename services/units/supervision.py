@@ -76,14 +76,12 @@ class SupervisionHandlers(UnitsQueries):
         contact.check_matter()
         unit = self.unit(contact.unit_id)
         department = unit.department(c.department_id)
-        actor = self.actor()["user"]
-        matter = PowerMatter.register(
+        matter = PowerMatter.seen_at_meeting(
             group_id=unit.group_id, unit_id=unit.unit_id, category=c.category, title=c.title,
             department_id=c.department_id, department_name=department["name"], decided_on=c.decided_on,
-            source="meeting_observation", meeting=contact.title, amount_yuan=c.amount_yuan, submission_id=None,
-            registered_by=actor,
+            meeting=contact.title, amount_yuan=c.amount_yuan, observer=self.actor()["user"], note=c.note,
+            concern=c.concern, observed_on=self.today(),
         )
-        matter.observe(observer=actor, note=c.note, concern=c.concern, observed_on=self.today())
         contact.link_matter(str(matter.id))
         return ContactMatterRecorded(contact_id=c.contact_id, matter_id=str(matter.id),
                                      position=self.record(matter, contact))
