@@ -52,3 +52,10 @@ rule("units.request_integrity_opinion", GROUP_ROLES, reads=READ,
      description="ask the unit for an integrity opinion about a cadre (an item signed per the routing matrix)")
 rule("units.tie_clue_outcome", GROUP_ROLES, reads="units.read_people",
      description="a clue's final outcome to a cadre's file: the clue's compartment only (checked on the record)")
+
+rule("units.supervise_meetings", GROUP_ROLES, reads="units.read_meetings",
+     description="leadership meetings attended (会议监督), exchanges of views with the 一把手, talks (谈心谈话)")
+rule("units.read_meetings", OVERSIGHT, scope="any",
+     description="meeting supervision and talks stay with the group and HQ, never the unit")
+rule("units.record_network", GROUP_ROLES, reads=READ,
+     description="joint meetings, training and 以干代训 of the three-level network (shared with the unit)")

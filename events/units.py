@@ -606,3 +606,54 @@ class ClueOutcomeTied(Contract):
     four_forms: int | None
     disposition: str | None
     tied_on: date
+
+# -- meeting supervision (会议监督) and the three-level network (三级联动) -------------------------------
+
+
+@contract("units.LeadershipContactRecorded", 1)
+class LeadershipContactRecorded(Contract):
+    """A leadership meeting the group attended, an exchange of views with the 一把手, or a talk (distribution
+    "hq"); what was observed is read by id from the units service."""
+
+    contact_id: str
+    kind: str
+    """one of: leadership_meeting, exchange_of_views, talk"""
+    meeting_kind: str | None = None
+    held_on: date
+    title: str
+    person_ids: list[str]
+    """roster ids of the persons concerned"""
+    concern: bool
+    directive_id: str | None = None
+    stage: str | None = None
+
+
+@contract("units.LeadershipContactObserved", 1)
+class LeadershipContactObserved(Contract):
+    """A later observation on a meeting, exchange of views or talk (its text stays with the service)."""
+
+    contact_id: str
+    concern: bool
+    observed_on: date
+
+
+@contract("units.MeetingMatterLinked", 1)
+class MeetingMatterLinked(Contract):
+    """A 三重一大 matter (units.PowerMatterRegistered) was seen at this attended meeting."""
+
+    contact_id: str
+    matter_id: str
+
+
+@contract("units.NetworkActivityRecorded", 1)
+class NetworkActivityRecorded(Contract):
+    """A joint meeting, training, 以干代训 or guidance of the unit's discipline network (distribution "unit")."""
+
+    activity_id: str
+    kind: str
+    """one of: joint_meeting, training, training_by_doing, guidance"""
+    held_on: date
+    title: str
+    participant_ids: list[str]
+    """roster ids of the network members who took part"""
+    assignment: str | None = None

@@ -14,11 +14,24 @@ from gateway.web import api_csrf, assets, pages_errors
 
 
 def install(app: FastAPI) -> None:
-    from gateway.web import directive_forms, ecology, group, history, hq, imports, inspection, session, unit
+    from gateway.web import (
+        activities,
+        channel,
+        clue_forms,
+        directive_forms,
+        ecology,
+        feedback,
+        group,
+        history,
+        hq,
+        imports,
+        inspection,
+        people,
+        session,
+        unit,
+    )
 
     assets.install(app)
-    from gateway.web import activities, channel, clue_forms, feedback, people
-
     for module in (clue_forms, feedback, activities, channel, people):  # before group: /group/clues/new
         app.include_router(module.router)
     for module in (session, hq, group, directive_forms, imports, unit, inspection, history, ecology):

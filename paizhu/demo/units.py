@@ -7,6 +7,8 @@ import base64
 from datetime import UTC, date, datetime
 from typing import Any
 
+from paizhu.demo import supervision
+
 UNIT = "unit-mee"
 GROUP = "group-mee"
 
@@ -223,3 +225,4 @@ def seed(demo: Any) -> None:
     feedback_item_id = _feedback_deliberation(demo, app)
     _second_half(demo, app, feedback_item_id)
     _supervising_people(demo, app)
+    supervision.seed_units(demo, app)

@@ -28,8 +28,10 @@ from services.units.deliberation import FeedbackDraft
 from services.units.due import DUE_RULES
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
 from services.units.integration import mapper
+from services.units.meetings import LeadershipContact
 from services.units.members import MembershipCommands
 from services.units.membership import Organisation
+from services.units.network import NetworkActivity
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
 from services.units.power import PowerList, PowerMatter
@@ -37,18 +39,20 @@ from services.units.queries import UnitsQueries, item_view, submission_view
 from services.units.roster import Unit
 from services.units.routing import RoutingMatrix
 from services.units.supervising_people import PeopleCommands
+from services.units.supervision import SupervisionHandlers
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
 
 SUBMISSION_FIELDS = {"unit_id", "title", "attachments"}
 """The fields every inbound submission has; the others are the details of its kind."""
 
 
-class UnitsApplication(MembershipCommands, PeopleCommands, UnitsQueries):
+class UnitsApplication(MembershipCommands, PeopleCommands, SupervisionHandlers, UnitsQueries):
     name = "units"
     scheduler_command = "record_overdue"
     snapshotting_intervals = snapshot_every(
         CheckpointLog, Unit, RoutingMatrix, Organisation, PowerList, PowerMatter, OutboundItem, InboundSubmission,
         FeedbackDraft, UpwardSubmission, Consultation, JointAnnouncement,
+        LeadershipContact, NetworkActivity,
     )
     integration = mapper
     consumes = ("clues",)
@@ -355,14 +359,12 @@ class UnitsApplication(MembershipCommands, PeopleCommands, UnitsQueries):
         """Register a 三重一大 matter the group saw at a leadership meeting it attended (会议监督)."""
         unit = self.unit(c.unit_id)
         department = unit.department(c.department_id)
-        actor = self.actor()["user"]
-        matter = PowerMatter.register(
+        matter = PowerMatter.seen_at_meeting(
             group_id=unit.group_id, unit_id=c.unit_id, category=c.category, title=c.title,
             department_id=c.department_id, department_name=department["name"], decided_on=c.decided_on,
-            source="meeting_observation", meeting=c.meeting, amount_yuan=c.amount_yuan, submission_id=None,
-            registered_by=actor,
+            meeting=c.meeting, amount_yuan=c.amount_yuan, observer=self.actor()["user"], note=c.note,
+            concern=c.concern, observed_on=self.today(),
         )
-        matter.observe(observer=actor, note=c.note, concern=c.concern, observed_on=self.today())
         return ops.MatterRecorded(matter_id=str(matter.id), position=self.record(matter))
 
     @command

@@ -15,7 +15,9 @@ from services.units.deliberation import FeedbackDraft
 from services.units.evaluations import PersonSupervision
 from services.units.inbound import InboundSubmission
 from services.units.integrity_opinions import IntegrityOpinionRequest
+from services.units.meetings import LeadershipContact
 from services.units.membership import Organisation
+from services.units.network import NetworkActivity
 from services.units.outbound import OutboundItem
 from services.units.power import PowerList, PowerMatter
 from services.units.roster import KEY_MINORITY_KINDS, Unit
@@ -289,3 +291,23 @@ def leader_evaluated(event: Any) -> Published:
 
 mapper.copies(IntegrityOpinionRequest.Requested, contracts.IntegrityOpinionRequested, id_field="request_id")
 mapper.copies(ClueTie.Tied, contracts.ClueOutcomeTied, id_field="tie_id")
+
+@mapper.maps(LeadershipContact.Recorded)
+def leadership_contact_recorded(event: Any) -> Published:
+    return Published(contracts.LeadershipContactRecorded(
+        contact_id=_id(event), kind=event.kind, meeting_kind=event.meeting_kind, held_on=event.held_on,
+        title=event.title, person_ids=[p["person_id"] for p in event.persons], concern=event.concern,
+        directive_id=event.directive_id, stage=event.stage,
+    ))
+
+
+mapper.copies(LeadershipContact.ObservationAdded, contracts.LeadershipContactObserved, id_field="contact_id")
+mapper.copies(LeadershipContact.MatterLinked, contracts.MeetingMatterLinked, id_field="contact_id")
+
+
+@mapper.maps(NetworkActivity.Recorded)
+def network_activity_recorded(event: Any) -> Published:
+    return Published(contracts.NetworkActivityRecorded(
+        activity_id=_id(event), kind=event.kind, held_on=event.held_on, title=event.title,
+        participant_ids=[p["person_id"] for p in event.participants], assignment=event.assignment,
+    ))

@@ -9,6 +9,7 @@ this package registers every operation.
 from services.units.interface.fields import *  # noqa: F403
 from services.units.interface.forensics import *  # noqa: F403
 from services.units.interface.items import *  # noqa: F403
+from services.units.interface.meetings import *  # noqa: F403
 from services.units.interface.membership import *  # noqa: F403
 from services.units.interface.people import *  # noqa: F403
 from services.units.interface.portal import *  # noqa: F403
