@@ -81,6 +81,7 @@ def test_an_integrity_file_and_the_matters_of_a_person(visitor: Visitor) -> None
     page = visitor.page
     page.get_by_label("干部姓名").fill("高建民")
     page.get_by_role("button", name="查看").click()
+    page.locator("#person-list").get_by_role("link", name="高建民").first.click()
     expect(page.get_by_role("heading", name="高建民的廉政档案")).to_be_visible()
     expect(page.locator("#record-list")).to_contain_text("民主测评")
     visitor.check("group-people")

@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -173,25 +174,36 @@ def test_the_unit_channel_sends_a_request_and_reviews_a_submission(api: Api) -> 
 def test_integrity_file_and_person_matter_views(api: Api) -> None:
     staff = signed_in(api, "zhang.wei")
     assert staff.get("/group/people").status_code == 200
-    page = staff.get("/group/people", params={"name": "高建民", "unit": ""})  # the search form's empty unit
-    records = api.get("zhang.wei", "/api/people/integrity-file", params={"name": "高建民"}).json()["items"]
-    assert page.status_code == 200 and records
+    found = staff.get("/group/people", params={"name": "高建民", "unit": ""})  # the search form's empty unit
+    persons = api.get("zhang.wei", "/api/people", params={"name": "高建民"}).json()["items"]
+    assert found.status_code == 200 and persons
+    assert all(f'href="/group/people/{p["person_id"]}"' in found.text for p in persons)
+    person_id = persons[0]["person_id"]
+    page = staff.get(f"/group/people/{person_id}")
+    records = api.get("zhang.wei", f"/api/people/{person_id}/integrity-file").json()["items"]
+    assert page.status_code == 200 and records and "高建民的廉政档案" in page.text
     assert all(f"pages.record.{r['kind']}" not in page.text for r in records)
     assert "民主测评" in page.text and "测评等次：良好" in page.text and "grade" not in page.text
-    owners = [i["owner"] for i in api.get("zhang.wei", "/api/ledgers/items?limit=50").json()["items"]
-              if i.get("owner")]
-    owner = owners[0]
-    matters = api.get("zhang.wei", "/api/people/matters", params={"name": owner}).json()["items"]
-    shown = staff.get("/group/people", params={"name": owner}).text
+    def matters_of(person: dict[str, Any]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = api.get("zhang.wei", f"/api/people/{person['person_id']}/matters").json()["items"]
+        return items
+
+    owner, matters = next((p, m) for p in api.get("zhang.wei", "/api/people?limit=100").json()["items"]
+                          if (m := matters_of(p)))
+    shown = staff.get(f"/group/people/{owner['person_id']}").text
     assert matters and all(m["title"] in shown for m in matters[:5])
     matter_page = staff.get(f"/group/people/matters/{matters[0]['matter_id']}")
-    assert matter_page.status_code == 200 and owner in matter_page.text
+    assert matter_page.status_code == 200 and owner["name"] in matter_page.text
     other, missing = signed_in(api, "zhou.other"), "no-such-matter"
     hidden = other.get(f"/group/people/matters/{matters[0]['matter_id']}")
     absent = other.get(f"/group/people/matters/{missing}")
     assert hidden.status_code == absent.status_code == 404
     assert (hidden.content.replace(matters[0]["matter_id"].encode(), b"ID")
             == absent.content.replace(missing.encode(), b"ID"))
+    hidden_person, absent_person = other.get(f"/group/people/{person_id}"), other.get("/group/people/no-such-person")
+    assert hidden_person.status_code == absent_person.status_code == 404
+    assert (hidden_person.content.replace(person_id.encode(), b"ID")
+            == absent_person.content.replace(b"no-such-person", b"ID"))
     assert staff.get("/group/people", params={"name": "\x01"}).status_code == 422
 
 
