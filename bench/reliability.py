@@ -312,6 +312,8 @@ class Cluster:
         self.supervised_restarts: list[str] = []
         self.stopping = threading.Event()
         self._stopped = False
+        self.rng = random.Random()  # which process a random kill hits (run_fault seeds it)
+        self.killed: list[str] = []  # the processes the faults killed, in order
 
     def _add(self, name: str, args: tuple[str, ...], health_url: str | None = None) -> None:
         self.nodes[name] = Node(name, args, health_url=health_url, log=self.workdir / f"{name}.log")
@@ -748,7 +750,23 @@ def verify(nodes: Cluster, timeout: float = 120.0) -> tuple[int, str]:
 # -- the faults -----------------------------------------------------------------------------------------------------
 def _kill(name: str) -> Callable[[Cluster, float], None]:
     def fault(nodes: Cluster, hold: float) -> None:
+        nodes.killed.append(name)
         nodes.kill(name)
+
+    return fault
+
+
+KINDS = {"service": "service-", "relay": "relay-", "projector": "project-", "gateway": "gateway"}
+"""Each process kind and the prefix of its processes' names (the policy runners run inside their service)."""
+
+
+def _kill_any(*kinds: str) -> Callable[[Cluster, float], None]:
+    """kill -9 of one process of each of `kinds`, chosen at random among those running, all at once."""
+    def fault(nodes: Cluster, hold: float) -> None:
+        for kind in kinds:
+            name = nodes.rng.choice(sorted(n for n in nodes.nodes if n.startswith(KINDS[kind])))
+            nodes.killed.append(name)
+            nodes.kill(name)
 
     return fault
 
@@ -794,6 +812,12 @@ FAULTS = {
         Fault("kill-relay-ledgers", "kill -9 of the ledgers relay, restarted", _kill("relay-ledgers")),
         Fault("kill-projector", "kill -9 of the HQ dashboard projector, restarted", _kill("project-hq_dashboard")),
         Fault("kill-gateway", "kill -9 of the gateway, restarted", _kill("gateway")),
+        Fault("kill-any-service", "kill -9 of a service chosen at random (with its policy runner), restarted",
+              _kill_any("service")),
+        Fault("kill-any-relay", "kill -9 of a relay chosen at random, restarted", _kill_any("relay")),
+        Fault("kill-any-projector", "kill -9 of a projector chosen at random, restarted", _kill_any("projector")),
+        Fault("kill-every-kind", "kill -9 at once of one process of every kind (a service, a relay, a projector, "
+              "the gateway), each chosen at random, restarted", _kill_any(*KINDS)),
         Fault("db-cut-5s", "PostgreSQL unreachable for 5 s (black hole), then restored", _db_cut, 5.0),
         Fault("db-cut-20s", "PostgreSQL unreachable for 20 s (black hole), then restored", _db_cut, 20.0),
         Fault("db-cut-60s", "PostgreSQL unreachable for 60 s (black hole), then restored", _db_cut, 60.0),
@@ -806,7 +830,10 @@ FAST_SERVICES = ("ledgers", "units")
 """The fast part's deployment: the two services the load uses (and their relays); soak runs all four."""
 FAST = ("kill-service", "kill-policy-runner", "kill-relay", "kill-projector", "kill-gateway")
 SOAK = ("db-cut-20s", "broker-pause", "broker-restart", "db-cut-5s", "kill-relay-ledgers", "kill-service",
-        "kill-policy-runner", "kill-relay", "kill-projector", "kill-gateway", "db-cut-60s", "concurrent-ledger-writes")
+        "kill-policy-runner", "kill-relay", "kill-projector", "kill-gateway", "db-cut-60s", "concurrent-ledger-writes",
+        "kill-any-service", "kill-any-relay", "kill-any-projector", "kill-every-kind")
+"""The long run: the database cuts and broker faults, and kill -9 of every process kind (named and at random)."""
+KILLS = tuple(name for name in SOAK if name.startswith("kill-"))
 
 
 def run_fault(nodes: Cluster, history: History, fault: Fault, rng: random.Random, load_before: tuple[float, float],
@@ -814,7 +841,8 @@ def run_fault(nodes: Cluster, history: History, fault: Fault, rng: random.Random
     """Load; the fault at a random moment; more load; settle; check."""
     run_id = uuid.uuid4().hex[:6]
     outcomes = Outcomes(run_id=run_id)
-    manual_before = len(nodes.manual_restarts)
+    manual_before, killed_before = len(nodes.manual_restarts), len(nodes.killed)
+    nodes.rng.seed(rng.random())
     with Load(nodes.api, outcomes, run_id, same_ledger=fault.same_ledger):
         time.sleep(rng.uniform(*load_before))  # a random moment under load
         fault.apply(nodes, fault.hold)
@@ -843,7 +871,8 @@ def run_fault(nodes: Cluster, history: History, fault: Fault, rng: random.Random
     if not settle_problems:
         problems += [f"manual restart: {m}" for m in manual]
     survived = not problems
-    return Verdict(fault.name, survived, sum(map(len, outcomes.accepted.values())), lost, duplicated, len(manual),
+    killed = nodes.killed[killed_before:]
+    return Verdict(f"{fault.name} ({', '.join(killed)})" if killed else fault.name, survived, sum(map(len, outcomes.accepted.values())), lost, duplicated, len(manual),
                    len(outcomes.unanswered), round(settled_in, 1), problems)
 
 
