@@ -58,6 +58,8 @@ RESULTS = Path(__file__).parent / "results"
 GROUP, UNIT = "group-mee", "unit-mee"
 STAFF, UNIT_USER, GROUP_LEADER = "zhang.wei", "zhao.unit", "li.na"
 HEALTH_TIMEOUT = 90.0
+START_TIMEOUT = float(os.environ.get("PAIZHU_RELIABILITY_START_TIMEOUT", "300"))
+"""How long the deployment may take to start (every process at once, on a machine others share)."""
 
 
 # -- the database cut: a TCP proxy between the processes and PostgreSQL --------------------------------------------
@@ -330,7 +332,7 @@ class Cluster:
         threading.Thread(target=self._supervise, name="supervisor", daemon=True).start()
         for node in self.nodes.values():
             if node.health_url:
-                wait_healthy(node.health_url, 120)
+                wait_healthy(node.health_url, START_TIMEOUT)
         self.api = Api(self.base, self.tokens)
         self._seed_members()
         # the group registers the unit it is resident in (a fresh database has no roster)
@@ -483,6 +485,7 @@ def cluster(workdir: Path | None = None, log_level: str = "WARNING",
             services: tuple[str, ...] | None = None) -> Iterator[Cluster]:
     """A deployment of `services` (default: all four), each with its relay; every projector; the gateway."""
     with tempfile.TemporaryDirectory(prefix="paizhu-rel-") as tmp:
+        Path(workdir or tmp).mkdir(parents=True, exist_ok=True)
         nodes = Cluster(Path(workdir or tmp), log_level, services)
         try:
             nodes.start()
@@ -878,12 +881,12 @@ def run_fault(nodes: Cluster, history: History, fault: Fault, rng: random.Random
 
 def run(faults: tuple[str, ...], load_before: tuple[float, float] = (1.0, 3.0), load_after: float = 4.0,
         settle_timeout: float = 60.0, seed: int | None = None, write: bool = True,
-        services: tuple[str, ...] | None = None,
+        services: tuple[str, ...] | None = None, workdir: Path | None = None,
         on_verdict: Callable[[Verdict], None] | None = None) -> dict[str, Any]:
     seed = seed if seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
     verdicts: list[Verdict] = []
-    with cluster(services=services) as nodes:
+    with cluster(workdir=workdir, services=services) as nodes:
         history = History(nodes.direct_env, nodes.rebuild_db)
         try:
             for name in faults:
@@ -940,12 +943,13 @@ def main() -> None:
     parser.add_argument("--soak", action="store_true", help="every fault, with longer load around each")
     parser.add_argument("--faults", nargs="*", choices=sorted(FAULTS), help="these faults, in this order")
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--workdir", type=Path, help="keep each process's log here (default: a temporary directory)")
     args = parser.parse_args()
     if args.soak:
         report = run(tuple(args.faults or SOAK), load_before=(2.0, 8.0), load_after=10.0, settle_timeout=45.0,
-                     seed=args.seed)
+                     seed=args.seed, workdir=args.workdir)
     else:
-        report = run(tuple(args.faults or FAST), seed=args.seed, services=FAST_SERVICES)
+        report = run(tuple(args.faults or FAST), seed=args.seed, services=FAST_SERVICES, workdir=args.workdir)
     print(json.dumps({k: report[k] for k in ("faults", "survived", "lost", "duplicated", "manual_restarts")}))
     sys.exit(0 if report["survived"] == report["faults"] else 1)
 
