@@ -45,6 +45,8 @@ class GatewayRuntime:
     """the platform's clock: what "today" is for a read (due this week, overdue since)"""
     evidence: Callable[[str, str, str], bytes] | None = None
     """(record id, exported by, reason) → the case's evidence bundle, built from the stores (None: not offered)"""
+    operator_token: str | None = None
+    """the secret that shows an operator /readyz's details (positions, alarms); None: shown to no one"""
 
 
 def runtime(request: Request) -> GatewayRuntime:

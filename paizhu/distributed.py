@@ -148,6 +148,7 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
         read_models=ReadModelsAccess(db, runners),
         mode="distributed",
         readiness={f"service:{s}": client.position for s, client in clients.items()},  # not ready while one is down
+        operator_token=(settings.operator_token.get_secret_value() if settings.operator_token else _token(settings)),
         evidence=functools.partial(export_case_bundle, settings),
     )
 
