@@ -23,7 +23,13 @@ from services.inspections.application import InspectionsApplication
 from tests.api_helpers import Api, embedded_api
 from tests.factories import acting_as
 from tests.unit.inspections.conftest import CONTENT, round_kwargs
-from tests.unit.security.test_referral_views import ACTIVITY, FINDING_CONTENT, ROUND, fingerprints, ok, views
+from tests.unit.security.test_referral_views import (
+    FINDING_CONTENT,
+    fingerprints,
+    ok,
+    refer_a_round_and_a_finding,
+    views,
+)
 
 CONTENTS = (CONTENT, FINDING_CONTENT)
 
@@ -52,19 +58,10 @@ def platform_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
 
 
 def refer_everything(api: Api) -> dict[str, Any]:
-    round_id = ok(api.post("zhang.wei", "/api/inspections/rounds", json=ROUND), 201)["round_id"]
-    ok(api.post("zhang.wei", f"/api/inspections/rounds/{round_id}/open"))
-    first = ok(api.post("liu.team", f"/api/inspections/rounds/{round_id}/referrals", json=CONTENT), 201)
-    again = ok(api.post("xu.team", f"/api/inspections/rounds/{round_id}/referrals", json=CONTENT), 201)
-    activity_id = ok(api.post("zhang.wei", "/api/inspections/activities", json=ACTIVITY), 201)["activity_id"]
-    ok(api.post("zhang.wei", f"/api/inspections/activities/{activity_id}/start", json={"started_on": "2025-04-01"}))
-    finding_id = ok(api.post("zhang.wei", f"/api/inspections/activities/{activity_id}/findings",
-                             json={"summary": "发现问题线索"}), 201)["finding_id"]
-    ok(api.post("zhang.wei", f"/api/inspections/activities/{activity_id}/findings/{finding_id}/refer",
-                json=FINDING_CONTENT))
+    ids = refer_a_round_and_a_finding(api)
+    again = ok(api.post("xu.team", f"/api/inspections/rounds/{ids['round_id']}/referrals", json=CONTENT), 201)
     api.sync()
-    return {"ids": {"round_id": round_id, "activity_id": activity_id},
-            "referrals": [first["referral_id"], again["referral_id"]], "finding_id": finding_id}
+    return {"ids": ids, "referrals": [ids["referral_id"], again["referral_id"]], "finding_id": ids["finding_id"]}
 
 
 def outside_the_clues_service(data_dir: Path) -> dict[str, bytes]:
