@@ -58,6 +58,8 @@ RESULTS = Path(__file__).parent / "results"
 GROUP, UNIT = "group-mee", "unit-mee"
 STAFF, UNIT_USER, GROUP_LEADER = "zhang.wei", "zhao.unit", "li.na"
 HEALTH_TIMEOUT = 90.0
+START_TIMEOUT = float(os.environ.get("PAIZHU_RELIABILITY_START_TIMEOUT", "300"))
+"""How long the deployment may take to start (every process at once, on a machine others share)."""
 
 
 # -- the database cut: a TCP proxy between the processes and PostgreSQL --------------------------------------------
@@ -312,6 +314,8 @@ class Cluster:
         self.supervised_restarts: list[str] = []
         self.stopping = threading.Event()
         self._stopped = False
+        self.rng = random.Random()  # which process a random kill hits (run_fault seeds it)
+        self.killed: list[str] = []  # the processes the faults killed, in order
 
     def _add(self, name: str, args: tuple[str, ...], health_url: str | None = None) -> None:
         self.nodes[name] = Node(name, args, health_url=health_url, log=self.workdir / f"{name}.log")
@@ -328,7 +332,7 @@ class Cluster:
         threading.Thread(target=self._supervise, name="supervisor", daemon=True).start()
         for node in self.nodes.values():
             if node.health_url:
-                wait_healthy(node.health_url, 120)
+                wait_healthy(node.health_url, START_TIMEOUT)
         self.api = Api(self.base, self.tokens)
         self._seed_members()
         # the group registers the unit it is resident in (a fresh database has no roster)
@@ -481,6 +485,7 @@ def cluster(workdir: Path | None = None, log_level: str = "WARNING",
             services: tuple[str, ...] | None = None) -> Iterator[Cluster]:
     """A deployment of `services` (default: all four), each with its relay; every projector; the gateway."""
     with tempfile.TemporaryDirectory(prefix="paizhu-rel-") as tmp:
+        Path(workdir or tmp).mkdir(parents=True, exist_ok=True)
         nodes = Cluster(Path(workdir or tmp), log_level, services)
         try:
             nodes.start()
@@ -748,7 +753,23 @@ def verify(nodes: Cluster, timeout: float = 120.0) -> tuple[int, str]:
 # -- the faults -----------------------------------------------------------------------------------------------------
 def _kill(name: str) -> Callable[[Cluster, float], None]:
     def fault(nodes: Cluster, hold: float) -> None:
+        nodes.killed.append(name)
         nodes.kill(name)
+
+    return fault
+
+
+KINDS = {"service": "service-", "relay": "relay-", "projector": "project-", "gateway": "gateway"}
+"""Each process kind and the prefix of its processes' names (the policy runners run inside their service)."""
+
+
+def _kill_any(*kinds: str) -> Callable[[Cluster, float], None]:
+    """kill -9 of one process of each of `kinds`, chosen at random among those running, all at once."""
+    def fault(nodes: Cluster, hold: float) -> None:
+        for kind in kinds:
+            name = nodes.rng.choice(sorted(n for n in nodes.nodes if n.startswith(KINDS[kind])))
+            nodes.killed.append(name)
+            nodes.kill(name)
 
     return fault
 
@@ -794,6 +815,12 @@ FAULTS = {
         Fault("kill-relay-ledgers", "kill -9 of the ledgers relay, restarted", _kill("relay-ledgers")),
         Fault("kill-projector", "kill -9 of the HQ dashboard projector, restarted", _kill("project-hq_dashboard")),
         Fault("kill-gateway", "kill -9 of the gateway, restarted", _kill("gateway")),
+        Fault("kill-any-service", "kill -9 of a service chosen at random (with its policy runner), restarted",
+              _kill_any("service")),
+        Fault("kill-any-relay", "kill -9 of a relay chosen at random, restarted", _kill_any("relay")),
+        Fault("kill-any-projector", "kill -9 of a projector chosen at random, restarted", _kill_any("projector")),
+        Fault("kill-every-kind", "kill -9 at once of one process of every kind (a service, a relay, a projector, "
+              "the gateway), each chosen at random, restarted", _kill_any(*KINDS)),
         Fault("db-cut-5s", "PostgreSQL unreachable for 5 s (black hole), then restored", _db_cut, 5.0),
         Fault("db-cut-20s", "PostgreSQL unreachable for 20 s (black hole), then restored", _db_cut, 20.0),
         Fault("db-cut-60s", "PostgreSQL unreachable for 60 s (black hole), then restored", _db_cut, 60.0),
@@ -806,7 +833,10 @@ FAST_SERVICES = ("ledgers", "units")
 """The fast part's deployment: the two services the load uses (and their relays); soak runs all four."""
 FAST = ("kill-service", "kill-policy-runner", "kill-relay", "kill-projector", "kill-gateway")
 SOAK = ("db-cut-20s", "broker-pause", "broker-restart", "db-cut-5s", "kill-relay-ledgers", "kill-service",
-        "kill-policy-runner", "kill-relay", "kill-projector", "kill-gateway", "db-cut-60s", "concurrent-ledger-writes")
+        "kill-policy-runner", "kill-relay", "kill-projector", "kill-gateway", "db-cut-60s", "concurrent-ledger-writes",
+        "kill-any-service", "kill-any-relay", "kill-any-projector", "kill-every-kind")
+"""The long run: the database cuts and broker faults, and kill -9 of every process kind (named and at random)."""
+KILLS = tuple(name for name in SOAK if name.startswith("kill-"))
 
 
 def run_fault(nodes: Cluster, history: History, fault: Fault, rng: random.Random, load_before: tuple[float, float],
@@ -814,7 +844,8 @@ def run_fault(nodes: Cluster, history: History, fault: Fault, rng: random.Random
     """Load; the fault at a random moment; more load; settle; check."""
     run_id = uuid.uuid4().hex[:6]
     outcomes = Outcomes(run_id=run_id)
-    manual_before = len(nodes.manual_restarts)
+    manual_before, killed_before = len(nodes.manual_restarts), len(nodes.killed)
+    nodes.rng.seed(rng.random())
     with Load(nodes.api, outcomes, run_id, same_ledger=fault.same_ledger):
         time.sleep(rng.uniform(*load_before))  # a random moment under load
         fault.apply(nodes, fault.hold)
@@ -843,18 +874,19 @@ def run_fault(nodes: Cluster, history: History, fault: Fault, rng: random.Random
     if not settle_problems:
         problems += [f"manual restart: {m}" for m in manual]
     survived = not problems
-    return Verdict(fault.name, survived, sum(map(len, outcomes.accepted.values())), lost, duplicated, len(manual),
+    killed = nodes.killed[killed_before:]
+    return Verdict(f"{fault.name} ({', '.join(killed)})" if killed else fault.name, survived, sum(map(len, outcomes.accepted.values())), lost, duplicated, len(manual),
                    len(outcomes.unanswered), round(settled_in, 1), problems)
 
 
 def run(faults: tuple[str, ...], load_before: tuple[float, float] = (1.0, 3.0), load_after: float = 4.0,
         settle_timeout: float = 60.0, seed: int | None = None, write: bool = True,
-        services: tuple[str, ...] | None = None,
+        services: tuple[str, ...] | None = None, workdir: Path | None = None,
         on_verdict: Callable[[Verdict], None] | None = None) -> dict[str, Any]:
     seed = seed if seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
     verdicts: list[Verdict] = []
-    with cluster(services=services) as nodes:
+    with cluster(workdir=workdir, services=services) as nodes:
         history = History(nodes.direct_env, nodes.rebuild_db)
         try:
             for name in faults:
@@ -911,12 +943,13 @@ def main() -> None:
     parser.add_argument("--soak", action="store_true", help="every fault, with longer load around each")
     parser.add_argument("--faults", nargs="*", choices=sorted(FAULTS), help="these faults, in this order")
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--workdir", type=Path, help="keep each process's log here (default: a temporary directory)")
     args = parser.parse_args()
     if args.soak:
         report = run(tuple(args.faults or SOAK), load_before=(2.0, 8.0), load_after=10.0, settle_timeout=45.0,
-                     seed=args.seed)
+                     seed=args.seed, workdir=args.workdir)
     else:
-        report = run(tuple(args.faults or FAST), seed=args.seed, services=FAST_SERVICES)
+        report = run(tuple(args.faults or FAST), seed=args.seed, services=FAST_SERVICES, workdir=args.workdir)
     print(json.dumps({k: report[k] for k in ("faults", "survived", "lost", "duplicated", "manual_restarts")}))
     sys.exit(0 if report["survived"] == report["faults"] else 1)
 

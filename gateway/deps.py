@@ -47,6 +47,8 @@ class GatewayRuntime:
     """a browser session (gateway/web/session.py) idle longer than this is signed out"""
     evidence: Callable[[str, str, str], bytes] | None = None
     """(record id, exported by, reason) → the case's evidence bundle, built from the stores (None: not offered)"""
+    operator_token: str | None = None
+    """the secret that shows an operator /readyz's details (positions, alarms); None: shown to no one"""
 
 
 def runtime(request: Request) -> GatewayRuntime:

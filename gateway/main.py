@@ -13,6 +13,7 @@ from gateway import errors, idempotency, limits, security, web
 from gateway.api import documents_own_errors, routers
 from gateway.deps import GatewayRuntime, Runtime
 from gateway.errors import API_ERRORS
+from gateway.operators import OperatorToken, is_operator
 from runtime.http_observability import ObservedRequests
 from runtime.metrics import install_metrics_route
 
@@ -35,7 +36,8 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: Literal["ready", "not_ready"] = Field(description="`ready` 就绪; `not_ready` 未就绪")
     checks: dict[str, JsonValue] = Field(
-        description="每项检查的结果 (each check's result: a read model's positions per service, the sources a "
+        description="每项检查的结果，仅对运维令牌显示 (each check's result, shown only with the operator token, "
+                    "otherwise empty: a read model's positions per service, the sources a "
                     "read model may lack events of (`NAME.alarms`: not ready), a service's position, or "
                     "`unavailable: <error>`)")
 
@@ -71,8 +73,10 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
     @app.get("/readyz", tags=["ops"], response_model=Readiness,
              responses={503: {"model": Readiness, "description": "未就绪 (not ready: a read model or service "
                                                                "does not answer)"}})
-    def readyz(runtime: Runtime) -> JSONResponse:
-        """Ready when the read models and services answer and no read model may lack events."""
+    def readyz(runtime: Runtime, operator: OperatorToken = None) -> JSONResponse:
+        """Ready when the read models and services answer and no read model may lack events.
+
+        Anyone gets the status only; the checks (positions, alarms) need the operator token."""
         checks: dict[str, Any] = {}
         ok = True
         try:
@@ -91,7 +95,8 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
             except Exception as error:
                 ok = False
                 checks[name] = f"unavailable: {type(error).__name__}"
-        readiness = Readiness(status="ready" if ok else "not_ready", checks=checks)
+        readiness = Readiness(status="ready" if ok else "not_ready",
+                              checks=checks if is_operator(runtime, operator) else {})
         return JSONResponse(readiness.model_dump(mode="json"), status_code=200 if ok else 503)
 
     return app

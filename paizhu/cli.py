@@ -96,6 +96,17 @@ def _refusal() -> Iterator[None]:
         raise typer.Exit(3) from None
 
 
+def _exit_through_finally_on_sigterm() -> None:
+    """SIGTERM ends the process by SystemExit(0), so its `finally` blocks run (the final checkpoint, the stores
+    closed). uvicorn shuts down gracefully on SIGTERM and then raises the signal again with the handler it found;
+    with the default one the process died right there, skipping them (issue #14). Also during start-up."""
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
 def _stop_event() -> threading.Event:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -133,13 +144,14 @@ def serve(
             clock = ShiftedClock(_date.fromisoformat(today))
         except ValueError as error:
             raise typer.BadParameter("日期格式应为 YYYY-MM-DD (expected YYYY-MM-DD)", param_hint="--today") from error
+    _exit_through_finally_on_sigterm()
     with _refusal():
         platform = Platform(settings, clock=clock)
-    if settings.demo and seed_demo(platform):
-        typer.echo("demo data seeded / 已写入演示数据")
-    platform.start()
-    typer.echo(f"Paizhu embedded platform on http://{settings.host}:{settings.port}  (data: {settings.data_dir})")
     try:
+        if settings.demo and seed_demo(platform):  # all or nothing: interrupted, the next start removes it
+            typer.echo("demo data seeded / 已写入演示数据")
+        platform.start()
+        typer.echo(f"Paizhu embedded platform on http://{settings.host}:{settings.port}  (data: {settings.data_dir})")
         uvicorn.run(create_app(platform.gateway_runtime()), host=settings.host, port=settings.port,
                     log_level=settings.log_level.lower(), **_UVICORN_LOGS)
     finally:
@@ -180,6 +192,7 @@ def service(
 
     settings = _settings(mode="distributed", data_dir=data_dir)
     _logging(settings, f"paizhu-{name.value}")
+    _exit_through_finally_on_sigterm()
     api, stop = service_process(settings, name.value)
     default_port = int(settings.service_url(name.value).rsplit(":", 1)[1])
     try:

@@ -149,6 +149,7 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
         mode="distributed",
         session_idle_minutes=settings.session_idle_minutes,
         readiness={f"service:{s}": client.position for s, client in clients.items()},  # not ready while one is down
+        operator_token=(settings.operator_token.get_secret_value() if settings.operator_token else _token(settings)),
         evidence=functools.partial(export_case_bundle, settings),
     )
 

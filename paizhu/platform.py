@@ -11,6 +11,7 @@ from events.catalog import load_all
 from gateway.auth import Authenticator, demo_password_hashes
 from gateway.clients import LocalClient, Services
 from gateway.deps import GatewayRuntime, ReadModelsAccess
+from paizhu.demo.all_or_nothing import discard_interrupted_seeding
 from paizhu.forensics.evidence import export_case_bundle
 from paizhu.keys import Keys, load_keys
 from paizhu.services import available_services, build_app
@@ -45,8 +46,10 @@ class Platform:
         self.settings = settings
         self.in_memory = in_memory
         self.clock: Clock = clock or SystemClock()
+        discarded = False
         if not in_memory:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
+            discarded = discard_interrupted_seeding(settings.data_dir)  # before the stores open
         self.keys = ephemeral_keys(settings) if in_memory else load_keys(settings)
         self.apps: dict[str, ServiceApplication] = {
             service: build_app(settings, self.keys, service, clock=clock, in_memory=in_memory)
@@ -59,6 +62,8 @@ class Platform:
         for name, projection_class in available_projections().items():
             runner = ProjectionRunner(projection_class(), self.read_db)
             runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
+            if discarded:  # read models kept outside the data directory forget the half demo too
+                runner.reset()
             self.runners[name] = runner
             wanted = runner.projection.event_types  # each follower decodes only what its projection handles
             self.followers[name] = LogFollower(runner, {s: app.reader_for(wanted) for s, app in self.apps.items()})
@@ -163,4 +168,5 @@ class Platform:
             session_idle_minutes=self.settings.session_idle_minutes,
             evidence=None if self.in_memory else functools.partial(export_case_bundle, self.settings),
             readiness={f"service:{n}": (lambda a=a: a.max_position()) for n, a in self.apps.items()},
+            operator_token=self.settings.operator_token.get_secret_value() if self.settings.operator_token else None,
         )

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     inspections_url: str = "http://127.0.0.1:8103"
     units_url: str = "http://127.0.0.1:8104"
     service_token: SecretStr | None = Field(default=None, description="shared secret gateway -> services")
+    operator_token: SecretStr | None = Field(
+        default=None, description="secret an operator sends as X-Paizhu-Operator-Token to see /readyz's details "
+                                  "(distributed: defaults to the service token; unset in embedded mode: none shown)")
 
     # keys: given here in production; generated in data_dir/keys (mode 0600) in embedded mode
     cipher_services: list[str] = Field(default=["clues"], description="services whose store is encrypted")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from gateway.accounts import ACCOUNTS
+from paizhu.demo.all_or_nothing import seeding
 from services.common.application import ServiceApplication
 from services.common.clock import ManualClock
 from services.common.context import CommandContext
@@ -50,9 +51,16 @@ class Demo:
 
 
 def seed_demo(platform: Platform, clock: ManualClock | None = None) -> bool:
-    """Seed once: returns False when the stores already hold data."""
+    """Seed once, all or nothing: returns False when the stores already hold data. Interrupted (an error, a
+    kill), it leaves a mark; the next start removes the half demo (`paizhu.demo.all_or_nothing`)."""
     if any(app.max_position() for app in platform.apps.values()):
         return False
+    with seeding(None if platform.in_memory else platform.settings.data_dir):  # all or nothing
+        _seed(platform, clock)
+    return True
+
+
+def _seed(platform: Platform, clock: ManualClock | None) -> None:
     clock = clock or ManualClock(DEMO_START)
     clock.set(DEMO_START)  # the scenario is dated from its own start; the stores are empty, so nothing is earlier
     original = {name: app.clock for name, app in platform.apps.items()}
@@ -77,4 +85,3 @@ def seed_demo(platform: Platform, clock: ManualClock | None = None) -> bool:
         for name, app in platform.apps.items():
             app.clock = original[name]
     platform.sync()
-    return True

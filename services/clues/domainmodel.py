@@ -217,11 +217,15 @@ class Clue(Compartmented, ChainedAggregate):
         received_on: date,
         disposition_due_on: date,
         disposition_rule: dict[str, Any] | None = None,
+        intake_key: str | None = None,
     ) -> Clue:
-        """A clue referred by an inspection: no compartment until the group leader takes it in."""
+        """A clue referred by an inspection: no compartment until the group leader takes it in.
+
+        Its id derives from `intake_key` (default: the referral id), so the same intake never makes two clues.
+        """
         subject, categories, summary = check_intake("inspection_referral", subject, categories, summary)
         return cls(
-            intake_key=f"referral/{referral['referral_id']}", group_id=group_id, unit_id=unit_id,
+            intake_key=intake_key or f"referral/{referral['referral_id']}", group_id=group_id, unit_id=unit_id,
             source="inspection_referral", referral=referral, subject=subject, categories=categories,
             summary=summary, received_on=received_on, documents=[], members={}, status="referred",
             disposition_due_on=disposition_due_on, disposition_rule=disposition_rule,

@@ -16,7 +16,10 @@ in its env as `CLUES_SEALING_PRIVATE_KEY`, base64). The plaintext content is thi
     }
 
 The referral becomes a clue in status `referred` with an empty compartment; the group leader takes it in
-(`accept_referral`). Its id derives from the referral id, so a redelivered referral never makes two clues.
+(`accept_referral`). Its id derives from the referral's fingerprint (`referral_fingerprint`: an HMAC keyed
+with this service's private key over the round, or the activity's finding, and the content), so neither a
+redelivered referral nor the same clue referred twice by one round makes two clues. Only this service can
+compute the fingerprint: no other store, topic or view holds anything that confirms a guessed content.
 
 Rectification reports (`units.RectificationReported`) whose `subject_ref` is one of this service's
 recommendations are recorded as the unit's response to it; reports about anything else are ignored.
@@ -24,12 +27,14 @@ recommendations are recorded as the unit's response to it; reports about anythin
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.application import ProcessingEvent
 
-from events.envelope import Envelope
+from events.envelope import Envelope, canonical_json
 from events.sealed import unseal
 from services.clues.deadlines import TimeLimits
 from services.clues.domainmodel import Clue
@@ -40,10 +45,19 @@ from services.common.errors import NotFoundError
 from services.common.workdays import Arrangement, Calendar, count, provisional_in
 
 SEALING_KEY_ENV = "CLUES_SEALING_PRIVATE_KEY"
+_FINGERPRINT_LABEL = b"paizhu/clues/referral-fingerprint\x00"
 
 
 class SealingKeyMissingError(RuntimeError):
     """The clues service cannot open referrals without its private key: a deployment error, not a domain one."""
+
+
+def referral_fingerprint(payload: Any, content: dict[str, Any], private_key: str) -> str:
+    """HMAC-SHA256, keyed with the clues service's private key, of where the referral comes from (the round;
+    for an activity, its finding) and its content: the same clue referred again from there has the same one."""
+    source = f"round/{payload.round_id}" if payload.round_id else f"finding/{payload.referral_id}"
+    message = _FINGERPRINT_LABEL + canonical_json({"source": source, "content": content})
+    return hmac.new(private_key.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
 def referral_content(sealed_content: str, private_key: str | None) -> dict[str, Any]:
@@ -69,7 +83,8 @@ class CluesPolicies:
 
     @policy("inspections.ClueReferred")
     def on_clue_referred(self, envelope: Envelope, payload: Any, processing: ProcessingEvent[Any]) -> None:
-        content = referral_content(payload.sealed_content, self.env.get(SEALING_KEY_ENV))
+        private_key = self.env.get(SEALING_KEY_ENV) or ""
+        content = referral_content(payload.sealed_content, private_key)
         received_on = beijing_date(envelope.occurred_at)
         rule, due_on = self.limit("disposition", received_on)
         clue = Clue.refer(
@@ -92,6 +107,7 @@ class CluesPolicies:
             received_on=received_on,
             disposition_due_on=due_on,
             disposition_rule=rule,
+            intake_key=f"referral/{referral_fingerprint(payload, content, private_key)}",
         )
         processing.collect_events(clue)
 

@@ -172,17 +172,18 @@ class SupervisionActivity(ChainedAggregate):
             "responsible_department": responsible_department, "deadline": deadline,
         }
 
-    def refer_finding(self, finding_id: str, sealed_content: str, content_hash: str, referred_at: datetime) -> None:
-        """Turn a finding into a clue, sealed for the clues service (once)."""
+    def refer_finding(self, finding_id: str, sealed_content: str, referred_at: datetime) -> None:
+        """Turn a finding into a clue, sealed for the clues service (once); no digest of the content is kept."""
         self._check_finding_outcome(finding_id)
-        self._refer_finding(finding_id=finding_id, sealed_content=sealed_content, content_hash=content_hash,
-                            referred_at=referred_at)
+        self._refer_finding(finding_id=finding_id, sealed_content=sealed_content, referred_at=referred_at)
 
     @event("FindingReferredAsClue")
-    def _refer_finding(self, finding_id: str, sealed_content: str, content_hash: str, referred_at: datetime) -> None:
+    def _refer_finding(
+        self, finding_id: str, sealed_content: str, referred_at: datetime, content_hash: str | None = None
+    ) -> None:
+        # `content_hash`: only in events recorded before issue #14 (an unkeyed SHA-256); no longer kept or read
         self.findings[finding_id]["outcome"] = "clue"
-        self.findings[finding_id]["referral"] = {"sealed_content": sealed_content, "content_hash": content_hash,
-                                                 "referred_at": referred_at}
+        self.findings[finding_id]["referral"] = {"sealed_content": sealed_content, "referred_at": referred_at}
 
     def complete(self, conclusion: str, completed_on: date) -> None:
         """Complete the activity under way with its conclusion."""

@@ -148,9 +148,9 @@ class InspectionsApplication(Queries, Policies):
         inspection_round = self._round(c.round_id)
         content = clue_content(c.subject_name, c.subject_unit, c.subject_post, c.key_person, c.categories,
                                c.summary)
-        sealed_content, digest = seal_content(content, self.env)
+        sealed_content = seal_content(content, self.env)
         referral_id = str(uuid.uuid4())
-        inspection_round.refer_clue(referral_id=referral_id, sealed_content=sealed_content, content_hash=digest,
+        inspection_round.refer_clue(referral_id=referral_id, sealed_content=sealed_content,
                                     referred_at=self.clock.now())
         return ReferralRecorded(round_id=c.round_id, referral_id=referral_id,
                                 position=self.record(inspection_round))
@@ -290,8 +290,8 @@ class InspectionsApplication(Queries, Policies):
         activity = self._activity(c.activity_id)
         content = clue_content(c.subject_name, c.subject_unit, c.subject_post, c.key_person, c.categories,
                                c.summary)
-        sealed_content, digest = seal_content(content, self.env)
-        activity.refer_finding(finding_id=c.finding_id, sealed_content=sealed_content, content_hash=digest,
+        sealed_content = seal_content(content, self.env)
+        activity.refer_finding(finding_id=c.finding_id, sealed_content=sealed_content,
                                referred_at=self.clock.now())
         return ActivityReferralRecorded(activity_id=c.activity_id, referral_id=c.finding_id,
                                         position=self.record(activity))

@@ -210,19 +210,20 @@ class InspectionRound(ChainedAggregate):
         self.handed_over_clues[clue_id] = {"reason": reason, "handed_over_at": handed_over_at}
 
     # -- during: referrals and requests for information ---------------------------------------
-    def refer_clue(self, referral_id: str, sealed_content: str, content_hash: str, referred_at: datetime) -> None:
-        """Keep a referral sealed for the clues service (token and hash only); the same clue only once."""
+    def refer_clue(self, referral_id: str, sealed_content: str, referred_at: datetime) -> None:
+        """Keep a referral sealed for the clues service (the token only: no digest that could confirm a guess).
+
+        The same clue referred twice makes one clue: the clues service recognises it by a keyed fingerprint.
+        """
         self._check_is_open()
-        if any(r["content_hash"] == content_hash for r in self.referrals.values()):
-            raise ConflictError("相同线索已移送 (the same clue was already referred)", code="duplicate_referral")
-        self._refer_clue(referral_id=referral_id, sealed_content=sealed_content, content_hash=content_hash,
-                         referred_at=referred_at)
+        self._refer_clue(referral_id=referral_id, sealed_content=sealed_content, referred_at=referred_at)
 
     @event("ClueReferred")
-    def _refer_clue(self, referral_id: str, sealed_content: str, content_hash: str, referred_at: datetime) -> None:
-        self.referrals[referral_id] = {
-            "sealed_content": sealed_content, "content_hash": content_hash, "referred_at": referred_at,
-        }
+    def _refer_clue(
+        self, referral_id: str, sealed_content: str, referred_at: datetime, content_hash: str | None = None
+    ) -> None:
+        # `content_hash`: only in events recorded before issue #14 (an unkeyed SHA-256); no longer kept or read
+        self.referrals[referral_id] = {"sealed_content": sealed_content, "referred_at": referred_at}
 
     def request_information(
         self, request_id: str, direction: str, question: str, deadline: date, requested_at: datetime, today: date

@@ -1,13 +1,11 @@
-"""Clue content referred by a team or an activity: validated, sealed for the clues service, hashed."""
+"""Clue content referred by a team or an activity: validated, sealed for the clues service."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from events import sealed
-from events.envelope import canonical_json
 from services.common.errors import ConflictError, InvalidInputError
 from services.inspections.guards import require_text
 
@@ -33,20 +31,16 @@ def clue_content(
     }
 
 
-def content_hash(content: dict[str, Any]) -> str:
-    """The digest the round keeps to refuse a second referral of the same clue.
+def seal_content(content: dict[str, Any], env: Mapping[str, str] | None) -> str:
+    """The sealed token for the clues service; nothing else is kept: no plaintext, and no digest of it.
 
-    It stays in the inspections store: unkeyed, it would let whoever sees it confirm a guessed content, so no
-    view, contract or log carries it (`views.py`, `integration.py`).
+    An unkeyed digest would let whoever reads the store, a topic or a view confirm a guessed content (issue
+    #14); the same clue referred twice is recognised by the clues service, which alone can open the token
+    (`services.clues.policies.referral_fingerprint`).
     """
-    return hashlib.sha256(canonical_json(content)).hexdigest()
-
-
-def seal_content(content: dict[str, Any], env: Mapping[str, str] | None) -> tuple[str, str]:
-    """(sealed token for the clues service, SHA-256 of the canonical content); no plaintext is kept."""
     public_key = (env or {}).get(PUBLIC_KEY_ENV, "")
     if not public_key:
         raise SealingKeyMissingError(
             "未配置线索加密公钥，不能移送线索 (the clues sealing key is not configured)"
         )
-    return sealed.seal(content, public_key), content_hash(content)
+    return sealed.seal(content, public_key)

@@ -98,7 +98,8 @@ def test_a_round_runs_before_during_and_after_across_processes(
 
     def handoff_reflects_the_stage() -> dict[str, int] | None:
         # the inspection-handoff projector is its own process: wait until it consumed the ledgers' events
-        positions: dict[str, int] = api.http.get("/readyz").json()["checks"].get("inspection_handoff", {})
+        ready = api.http.get("/readyz", headers={"X-Paizhu-Operator-Token": distributed["PAIZHU_SERVICE_TOKEN"]})
+        positions: dict[str, int] = ready.json()["checks"].get("inspection_handoff", {})
         return positions if positions.get("ledgers", 0) >= stage["position"] else None
 
     eventually(handoff_reflects_the_stage, "ledgers position in the inspection-handoff read model")

@@ -65,9 +65,14 @@ def api() -> Iterator[Api]:
 
 @pytest.fixture(scope="module")
 def referred(api: Api) -> dict[str, str]:
+    return refer_a_round_and_a_finding(api)
+
+
+def refer_a_round_and_a_finding(api: Api) -> dict[str, str]:
+    """A round's team refers CONTENT, an activity's finding is referred as FINDING_CONTENT; their ids."""
     round_id = ok(api.post("zhang.wei", "/api/inspections/rounds", json=ROUND), 201)["round_id"]
     ok(api.post("zhang.wei", f"/api/inspections/rounds/{round_id}/open"))
-    ok(api.post("liu.team", f"/api/inspections/rounds/{round_id}/referrals", json=CONTENT), 201)
+    referral = ok(api.post("liu.team", f"/api/inspections/rounds/{round_id}/referrals", json=CONTENT), 201)
     activity_id = ok(api.post("zhang.wei", "/api/inspections/activities", json=ACTIVITY), 201)["activity_id"]
     ok(api.post("zhang.wei", f"/api/inspections/activities/{activity_id}/start", json={"started_on": "2025-04-01"}))
     finding_id = ok(api.post("zhang.wei", f"/api/inspections/activities/{activity_id}/findings",
@@ -75,7 +80,8 @@ def referred(api: Api) -> dict[str, str]:
     ok(api.post("zhang.wei", f"/api/inspections/activities/{activity_id}/findings/{finding_id}/refer",
                 json=FINDING_CONTENT))
     api.sync()
-    return {"round_id": round_id, "activity_id": activity_id}
+    return {"round_id": round_id, "activity_id": activity_id, "finding_id": finding_id,
+            "referral_id": referral["referral_id"]}
 
 
 def views(api: Api, ids: dict[str, str]) -> dict[str, str]:
