@@ -99,7 +99,7 @@ def generate(platform: Any, clock: ManualClock) -> int:
                                            deadline=received + timedelta(days=3 * (done + 1) + 20))
                 for kind in ("task", "responsibility"):
                     item_id = app.add_item(directive_id=directive_id, list_kind=kind, title=f"{kind} {n}",
-                                           owner="综合司", follower="zhou.min" if n % 3 == 0 else None,
+                                           owner="综合司", follower="zhou.min" if n % 3 == 0 else "zhang.wei",
                                            deadline=received + timedelta(days=rng.randint(20, 400)))["item_id"]
                     if rng.random() < 0.5:
                         app.update_item_progress(item_id=item_id, status="in_progress", summary="推进中")
