@@ -52,7 +52,8 @@ class Platform:
             service: build_app(settings, self.keys, service, clock=clock, in_memory=in_memory)
             for service in available_services()
         }
-        self.read_db: Database = connect("sqlite://:memory:" if in_memory else settings.read_models_url())
+        self.read_db: Database = connect("sqlite://:memory:" if in_memory else settings.read_models_url(),
+                                       settings.read_model_pool_size)
         self.runners: dict[str, ProjectionRunner] = {}
         self.followers: dict[str, LogFollower] = {}
         readers = {name: app.integration_events for name, app in self.apps.items()}
@@ -63,6 +64,7 @@ class Platform:
             wanted = runner.projection.event_types  # each follower decodes only what its projection handles
             self.followers[name] = LogFollower(runner, {s: app.reader_for(wanted) for s, app in self.apps.items()})
         self.dead_letters = DeadLetterTable(self.read_db)
+        self._membership_generation = 0
         self.policy_runners = [
             EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name}, self.dead_letters)
             for name, app in self.apps.items()
@@ -83,10 +85,27 @@ class Platform:
         with self._sync_lock:
             while True:
                 read = sum(runner.run_once() for runner in self.policy_runners)
-                read += sum(follower.run_once() for follower in self.followers.values())
+                read += sum(self._follow(name, follower) for name, follower in self.followers.items())
                 total += read
                 if read == 0:
                     return total
+
+    def _follow(self, name: str, follower: LogFollower) -> int:
+        """One follower's pass; the membership generation raised once the membership read model moved."""
+        try:
+            read = follower.run_once()
+        except BaseException:
+            if name == "membership":
+                self._membership_generation += 1  # it may have committed part of what it read
+            raise
+        if read and name == "membership":
+            self._membership_generation += 1
+        return read
+
+    def membership_generation(self) -> int:
+        """Raised after every change the in-process projector commits to the membership read model (the
+        gateway's membership cache is valid while this number has not moved)."""
+        return self._membership_generation
 
     def checkpoint(self) -> None:
         for app in self.apps.values():
@@ -151,7 +170,8 @@ class Platform:
                   if builtin else {})
         authenticator = Authenticator(
             token_key=self.keys.token_signing, password_hashes=hashes,
-            ttl_minutes=self.settings.token_ttl_minutes, membership=MembershipView(self.read_db),
+            ttl_minutes=self.settings.token_ttl_minutes,
+            membership=MembershipView(self.read_db, generation=self.membership_generation),
             builtin_accounts=builtin,
         )
         return GatewayRuntime(
