@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway.deps import ReadModelsAccess
 from projections.common.db import Database, Tx
-from projections.common.query import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, lacking, positions
+from projections.common.query import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, positions
 from services.common.errors import InvalidInputError
 
 T = TypeVar("T")
@@ -85,6 +85,16 @@ Paging = Annotated[PageRequest, Depends(paging)]
 After = Annotated[dict[str, int], Depends(after_positions)]
 
 
+def _reflected(tx: Tx, projection: str) -> tuple[dict[str, int], bool]:
+    """(the positions the read model reflects, whether it may lack events): `positions` and `lacking` of
+    projections.common.query in one statement, one round trip less per read."""
+    rows = tx.fetchall(
+        "SELECT 'position', service, CAST(position AS TEXT) FROM projection_positions WHERE projection = %s"
+        " UNION ALL SELECT 'alarm', source, reason FROM projection_alarms WHERE projection = %s",
+        (projection, projection))
+    return {str(r[1]): int(r[2]) for r in rows if r[0] == "position"}, any(r[0] == "alarm" for r in rows)
+
+
 def _reached(reflected: dict[str, int], wanted: dict[str, int]) -> bool:
     return all(reflected.get(service, 0) >= position for service, position in wanted.items())
 
@@ -123,7 +133,7 @@ async def answer(read_models: ReadModelsAccess, response: Response, projection: 
             await asyncio.sleep(0.02)
 
     def run(tx: Tx) -> tuple[R, dict[str, int], bool]:
-        return query(tx), positions(tx, projection), bool(lacking(tx, projection))
+        return query(tx), *_reflected(tx, projection)
 
     result, reflected, incomplete = await in_transaction(db, run)
     # a read model that may lack events (its source lost them) is never fresh, whatever its positions say

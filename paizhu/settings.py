@@ -43,7 +43,8 @@ class Settings(BaseSettings):
         "gateway lets as many reads run at once and queues the others without holding a thread")
     gateway_workers: int | None = Field(
         default=None, ge=1, le=64, description="distributed: the gateway's worker processes (each with its own "
-        "read-model pool); default: the machine's cores, at most 4")
+        "read-model pool and its own count of failed sign-ins of built-in accounts); default: the machine's "
+        "cores, at most 4")
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_partitions: int = 1
