@@ -251,9 +251,24 @@ def gateway_worker() -> Any:
     from gateway.main import create_app
     from paizhu.distributed import gateway_runtime
 
+    _die_with_supervisor()
     settings = _settings(mode="distributed")
     _logging(settings, "paizhu-gateway")
     return create_app(gateway_runtime(settings))
+
+
+def _die_with_supervisor() -> None:
+    """Linux: this worker is sent SIGTERM when the supervisor that started it dies, so a `kill -9` of the
+    gateway leaves no worker behind holding its port (elsewhere: nothing done)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the supervisor died before this was set
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 @app.command()

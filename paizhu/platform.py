@@ -56,7 +56,6 @@ class Platform:
                                        settings.read_model_pool_size)
         self.runners: dict[str, ProjectionRunner] = {}
         self.followers: dict[str, LogFollower] = {}
-        readers = {name: app.integration_events for name, app in self.apps.items()}
         for name, projection_class in available_projections().items():
             runner = ProjectionRunner(projection_class(), self.read_db)
             runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
@@ -66,7 +65,10 @@ class Platform:
         self.dead_letters = DeadLetterTable(self.read_db)
         self._membership_generation = 0
         self.policy_runners = [
-            EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name}, self.dead_letters)
+            # each policy reads only the types it handles: the others are passed over undecoded (a restart
+            # catches up from its last tracked event without decoding every event since)
+            EmbeddedPolicyRunner(app, {s: source.reader_for(app.policy_event_types)
+                                       for s, source in self.apps.items() if s != name}, self.dead_letters)
             for name, app in self.apps.items()
             if app.has_policies
         ]

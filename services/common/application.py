@@ -363,6 +363,11 @@ class ServiceApplication(Application[UUID]):
     def handles(self, event_type: str) -> bool:
         return event_type in self._policies
 
+    @property
+    def policy_event_types(self) -> frozenset[str]:
+        """The integration event types its policies handle (a feed of other types can pass them undecoded)."""
+        return frozenset(self._policies)
+
     def already_processed(self, envelope: Envelope) -> bool:
         last = self.process_recorder.max_tracking_id(envelope.service)
         return last is not None and envelope.position <= last
