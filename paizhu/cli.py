@@ -233,7 +233,11 @@ def gateway(host: Host = "127.0.0.1", port: Port = None, data_dir: DataDir = Non
     settings = _settings(mode="distributed", data_dir=data_dir)
     workers = settings.gateway_workers or min(4, os.cpu_count() or 1)
     if workers > 1:
-        # each worker process builds its gateway from the environment (its own read-model pool)
+        # each worker process builds its gateway from the environment (its own read-model pool); missing
+        # secrets are refused here, once, rather than by every worker the supervisor would start again
+        from paizhu.keys import Process, load_keys
+
+        load_keys(settings, Process("gateway"))
         if data_dir is not None:
             os.environ["PAIZHU_DATA_DIR"] = str(data_dir)
         _logging(settings, "paizhu-gateway")
