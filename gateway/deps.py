@@ -77,22 +77,32 @@ def membership(request: Request) -> MembershipSource:
     return runtime(request).authenticator.membership
 
 
-def services(request: Request) -> ServicesClient:
+# The dependencies below do no I/O: as coroutines they run on the event loop, where a plain function would
+# take a worker thread per request (and wait for one behind the reads holding them).
+async def _membership(request: Request) -> MembershipSource:
+    return membership(request)
+
+
+async def services(request: Request) -> ServicesClient:
     return runtime(request).services
 
 
-def read_models(request: Request) -> ReadModelsAccess:
+async def read_models(request: Request) -> ReadModelsAccess:
     return runtime(request).read_models
 
 
-def current_day(request: Request) -> date:
+async def current_day(request: Request) -> date:
     """Today in Beijing, by the platform's clock."""
     return today(runtime(request).clock)
 
 
+async def _runtime(request: Request) -> GatewayRuntime:
+    return runtime(request)
+
+
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-Membership = Annotated[MembershipSource, Depends(membership)]
+Membership = Annotated[MembershipSource, Depends(_membership)]
 Services = Annotated[ServicesClient, Depends(services)]
 ReadModels = Annotated[ReadModelsAccess, Depends(read_models)]
-Runtime = Annotated[GatewayRuntime, Depends(runtime)]
+Runtime = Annotated[GatewayRuntime, Depends(_runtime)]
 Today = Annotated[date, Depends(current_day)]

@@ -28,7 +28,8 @@ def require(action: str, *, listing: bool = False) -> Any:
     rows `authz.can_read` allows); otherwise each record the call touches is.
     """
 
-    def permission(request: Request, principal: CurrentPrincipal) -> Permission:
+    async def permission(request: Request, principal: CurrentPrincipal) -> Permission:
+        # no I/O: run on the event loop (a plain function would take a worker thread per request)
         return grant(principal, action, addresses_record=bool(request.path_params), listing=listing)
 
     permission.__name__ = f"require_{action.replace('.', '_')}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import weakref
 from collections.abc import Callable
 from typing import Annotated, Generic, TypeVar
 
@@ -23,8 +24,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from gateway.deps import ReadModelsAccess
-from projections.common.db import Tx
-from projections.common.query import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, lacking, positions
+from projections.common.db import Database, Tx
+from projections.common.query import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, positions
 from services.common.errors import InvalidInputError
 
 T = TypeVar("T")
@@ -57,7 +58,7 @@ class Answer(BaseModel, Generic[T]):
     freshness: Freshness
 
 
-def paging(
+async def paging(
     limit: int = Query(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数 (rows per page)"),
     cursor: str | None = Query(default=None, max_length=512, pattern=r"^[A-Za-z0-9_-]+$",
                                description="上一页返回的 next_cursor (the next_cursor of the previous page)"),
@@ -65,7 +66,7 @@ def paging(
     return PageRequest(limit=limit, cursor=cursor)
 
 
-def after_positions(
+async def after_positions(
     after: list[str] = Query(default=[], max_length=4,
                              description="读己之写：等待读模型反映到这些位置，如 `ledgers:123` (read-your-writes: "
                                          "wait until the read model reflects these positions, e.g. `ledgers:123`)"),
@@ -84,8 +85,40 @@ Paging = Annotated[PageRequest, Depends(paging)]
 After = Annotated[dict[str, int], Depends(after_positions)]
 
 
+def _reflected(tx: Tx, projection: str) -> tuple[dict[str, int], bool]:
+    """(the positions the read model reflects, whether it may lack events): `positions` and `lacking` of
+    projections.common.query in one statement, one round trip less per read."""
+    rows = tx.fetchall(
+        "SELECT 'position', service, CAST(position AS TEXT) FROM projection_positions WHERE projection = %s"
+        " UNION ALL SELECT 'alarm', source, reason FROM projection_alarms WHERE projection = %s",
+        (projection, projection))
+    return {str(r[1]): int(r[2]) for r in rows if r[0] == "position"}, any(r[0] == "alarm" for r in rows)
+
+
 def _reached(reflected: dict[str, int], wanted: dict[str, int]) -> bool:
     return all(reflected.get(service, 0) >= position for service, position in wanted.items())
+
+
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, weakref.WeakKeyDictionary[Database, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary())
+"""per event loop (a semaphore belongs to the loop it first waited in), per database: its free connections"""
+
+
+async def in_transaction(db: Database, work: Callable[[Tx], R]) -> R:
+    """`work` in one read-model transaction on a worker thread, once one of the database's connections is
+    free: the reads waiting for a connection wait here, on the event loop, instead of each holding a worker
+    thread (which the requests' other blocking steps then wait for)."""
+    of_loop = _slots.setdefault(asyncio.get_running_loop(), weakref.WeakKeyDictionary())
+    slots = of_loop.get(db)
+    if slots is None:
+        slots = of_loop.setdefault(db, asyncio.Semaphore(max(1, db.max_size)))
+
+    def run() -> R:
+        with db.transaction() as tx:
+            return work(tx)
+
+    async with slots:
+        return await run_in_threadpool(run)
 
 
 async def answer(read_models: ReadModelsAccess, response: Response, projection: str, after: dict[str, int],
@@ -93,20 +126,16 @@ async def answer(read_models: ReadModelsAccess, response: Response, projection: 
     """Run `query` on the read model once it reflects `after` (or the wait ran out), with its freshness."""
     db = read_models.db
 
-    def read_positions() -> dict[str, int]:
-        with db.transaction() as tx:
-            return positions(tx, projection)
-
     if after:
         deadline = time.monotonic() + wait_seconds
-        while not _reached(await run_in_threadpool(read_positions), after) and time.monotonic() < deadline:
+        while (not _reached(await in_transaction(db, lambda tx: positions(tx, projection)), after)
+               and time.monotonic() < deadline):
             await asyncio.sleep(0.02)
 
-    def run() -> tuple[R, dict[str, int], bool]:
-        with db.transaction() as tx:
-            return query(tx), positions(tx, projection), bool(lacking(tx, projection))
+    def run(tx: Tx) -> tuple[R, dict[str, int], bool]:
+        return query(tx), *_reflected(tx, projection)
 
-    result, reflected, incomplete = await run_in_threadpool(run)
+    result, reflected, incomplete = await in_transaction(db, run)
     # a read model that may lack events (its source lost them) is never fresh, whatever its positions say
     freshness = Freshness(positions=reflected, stale=incomplete or not _reached(reflected, after))
     response.headers["X-Paizhu-Positions"] = ", ".join(f"{s}={p}" for s, p in sorted(reflected.items()))

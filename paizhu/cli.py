@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -243,9 +244,48 @@ def gateway(host: Host = "127.0.0.1", port: Port = None, data_dir: DataDir = Non
     from paizhu.distributed import gateway_runtime
 
     settings = _settings(mode="distributed", data_dir=data_dir)
+    workers = settings.gateway_workers or min(4, os.cpu_count() or 1)
+    if workers > 1:
+        # each worker process builds its gateway from the environment (its own read-model pool); missing
+        # secrets are refused here, once, rather than by every worker the supervisor would start again
+        from paizhu.keys import Process, load_keys
+
+        load_keys(settings, Process("gateway"))
+        if data_dir is not None:
+            os.environ["PAIZHU_DATA_DIR"] = str(data_dir)
+        _logging(settings, "paizhu-gateway")
+        uvicorn.run("paizhu.cli:gateway_worker", factory=True, workers=workers, host=host,
+                    port=port or settings.port, log_level=settings.log_level.lower(), **_UVICORN_LOGS)
+        return
     _logging(settings, "paizhu-gateway")
     uvicorn.run(create_app(gateway_runtime(settings)), host=host, port=port or settings.port,
                 log_level=settings.log_level.lower(), **_UVICORN_LOGS)
+
+
+def gateway_worker() -> Any:
+    """One gateway worker's application (uvicorn's factory when `gateway_workers` is more than one): the
+    settings from the PAIZHU_* environment, this process's logs and telemetry set up."""
+    from gateway.main import create_app
+    from paizhu.distributed import gateway_runtime
+
+    _die_with_supervisor()
+    settings = _settings(mode="distributed")
+    _logging(settings, "paizhu-gateway")
+    return create_app(gateway_runtime(settings))
+
+
+def _die_with_supervisor() -> None:
+    """Linux: this worker is sent SIGTERM when the supervisor that started it dies, so a `kill -9` of the
+    gateway leaves no worker behind holding its port (elsewhere: nothing done)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the supervisor died before this was set
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 @app.command()

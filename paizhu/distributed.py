@@ -108,7 +108,7 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
     load_all()
     load_keys(settings, Process("projector", name))  # it holds none; says so if handed any
     projection_class = available_projections()[name]
-    runner = ProjectionRunner(projection_class(), connect(settings.read_models_url()))
+    runner = ProjectionRunner(projection_class(), connect(settings.read_models_url(), settings.read_model_pool_size))
     # a changed read model is rebuilt from the beginning of the topics (kept forever, see deploy/kafka.md)
     runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
     topics = [topic_for(s) for s in available_services()]
@@ -130,7 +130,7 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
 def gateway_runtime(settings: Settings) -> GatewayRuntime:
     load_all()
     keys = load_keys(settings, Process("gateway"))
-    db = connect(settings.read_models_url())
+    db = connect(settings.read_models_url(), settings.read_model_pool_size)
     runners = {}
     for name, projection_class in available_projections().items():
         runners[name] = ProjectionRunner(projection_class(), db)
@@ -158,7 +158,7 @@ def rebuild_projection(settings: Settings, name: str) -> tuple[int, str]:
     """Drop a read model and rebuild it from the services' stores; return (events read, checksum)."""
     apps, _ = open_stores(settings)
     projection_class = available_projections()[name]
-    db = connect(settings.read_models_url())
+    db = connect(settings.read_models_url(), settings.read_model_pool_size)
     runner = ProjectionRunner(projection_class(), db)
     runner.reset()
     wanted = runner.projection.event_types

@@ -55,10 +55,10 @@ class Platform:
             service: build_app(settings, self.keys, service, clock=clock, in_memory=in_memory)
             for service in available_services()
         }
-        self.read_db: Database = connect("sqlite://:memory:" if in_memory else settings.read_models_url())
+        self.read_db: Database = connect("sqlite://:memory:" if in_memory else settings.read_models_url(),
+                                       settings.read_model_pool_size)
         self.runners: dict[str, ProjectionRunner] = {}
         self.followers: dict[str, LogFollower] = {}
-        readers = {name: app.integration_events for name, app in self.apps.items()}
         for name, projection_class in available_projections().items():
             runner = ProjectionRunner(projection_class(), self.read_db)
             runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
@@ -68,8 +68,12 @@ class Platform:
             wanted = runner.projection.event_types  # each follower decodes only what its projection handles
             self.followers[name] = LogFollower(runner, {s: app.reader_for(wanted) for s, app in self.apps.items()})
         self.dead_letters = DeadLetterTable(self.read_db)
+        self._membership_generation = 0
         self.policy_runners = [
-            EmbeddedPolicyRunner(app, {s: r for s, r in readers.items() if s != name}, self.dead_letters)
+            # each policy reads only the types it handles: the others are passed over undecoded (a restart
+            # catches up from its last tracked event without decoding every event since)
+            EmbeddedPolicyRunner(app, {s: source.reader_for(app.policy_event_types)
+                                       for s, source in self.apps.items() if s != name}, self.dead_letters)
             for name, app in self.apps.items()
             if app.has_policies
         ]
@@ -88,10 +92,27 @@ class Platform:
         with self._sync_lock:
             while True:
                 read = sum(runner.run_once() for runner in self.policy_runners)
-                read += sum(follower.run_once() for follower in self.followers.values())
+                read += sum(self._follow(name, follower) for name, follower in self.followers.items())
                 total += read
                 if read == 0:
                     return total
+
+    def _follow(self, name: str, follower: LogFollower) -> int:
+        """One follower's pass; the membership generation raised once the membership read model moved."""
+        try:
+            read = follower.run_once()
+        except BaseException:
+            if name == "membership":
+                self._membership_generation += 1  # it may have committed part of what it read
+            raise
+        if read and name == "membership":
+            self._membership_generation += 1
+        return read
+
+    def membership_generation(self) -> int:
+        """Raised after every change the in-process projector commits to the membership read model (the
+        gateway's membership cache is valid while this number has not moved)."""
+        return self._membership_generation
 
     def checkpoint(self) -> None:
         for app in self.apps.values():
@@ -156,7 +177,8 @@ class Platform:
                   if builtin else {})
         authenticator = Authenticator(
             token_key=self.keys.token_signing, password_hashes=hashes,
-            ttl_minutes=self.settings.token_ttl_minutes, membership=MembershipView(self.read_db),
+            ttl_minutes=self.settings.token_ttl_minutes,
+            membership=MembershipView(self.read_db, generation=self.membership_generation),
             builtin_accounts=builtin,
         )
         return GatewayRuntime(

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     pg_password: SecretStr = SecretStr("")
     pg_dbname: str = "paizhu"
     read_model_url: str | None = Field(default=None, description="read-model database; default derived")
+    read_model_pool_size: int = Field(
+        default=8, ge=1, le=200, description="connections of a process's read-model pool (PostgreSQL); the "
+        "gateway lets as many reads run at once and queues the others without holding a thread")
+    gateway_workers: int | None = Field(
+        default=None, ge=1, le=64, description="distributed: the gateway's worker processes (each with its own "
+        "read-model pool and its own count of failed sign-ins of built-in accounts); default: the machine's "
+        "cores, at most 4")
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_partitions: int = 1

@@ -23,7 +23,7 @@ from runtime.http_observability import ObservedRequests
 from runtime.logging import bind_user
 from runtime.metrics import install_metrics_route
 from runtime.retry import store_unavailable
-from runtime.telemetry import tracer
+from runtime.telemetry import span
 from services.common.application import ServiceApplication, validation_message
 from services.common.context import CommandContext
 from services.common.errors import DomainError, UnavailableError
@@ -77,7 +77,7 @@ def create_service_app(app: ServiceApplication, token: str | None) -> FastAPI:
             idempotency_key=request.headers.get("x-paizhu-idempotency-key"),
         )
         # a child of FastAPI's server span, which already continues the caller's traceparent
-        with tracer.start_as_current_span(f"service {app.name}.{name}"):
+        with span(f"service {app.name}.{name}"):
             try:
                 operation = operation_type.model_validate(body)
                 with app.acting(context):

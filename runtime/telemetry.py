@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from opentelemetry import metrics, trace
@@ -63,6 +64,17 @@ def clear_alarm(name: str) -> None:
 
 def alarm_raised(name: str) -> bool:
     return _alarms.get(name) == 1
+
+
+def span(name: str) -> AbstractContextManager[Any]:
+    """`tracer.start_as_current_span(name)`, except inside a trace that is not being recorded: there the span
+    would be dropped anyway (the sampler follows the parent's decision, and the standard samplers that do
+    not decide the same for every span of one trace id), so it is not made at all. A root span (no current
+    span) is always started: that is where the sampler decides."""
+    current = trace.get_current_span()
+    if not current.is_recording() and current.get_span_context().is_valid:
+        return nullcontext()
+    return tracer.start_as_current_span(name)
 
 
 def current_traceparent() -> str:

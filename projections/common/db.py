@@ -23,6 +23,9 @@ PG_CONNECTION_TIMEOUTS: dict[str, Any] = {
 }
 """libpq parameters that bound every connection attempt and call (the services' stores get them too)."""
 
+DEFAULT_POOL_SIZE = 8
+"""Connections of a read-model pool unless the setting `read_model_pool_size` says otherwise."""
+
 POOL_TIMEOUT = 15.0
 """Seconds a caller waits for a pooled connection before its call fails (and its loop retries it)."""
 
@@ -46,6 +49,8 @@ class Tx(ABC):
 
 class Database(ABC):
     dialect: str
+    max_size: int = 1
+    """transactions it runs at once (a pool's connections; one for SQLite, whose writes are serialised)"""
 
     @abstractmethod
     @contextmanager
@@ -159,8 +164,10 @@ class _PostgresTx(_BufferedTx):
 class PostgresDatabase(Database):
     dialect = "postgres"
 
-    def __init__(self, dsn: str, max_size: int = 4) -> None:
+    def __init__(self, dsn: str, max_size: int = DEFAULT_POOL_SIZE) -> None:
         from psycopg_pool import ConnectionPool
+
+        self.max_size = max_size
 
         # Bounded connections, each checked before use: after a database restart or a cut, a stale pooled
         # connection is replaced instead of failing the caller, and a call into a cut fails within seconds.
@@ -192,11 +199,12 @@ def database_unreachable(error: BaseException) -> bool:
     return isinstance(error, (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError))
 
 
-def connect(url: str) -> Database:
-    """`sqlite:///abs/path.db` (path after `sqlite://`), `sqlite://:memory:`, or a `postgresql://` DSN."""
+def connect(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Database:
+    """`sqlite:///abs/path.db` (path after `sqlite://`), `sqlite://:memory:`, or a `postgresql://` DSN (with a
+    pool of `pool_size` connections)."""
     if url.startswith("sqlite://"):
         path = url.removeprefix("sqlite://")
         return SqliteDatabase(":memory:" if path in ("", ":memory:", "/:memory:") else path)
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresDatabase(url)
+        return PostgresDatabase(url, max_size=pool_size)
     raise ValueError(f"unsupported read-model database url: {url}")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from projections.common.db import Database, Tx
@@ -33,22 +34,55 @@ class Organisation:
 
 
 class MembershipView:
-    """Read side of projections.membership (the gateway asks it on every request: small, indexed reads)."""
+    """Read side of projections.membership (the gateway asks it on every request: small, indexed reads).
 
-    def __init__(self, db: Database) -> None:
+    With `generation` (a number the process raises each time the membership read model has committed a
+    change, e.g. its in-process projector's batches), a user's membership of an organisation is kept in
+    memory and answered from there while the number has not moved: correct, since the answer was read no
+    earlier than the generation it is stored under. Without it (a read model written by another process),
+    every call reads the database."""
+
+    CACHED = 10_000
+    """memberships kept at most (then the cache starts again)"""
+
+    def __init__(self, db: Database, generation: Callable[[], int] | None = None) -> None:
         self.db = db
+        self._generation = generation
+        self._cache: dict[tuple[str, str], tuple[int, tuple[Member, Organisation] | None]] = {}
+        self._lock = threading.Lock()
 
     def organisation(self, org_id: str) -> Organisation | None:
         with self.db.transaction() as tx:
             return _organisation(tx, org_id)
 
     def membership(self, user_id: str, org_id: str) -> tuple[Member, Organisation] | None:
-        """The user's active membership of this organisation with the organisation (one transaction)."""
+        """The user's active membership of this organisation with the organisation (one statement)."""
+        if self._generation is None:
+            return self._membership(user_id, org_id)
+        generation = self._generation()  # read before the database: a change after it invalidates the entry
+        cached = self._cache.get((user_id, org_id))
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        found = self._membership(user_id, org_id)
+        with self._lock:
+            if len(self._cache) >= self.CACHED:
+                self._cache.clear()
+            self._cache[(user_id, org_id)] = (generation, found)
+        return found
+
+    def _membership(self, user_id: str, org_id: str) -> tuple[Member, Organisation] | None:
         with self.db.transaction() as tx:
-            row = tx.fetchone("SELECT user_id, name, org_id, roles FROM membership_members"
-                              " WHERE user_id = %s AND org_id = %s", (user_id, org_id))
-            org = _organisation(tx, org_id) if row else None
-        return (_member(row), org) if row and org else None
+            rows = tx.fetchall(
+                "SELECT m.user_id, m.name, m.org_id, m.roles, o.kind, o.name, o.name_en, s.unit_id"
+                " FROM membership_members m JOIN membership_orgs o ON o.org_id = m.org_id"
+                " LEFT JOIN membership_supervision s ON s.group_id = o.org_id"
+                " WHERE m.user_id = %s AND m.org_id = %s ORDER BY s.unit_id", (user_id, org_id))
+        if not rows:
+            return None
+        first = rows[0]
+        kind = str(first[4])
+        supervises = tuple(str(r[7]) for r in rows if r[7] is not None) if kind == "group" else ()
+        return _member(first[:4]), Organisation(str(first[2]), kind, str(first[5]), str(first[6]), supervises)
 
     def member(self, user_id: str, org_id: str) -> Member | None:
         """The user's active membership of this organisation, if any."""

@@ -29,7 +29,7 @@ def _clue_id(event: Any) -> str:
     return str(event.originator_id)
 
 
-@mapper.maps(Clue.Registered)
+@mapper.maps(Clue.Registered, publishes=contracts.ClueRegistered)
 def clue_registered(event: Any) -> Published:
     return Published(
         contracts.ClueRegistered(
@@ -57,70 +57,70 @@ def _status(event: Any, step: str, **facts: Any) -> Published:
                                                  **values))
 
 
-@mapper.maps(Clue.Accepted)
+@mapper.maps(Clue.Accepted, publishes=contracts.ClueStatusChanged)
 def clue_accepted(event: Any) -> Published:
     return _status(event, "accepted", due_on=event.due_on, deadline="disposition",
                    compartment_added=sorted(event.members))
 
 
-@mapper.maps(Clue.Reopened)
+@mapper.maps(Clue.Reopened, publishes=contracts.ClueStatusChanged)
 def clue_reopened(event: Any) -> Published:
     return _status(event, "reopened", due_on=event.due_on, deadline="disposition")
 
 
-@mapper.maps(Clue.DispositionProposed)
+@mapper.maps(Clue.DispositionProposed, publishes=contracts.ClueStatusChanged)
 def disposition_proposed(event: Any) -> Published:
     return _status(event, "proposed", disposition=event.disposition)
 
 
-@mapper.maps(Clue.DispositionDecided)
+@mapper.maps(Clue.DispositionDecided, publishes=contracts.ClueStatusChanged)
 def disposition_decided(event: Any) -> Published:
     result = "closed" if event.approved and DISPOSITION_STATUS.get(event.disposition or "") == "closed" else None
     return _status(event, "decided" if event.approved else "declined", disposition=event.disposition,
                    due_on=event.due_on, deadline=event.deadline, result=result)
 
 
-@mapper.maps(Clue.InquiryRecorded)
+@mapper.maps(Clue.InquiryRecorded, publishes=contracts.ClueStatusChanged)
 def inquiry_recorded(event: Any) -> Published:
     return _status(event, "inquiry", disposition="inquiry", due_on=event.due_on, deadline="inquiry_reply")
 
 
-@mapper.maps(Clue.InquiryReplied)
+@mapper.maps(Clue.InquiryReplied, publishes=contracts.ClueStatusChanged)
 def inquiry_replied(event: Any) -> Published:
     return _status(event, "reply", disposition="inquiry")
 
 
-@mapper.maps(Clue.VerificationReported)
+@mapper.maps(Clue.VerificationReported, publishes=contracts.ClueStatusChanged)
 def verification_reported(event: Any) -> Published:
     return _status(event, "verification", disposition="preliminary_verification")
 
 
-@mapper.maps(Clue.Concluded)
+@mapper.maps(Clue.Concluded, publishes=contracts.ClueStatusChanged)
 def concluded(event: Any) -> Published:
     return _status(event, "concluded", four_forms=event.four_forms, result=event.result)
 
 
-@mapper.maps(Clue.MemberAdded)
+@mapper.maps(Clue.MemberAdded, publishes=contracts.ClueCompartmentChanged)
 def member_added(event: Any) -> Published:
     return Published(contracts.ClueCompartmentChanged(clue_id=_clue_id(event), added=[event.user], removed=[]))
 
 
-@mapper.maps(Clue.MemberRemoved)
+@mapper.maps(Clue.MemberRemoved, publishes=contracts.ClueCompartmentChanged)
 def member_removed(event: Any) -> Published:
     return Published(contracts.ClueCompartmentChanged(clue_id=_clue_id(event), added=[], removed=[event.user]))
 
 
-@mapper.maps(Clue.JointScreeningShared)
+@mapper.maps(Clue.JointScreeningShared, publishes=contracts.ClueJointScreeningChanged)
 def joint_shared(event: Any) -> Published:
     return Published(contracts.ClueJointScreeningChanged(clue_id=_clue_id(event), open=True))
 
 
-@mapper.maps(Clue.JointScreeningConcluded)
+@mapper.maps(Clue.JointScreeningConcluded, publishes=contracts.ClueJointScreeningChanged)
 def joint_concluded(event: Any) -> Published:
     return Published(contracts.ClueJointScreeningChanged(clue_id=_clue_id(event), open=False))
 
 
-@mapper.maps(Clue.DeadlineOverdue)
+@mapper.maps(Clue.DeadlineOverdue, publishes=contracts.ClueOverdue)
 def clue_overdue(event: Any) -> Published:
     return Published(contracts.ClueOverdue(clue_id=_clue_id(event), deadline=event.deadline, due_on=event.due_on))
 
@@ -129,7 +129,7 @@ mapper.copies(Recommendation.Issued, contracts.RecommendationIssued, id_field="r
 mapper.copies(Recommendation.Drafted, contracts.RecommendationDrafted, id_field="recommendation_id")
 
 
-@mapper.maps(Recommendation.ResponseRecorded)
+@mapper.maps(Recommendation.ResponseRecorded, publishes=contracts.RecommendationResponseRecorded)
 def recommendation_response(event: Any) -> Published:
     return Published(
         contracts.RecommendationResponseRecorded(
@@ -139,7 +139,7 @@ def recommendation_response(event: Any) -> Published:
     )
 
 
-@mapper.maps(Recommendation.Closed)
+@mapper.maps(Recommendation.Closed, publishes=contracts.RecommendationClosed)
 def recommendation_closed(event: Any) -> Published:
     return Published(
         contracts.RecommendationClosed(recommendation_id=str(event.originator_id), closed_on=event.closed_on,
@@ -147,7 +147,7 @@ def recommendation_closed(event: Any) -> Published:
     )
 
 
-@mapper.maps(Recommendation.Overdue)
+@mapper.maps(Recommendation.Overdue, publishes=contracts.RecommendationOverdue)
 def recommendation_overdue(event: Any) -> Published:
     return Published(
         contracts.RecommendationOverdue(recommendation_id=str(event.originator_id), deadline=event.deadline)

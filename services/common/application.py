@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 import authz
 from events.envelope import SYSTEM_ACTOR, Envelope
-from runtime.telemetry import command_latency, current_traceparent, tracer
+from runtime.telemetry import command_latency, current_traceparent, span
 from services.common import idempotency
 from services.common.clock import Clock, SystemClock
 from services.common.clock import today as beijing_today
@@ -101,7 +101,7 @@ def command(func: F) -> F:
     def wrapper(self: ServiceApplication, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         name = f"{self.name}.{func.__name__}"
-        with tracer.start_as_current_span(f"command {name}"):
+        with span(f"command {name}"):
             with command_context(replace(current(), traceparent=current_traceparent(), clock=self.clock)):
                 try:
                     return func(self, *_as_operation(func, args, kwargs), **({} if operation_of(func) else kwargs))
@@ -294,7 +294,7 @@ class ServiceApplication(Application[UUID]):
         if pending is not None and pending.record is None:
             # the key goes with the command's first write, in the same transaction
             aggregates = (*aggregates, pending.new_record())
-        with tracer.start_as_current_span(f"append {self.name}"):
+        with span(f"append {self.name}"):
             try:
                 recordings = self.save(*aggregates)
             except IntegrityError as error:
@@ -363,6 +363,11 @@ class ServiceApplication(Application[UUID]):
     def handles(self, event_type: str) -> bool:
         return event_type in self._policies
 
+    @property
+    def policy_event_types(self) -> frozenset[str]:
+        """The integration event types its policies handle (a feed of other types can pass them undecoded)."""
+        return frozenset(self._policies)
+
     def already_processed(self, envelope: Envelope) -> bool:
         last = self.process_recorder.max_tracking_id(envelope.service)
         return last is not None and envelope.position <= last
@@ -401,7 +406,7 @@ class ServiceApplication(Application[UUID]):
                 traceparent=envelope.traceparent,
                 clock=self.clock,
             )
-            with tracer.start_as_current_span(f"policy {self.name} {envelope.type}"):
+            with span(f"policy {self.name} {envelope.type}"):
                 with command_context(replace(context, traceparent=current_traceparent() or envelope.traceparent)):
                     handler(envelope, payload, processing)
         try:

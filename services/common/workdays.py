@@ -28,6 +28,7 @@ File format of an arrangement (`calendar/<year>.toml`, see `calendar/README.md`)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import tomllib
@@ -53,6 +54,13 @@ MAX_HOLIDAY_DAYS = 60
 def covers(year: int) -> bool:
     """Whether the library carries this year's official arrangement."""
     return FIRST_YEAR <= year <= LAST_YEAR
+
+
+@functools.cache
+def _official_workday(day: date) -> bool:
+    """The library's answer for a day of a year it covers, kept once asked: the library scans its whole
+    holiday table on every call, and rebuilds ask for the same few thousand days millions of times."""
+    return bool(chinese_calendar.is_workday(day))
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,8 @@ class Calendar:
     def __init__(self, arrangements: Iterable[Arrangement] = ()) -> None:
         self.arrangements: dict[int, Arrangement] = {a.year: a for a in arrangements if not covers(a.year)}
         self._named: dict[date, bool] = {}
+        self._added: dict[tuple[date, int], WorkingDay] = {}
+        """answers of add_working_days already counted (a calendar never changes once built)"""
         for arrangement in sorted(self.arrangements.values(), key=lambda a: a.year):
             for day in (*arrangement._off, *arrangement._on):
                 if not covers(day.year):
@@ -228,7 +238,7 @@ class Calendar:
 
     def is_workday(self, day: date) -> bool:
         if covers(day.year):
-            return bool(chinese_calendar.is_workday(day))
+            return _official_workday(day)
         named = self._named.get(day)
         if named is not None:
             return named
@@ -242,6 +252,14 @@ class Calendar:
 
     def add_working_days(self, start: date, days: int) -> WorkingDay:
         """The day `days` working days after `start` (the start day itself not counted; 0 days: `start`)."""
+        found = self._added.get((start, days))
+        if found is None:
+            if len(self._added) >= 100_000:  # bounded: a long-lived calendar is asked about ever more days
+                self._added.clear()
+            found = self._added[(start, days)] = self._count_forward(start, days)
+        return found
+
+    def _count_forward(self, start: date, days: int) -> WorkingDay:
         current = start
         counted = 0
         years: set[int] = set()

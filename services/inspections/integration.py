@@ -16,7 +16,7 @@ def _round_id(event: Any) -> str:
     return str(event.originator_id)
 
 
-@mapper.maps(InspectionRound.Recorded)
+@mapper.maps(InspectionRound.Recorded, publishes=contracts.RoundRecorded)
 def round_recorded(event: Any) -> Published:
     return Published(
         contracts.RoundRecorded(
@@ -29,22 +29,22 @@ def round_recorded(event: Any) -> Published:
     )
 
 
-@mapper.maps(InspectionRound.Opened)
+@mapper.maps(InspectionRound.Opened, publishes=contracts.RoundOpened)
 def round_opened(event: Any) -> Published:
     return Published(contracts.RoundOpened(round_id=_round_id(event)))
 
 
-@mapper.maps(InspectionRound.Closed)
+@mapper.maps(InspectionRound.Closed, publishes=contracts.RoundClosed)
 def round_closed(event: Any) -> Published:
     return Published(contracts.RoundClosed(round_id=_round_id(event)))
 
 
-@mapper.maps(InspectionRound.MembersChanged)
+@mapper.maps(InspectionRound.MembersChanged, publishes=contracts.RoundMembersChanged)
 def members_changed(event: Any) -> Published:
     return Published(contracts.RoundMembersChanged(round_id=_round_id(event), member_ids=list(event.member_ids)))
 
 
-@mapper.maps(InspectionRound.BriefingPackageFrozen)
+@mapper.maps(InspectionRound.BriefingPackageFrozen, publishes=contracts.BriefingPackageFrozen)
 def package_frozen(event: Any) -> Published:
     return Published(
         contracts.BriefingPackageFrozen(
@@ -54,12 +54,12 @@ def package_frozen(event: Any) -> Published:
     )
 
 
-@mapper.maps(InspectionRound.ClueHandedOver)
+@mapper.maps(InspectionRound.ClueHandedOver, publishes=contracts.ClueHandedOver)
 def clue_handed_over(event: Any) -> Published:
     return Published(contracts.ClueHandedOver(round_id=_round_id(event), clue_id=event.clue_id))
 
 
-@mapper.maps(InspectionRound.ClueReferred)
+@mapper.maps(InspectionRound.ClueReferred, publishes=contracts.ClueReferred)
 def clue_referred(event: Any) -> Published:
     # only the sealed token travels; the content hash stays in the store (it could confirm a guess)
     return Published(
@@ -70,7 +70,7 @@ def clue_referred(event: Any) -> Published:
     )
 
 
-@mapper.maps(InspectionRound.InformationRequested)
+@mapper.maps(InspectionRound.InformationRequested, publishes=contracts.InformationRequested)
 def information_requested(event: Any) -> Published:
     return Published(
         contracts.InformationRequested(
@@ -80,12 +80,12 @@ def information_requested(event: Any) -> Published:
     )
 
 
-@mapper.maps(InspectionRound.InformationAnswered)
+@mapper.maps(InspectionRound.InformationAnswered, publishes=contracts.InformationAnswered)
 def information_answered(event: Any) -> Published:
     return Published(contracts.InformationAnswered(request_id=event.request_id, round_id=_round_id(event)))
 
 
-@mapper.maps(InspectionRound.InformationRequestOverdue)
+@mapper.maps(InspectionRound.InformationRequestOverdue, publishes=contracts.InformationRequestOverdue)
 def request_overdue(event: Any) -> Published:
     return Published(
         contracts.InformationRequestOverdue(
@@ -94,7 +94,7 @@ def request_overdue(event: Any) -> Published:
     )
 
 
-@mapper.maps(InspectionRound.FindingHandedOver)
+@mapper.maps(InspectionRound.FindingHandedOver, publishes=contracts.RectificationItemHandedOver)
 def round_item_handed_over(event: Any) -> Published:
     return Published(
         contracts.RectificationItemHandedOver(
@@ -105,7 +105,7 @@ def round_item_handed_over(event: Any) -> Published:
     )
 
 
-@mapper.maps(InspectionRound.RectificationProgressRecorded)
+@mapper.maps(InspectionRound.RectificationProgressRecorded, publishes=contracts.RectificationProgressRecorded)
 def progress_recorded(event: Any) -> Published:
     return Published(
         contracts.RectificationProgressRecorded(
@@ -114,7 +114,7 @@ def progress_recorded(event: Any) -> Published:
     )
 
 
-@mapper.maps(InspectionRound.RectificationItemOverdue)
+@mapper.maps(InspectionRound.RectificationItemOverdue, publishes=contracts.RectificationItemOverdue)
 def item_overdue(event: Any) -> Published:
     return Published(
         contracts.RectificationItemOverdue(
@@ -123,14 +123,14 @@ def item_overdue(event: Any) -> Published:
     )
 
 
-@mapper.maps(InspectionRound.LookBackScheduled)
+@mapper.maps(InspectionRound.LookBackScheduled, publishes=contracts.LookBackScheduled)
 def look_back_scheduled(event: Any) -> Published:
     return Published(
         contracts.LookBackScheduled(look_back_id=event.look_back_id, round_id=_round_id(event), due_on=event.due_on)
     )
 
 
-@mapper.maps(InspectionRound.LookBackCompleted)
+@mapper.maps(InspectionRound.LookBackCompleted, publishes=contracts.LookBackCompleted)
 def look_back_completed(event: Any) -> Published:
     return Published(
         contracts.LookBackCompleted(
@@ -139,7 +139,7 @@ def look_back_completed(event: Any) -> Published:
     )
 
 
-@mapper.maps(SupervisionActivity.Planned)
+@mapper.maps(SupervisionActivity.Planned, publishes=contracts.SupervisionActivityPlanned)
 def activity_planned(event: Any) -> Published:
     return Published(
         contracts.SupervisionActivityPlanned(
@@ -150,14 +150,14 @@ def activity_planned(event: Any) -> Published:
     )
 
 
-@mapper.maps(SupervisionActivity.Started)
+@mapper.maps(SupervisionActivity.Started, publishes=contracts.SupervisionActivityStarted)
 def activity_started(event: Any) -> Published:
     return Published(
         contracts.SupervisionActivityStarted(activity_id=str(event.originator_id), started_on=event.started_on)
     )
 
 
-@mapper.maps(SupervisionActivity.WorkRecorded)
+@mapper.maps(SupervisionActivity.WorkRecorded, publishes=contracts.SupervisionWorkRecorded)
 def activity_work(event: Any) -> Published:
     return Published(contracts.SupervisionWorkRecorded(
         activity_id=str(event.originator_id), method=event.method, held_on=event.held_on,
@@ -165,14 +165,14 @@ def activity_work(event: Any) -> Published:
     ))
 
 
-@mapper.maps(SupervisionActivity.FindingRecorded)
+@mapper.maps(SupervisionActivity.FindingRecorded, publishes=contracts.SupervisionFindingRecorded)
 def activity_finding(event: Any) -> Published:
     return Published(
         contracts.SupervisionFindingRecorded(activity_id=str(event.originator_id), finding_id=event.finding_id)
     )
 
 
-@mapper.maps(SupervisionActivity.FindingHandedOver)
+@mapper.maps(SupervisionActivity.FindingHandedOver, publishes=contracts.RectificationItemHandedOver)
 def activity_item_handed_over(event: Any) -> Published:
     return Published(
         contracts.RectificationItemHandedOver(
@@ -183,7 +183,7 @@ def activity_item_handed_over(event: Any) -> Published:
     )
 
 
-@mapper.maps(SupervisionActivity.FindingReferredAsClue)
+@mapper.maps(SupervisionActivity.FindingReferredAsClue, publishes=contracts.ClueReferred)
 def activity_clue_referred(event: Any) -> Published:
     return Published(
         contracts.ClueReferred(
@@ -193,7 +193,7 @@ def activity_clue_referred(event: Any) -> Published:
     )
 
 
-@mapper.maps(SupervisionActivity.Completed)
+@mapper.maps(SupervisionActivity.Completed, publishes=contracts.SupervisionActivityCompleted)
 def activity_completed(event: Any) -> Published:
     return Published(
         contracts.SupervisionActivityCompleted(

@@ -85,17 +85,17 @@ def inbound_submitted(event: Any) -> Published | None:
     return Published(payload)
 
 
-@mapper.maps(InboundSubmission.Reviewed)
+@mapper.maps(InboundSubmission.Reviewed, publishes=contracts.SubmissionReviewed)
 def inbound_reviewed(event: Any) -> Published:
     return Published(contracts.SubmissionReviewed(submission_id=_id(event), reviewed_on=beijing_date(event.timestamp)))
 
 
-@mapper.maps(Unit.Registered)
+@mapper.maps(Unit.Registered, publishes=contracts.UnitRegistered)
 def unit_registered(event: Any) -> Published:
     return Published(contracts.UnitRegistered(name=event.name, party_group_name=event.party_group_name))
 
 
-@mapper.maps(Unit.DepartmentAdded)
+@mapper.maps(Unit.DepartmentAdded, publishes=contracts.DepartmentChanged)
 def department_added(event: Any) -> Published:
     return Published(contracts.DepartmentChanged(
         department_id=event.department_id, change="added", name=event.name, kind=event.kind,
@@ -103,21 +103,21 @@ def department_added(event: Any) -> Published:
     ))
 
 
-@mapper.maps(Unit.DepartmentRenamed)
+@mapper.maps(Unit.DepartmentRenamed, publishes=contracts.DepartmentChanged)
 def department_renamed(event: Any) -> Published:
     return Published(contracts.DepartmentChanged(
         department_id=event.department_id, change="renamed", name=event.new_name, kind="", on=event.on
     ))
 
 
-@mapper.maps(Unit.DepartmentDissolved)
+@mapper.maps(Unit.DepartmentDissolved, publishes=contracts.DepartmentChanged)
 def department_dissolved(event: Any) -> Published:
     return Published(contracts.DepartmentChanged(
         department_id=event.department_id, change="dissolved", name="", kind="", on=event.on
     ))
 
 
-@mapper.maps(Unit.PersonAppointed)
+@mapper.maps(Unit.PersonAppointed, publishes=contracts.PersonAppointed)
 def person_appointed(event: Any) -> Published:
     return Published(contracts.PersonAppointed(
         post_id=event.post_id, person_id=_person_id(event),
@@ -126,7 +126,7 @@ def person_appointed(event: Any) -> Published:
     ))
 
 
-@mapper.maps(Unit.PersonLeftPost)
+@mapper.maps(Unit.PersonLeftPost, publishes=contracts.PersonLeftPost)
 def person_left(event: Any) -> Published:
     return Published(contracts.PersonLeftPost(
         post_id=event.post_id, person_id=_person_id(event),
@@ -134,7 +134,7 @@ def person_left(event: Any) -> Published:
     ))
 
 
-@mapper.maps(RoutingMatrix.CounterpartAssigned)
+@mapper.maps(RoutingMatrix.CounterpartAssigned, publishes=contracts.CounterpartAssigned)
 def counterpart_assigned(event: Any) -> Published:
     return Published(contracts.CounterpartAssigned(
         counterpart_id=event.counterpart_id, level=event.level, member=event.member, member_role=event.member_role
@@ -148,30 +148,30 @@ def _step(event: Any) -> dict[str, Any]:
     return {"item_id": _id(event), "kind": event.item_kind, "source_ref": event.source_ref}
 
 
-@mapper.maps(OutboundItem.Delivered)
+@mapper.maps(OutboundItem.Delivered, publishes=contracts.OutboundDelivered)
 def outbound_delivered(event: Any) -> Published:
     return Published(contracts.OutboundDelivered(**_step(event), channel=event.channel,
                                                  delivered_on=event.delivered_on))
 
 
-@mapper.maps(OutboundItem.Acknowledged)
+@mapper.maps(OutboundItem.Acknowledged, publishes=contracts.OutboundAcknowledged)
 def outbound_acknowledged(event: Any) -> Published:
     return Published(contracts.OutboundAcknowledged(**_step(event), acknowledged_on=event.acknowledged_on))
 
 
-@mapper.maps(OutboundItem.Answered)
+@mapper.maps(OutboundItem.Answered, publishes=contracts.OutboundAnswered)
 def outbound_answered(event: Any) -> Published:
     return Published(contracts.OutboundAnswered(**_step(event), submission_id=event.submission_id,
                                                 completed=event.completed, answered_on=event.answered_on))
 
 
-@mapper.maps(OutboundItem.Overdue)
+@mapper.maps(OutboundItem.Overdue, publishes=contracts.OutboundOverdue)
 def outbound_overdue(event: Any) -> Published:
     return Published(contracts.OutboundOverdue(**_step(event), deadline=event.deadline,
                                                detected_on=event.detected_on))
 
 
-@mapper.maps(OutboundItem.Withdrawn)
+@mapper.maps(OutboundItem.Withdrawn, publishes=contracts.OutboundWithdrawn)
 def outbound_withdrawn(event: Any) -> Published:
     return Published(contracts.OutboundWithdrawn(**_step(event), reason=event.reason))
 
@@ -181,7 +181,7 @@ mapper.copies(FeedbackDraft.OpinionRecorded, contracts.FeedbackOpinionRecorded, 
 mapper.copies(FeedbackDraft.Revised, contracts.FeedbackRevised, id_field="draft_id")
 
 
-@mapper.maps(FeedbackDraft.LeadershipDecided)
+@mapper.maps(FeedbackDraft.LeadershipDecided, publishes=contracts.FeedbackDecided)
 def feedback_decided(event: Any) -> Published:
     return Published(contracts.FeedbackDecided(draft_id=_id(event), decision=event.decision,
                                                decided_on=event.decided_on))
@@ -192,7 +192,7 @@ mapper.copies(PowerMatter.Registered, contracts.PowerMatterRegistered, id_field=
 mapper.copies(PowerMatter.ObservationRecorded, contracts.PowerObservationRecorded, id_field="matter_id")
 
 
-@mapper.maps(PowerList.PowersRevised)
+@mapper.maps(PowerList.PowersRevised, publishes=contracts.PowerListRevised)
 def powers_revised(event: Any) -> Published:
     return Published(contracts.PowerListRevised(
         department_id=event.department_id, department_name=event.department_name,
@@ -200,7 +200,7 @@ def powers_revised(event: Any) -> Published:
     ))
 
 
-@mapper.maps(PowerList.RiskPointRecorded)
+@mapper.maps(PowerList.RiskPointRecorded, publishes=contracts.RiskPointChanged)
 def risk_point_recorded(event: Any) -> Published:
     return Published(contracts.RiskPointChanged(
         department_id=event.department_id, point_id=event.point_id, change="recorded", power=event.power,
@@ -208,7 +208,7 @@ def risk_point_recorded(event: Any) -> Published:
     ))
 
 
-@mapper.maps(PowerList.RiskPointRetired)
+@mapper.maps(PowerList.RiskPointRetired, publishes=contracts.RiskPointChanged)
 def risk_point_retired(event: Any) -> Published:
     return Published(contracts.RiskPointChanged(
         department_id=event.department_id, point_id=event.point_id, change="retired", power=event.power,
@@ -216,19 +216,19 @@ def risk_point_retired(event: Any) -> Published:
     ))
 
 
-@mapper.maps(UpwardSubmission.Submitted)
+@mapper.maps(UpwardSubmission.Submitted, publishes=contracts.UpwardSubmitted)
 def upward_submitted(event: Any) -> Published:
     return Published(contracts.UpwardSubmitted(submission_id=_id(event), kind=event.kind, title=event.title,
                                                submitted_on=event.submitted_on))
 
 
-@mapper.maps(UpwardSubmission.Replied)
+@mapper.maps(UpwardSubmission.Replied, publishes=contracts.UpwardReplied)
 def upward_replied(event: Any) -> Published:
     return Published(contracts.UpwardReplied(submission_id=_id(event), final=event.final,
                                              replied_on=event.replied_on))
 
 
-@mapper.maps(Consultation.Held)
+@mapper.maps(Consultation.Held, publishes=contracts.ConsultationHeld)
 def consultation_held(event: Any) -> Published:
     return Published(contracts.ConsultationHeld(
         consultation_id=_id(event), kind=event.kind, held_on=event.held_on, topics=list(event.topics),
@@ -236,19 +236,19 @@ def consultation_held(event: Any) -> Published:
     ))
 
 
-@mapper.maps(Consultation.ActionCompleted)
+@mapper.maps(Consultation.ActionCompleted, publishes=contracts.ConsultationActionCompleted)
 def consultation_action_completed(event: Any) -> Published:
     return Published(contracts.ConsultationActionCompleted(consultation_id=_id(event), action_id=event.action_id,
                                                            done_on=event.done_on))
 
 
-@mapper.maps(JointAnnouncement.Published)
+@mapper.maps(JointAnnouncement.Published, publishes=contracts.JointSupervisionAnnounced)
 def joint_announced(event: Any) -> Published:
     return Published(contracts.JointSupervisionAnnounced(announcement_id=_id(event), title=event.title,
                                                          published_on=event.published_on))
 
 
-@mapper.maps(Organisation.Registered)
+@mapper.maps(Organisation.Registered, publishes=contracts.OrganisationRegistered)
 def organisation_registered(event: Any) -> Published:
     return Published(contracts.OrganisationRegistered(
         org_id=event.org_id, kind=event.kind, name=event.name, name_en=event.name_en,
@@ -256,13 +256,13 @@ def organisation_registered(event: Any) -> Published:
     ))
 
 
-@mapper.maps(Organisation.MemberAdded)
+@mapper.maps(Organisation.MemberAdded, publishes=contracts.MemberAdded)
 def member_added(event: Any) -> Published:
     return Published(contracts.MemberAdded(org_id=event.org_id, user_id=event.user_id, name=event.name,
                                            roles=list(event.roles)))
 
 
-@mapper.maps(Organisation.MemberRemoved)
+@mapper.maps(Organisation.MemberRemoved, publishes=contracts.MemberRemoved)
 def member_removed(event: Any) -> Published:
     return Published(contracts.MemberRemoved(org_id=event.org_id, user_id=event.user_id))
 
