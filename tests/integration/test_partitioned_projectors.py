@@ -27,7 +27,7 @@ from projections.hq_dashboard.projection import HqDashboard
 from runtime.projection_feeds import LogFollower
 from runtime.projection_runner import ProjectionRunner
 from runtime.relay import RELAY_TRACKING, Relay, kafka_producer
-from runtime.topic_guard import TopicGuard
+from runtime.topic_guard import TopicGuard, TopicMisconfigured, check_partitions
 from tests.conftest import last_published, settings_from
 from tests.factories import acting_as
 
@@ -173,3 +173,13 @@ def test_a_projector_killed_under_load_its_partitions_taken_over_nothing_lost_or
         runner.db.close()
         for log in logs:
             print(log.name, log.read_text(errors="replace")[-3000:])
+
+
+def test_a_process_configured_for_other_partitions_than_the_topics_refuses_to_start(env: dict[str, str]) -> None:
+    with pytest.raises(TopicMisconfigured, match=re.escape(f"{LEDGERS} has {PARTITIONS}")):
+        check_partitions(env["PAIZHU_KAFKA_BOOTSTRAP"], [LEDGERS], 1)
+    check_partitions(env["PAIZHU_KAFKA_BOOTSTRAP"], [LEDGERS], PARTITIONS)  # as configured: no complaint
+    relay = run_cli({**env, "PAIZHU_KAFKA_PARTITIONS": "1"}, "relay", "ledgers", stderr=subprocess.PIPE)
+    _, err = relay.communicate(timeout=180)
+    assert relay.returncode == 3  # a refusal, not a crash (and never a relay publishing one partition's order)
+    assert "PAIZHU_KAFKA_PARTITIONS=1" in err.decode() and "Traceback" not in err.decode()
