@@ -6,9 +6,11 @@ the last version applied of each stream (`projection_streams`), the position eac
 (`projection_positions`: every event of the service up to it is applied; what `X-Paizhu-Positions` and
 `after=svc:pos` read). An event is a duplicate, and skipped, when its stream's version was applied already or
 its position is covered: the order that holds on a partitioned topic is the order of one stream, never the
-service's positions. On a one-partition source the covered position is the last one read, as always; on a
-partitioned one it is the lowest position passed by all its partitions, those of other projectors included
-(they are read under a lock on the read model's positions, so two projectors never write a stale minimum).
+service's positions. On a source in position order (a notification log, a one-partition topic) the covered
+position is the last one read, as always, and it alone recognises every redelivery (stream versions would say
+the same at twice the writes, so they are kept for partitioned sources only); on a partitioned source it is
+the lowest position passed by all its partitions, those of other projectors included (read under a lock on
+the read model's positions, so two projectors never write a stale minimum).
 Undecodable events are parked in `dead_letters` and the runner goes on.
 """
 
@@ -334,7 +336,9 @@ class ProjectionRunner:
             alarms = self._load_alarms(tx) if self._alarms is None else dict(self._alarms)
             passed = self._load_passed(tx) if self._passed is None else dict(self._passed)
             envelopes = [self._envelope(tx, item) for item in items]
-            streams = self._load_streams(tx, [e for e in envelopes if e is not None])
+            ordered = {item.source: self.partition_counts.get(item.source, 1) <= 1 for item in items}
+            streams = self._load_streams(tx, [e for i, e in zip(items, envelopes, strict=True)
+                                              if e is not None and not ordered[i.source]])
             touched: set[str] = set()
             moved: set[tuple[str, int]] = set()  # partitions whose passed position rose
             versions: set[tuple[str, str]] = set()  # streams whose version rose
@@ -355,9 +359,10 @@ class ProjectionRunner:
                 if alarms:
                     self._seen[item.source] = max(self._seen.get(item.source, 0), envelope.position)
                 stream = (envelope.service, envelope.stream_id)
-                if envelope.position <= positions.get(envelope.service, 0) or \
-                        envelope.stream_version <= streams.get(stream, 0):
+                if envelope.position <= positions.get(envelope.service, 0):
                     continue  # a duplicate delivery (relay republished after a crash, a topic read again)
+                if not ordered[item.source] and envelope.stream_version <= streams.get(stream, 0):
+                    continue  # the same on a partitioned topic, where only each stream's order holds
                 handler = self.projection.handler_for(envelope.type)
                 if handler is not None:
                     try:
@@ -377,11 +382,12 @@ class ProjectionRunner:
                         lags.append(envelope.occurred_at)
                 elif not is_known(envelope.type, envelope.schema_version):
                     self._dead_letter(tx, item, envelope, "unknown event type or schema version")
-                streams[stream] = envelope.stream_version
-                versions.add(stream)
-                if self.partition_counts.get(item.source, 1) <= 1:  # in order: the last one read is covered
+                if ordered[item.source]:  # in position order: the last one read is covered
                     positions[envelope.service] = envelope.position
                     touched.add(envelope.service)
+                else:
+                    streams[stream] = envelope.stream_version
+                    versions.add(stream)
             for service, position in (covered or {}).items():
                 if position > positions.get(service, 0):
                     positions[service] = position
