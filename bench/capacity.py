@@ -105,7 +105,7 @@ def plan(groups: int, throughput: Throughput, events_per_group_year: float | Non
     return Plan(
         groups=groups, events_per_year=int(yearly), history_events=int(history), peak_events_per_s=round(peak, 2),
         partitions=partitions, projector_processes_per_read_model=partitions, relay_processes=1,
-        rebuild_s=round(history / (per_partition * partitions), 1),
+        rebuild_s=round(predict_replay_s(int(history), throughput, partitions), 1),
         postgres_gb=round(history * STORE_BYTES_PER_EVENT * (1 + READ_MODEL_SHARE) / 1e9, 2),
     )
 

@@ -56,6 +56,11 @@ class LogFollower:
                 stop.wait(1.0)
 
 
+GROUP_BATCH = 500
+"""A consumer-group member's largest batch: applied well within max_poll_interval_ms even on a loaded machine
+(a member that polls too late is dropped from the group, and its partitions move)."""
+
+
 class SourceReset(Exception):
     """A topic went backwards or changed its partitions: the feed starts again (from the beginning of it)."""
 
@@ -172,9 +177,9 @@ class KafkaFeed:
         if self.group is None:
             return KafkaConsumer(group_id=None, **settings)
         # short timeouts: a member killed is noticed within seconds and its partitions handed to the others
-        # (a batch must then be applied within max_poll_interval_ms: the feed's batches are bounded by `batch`)
+        # (a batch must then be applied within max_poll_interval_ms: a member's batches hold GROUP_BATCH at most)
         return KafkaConsumer(group_id=self.group, session_timeout_ms=6000, heartbeat_interval_ms=1000,
-                             max_poll_interval_ms=20000, client_id=f"paizhu-{self.group}", **settings)
+                             max_poll_interval_ms=60000, client_id=f"paizhu-{self.group}", **settings)
 
     def _join(self, consumer: Any) -> None:
         """Consumer-group mode: subscribe; on each assignment seek to the stored offsets."""
@@ -230,7 +235,8 @@ class KafkaFeed:
                 self._check_sources(consumer, [])
             while not stop.is_set() and (max_events is None or processed < max_events):
                 try:
-                    records = consumer.poll(timeout_ms=200, max_records=self.batch)
+                    limit = self.batch if self.group is None else min(self.batch, GROUP_BATCH)
+                    records = consumer.poll(timeout_ms=200, max_records=limit)
                 except (OffsetOutOfRangeError, NoOffsetForPartitionError) as error:
                     # the broker no longer holds the offset to read next (truncated, or a topic made again)
                     lost = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
