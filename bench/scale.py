@@ -285,7 +285,8 @@ def schema_bytes(dbname: str) -> dict[str, int]:
         rows = connection.execute(
             "SELECT n.nspname, SUM(pg_total_relation_size(c.oid)) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
-            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') GROUP BY n.nspname").fetchall()
+            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            "AND c.relname NOT LIKE 'bench%%' GROUP BY n.nspname").fetchall()  # not the benchmarks' own copies
     return {str(name): int(size) for name, size in rows}
 
 
