@@ -3,6 +3,8 @@
 Prints the figures and writes bench/results/forensics.json ({"metrics": {name: {"value", "unit"}}}):
 verify_events_per_s (targets >= 100,000), asof_p99_ms (a case of 10,000 events, target < 1,000),
 evidence_export_s (the bundle of that case, target < 5).
+
+PAIZHU_BENCH_DATA_DIR=<dir> keeps the seeded stores there and re-uses them on the next run (for profiling).
 """
 
 from __future__ import annotations
@@ -126,14 +128,29 @@ def bench_case(data_dir: Path, case_id: str, samples: int = 60) -> None:
         reviewer.close()
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="paizhu-bench-forensics-") as tmp:
-        data_dir = Path(tmp)
+def measure(data_dir: Path) -> None:
+    """Seed the stores (unless `data_dir` already holds the seeded stores of an earlier run), then measure."""
+    case_file = data_dir / "bench-case.txt"
+    if case_file.is_file():
+        case_id = case_file.read_text().strip()
+        console.print(f"re-using the stores seeded in {data_dir}")
+    else:
         console.print(f"seeding {STORE_EVENTS} events into embedded stores …")
         case_id = seed(data_dir)
-        console.print("[bold]forensics[/]")
-        bench_verify(data_dir)
-        bench_case(data_dir, case_id)
+        case_file.write_text(case_id)
+    console.print("[bold]forensics[/]")
+    bench_verify(data_dir)
+    bench_case(data_dir, case_id)
+
+
+def main() -> None:
+    kept = os.environ.get("PAIZHU_BENCH_DATA_DIR")  # to profile or repeat without seeding again
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        measure(Path(kept))
+    else:
+        with tempfile.TemporaryDirectory(prefix="paizhu-bench-forensics-") as tmp:
+            measure(Path(tmp))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"metrics": metrics}, indent=2) + "\n")
     console.print(f"written {RESULTS}")

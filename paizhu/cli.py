@@ -343,6 +343,17 @@ def rebuild(
     typer.echo(json.dumps({"projection": name.value, "events": count, "checksum": checksum}))
 
 
+Reason = Annotated[str, typer.Option("--reason", help="事由，必填，将被记录 (why: required, and recorded)")]
+By = Annotated[str | None, typer.Option(
+    "--by", help="操作人，默认为当前系统用户 (who: default the operating-system user)")]
+
+
+def _operator(by: str | None) -> dict[str, str]:
+    import getpass
+
+    return {"user": by or f"cli:{getpass.getuser()}", "org": "paizhu", "role": "operator"}
+
+
 @app.command("replay-projection")
 def replay_projection(
     name: Annotated[ProjectionName, typer.Argument(help="投影名 (the projection)", show_default=False)],
@@ -350,20 +361,23 @@ def replay_projection(
         "--at", help="时点：ISO 日期/时间，或各服务的日志位置 ledgers=120,clues=7（只读一个服务时可只写数字） (a "
                      "moment: an ISO date/time, or each service's log position; a bare number when the projection "
                      "reads one service)", show_default=False)],
+    reason: Reason,
+    by: By = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")] = False,
     data_dir: DataDir = None,
 ) -> None:
     """将投影回放到过去某一时点并打印校验和与主要数字 (a read model as it was at a past moment: its checksum
     and main figures).
 
-    在临时数据库中从各服务的存储重建，不影响在用的读模型 (rebuilt into a temporary database from the stores;
-    the live read model is untouched).
+    在临时数据库中从各服务的存储重建，不影响在用的读模型；每次使用均连同事由记录 (rebuilt into a temporary
+    database from the stores; the live read model is untouched; every use is recorded with its reason).
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from paizhu.projection_replay import CutError
     from paizhu.projection_replay import replay_projection as replay_read_model
+    from services.common.errors import InvalidInputError
 
     settings = _settings(data_dir=data_dir)
     console = Console(stderr=True)
@@ -373,8 +387,9 @@ def replay_projection(
         with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
             task = bar.add_task(name.value, total=None)
             result = replay_read_model(settings, name.value, at,
-                                       lambda done, total: bar.update(task, completed=done, total=total))
-    except CutError as error:
+                                       lambda done, total: bar.update(task, completed=done, total=total),
+                                       actor=_operator(by), reason=reason)
+    except (CutError, InvalidInputError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
     except SystemExit as error:  # StoreNotFoundError, KeyNotFoundError: never created
@@ -422,17 +437,6 @@ def verify(
 
 evidence_app = typer.Typer(help="证据包 (evidence bundles)", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
-
-Reason = Annotated[str, typer.Option("--reason", help="事由，必填，将被记录 (why: required, and recorded)")]
-By = Annotated[str | None, typer.Option(
-    "--by", help="操作人，默认为当前系统用户 (who: default the operating-system user)")]
-
-
-def _operator(by: str | None) -> dict[str, str]:
-    import getpass
-
-    return {"user": by or f"cli:{getpass.getuser()}", "org": "paizhu", "role": "operator"}
-
 
 @contextmanager
 def _reviewer(data_dir: Path | None, as_json: bool) -> Iterator[object]:

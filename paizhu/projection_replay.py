@@ -2,9 +2,11 @@
 
 The projection is rebuilt into a temporary database from the services' stores, each read up to a cut: a position
 in each service's log (`ledgers=120,clues=7`, or a bare number when the projection reads one service only), or
-an ISO date or time (every event recorded up to then; a date covers its whole day). The stores are only read:
-nothing is created, the live read model is not touched. The result is the projection's checksum (equal to the
-live read model's checksum at that moment) and its main figures.
+an ISO date or time (every event recorded up to then; a date covers its whole day). The stores are only read,
+but for the use itself: like every forensic use it is recorded (who, which projection, which moment, why) in the
+forensic log of each service the projection reads (`services.common.forensic_log`), before anything is rebuilt;
+a use without a reason is refused. Nothing else is created, the live read model is not touched. The result is
+the projection's checksum (equal to the live read model's checksum at that moment) and its main figures.
 """
 
 from __future__ import annotations
@@ -89,11 +91,18 @@ def cut_reader(read: Reader, service: str, cut: Cut) -> Reader:
     return reader
 
 
+PROJECTION_KIND = "Projection"
+"""The `kind` a projection replay is recorded with in the forensic log (its `record_id` is the projection)."""
+
+
 def replay_projection(settings: Settings, name: str, cut_text: str,
-                      progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                      progress: Callable[[int, int], None] | None = None, *, actor: dict[str, str],
+                      reason: str) -> dict[str, Any]:
     """Rebuild projection `name` as of the cut into a temporary database: its checksum and main figures.
 
-    `progress(done, total)` is called after each batch (positions read over positions to read)."""
+    The use is recorded first, by `actor` with `reason` (InvalidInputError when the reason is blank), in the
+    forensic log of every service the projection reads. `progress(done, total)` is called after each batch
+    (positions read over positions to read)."""
     from events.catalog import load_all
     from paizhu.keys import reading_keys
     from paizhu.services import build_app
@@ -102,7 +111,11 @@ def replay_projection(settings: Settings, name: str, cut_text: str,
     from projections.common.db import connect
     from runtime.projection_feeds import LogFollower
     from runtime.projection_runner import ProjectionRunner
+    from services.common.errors import InvalidInputError
+    from services.common.forensic_log import record_forensic_use
 
+    if not reason or not reason.strip():
+        raise InvalidInputError("须说明事由 (a reason is required)", code="reason_required")
     projection = available()[name]()
     sources = sources_of(projection)
     cut = parse_cut(cut_text, sources)
@@ -113,6 +126,9 @@ def replay_projection(settings: Settings, name: str, cut_text: str,
     keys = reading_keys(settings)
     apps = {s: build_app(settings, keys, s) for s in sources}
     try:
+        for app in apps.values():
+            record_forensic_use(app, actor, "replay_projection", name, PROJECTION_KIND, reason, "allowed",
+                                {"cut": cut.describe()})
         ends = {s: app.max_position() for s, app in apps.items()}
         targets = {s: min(ends[s], cut.positions.get(s, ends[s])) for s in sources}
         total = sum(targets.values())

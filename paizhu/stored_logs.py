@@ -14,7 +14,8 @@ from typing import Any
 from events.topics import SERVICES
 from paizhu.keys import Keys, reading_keys
 from paizhu.settings import Settings
-from services.common.verification import RawRow, RowDecoder, StoredRow, canonical_stream_id
+from services.common.case_index import CaseIndex, recorder_rows
+from services.common.verification import RowDecoder, StoredRow
 
 
 class StoreNotFoundError(SystemExit):
@@ -36,35 +37,13 @@ class StoredLog:
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def rows(self, after: int = 0, page: int = 2000) -> Iterator[StoredRow]:
-        if type(self.recorder).__name__.startswith("SQLite"):
-            yield from self._sqlite_rows(after, page * 5)
-            return
-        while True:
-            batch = self.recorder.select_notifications(start=after + 1, limit=page)
-            if not batch:
-                return
-            yield from batch
-            after = batch[-1].id
+        return recorder_rows(self.recorder, after, page)
 
-    def _sqlite_rows(self, after: int, page: int) -> Iterator[StoredRow]:
-        """The same rows as `select_notifications`, read without building a UUID and a Notification for each
-        (the verifier's hot loop): the stream id is the canonical form of the stored hex."""
-        statement = (f"SELECT rowid, originator_id, originator_version, topic, state FROM "
-                     f"{self.recorder.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?")
-        while True:
-            with self.recorder.datastore.transaction(commit=False) as cursor:
-                cursor.row_factory = None  # plain tuples
-                cursor.execute(statement, (after, page))
-                batch = cursor.fetchall()
-            if not batch:
-                return
-            ids: dict[str, str] = {}
-            for position, originator, version, topic, state in batch:
-                stream = ids.get(originator)
-                if stream is None:
-                    stream = ids[originator] = canonical_stream_id(originator)
-                yield RawRow(position, stream, version, topic, state)
-            after = batch[-1][0]
+    def case_index(self, use_table: bool = True) -> CaseIndex:
+        """The store's correlation index, read only (the table as far as it goes, then the rows after it)."""
+        from services.common.case_history import private_streams
+
+        return CaseIndex(self.service, self.recorder, self.decoder, private_streams(self.service), use_table)
 
     def max_position(self) -> int:
         return int(self.recorder.max_notification_id() or 0)

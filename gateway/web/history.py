@@ -1,8 +1,10 @@
-"""Case history: any directive, item, clue, round, activity or unit record the user may see, replayed across
-its history by the forensic replay (`POST /api/forensics/{kind}/{record_id}/replay`, the same function): every
-event in order with who and when, and the record as of a chosen version. Every replay is recorded with its
-reason, so the page asks for one. A directive's page also shows what its ledger already tells (stages and
-corrections) without a replay."""
+"""Case history: any directive, item, clue, round, activity or unit record the user may see, with every event of
+its case across the four services (`POST /api/forensics/{kind}/{record_id}/history`, the same function): the
+record's own events and what they caused or share a correlation with, in recorded order, each with its actor,
+both times (recorded, and happened as stated) and a readable description; optionally the record's state as of a
+version (the forensic replay). Every use is recorded with its reason, so the page asks for one; whoever may not
+see the record (a clue outside its compartment) gets the missing record's 404, and events of records they may
+not read are left out. A directive's page also shows what its ledger already tells (stages and corrections)."""
 
 from __future__ import annotations
 
@@ -45,37 +47,43 @@ def _known(services: Services, permission: Permission, kind: Kind, record_id: st
 
 
 def _page(request: Request, services: Services, permission: Permission, kind: Kind, record_id: str, *,
-          result: Any = None, form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-          status_code: int = 200) -> HTMLResponse:
+          case: Any = None, result: Any = None, form: dict[str, Any] | None = None,
+          errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     known = (_known(services, grant(permission.principal, "ledgers.read_directive"), kind, record_id)
-             if kind == Kind.directive else [])
+             if kind == Kind.directive and case is None else [])
     return page(request, "history.html", principal=permission.principal, active="", kind=kind.value,
-                record_id=record_id, events=known, result=result, form=form or {}, errors=errors or {},
-                status_code=status_code)
+                record_id=record_id, events=known, case=case, result=result, form=form or {},
+                errors=errors or {}, status_code=status_code)
 
 
 @router.get("/history/{kind}/{record_id}", response_class=HTMLResponse)
 def history(request: Request, kind: Kind, record_id: Id, services: Services,
-            permission: Permission = require("forensics.replay")) -> HTMLResponse:
-    """The replay form (and, for a directive, what its ledger already tells)."""
+            permission: Permission = require("forensics.history")) -> HTMLResponse:
+    """The form that asks for the case history (and, for a directive, what its ledger already tells)."""
     return _page(request, services, permission, kind, record_id)
 
 
 @router.post("/history/{kind}/{record_id}", response_class=HTMLResponse)
-async def replay(request: Request, kind: Kind, record_id: Id, services: Services,
-                 permission: Permission = require("forensics.replay")) -> Response:
+async def case_history(request: Request, kind: Kind, record_id: Id, services: Services,
+                       permission: Permission = require("forensics.history")) -> Response:
+    """The case history across the four services (`POST /api/forensics/{kind}/{record_id}/history`, the same
+    function: the owner decides and records the use, a refusal included; whoever may not see the record gets
+    the missing record's 404), and with a version, the record's state then (a replay, recorded too)."""
     form = values(await checked_form(request))
     body, errors = validate(ReplayBody, form)
     if body is None:
-        return page(request, "history.html", principal=permission.principal, kind=kind.value, record_id=record_id,
-                    events=[], result=None, form=form, errors=errors, status_code=422)
+        return _page(request, services, permission, kind, record_id, form=form, errors=errors, status_code=422)
     try:
-        result = forensics_api.replay(kind=kind, record_id=record_id, body=body, services=services,
-                                      permission=permission)
+        case = forensics_api.history(kind=kind, record_id=record_id,
+                                     body=forensics_api.ReasonBody(reason=body.reason), services=services,
+                                     permission=permission)
+        result = None
+        if body.as_of_version is not None:
+            result = forensics_api.replay(kind=kind, record_id=record_id, body=body, services=services,
+                                          permission=grant(permission.principal, "forensics.replay"))
     except DomainError as error:
         if error.status == 404:
             raise
-        return page(request, "history.html", principal=permission.principal, kind=kind.value, record_id=record_id,
-                    events=[], result=None, form=form, errors={"_form": error.message}, status_code=error.status)
-    return page(request, "history.html", principal=permission.principal, kind=kind.value, record_id=record_id,
-                events=[], result=result, form=form, errors={})
+        return _page(request, services, permission, kind, record_id, form=form, errors={"_form": error.message},
+                     status_code=error.status)
+    return _page(request, services, permission, kind, record_id, case=case, result=result, form=form)

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from events.envelope import canonical_plain
 from paizhu.forensics.history import Case
 from paizhu.stored_logs import StoredLog
-from services.common.verification import CHECKPOINT_SIGNED, checkpoint_log_id, fields_hash, heads_proofs
+from services.common.verification import CHECKPOINT_SIGNED, checkpoint_log_id, fields_match, heads_proofs
 
 BUNDLE_FORMAT = "paizhu-evidence/1"
 FILES = ("manifest.json", "manifest.sig", "public_key.txt", "events.jsonl", "checkpoints.json", "report.txt")
@@ -127,7 +127,7 @@ def export_bundle(case: Case, logs: dict[str, StoredLog], signing_key: Ed25519Pr
         previous = "0" * 64
         for expected, event in enumerate(events, start=1):
             if event.version != expected or event.fields.get("prev_hash") != previous or \
-                    fields_hash(dict(event.fields)) != event.fields.get("hash"):
+                    not fields_match(event.fields):
                 intact = False
             previous = str(event.fields.get("hash"))
         checkpoint = checkpoints[service]

@@ -8,18 +8,15 @@ evidence bundle and checked by a third party.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from events.envelope import event_id_for
 from paizhu.stored_logs import StoredLog
+from services.common.case_index import IndexEntry, closure, stream_rows
 from services.common.forensics import describe, happened_at
-from services.common.verification import checkpoint_log_id, stream_key
+from services.common.verification import stream_key
 
-_CORRELATION = re.compile(rb'"correlation_id":"([^"\\]*)"')
-_CAUSATION = re.compile(rb'"causation_id":"([^"\\]*)"')
 
 @dataclass
 class CaseEvent:
@@ -81,74 +78,33 @@ class CaseNotFoundError(LookupError):
     pass
 
 
-@dataclass
-class _Light:
-    service: str
-    position: int
-    stream: str
-    version: int
-    correlation: str
-    causation: str
+def collect_case(logs: dict[str, StoredLog], record_id: str, related: bool = True, use_index: bool = True) -> Case:
+    """The case of one record (a directive, item, clue, inspection round …) across the stores.
 
-
-def _scan(logs: dict[str, StoredLog]) -> Iterator[_Light]:
-    checkpoint_streams = {str(checkpoint_log_id(s)) for s in logs}
-    for service, log in logs.items():
-        ids: dict[Any, str] = {}
-        for row in log.rows():
-            stream = ids.get(row.originator_id)
-            if stream is None:
-                stream = ids[row.originator_id] = stream_key(row.originator_id)
-            if stream in checkpoint_streams:
-                continue
-            try:
-                text = log.decoder.plaintext(row)
-            except Exception:  # noqa: S112 (undecodable: `paizhu verify` names it; a history cannot use it)
-                continue
-            correlation = _CORRELATION.search(text)
-            causation = _CAUSATION.search(text)
-            yield _Light(service, row.id, stream, row.originator_version,
-                         correlation.group(1).decode() if correlation else "",
-                         causation.group(1).decode() if causation else "")
-
-
-def collect_case(logs: dict[str, StoredLog], record_id: str, related: bool = True) -> Case:
-    """The case of one record (a directive, item, clue, inspection round …) across the stores."""
+    Which events belong to it is looked up in each store's correlation index (`services.common.case_index`; with
+    `use_index=False`, or where a store has none, by reading every row: the same answer); the events themselves,
+    with every other event of their streams, are read from the stores."""
     record_id = stream_key(record_id)
-    index = list(_scan(logs))
-    own = [e for e in index if e.stream == record_id]
+    indexes = {name: log.case_index(use_table=use_index) for name, log in logs.items()}
+
+    def lookup(streams: set[str], correlations: set[str], causes: set[str]) -> list[IndexEntry]:
+        return [entry for index in indexes.values() for entry in index.lookup(streams, correlations, causes)]
+
+    if related:
+        why, entries = closure(lookup, record_id)
+    else:
+        entries = [e for e in lookup({record_id}, set(), set()) if e.stream == record_id]
+        why = {e.key: "stream" for e in entries}
+    own = [e for e in entries if e.stream == record_id]
     if not own:
         raise CaseNotFoundError(record_id)
-    why: dict[tuple[str, int], str] = {(e.service, e.position): "stream" for e in own}
-    if related:
-        correlations = {e.correlation for e in own if e.correlation}
-        causes = {event_id_for(e.service, e.stream, e.version) for e in own}
-        changed = True
-        while changed:  # caused by a case event, transitively
-            changed = False
-            for e in index:
-                key = (e.service, e.position)
-                if key in why:
-                    continue
-                if e.causation and e.causation in causes:
-                    why[key] = "causation"
-                elif e.correlation and e.correlation in correlations:
-                    why[key] = "correlation"
-                else:
-                    continue
-                causes.add(event_id_for(e.service, e.stream, e.version))
-                changed = True
-    streams = {(e.service, e.stream) for e in index if (e.service, e.position) in why}
     service = own[0].service
     events: list[CaseEvent] = []
     for name, log in logs.items():
-        wanted = {stream for s, stream in streams if s == name}
-        if not wanted:
-            continue
-        for row in log.rows():
+        wanted = sorted({e.stream for e in entries if e.service == name})
+        rows = [row for stream in wanted for row in stream_rows(log.recorder, stream)]
+        for row in sorted(rows, key=lambda r: r.id):
             stream = stream_key(row.originator_id)
-            if stream not in wanted:
-                continue
             fields = log.decoder.fields(row, stream)
             reason = why.get((name, row.id))
             events.append(CaseEvent(name, row.id, stream, row.originator_version, fields,

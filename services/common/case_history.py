@@ -12,7 +12,6 @@ Their ids still let the case reach what they caused (`hidden_causes`, for the ga
 
 from __future__ import annotations
 
-import re
 import uuid
 from enum import StrEnum
 from typing import Any
@@ -20,16 +19,14 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel, Field
 
-from events.envelope import event_id_for
+from services.common.case_index import CaseIndex, closure, stream_rows
 from services.common.context import current
 from services.common.errors import NotFoundError
 from services.common.forensic_log import forensic_log_id
 from services.common.forensics import describe, happened_at
 from services.common.interface import Id, Query
-from services.common.verification import RowDecoder, UnknownTranscoding, checkpoint_log_id, stream_key
+from services.common.verification import RowDecoder, UnknownTranscoding, checkpoint_log_id
 
-_CORRELATION = re.compile(rb'"correlation_id":"([^"\\]*)"')
-_CAUSATION = re.compile(rb'"causation_id":"([^"\\]*)"')
 MAX_KEYS = 5000
 """At most this many correlation ids or causes in one request (a case's closure is far smaller)."""
 
@@ -86,33 +83,15 @@ class ForensicHistoryQuery(Query[CaseEvents]):
     causes: list[str] = Field(default_factory=list, max_length=MAX_KEYS)
 
 
-class _Light:
-    __slots__ = ("position", "stream", "version", "correlation", "causation")
-
-    def __init__(self, position: int, stream: str, version: int, correlation: str, causation: str) -> None:
-        self.position, self.stream, self.version = position, stream, version
-        self.correlation, self.causation = correlation, causation
+def private_streams(service: str) -> set[str]:
+    """A service's streams that belong to no case: its signed checkpoints and its forensic use log."""
+    return {str(checkpoint_log_id(service)), str(forensic_log_id(service))}
 
 
-def _index(app: Any, decoder: RowDecoder) -> list[tuple[_Light, Any]]:
-    private = {str(checkpoint_log_id(app.name)), str(forensic_log_id(app.name))}
-    found: list[tuple[_Light, Any]] = []
-    after = 0
-    while True:
-        batch = app.recorder.select_notifications(start=after + 1, limit=2000)
-        if not batch:
-            return found
-        for row in batch:
-            stream = stream_key(row.originator_id)
-            if stream in private:
-                continue
-            text = decoder.plaintext(row)
-            correlation = _CORRELATION.search(text)
-            causation = _CAUSATION.search(text)
-            found.append((_Light(row.id, stream, row.originator_version,
-                                 correlation.group(1).decode() if correlation else "",
-                                 causation.group(1).decode() if causation else ""), row))
-        after = batch[-1].id
+def service_case_index(app: Any) -> CaseIndex:
+    """The correlation index of a service's own store (the service may write it: `catch_up`)."""
+    return CaseIndex(app.name, app.recorder, RowDecoder(app.mapper.cipher, app.mapper.compressor),
+                     private_streams(app.name))
 
 
 def _fields(app: Any, decoder: RowDecoder, row: Any, stream: str) -> dict[str, Any]:
@@ -166,51 +145,32 @@ def case_events(app: Any, q: ForensicHistoryQuery, detail: bool = True) -> CaseE
         if q.purpose is Purpose.evidence_export:  # the bundle is built from the stores; nothing more to show here
             return CaseEvents(service=app.name, record_id=record, kind=kind, events=[])
 
-    index = _index(app, decoder)
-    why: dict[int, str] = {}
-    correlations = set(q.correlation_ids)
-    causes = set(q.causes)
-    if record is not None:
-        for light, _ in index:
-            if light.stream == record:
-                why[light.position] = "stream"
-                if light.correlation:
-                    correlations.add(light.correlation)
-                causes.add(event_id_for(app.name, light.stream, light.version))
-    changed = True
-    while changed:  # caused by an event of the case, transitively
-        changed = False
-        for light, _ in index:
-            if light.position in why:
-                continue
-            if light.causation and light.causation in causes:
-                why[light.position] = "causation"
-            elif light.correlation and light.correlation in correlations:
-                why[light.position] = "correlation"
-            else:
-                continue
-            causes.add(event_id_for(app.name, light.stream, light.version))
-            changed = True
+    index = service_case_index(app)
+    index.catch_up()  # the rows stored since the last checkpoint, then indexed look-ups only
+    why, entries = closure(index.lookup, record, q.correlation_ids, q.causes)
+    rows: dict[int, Any] = {}
+    for stream in sorted({entry.stream for entry in entries}):
+        wanted = {entry.position for entry in entries if entry.stream == stream}
+        rows.update((row.id, row) for row in stream_rows(app.recorder, stream) if row.id in wanted)
     shown: list[CaseEventView] = []
     hidden: list[str] = []
-    for light, row in index:
-        reason = why.get(light.position)
-        if reason is None:
+    for entry in entries:
+        if not readable(entry.stream):
+            hidden.append(entry.event_id)
             continue
-        event_id = event_id_for(app.name, light.stream, light.version)
-        if not readable(light.stream):
-            hidden.append(event_id)
+        row = rows.get(entry.position)
+        if row is None:  # gone since it was indexed: `paizhu verify` names it
             continue
-        fields = _fields(app, decoder, row, light.stream)
+        fields = _fields(app, decoder, row, entry.stream)
         shown.append(CaseEventView(
-            service=app.name, position=light.position, stream_id=light.stream, version=light.version,
-            type=str(fields["type"]), event_id=event_id, actor=dict(fields.get("actor") or {}),
+            service=app.name, position=entry.position, stream_id=entry.stream, version=entry.version,
+            type=str(fields["type"]), event_id=entry.event_id, actor=dict(fields.get("actor") or {}),
             recorded_at=str(fields.get("timestamp", "")), happened_at=happened_at(fields),
-            correlation_id=light.correlation, causation_id=light.causation,
-            prev_hash=str(fields.get("prev_hash", "")), hash=str(fields.get("hash", "")), why=reason,
-            description=describe(str(fields["type"]), fields, detail)))
-    own_correlations = sorted({light.correlation for light, _ in index
-                               if light.stream == record and light.correlation}) if record else []
+            correlation_id=entry.correlation, causation_id=entry.causation,
+            prev_hash=str(fields.get("prev_hash", "")), hash=str(fields.get("hash", "")),
+            why=why[entry.key], description=describe(str(fields["type"]), fields, detail)))
+    own_correlations = sorted({entry.correlation for entry in entries
+                               if entry.stream == record and entry.correlation}) if record else []
     return CaseEvents(service=app.name, record_id=record, kind=kind, events=shown, correlations=own_correlations,
                       hidden_causes=hidden)
 

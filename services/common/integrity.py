@@ -74,7 +74,15 @@ class Checkpointer:
         self.public_key = base64.b64encode(raw).decode()
 
     def checkpoint(self, app: ServiceApplication) -> int | None:
-        """Sign a checkpoint covering everything recorded so far; None when nothing is new."""
+        """Sign a checkpoint covering everything recorded so far; None when nothing is new. The store's
+        correlation index is brought up to date with it (services.common.case_index)."""
+        from services.common.case_history import service_case_index
+
+        position = self._sign(app)
+        service_case_index(app).catch_up()
+        return position
+
+    def _sign(self, app: ServiceApplication) -> int | None:
         log_id = checkpoint_log_id(app.name)
         context = CommandContext(actor={"user": "checkpointer", "org": "paizhu", "role": "system"})
         with app.acting(context):

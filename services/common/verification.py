@@ -69,12 +69,19 @@ def _node(left: bytes, right: bytes) -> bytes:
 
 
 def _tree(heads: dict[str, list[Any]]) -> tuple[list[str], list[list[bytes]]]:
+    """Every level of the heads tree, leaves first: `_head_leaf` and `_node`, inlined (a store has a head per
+    stream: this is the verifier's and the export's largest single step)."""
     order = sorted(heads)
-    level = [_head_leaf(stream, heads[stream]) for stream in order]
+    sha256 = hashlib.sha256
+    quote = _quote
+    level = [sha256(b"\x00" + f"[{quote(stream)},{int(head[0])},{quote(str(head[1]))}]".encode()).digest()
+             for stream in order for head in (heads[stream],)]
     levels = [level]
     while len(level) > 1:  # pairs from the left; an odd last node goes up as it is
-        level = [_node(level[i], level[i + 1]) if i + 1 < len(level) else level[i]
-                 for i in range(0, len(level), 2)]
+        paired = [sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
         levels.append(level)
     return order, levels
 
@@ -184,8 +191,11 @@ def _fast_hash(text: bytes, stream_id: str, version: int, type_name: str) -> tup
         typed = text.count(_TYPED)  # `"_type_"` never occurs inside a JSON string (its quotes are escaped)
         if typed:
             for key, value in fields.items():  # the typed values are members of the state itself, mostly
-                if type(value) is dict and "_type_" in value and len(value) == 2 and "_data_" in value:
-                    fields[key] = _plain_hook(value)
+                if type(value) is dict and len(value) == 2:
+                    kind = value.get("_type_")
+                    if kind is None or "_data_" not in value:
+                        continue
+                    fields[key] = value["_data_"] if kind in _PLAIN_TYPES else _plain_hook(value)  # as the hook
                     typed -= 1
             if typed:
                 _make_plain(fields)
@@ -272,12 +282,29 @@ def hash_at(fields: dict[str, Any], version: int) -> str:
 
 
 def fields_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 of the canonical encoding of the fields (`hash` left out)."""
     stored = fields.pop("hash", None)
     try:
         return hashlib.sha256(canonical_plain(fields)).hexdigest()
     finally:
         if stored is not None:
             fields["hash"] = stored
+
+
+def fields_match(fields: dict[str, Any]) -> bool:
+    """Do the plain fields match their own `hash`? orjson's sorted compact encoding first (byte for byte the
+    canonical one for what events hold); where it disagrees the canonical encoding decides, so a faster path can
+    only confirm, never accuse."""
+    stored = fields.get("hash")
+    if type(stored) is not str:
+        return False
+    body = {k: v for k, v in fields.items() if k != "hash"}
+    try:
+        if _sha256(orjson.dumps(body, option=_SORTED)).hexdigest() == stored:
+            return True
+    except (orjson.JSONEncodeError, TypeError):
+        pass
+    return hashlib.sha256(canonical_plain(body)).hexdigest() == stored
 
 
 @dataclass(frozen=True)
@@ -331,11 +358,14 @@ class _Entry:
         self.error = error
 
 
-def _entry(decoder: RowDecoder, row: StoredRow, stream_id: str) -> _Entry:
-    try:
-        fast = _fast_hash(decoder.plaintext(row), stream_id, row.originator_version, row.topic.rpartition(":")[2])
-    except Exception:  # noqa: BLE001 (ciphertext altered: the standard way below names it)
-        fast = None
+def _entry(decoder: RowDecoder, row: StoredRow, stream_id: str, fast_tried: bool = False) -> _Entry:
+    fast = None
+    if not fast_tried:
+        try:
+            fast = _fast_hash(decoder.plaintext(row), stream_id, row.originator_version,
+                              row.topic.rpartition(":")[2])
+        except Exception:  # noqa: BLE001 (ciphertext altered: the standard way below names it)
+            fast = None
     if fast is not None:
         return _Entry(row.id, fast[0], fast[1], True, None)
     problem = ""
@@ -369,16 +399,27 @@ def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, de
     checkpoints: list[dict[str, Any]] = []
     order: list[tuple[int, str, int, str]] = []  # (position, stream, version, stored hash)
     ids: dict[Any, str] = {}
+    types: dict[str, str] = {}
+    plaintext = decoder.plaintext
     count = 0
     collecting = gc.isenabled()
     gc.disable()  # the entries kept for the chains are long-lived: collecting while they accumulate is wasted
     try:
-        for row in rows:
-            stream = ids.get(row.originator_id)
-            if stream is None:
-                stream = ids[row.originator_id] = stream_key(row.originator_id)
-            entry = _entry(decoder, row, stream)
-            streams.setdefault(stream, {})[row.originator_version] = entry
+        for row in rows:  # the fast way inline (`_entry` decides whatever it does not confirm)
+            known = row.originator_id if type(row) is RawRow else ids.get(row.originator_id)  # a raw row's is
+            stream = known if known is not None else ids.setdefault(row.originator_id,  # canonical already
+                                                                    stream_key(row.originator_id))
+            version = row.originator_version
+            type_name = types.get(row.topic)
+            if type_name is None:
+                type_name = types[row.topic] = row.topic.rpartition(":")[2]
+            try:
+                fast = _fast_hash(plaintext(row), stream, version, type_name)
+            except Exception:  # noqa: BLE001 (ciphertext altered: the standard way names it)
+                fast = None
+            entry = (_Entry(row.id, fast[0], fast[1], True, None) if fast is not None
+                     else _entry(decoder, row, stream, fast_tried=True))
+            streams.setdefault(stream, {})[version] = entry
             if stream == log_id:
                 if entry.ok and row.topic.endswith(CHECKPOINT_SIGNED):
                     signed = decoder.fields(row, stream)

@@ -100,7 +100,7 @@ def test_group_registers_a_directive_and_records_its_first_stage(visitor: Visito
     expect(page.locator("#history li")).to_have_count(2)  # received, relay and study
     page.get_by_label("理由").fill("核对登记与环节记录")
     page.get_by_role("button", name="取证回放").click()
-    expect(page.locator("#replay li")).to_have_count(2)  # registered, stage recorded: the replay's own history
+    expect(page.locator("#case-history li")).to_have_count(2)  # registered, stage recorded: the case across the services
     visitor.check("case-history")
 
 

@@ -15,11 +15,32 @@ from paizhu.cli import app as cli
 from paizhu.platform import Platform
 from paizhu.projection_replay import CutError, parse_cut, replay_projection, sources_of
 from paizhu.settings import Settings
+from paizhu.stored_logs import open_logs
 from projections.hq_dashboard.projection import HqDashboard
 from services.common.clock import ManualClock
+from services.common.errors import InvalidInputError
+from services.common.forensic_log import forensic_log_id
 from tests.factories import acting_as
 
 runner = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1"})
+REVIEWER = {"user": "sun.audit", "org": "hq", "role": "auditor"}
+WHY = ["--reason", "核对三月一日的总览 (check the dashboard of 1 March)"]
+
+
+def replayed(settings: Settings, cut: str, progress: Any = None) -> dict[str, Any]:
+    return replay_projection(settings, "hq_dashboard", cut, progress, actor=REVIEWER, reason="核对 (check)")
+
+
+def projection_uses(data_dir: Path, service: str) -> list[dict[str, Any]]:
+    """The projection replays recorded in a service's forensic log, read straight from its store."""
+    logs, _ = open_logs(Settings(mode="embedded", data_dir=data_dir), (service,))
+    try:
+        log = logs[service]
+        stream = str(forensic_log_id(service))
+        used = [log.decoder.fields(row, stream) for row in log.recorder.select_events(forensic_log_id(service))]
+    finally:
+        logs[service].close()
+    return [u for u in used if u["type"].endswith(".Used") and u["action"] == "replay_projection"]
 
 
 def at(day: int) -> datetime:
@@ -80,8 +101,8 @@ def test_replayed_at_each_captured_position_equals_what_the_live_read_model_held
     assert len(set(checksums)) == 3, "the scenario must change the dashboard every day"
     for moment in scenario["captured"]:
         seen: list[tuple[int, int]] = []
-        result = replay_projection(settings, "hq_dashboard", cut_of(moment["positions"]),
-                                   lambda done, total, seen=seen: seen.append((done, total)))
+        result = replayed(settings, cut_of(moment["positions"]),
+                          lambda done, total, seen=seen: seen.append((done, total)))
         assert result["checksum"] == moment["checksum"]
         assert result["figures"] == moment["figures"]
         assert result["positions"] == moment["positions"]
@@ -93,9 +114,9 @@ def test_replayed_at_each_captured_position_equals_what_the_live_read_model_held
 def test_replayed_at_a_date_equals_that_days_read_model(scenario: dict[str, Any]) -> None:
     settings = Settings(mode="embedded", data_dir=scenario["data_dir"])
     for day, moment in enumerate(scenario["captured"], start=1):
-        assert replay_projection(settings, "hq_dashboard", f"2025-03-0{day}")["checksum"] == moment["checksum"]
-    assert replay_projection(settings, "hq_dashboard", "2025-02-28")["figures"]["total_directives"] == 0
-    before_day2 = replay_projection(settings, "hq_dashboard", "2025-03-02T01:59:59+00:00")
+        assert replayed(settings, f"2025-03-0{day}")["checksum"] == moment["checksum"]
+    assert replayed(settings, "2025-02-28")["figures"]["total_directives"] == 0
+    before_day2 = replayed(settings, "2025-03-02T01:59:59+00:00")
     assert before_day2["checksum"] == scenario["captured"][0]["checksum"]
 
 
@@ -104,19 +125,47 @@ def test_the_command_prints_the_checksum_and_figures_and_refuses_an_unclear_mome
     moment = scenario["captured"][1]
     data_dir = str(scenario["data_dir"])
     result = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", cut_of(moment["positions"]),
-                                 "--json", "--data-dir", data_dir])
+                                 "--json", "--by", "sun.audit", *WHY, "--data-dir", data_dir])
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)  # the JSON alone: log lines and the progress bar go to stderr
     assert body["checksum"] == moment["checksum"] and body["figures"] == moment["figures"]
-    text = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", "2025-03-02", "--data-dir", data_dir])
+    text = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", "2025-03-02", *WHY,
+                                "--data-dir", data_dir])
     assert text.exit_code == 0, text.output
     assert moment["checksum"] in text.output and "校验和 (checksum)" in text.output
     for bad in ("yesterday", "ledgers=x", "nobody=3"):
-        refused = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", bad, "--data-dir", data_dir])
+        refused = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", bad, *WHY, "--data-dir",
+                                       data_dir])
         assert refused.exit_code == 2, (bad, refused.output)
-    missing = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", "2025-03-01",
+    missing = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", "2025-03-01", *WHY,
                                   "--data-dir", str(tmp_path / "nothing")])
     assert missing.exit_code == 3 and not (tmp_path / "nothing").exists()
+
+
+def test_every_replay_is_recorded_with_who_which_moment_and_why_and_none_without_a_reason(
+        scenario: dict[str, Any]) -> None:
+    data_dir = scenario["data_dir"]
+    before = {s: len(projection_uses(data_dir, s)) for s in scenario["sources"]}
+    cut = "2025-03-02"
+    result = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", cut, "--json", "--by", "sun.audit",
+                                 "--reason", "核对三月二日的总览", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    for service in scenario["sources"]:  # in the log of every service the projection reads
+        uses = projection_uses(data_dir, service)
+        assert len(uses) == before[service] + 1
+        last = uses[-1]
+        assert last["actor"]["user"] == "sun.audit" and last["reason"] == "核对三月二日的总览"
+        assert (last["record_id"], last["kind"], last["outcome"]) == ("hq_dashboard", "Projection", "allowed")
+        assert last["detail"] == {"cut": {"at": cut}} and last["timestamp"]
+    blank = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", cut, "--reason", "  ",
+                                "--data-dir", str(data_dir)])
+    unnamed = runner.invoke(cli, ["replay-projection", "hq_dashboard", "--at", cut, "--data-dir", str(data_dir)])
+    assert blank.exit_code == 2 and unnamed.exit_code == 2, (blank.output, unnamed.output)
+    assert {s: len(projection_uses(data_dir, s)) for s in scenario["sources"]} == \
+        {s: n + 1 for s, n in before.items()}, "a refused use is not a replay"
+    with pytest.raises(InvalidInputError):
+        replay_projection(Settings(mode="embedded", data_dir=data_dir), "hq_dashboard", cut, actor=REVIEWER,
+                          reason="")
 
 
 def test_positions_must_name_every_service_the_projection_reads() -> None:

@@ -15,27 +15,17 @@ import json
 import uuid
 import zipfile
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from services.common.forensic_log import forensic_log_id
 from tests.api_helpers import Api, embedded_api
-from tests.factories import acting_as
-from tests.unit.inspections.conftest import CONTENT
+from tests.unit.forensics.cross_service import SECRETS, record_case, uses
 
 ROOT = Path(__file__).resolve().parents[3]
-SECRETS = ("王某某", "收受企业礼金", "生态环境部某司")
-
-
-def uses(api: Api, service: str) -> list[tuple[str, str, str, str]]:
-    app = api.platform.apps[service]
-    used: list[Any] = [e for e in app.repository.event_store.get(forensic_log_id(service))
-                       if type(e).__name__ == "Used"]
-    return [(e.actor["user"], e.action, e.outcome, e.record_id) for e in used]
 
 
 def history(api: Api, user: str, kind: str, record_id: str) -> Any:
@@ -49,33 +39,9 @@ def evidence(api: Api, user: str, kind: str, record_id: str) -> Any:
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     with embedded_api(data_dir=tmp_path_factory.mktemp("history")) as api:
-        app: Any = api.platform.apps["inspections"]
-        today = date(2025, 3, 3)
-        with app.acting(acting_as("zhang.wei", "group-mee", "group_staff")):
-            round_id = app.record_round("group-mee", "unit-mee", "巡视", "team-3", ["liu.team"], today,
-                                        today, today + timedelta(days=1), today + timedelta(days=30),
-                                        today + timedelta(days=31), today + timedelta(days=90))["round_id"]
-            app.open_round(round_id)
-        with app.acting(acting_as("liu.team", "team-3", "team_leader")):
-            app.refer_clue(round_id, **CONTENT)
-            finding_id = app.record_finding(round_id, "整改不到位", "描述", "perfunctory", "督察办",
-                                            date(2025, 6, 30))["finding_id"]
-            app.hand_over_finding(round_id, finding_id)
-        api.sync()
-        clues: Any = api.platform.apps["clues"]
-        clue_id = next(e.stream_id for e in clues.integration_events(0, 10_000)[0]
-                       if e.type == "clues.ClueRegistered")
-        with clues.acting(acting_as("li.na", "group-mee", "group_leader")):
-            clues.accept_referral(clue_id, "li.na", ["zhou.min"])
-        ledgers: Any = api.platform.apps["ledgers"]
-        with ledgers.acting(acting_as("zhou.other", "group-mwr", "group_staff")):  # not part of the case
-            unrelated = ledgers.register_directive(
-                group_id="group-mwr", unit_id="unit-mwr", reference_number="水办〔2025〕1号", issuer="国务院",
-                title="无关批示", issued_on=date(2025, 3, 1), received_on=date(2025, 3, 2),
-                lead_department="办公厅")["directive_id"]
-        api.sync()
+        ids = record_case(api.platform.apps, api.sync)
         api.platform.checkpoint()
-        yield {"api": api, "round_id": round_id, "clue_id": clue_id, "unrelated": unrelated}
+        yield {"api": api, **ids}
 
 
 def services_of(body: dict[str, Any]) -> set[str]:
