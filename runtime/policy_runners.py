@@ -24,6 +24,7 @@ from events.topics import DEAD_LETTER_TOPIC, topic_for
 from projections.common.db import Database
 from runtime.projection_runner import TRACKING_DDL, DeadLetterSink, Item
 from runtime.telemetry import dead_letters
+from runtime.topic_guard import TopicMisconfigured, check_partitions
 from runtime.watermarks import watermark_of
 from services.common.application import ServiceApplication
 
@@ -178,6 +179,9 @@ class KafkaPolicyRunner:
             try:
                 self._consume(stop)
                 failures = 0
+            except TopicMisconfigured as error:  # consumes nothing until the setting matches the topics
+                log.error("policy %s: %s", self.app.name, error)
+                stop.wait(self.max_backoff)
             except Exception as error:  # never die: the policy thread is the service's only consumer
                 failures += 1
                 delay = min(self.max_backoff, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
@@ -190,6 +194,8 @@ class KafkaPolicyRunner:
 
         from events.kafka import ensure_topics
 
+        # tracking a partitioned topic by position would take events for duplicates: refuse instead
+        check_partitions(self.bootstrap, self.topics, self.partitions)
         ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC], self.partitions)
         producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
         sink = DeadLetterTopic(producer)

@@ -154,10 +154,15 @@ def check_partitions(bootstrap: str, topics: list[str], partitions: int, timeout
     partitioned topic's positions as if in order; consumers of a re-partitioned topic find streams moved). Topics
     not made yet are made by the relay with the configured count."""
     from kafka import KafkaConsumer
+    from kafka.errors import NoBrokersAvailable
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             client_id="paizhu-partition-check", allow_auto_create_topics=False,
-                             request_timeout_ms=int(timeout * 1000))
+    try:
+        consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                 client_id="paizhu-partition-check", allow_auto_create_topics=False,
+                                 request_timeout_ms=int(timeout * 1000))
+    except NoBrokersAvailable:  # the process starts anyway and waits for the broker: checked again then
+        log.warning("no Kafka broker at %s yet: the topics' partitions are checked when it answers", bootstrap)
+        return
     try:
         existing = consumer.topics()
         wrong = {topic: len(consumer.partitions_for_topic(topic) or ()) for topic in topics if topic in existing}

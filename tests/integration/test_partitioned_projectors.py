@@ -24,6 +24,7 @@ from paizhu.keys import load_keys
 from paizhu.services import build_app
 from projections.common.db import connect
 from projections.hq_dashboard.projection import HqDashboard
+from runtime.policy_runners import KafkaPolicyRunner
 from runtime.projection_feeds import LogFollower
 from runtime.projection_runner import ProjectionRunner
 from runtime.relay import RELAY_TRACKING, Relay, kafka_producer
@@ -179,6 +180,9 @@ def test_a_process_configured_for_other_partitions_than_the_topics_refuses_to_st
     with pytest.raises(TopicMisconfigured, match=re.escape(f"{LEDGERS} has {PARTITIONS}")):
         check_partitions(env["PAIZHU_KAFKA_BOOTSTRAP"], [LEDGERS], 1)
     check_partitions(env["PAIZHU_KAFKA_BOOTSTRAP"], [LEDGERS], PARTITIONS)  # as configured: no complaint
+    policies = KafkaPolicyRunner(None, env["PAIZHU_KAFKA_BOOTSTRAP"], ["ledgers"], partitions=1)  # type: ignore[arg-type]
+    with pytest.raises(TopicMisconfigured):  # before consuming anything (it would track by position)
+        policies._consume(threading.Event())
     relay = run_cli({**env, "PAIZHU_KAFKA_PARTITIONS": "1"}, "relay", "ledgers", stderr=subprocess.PIPE)
     _, err = relay.communicate(timeout=180)
     assert relay.returncode == 3  # a refusal, not a crash (and never a relay publishing one partition's order)
