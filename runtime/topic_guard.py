@@ -154,21 +154,23 @@ def check_partitions(bootstrap: str, topics: list[str], partitions: int, timeout
     partitioned topic's positions as if in order; consumers of a re-partitioned topic find streams moved). Topics
     not made yet are made by the relay with the configured count."""
     from kafka import KafkaConsumer
-    from kafka.errors import NoBrokersAvailable
+    from kafka.errors import KafkaError
 
+    consumer = None
     try:
         consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                  client_id="paizhu-partition-check", allow_auto_create_topics=False,
                                  request_timeout_ms=int(timeout * 1000))
-    except NoBrokersAvailable:  # the process starts anyway and waits for the broker: checked again then
-        log.warning("no Kafka broker at %s yet: the topics' partitions are checked when it answers", bootstrap)
-        return
-    try:
         existing = consumer.topics()
-        wrong = {topic: len(consumer.partitions_for_topic(topic) or ()) for topic in topics if topic in existing}
-        wrong = {topic: count for topic, count in wrong.items() if count != partitions}
+        counts = {topic: len(consumer.partitions_for_topic(topic) or ()) for topic in topics if topic in existing}
+    except KafkaError as error:  # the process starts anyway and waits for the broker
+        log.warning("Kafka at %s does not answer yet (%s): the topics' partitions are not checked now",
+                    bootstrap, type(error).__name__)
+        return
     finally:
-        consumer.close()
+        if consumer is not None:
+            consumer.close()
+    wrong = {topic: count for topic, count in counts.items() if count != partitions}
     if wrong:
         listed = ", ".join(f"{topic} has {count}" for topic, count in sorted(wrong.items()))
         raise TopicMisconfigured(
