@@ -50,3 +50,9 @@ rule("ledgers.record_quarterly_review", GROUP_LEADERSHIP, description="组务会
 rule("ledgers.record_self_look_back", GROUP_LEADERSHIP, description="the group's 自身回头看", reads=REVIEW)
 rule("ledgers.complete_review_follow_up", GROUP_ROLES, reads=REVIEW)
 rule(REVIEW, GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)
+rule("ledgers.propose_accountability", GROUP_ROLES, reads=DIRECTIVE,
+     description="执责必严、失责必问: propose accountability for a failed duty on a directive's items")
+rule("ledgers.decide_accountability", GROUP_LEADERSHIP, reads="ledgers.read_accountability",
+     description="record the decision of the body that decided (leadership records it)")
+rule("ledgers.read_accountability", GROUP_ROLES | HQ_ROLES | AUDIT_ROLES,
+     description="accountability names a person: the group and HQ, never the unit's liaison")

@@ -41,3 +41,21 @@ rule("units.read_routing", OVERSIGHT, scope="any", description="the routing matr
 rule("units.read_draft", GROUP_ROLES, scope="any", description="feedback drafts are group-internal until issued")
 rule("units.read_power", OVERSIGHT, scope="any", description="三重一大 records, power lists and risk points")
 rule("units.read_upward", OVERSIGHT, scope="any", description="requests and reports to the commission")
+
+# supervising people (既监督事也监督人) and integrity opinions (廉政意见): the group's, never the unit's
+rule("units.mark_important", GROUP_ROLES, reads=READ,
+     description="important posts and fields (监测环评、督察执法、核安全监管 …) on departments and posts")
+rule("units.supervise_people", GROUP_ROLES, reads="units.read_people",
+     description="key-person flags (重点人) and evaluations of the unit's responsible leaders: group-internal")
+rule("units.read_people", GROUP_ROLES, scope="any", description="the group's own file on a person of the roster")
+rule("units.request_integrity_opinion", GROUP_ROLES, reads=READ,
+     description="ask the unit for an integrity opinion about a cadre (an item signed per the routing matrix)")
+rule("units.tie_clue_outcome", GROUP_ROLES, reads="units.read_people",
+     description="a clue's final outcome to a cadre's file: the clue's compartment only (checked on the record)")
+
+rule("units.supervise_meetings", GROUP_ROLES, reads="units.read_meetings",
+     description="leadership meetings attended (会议监督), exchanges of views with the 一把手, talks (谈心谈话)")
+rule("units.read_meetings", OVERSIGHT, scope="any",
+     description="meeting supervision and talks stay with the group and HQ, never the unit")
+rule("units.record_network", GROUP_ROLES, reads=READ,
+     description="joint meetings, training and 以干代训 of the three-level network (shared with the unit)")

@@ -422,3 +422,30 @@ class DeadlineRecomputed(Contract):
     old_due_on: date
     new_due_on: date
     calendar: str
+
+
+@contract("ledgers.AccountabilityProposed", 1)
+class AccountabilityProposed(Contract):
+    """执责必严、失责必问: accountability proposed against a person of the unit's roster for a failed duty on a
+    directive's items (distribution "hq"; the grounds are read by id from the ledgers service)."""
+
+    accountability_id: str
+    directive_id: str
+    item_ids: list[str]
+    person_id: str
+    """the units service's roster id of the person"""
+    form: str
+    """one of: notification, admonishment, organisational_adjustment, disciplinary_sanction"""
+    proposed_on: date
+
+
+@contract("ledgers.AccountabilityDecided", 1)
+class AccountabilityDecided(Contract):
+    """The decision on a proposed accountability: decided in a form, or not pursued."""
+
+    accountability_id: str
+    outcome: str
+    """one of: decided, not_pursued"""
+    form: str | None = None
+    decided_by_body: str
+    decided_on: date

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from typing import Any
 
-from events.registry import Contract, contract
+from pydantic import ConfigDict
+
+from events.registry import Contract, contract, upcaster
 
 
 @contract("units.DirectiveNotified", 1)
@@ -73,8 +77,10 @@ class SituationNoticed(Contract):
 
 
 @contract("units.DemocraticEvaluationReported", 1)
-class DemocraticEvaluationReported(Contract):
+class DemocraticEvaluationReportedV1(Contract):
     """Democratic-evaluation result of one cadre (feeds the integrity file)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="DemocraticEvaluationReported")
 
     submission_id: str
     cadre: str
@@ -85,8 +91,10 @@ class DemocraticEvaluationReported(Contract):
 
 
 @contract("units.DutyIntegrityReportSubmitted", 1)
-class DutyIntegrityReportSubmitted(Contract):
+class DutyIntegrityReportSubmittedV1(Contract):
     """A cadre's annual duty-and-integrity report (述责述廉) (feeds the integrity file)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="DutyIntegrityReportSubmitted")
 
     submission_id: str
     cadre: str
@@ -95,8 +103,10 @@ class DutyIntegrityReportSubmitted(Contract):
 
 
 @contract("units.IntegrityOpinionReplied", 1)
-class IntegrityOpinionReplied(Contract):
+class IntegrityOpinionRepliedV1(Contract):
     """The unit's integrity-opinion reply (廉政意见回函) about one cadre."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="IntegrityOpinionReplied")
 
     submission_id: str
     cadre: str
@@ -148,8 +158,10 @@ class DepartmentChanged(Contract):
 
 
 @contract("units.PersonAppointed", 1)
-class PersonAppointed(Contract):
+class PersonAppointedV1(Contract):
     """A key person or network member took up a post (key persons; three-level network)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="PersonAppointed")
 
     post_id: str
     person_name: str
@@ -161,7 +173,9 @@ class PersonAppointed(Contract):
 
 
 @contract("units.PersonLeftPost", 1)
-class PersonLeftPost(Contract):
+class PersonLeftPostV1(Contract):
+    model_config = ConfigDict(frozen=True, extra="forbid", title="PersonLeftPost")
+
     post_id: str
     person_name: str
     post_kind: str
@@ -417,3 +431,229 @@ class MemberRemoved(Contract):
 
     org_id: str
     user_id: str
+
+
+# -- people keyed by the roster's person id (issue #11), supervising people (issue #15) -----------------------
+PERSON_NAMESPACE = uuid.UUID("6f1d2c3b-4a5e-4f60-8a7b-706572736f6e")
+
+
+def legacy_person_id(unit_id: str | None, name: str) -> str:
+    """The person id of a cadre recorded before persons had ids: one per name within a unit (what the old
+    history could tell apart). New appointments get their own id, so two cadres of one name stay two people."""
+    return str(uuid.uuid5(PERSON_NAMESPACE, f"{unit_id or ''}:{name.strip()}"))
+
+
+@contract("units.PersonAppointed", 2)
+class PersonAppointed(Contract):
+    """A key person or network member took up a post. v2 adds `person_id` (the roster's id of the person;
+    empty when upcast from v1: the reader derives it with `legacy_person_id`) and `key_minority`."""
+
+    post_id: str
+    person_id: str
+    person_name: str
+    post_kind: str
+    """head, leadership, department_head, discipline_secretary, discipline_member, branch_discipline_member"""
+    title: str
+    department_id: str
+    since: date
+    key_minority: bool = False
+    """关键少数: the head (一把手) or a member of the leadership team, of the unit or of a subordinate body"""
+
+
+@upcaster("units.PersonAppointed", 1)
+def _appointed_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "person_id": "", "key_minority": payload.get("post_kind") in ("head", "leadership")}
+
+
+@contract("units.PersonLeftPost", 2)
+class PersonLeftPost(Contract):
+    """v2 adds `person_id` (empty when upcast from v1)."""
+
+    post_id: str
+    person_id: str
+    person_name: str
+    post_kind: str
+    left_on: date
+    reason: str
+
+
+@upcaster("units.PersonLeftPost", 1)
+def _left_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "person_id": ""}
+
+
+@contract("units.DemocraticEvaluationReported", 2)
+class DemocraticEvaluationReported(Contract):
+    """Democratic-evaluation result of one cadre (feeds the integrity file). v2 adds `person_id` (the roster's
+    person; empty for a cadre not on the roster or when upcast from v1)."""
+
+    submission_id: str
+    person_id: str
+    cadre: str
+    post: str
+    year: int
+    grade: str
+    """one of: excellent, good, fair, poor"""
+
+
+@upcaster("units.DemocraticEvaluationReported", 1)
+def _evaluation_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "person_id": ""}
+
+
+@contract("units.DutyIntegrityReportSubmitted", 2)
+class DutyIntegrityReportSubmitted(Contract):
+    """A cadre's annual duty-and-integrity report (述责述廉). v2 adds `person_id`."""
+
+    submission_id: str
+    person_id: str
+    cadre: str
+    post: str
+    year: int
+
+
+@upcaster("units.DutyIntegrityReportSubmitted", 1)
+def _duty_report_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "person_id": ""}
+
+
+@contract("units.IntegrityOpinionReplied", 2)
+class IntegrityOpinionReplied(Contract):
+    """The unit's integrity-opinion reply (廉政意见回函) about one cadre. v2 adds `person_id` and `request_id`
+    (the group's request it answers, None for a reply sent without one)."""
+
+    submission_id: str
+    person_id: str
+    cadre: str
+    request_ref: str
+    opinion: str
+    """one of: no_objection, objection, pending_verification"""
+    request_id: str | None = None
+
+
+@upcaster("units.IntegrityOpinionReplied", 1)
+def _opinion_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "person_id": "", "request_id": None}
+
+
+@contract("units.ImportantFieldsSet", 1)
+class ImportantFieldsSet(Contract):
+    """A department or post marked as an important post or field (重要岗位、重点领域: 监测环评、督察执法、
+    核安全监管 …); an empty list clears the mark (distribution `unit`)."""
+
+    target: str
+    """department | post"""
+    target_id: str
+    fields: list[str]
+    on: date
+
+
+@contract("units.KeyPersonFlagged", 1)
+class KeyPersonFlagged(Contract):
+    """The group flagged (or unflagged) a person of the roster as a key person (重点人): group-internal
+    (distribution `group`); the reason stays in the units service."""
+
+    person_id: str
+    person_name: str
+    flagged: bool
+    on: date
+
+
+@contract("units.LeaderEvaluated", 1)
+class LeaderEvaluated(Contract):
+    """The group's evaluation of one of the unit's responsible leaders for a period (既监督事也监督人): a grade per
+    aspect (政治站位, 履职担当, 作风 …) and overall; group-internal (distribution `group`). A second evaluation of
+    the same person and period revises the first (`revision` counts from 1)."""
+
+    evaluation_id: str
+    person_id: str
+    person_name: str
+    period: str
+    """a year (2026), a half (2026H1) or a quarter (2026Q3)"""
+    aspects: dict[str, str]
+    """aspect -> grade (excellent, good, fair, poor)"""
+    overall: str
+    observation: str
+    evaluated_on: date
+    revision: int
+
+
+@contract("units.IntegrityOpinionRequested", 1)
+class IntegrityOpinionRequested(Contract):
+    """The group asked the unit for an integrity opinion (征求廉政意见) about a cadre; the request travels to the
+    unit as the outbound item `item_id` (distribution `unit`)."""
+
+    request_id: str
+    item_id: str
+    person_id: str
+    person_name: str
+    purpose: str
+    deadline: date
+    requested_on: date
+
+
+@contract("units.ClueOutcomeTied", 1)
+class ClueOutcomeTied(Contract):
+    """A concluded clue's final, shareable outcome tied to a cadre's integrity file by a member of the clue's
+    compartment (distribution `compartment:<clue_id>`: only its compartment ever reads the tie). Only codes the
+    clues service publishes travel: result, disposition, four forms; never content."""
+
+    tie_id: str
+    clue_id: str
+    person_id: str
+    person_name: str
+    result: str
+    four_forms: int | None
+    disposition: str | None
+    tied_on: date
+
+# -- meeting supervision (会议监督) and the three-level network (三级联动) -------------------------------
+
+
+@contract("units.LeadershipContactRecorded", 1)
+class LeadershipContactRecorded(Contract):
+    """A leadership meeting the group attended, an exchange of views with the 一把手, or a talk (distribution
+    "hq"); what was observed is read by id from the units service."""
+
+    contact_id: str
+    kind: str
+    """one of: leadership_meeting, exchange_of_views, talk"""
+    meeting_kind: str | None = None
+    held_on: date
+    title: str
+    person_ids: list[str]
+    """roster ids of the persons concerned"""
+    concern: bool
+    directive_id: str | None = None
+    stage: str | None = None
+
+
+@contract("units.LeadershipContactObserved", 1)
+class LeadershipContactObserved(Contract):
+    """A later observation on a meeting, exchange of views or talk (its text stays with the service)."""
+
+    contact_id: str
+    concern: bool
+    observed_on: date
+
+
+@contract("units.MeetingMatterLinked", 1)
+class MeetingMatterLinked(Contract):
+    """A 三重一大 matter (units.PowerMatterRegistered) was seen at this attended meeting."""
+
+    contact_id: str
+    matter_id: str
+
+
+@contract("units.NetworkActivityRecorded", 1)
+class NetworkActivityRecorded(Contract):
+    """A joint meeting, training, 以干代训 or guidance of the unit's discipline network (distribution "unit")."""
+
+    activity_id: str
+    kind: str
+    """one of: joint_meeting, training, training_by_doing, guidance"""
+    held_on: date
+    title: str
+    participant_ids: list[str]
+    """roster ids of the network members who took part"""
+    assignment: str | None = None

@@ -30,3 +30,14 @@ refuses an unknown one at the request, so a referral never fails in the clues po
 MIN_FEEDBACK_OPINIONS = 2
 """Feedback is deliberated (集体研判) once at least this many group members recorded an opinion on its current
 revision: collective means more than the drafter (the units service's rule, and the read models' status)."""
+
+STAGE_LABELS = {
+    "relay_study": "学习传达 (relay and study)",
+    "deployment": "作出部署 (deployment)",
+    "plan": "制定方案 (plan)",
+    "execution": "贯彻执行 (execution)",
+    "result_evaluation": "结果评估 (result evaluation)",
+    "look_back_review": "回头检视 (look-back review)",
+    "institution_building": "建章立制 (institution building)",
+}
+"""The stages of carrying out a directive (全周期管理): a record of another service names the stage it concerns."""

@@ -20,6 +20,7 @@ ROUTER_MODULES = [
     "gateway.inspections.router",
     "gateway.units.router",
     "gateway.people.router",
+    "gateway.people.commands",
     "gateway.forensics.router",
 ]
 

@@ -43,6 +43,8 @@ class GatewayRuntime:
     readiness: dict[str, Any] = field(default_factory=dict)
     clock: Clock = field(default_factory=SystemClock)
     """the platform's clock: what "today" is for a read (due this week, overdue since)"""
+    session_idle_minutes: int = 30
+    """a browser session (gateway/web/session.py) idle longer than this is signed out"""
     evidence: Callable[[str, str, str], bytes] | None = None
     """(record id, exported by, reason) → the case's evidence bundle, built from the stores (None: not offered)"""
 

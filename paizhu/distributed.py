@@ -154,6 +154,7 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
         ),
         read_models=ReadModelsAccess(db, runners),
         mode="distributed",
+        session_idle_minutes=settings.session_idle_minutes,
         readiness={f"service:{s}": client.position for s, client in clients.items()},  # not ready while one is down
         evidence=functools.partial(export_case_bundle, settings),
     )

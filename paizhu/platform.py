@@ -160,6 +160,7 @@ class Platform:
             read_models=ReadModelsAccess(self.read_db, self.runners),
             mode="embedded",
             clock=self.clock,
+            session_idle_minutes=self.settings.session_idle_minutes,
             evidence=None if self.in_memory else functools.partial(export_case_bundle, self.settings),
             readiness={f"service:{n}": (lambda a=a: a.max_position()) for n, a in self.apps.items()},
         )

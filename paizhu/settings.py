@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     token_ttl_minutes: int = 480
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=1440, description="a portal session idle longer than this is signed out")
     builtin_accounts: bool | None = Field(
         default=None, description="accept the built-in (demo) accounts; default: embedded yes, distributed no")
 

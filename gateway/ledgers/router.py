@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gateway.errors import API_ERRORS
+from gateway.ledgers.accountability import router as accountability_router
 from gateway.ledgers.items import router as items_router
 from gateway.ledgers.lists import router as lists_router
 from gateway.ledgers.reviews import router as reviews_router
@@ -82,3 +83,4 @@ router.include_router(lists_router)
 router.include_router(items_router)
 router.include_router(spreadsheets_router)
 router.include_router(reviews_router)
+router.include_router(accountability_router)

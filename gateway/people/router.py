@@ -27,20 +27,69 @@ from services.common.errors import NotFoundError
 router = APIRouter(prefix="/api", tags=["people"], responses=API_ERRORS)
 
 ID_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
-PersonName = Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$",
-                                  description="干部姓名 (the cadre's name as the unit reports it)")]
+PersonName = Annotated[str | None, Query(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$",
+                                         description="干部姓名 (the cadre's name as the unit reports it)")]
+PersonId = Annotated[str, Path(max_length=64, pattern=ID_PATTERN, description="人员编号 (the roster's person id)")]
 Year = Annotated[int, Query(ge=2000, le=2100, description="年度 (calendar year)")]
 
 
 class IntegrityRecord(BaseModel):
     record_id: str
+    person_id: str
     person: str
     kind: str = Field(description="appointed | left_post | democratic_evaluation | duty_integrity_report | "
-                                  "integrity_opinion")
+                                  "integrity_opinion_requested | integrity_opinion | leader_evaluation | "
+                                  "key_person_flagged | key_person_unflagged | clue_outcome (a concluded clue's codes, "
+                                  "read by the clue's compartment only)")
     year: int | None
     on_date: date
     detail: dict[str, Any]
     unit_id: str
+    group_id: str
+    distribution: str
+
+
+class PersonRow(BaseModel):
+    person_id: str = Field(description="人员编号: two cadres of one name are two people")
+    name: str
+    unit_id: str
+    group_id: str
+    distribution: str
+    key_minority: bool = Field(description="关键少数: 一把手 or leadership-team member, in post")
+    key_person: bool = Field(description="重点人 (the group's flag; false for a reader who may not read it)")
+
+
+class PersonPost(BaseModel):
+    post_id: str
+    post_kind: str
+    title: str
+    department_id: str
+    since: date
+    left_on: date | None
+    key_minority: bool
+    important_fields: list[str] = Field(description="重要岗位、重点领域 of the post and of its department")
+
+
+class LeaderEvaluation(BaseModel):
+    evaluation_id: str
+    period: str
+    aspects: dict[str, str]
+    overall: str
+    observation: str
+    revision: int
+
+
+class PersonFile(BaseModel):
+    person_id: str
+    name: str
+    unit_id: str
+    group_id: str
+    distribution: str
+    posts: list[PersonPost]
+    key_minority: bool
+    key_person: bool
+    key_person_since: date | None
+    evaluations: list[LeaderEvaluation] = Field(description="the latest evaluation of each period, oldest first")
 
 
 class PersonMatter(BaseModel):
@@ -63,6 +112,7 @@ class PersonMatter(BaseModel):
 
 
 class MatterPerson(BaseModel):
+    person_id: str | None = Field(description="None when the unit has two people of the owner's name")
     person: str
     role: str = Field(description="owner | department_head")
     post_kind: str | None
@@ -70,6 +120,11 @@ class MatterPerson(BaseModel):
 
 
 class Indicators(BaseModel):
+    inspection_findings: int
+    activity_findings: int
+    findings_by_type: dict[str, int]
+    look_backs: int
+    look_backs_reopening: int
     directives_received: int
     relayed: int
     relay_median_days: float | None
@@ -114,24 +169,36 @@ class Quarterly(BaseModel):
     groups: dict[str, QuarterFigures]
 
 
-@router.get("/people/integrity-file")
-async def integrity_file(read_models: ReadModels, response: Response, page: Paging, after: After, name: PersonName,
-                         unit_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
-                         permission: Permission = require("people.read", listing=True),
+@router.get("/people")
+async def people(read_models: ReadModels, response: Response, page: Paging, after: After, name: PersonName = None,
+                 unit_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
+                 key_person: Annotated[bool | None, Query(description="重点人 only (true) or the others (false)")] = None,
+                 permission: Permission = require("people.read", listing=True)) -> ListPage[PersonRow]:
+    """The people of the rosters the reader may read, by name, each with the roster's person id."""
+    found, freshness = await answer(read_models, response, "people", after, lambda tx: people_view.persons(
+        tx, permission.principal, unit_id, name, key_person, page))
+    return ListPage[PersonRow](items=[PersonRow.model_validate(r) for r in found.rows],
+                               next_cursor=found.next_cursor, freshness=freshness)
+
+
+@router.get("/people/{person_id}/integrity-file")
+async def integrity_file(read_models: ReadModels, response: Response, page: Paging, after: After,
+                         person_id: PersonId, permission: Permission = require("people.read", listing=True),
                          ) -> ListPage[IntegrityRecord]:
-    """A cadre's integrity file: posts, democratic evaluations, duty-and-integrity reports, integrity opinions."""
+    """A cadre's integrity file: posts, democratic evaluations, duty-and-integrity reports, integrity-opinion
+    requests and replies, the group's evaluations and key-person flags (each as far as the reader may read it)."""
     found, freshness = await answer(read_models, response, "people", after, lambda tx: people_view.integrity_file(
-        tx, permission.principal, name, unit_id, page))
+        tx, permission.principal, person_id, page))
     return ListPage[IntegrityRecord](items=[IntegrityRecord.model_validate(r) for r in found.rows],
                                      next_cursor=found.next_cursor, freshness=freshness)
 
 
-@router.get("/people/matters")
-async def matters_of(read_models: ReadModels, response: Response, page: Paging, after: After, name: PersonName,
+@router.get("/people/{person_id}/matters")
+async def matters_of(read_models: ReadModels, response: Response, page: Paging, after: After, person_id: PersonId,
                      permission: Permission = require("people.read", listing=True)) -> ListPage[PersonMatter]:
     """以人看事: every matter a person appears in, newest first."""
     found, freshness = await answer(read_models, response, "people", after,
-                                    lambda tx: people_view.matters_of(tx, permission.principal, name, page))
+                                    lambda tx: people_view.matters_of(tx, permission.principal, person_id, page))
     return ListPage[PersonMatter](items=[PersonMatter.model_validate(r) for r in found.rows],
                                   next_cursor=found.next_cursor, freshness=freshness)
 
@@ -175,3 +242,15 @@ async def quarterly(read_models: ReadModels, response: Response, after: After, y
     return Answer[Quarterly](item=Quarterly(year=year, quarter=quarter,
                                             groups={g: QuarterFigures.model_validate(f) for g, f in found.items()}),
                              freshness=freshness)
+
+
+# after /people/quarterly: a path parameter there would take that route's name as a person id
+@router.get("/people/{person_id}")
+async def person(read_models: ReadModels, response: Response, after: After, person_id: PersonId,
+                 permission: Permission = require("people.read")) -> Answer[PersonFile]:
+    """A person: posts (关键少数, 重要岗位、重点领域), the key-person flag and the group's evaluations."""
+    found, freshness = await answer(read_models, response, "people", after,
+                                    lambda tx: people_view.person(tx, permission.principal, person_id))
+    if found is None:
+        raise NotFoundError("记录不存在 (not found)")
+    return Answer[PersonFile](item=PersonFile.model_validate(found), freshness=freshness)

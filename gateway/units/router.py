@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from gateway.units import routes_channel, routes_portal, routes_read, routes_work
+from gateway.units import (
+    lists_meetings,
+    routes_channel,
+    routes_meetings,
+    routes_portal,
+    routes_read,
+    routes_work,
+)
 from gateway.units.common import router
 
-__all__ = ["router", "routes_channel", "routes_portal", "routes_read", "routes_work"]
+__all__ = ["lists_meetings", "router", "routes_channel", "routes_meetings", "routes_portal", "routes_read", "routes_work"]

@@ -38,6 +38,7 @@ class TodoKind(StrEnum):
     document_request = "document_request"
     scheduling_request = "scheduling_request"
     directive_relay = "directive_relay"
+    integrity_opinion_request = "integrity_opinion_request"
 
 
 class TodoStatus(StrEnum):

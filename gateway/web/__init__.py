@@ -14,10 +14,28 @@ from gateway.web import api_csrf, assets, pages_errors
 
 
 def install(app: FastAPI) -> None:
-    from gateway.web import ecology, group, history, hq, inspection, session, unit
+    from gateway.web import (
+        activities,
+        channel,
+        clue_forms,
+        directive_forms,
+        ecology,
+        feedback,
+        group,
+        history,
+        hq,
+        imports,
+        inspection,
+        people,
+        session,
+        unit,
+    )
 
     assets.install(app)
-    for module in (session, hq, group, unit, inspection, history, ecology):
+    for module in (clue_forms, feedback, activities, channel, people):  # before group: /group/clues/new
+        app.include_router(module.router)
+    for module in (session, hq, group, directive_forms, imports, unit, inspection, history, ecology):
         app.include_router(module.router)
     pages_errors.install(app)
     api_csrf.install(app)
+    session.install(app)

@@ -78,6 +78,8 @@ def validate(model: type[Model], data: dict[str, Any]) -> tuple[Model | None, di
         return model.model_validate(data), {}
     except ValidationError as error:
         problems: dict[str, str] = {}
-        for detail in field_problems(error.errors(include_url=False)):
-            problems.setdefault(detail["field"].split(".")[0] or "_form", detail["problem"])
+        found = error.errors(include_url=False)
+        for raw, detail in zip(found, field_problems(found), strict=True):
+            # the field's own name (a field called `body` too: field_problems drops an API request's `body`)
+            problems.setdefault(str(raw["loc"][0]) if raw.get("loc") else "_form", detail["problem"])
         return None, problems

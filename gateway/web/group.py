@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+import authz
 from authz import Permission
 from gateway.clues import router as clues_api
 from gateway.deps import ReadModels, Services, Today, membership
@@ -20,7 +21,8 @@ from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.web.forms import checked_form, validate, values
-from gateway.web.render import page
+from gateway.web.render import page, translator
+from gateway.web.unit import _uploaded as uploaded_attachments
 from projections.group_workbench.view import QUEUES
 from services.clues.domainmodel import DISPOSITION_LABELS, STATUS_LABELS
 from services.clues.interface import (
@@ -46,14 +48,60 @@ from services.ledgers.interface import (
 )
 from services.ledgers.interface.fields import ReportedStatus
 from services.ledgers.vocab import (
+    EVALUATION_DIMENSIONS,
     ITEM_STATUSES,
     LIST_KINDS,
+    LOOK_BACK_CHECKS,
+    LOOK_BACK_FINDINGS,
     PROBLEM_TYPES,
     REPORTED_STATUS_LABELS,
+    SCORE_MAX,
+    SCORE_MIN,
     STAGE_LABELS,
 )
 
 router = APIRouter(include_in_schema=False)
+ITEM_FORM_VOCABULARY: dict[str, Any] = {
+    "look_back_checks": LOOK_BACK_CHECKS, "look_back_findings": LOOK_BACK_FINDINGS,
+    "dimensions": EVALUATION_DIMENSIONS, "scores": list(range(SCORE_MIN, SCORE_MAX + 1)),
+}
+"""What the forms of the directive page and its lists offer to choose from (the service's vocabularies)."""
+
+
+def may(action: str, principal: authz.Principal) -> bool:
+    """Whether the principal holds a role of the action's rule (to offer its button; the route decides)."""
+    rule = authz.rule_of(action)
+    return rule is not None and principal.has_any(rule.roles)
+
+
+FORM_ACTIONS = {"export": "ledgers.export_ledger", "evaluate": "ledgers.evaluate_department",
+                "record_item": "ledgers.record_item", "close": "ledgers.close_item",
+                "look_back": "ledgers.record_look_back", "reconcile": "ledgers.reconcile"}
+"""The directive page's forms and buttons, by the action each runs."""
+
+
+def abilities(principal: authz.Principal) -> dict[str, bool]:
+    """Which of the directive page's forms the user is offered (the routes decide all the same)."""
+    return {name: may(action, principal) for name, action in FORM_ACTIONS.items()}
+
+
+def localized(request: Request, problems: dict[str, str]) -> dict[str, str]:
+    """The services' bilingual messages ("中文 (English)") in the user's language, by field."""
+    tr = translator(request)
+    return {field: tr.label(message) for field, message in problems.items()}
+
+
+def attempt(services: Services, command: Any, permission: Permission,
+            fields: dict[str, str] | None = None) -> tuple[dict[str, str], int]:
+    """Run a form's command: no problem, or the service's refusal by the field it is shown next to (`fields`:
+    error code → field; else the form's own message). A record one may not know stays the page of a missing one."""
+    try:
+        services.run(command, permission)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return {(fields or {}).get(error.code, "_form"): error.message}, error.status
+    return {}, 200
 
 
 def done(target: str) -> RedirectResponse:
@@ -114,22 +162,24 @@ def members(request: Request, permission: Permission) -> list[tuple[str, str]]:
     return [(m.user_id, m.name) for m in membership(request).members_of(group_id)] if group_id else []
 
 
-def _directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,
+def directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,
                     tab: str = "task", forms: dict[str, dict[str, Any]] | None = None,
                     errors: dict[str, dict[str, str]] | None = None, status_code: int = 200) -> HTMLResponse:
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     followers = members(request, permission)
+    errors = {form: localized(request, problems) for form, problems in (errors or {}).items()}
     return page(request, "directive.html", followers=followers, principal=permission.principal, active="group", view=combined,
                 directive=combined.directive, lists=combined.lists, tab=tab if tab in LIST_KINDS else "task",
                 stage_labels=STAGE_LABELS, list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES, problem_types=PROBLEM_TYPES,
                 status_labels=REPORTED_STATUS_LABELS, forms=forms or {}, errors=errors or {},
-                recorded=request.query_params.get("recorded"), status_code=status_code)
+                recorded=request.query_params.get("recorded"), status_code=status_code, **ITEM_FORM_VOCABULARY,
+                can=abilities(permission.principal))
 
 
 @router.get("/group/directives/{directive_id}", response_class=HTMLResponse)
 def directive(request: Request, directive_id: Id, services: Services, tab: str = "task",
               permission: Permission = require("ledgers.read_directive")) -> HTMLResponse:
-    return _directive_page(request, services, permission, directive_id, tab=tab)
+    return directive_page(request, services, permission, directive_id, tab=tab)
 
 
 @router.get("/group/directives/{directive_id}/lists/{kind}", response_class=HTMLResponse)
@@ -141,7 +191,7 @@ def directive_list(request: Request, directive_id: Id, kind: str, services: Serv
     return page(request, "_list.html", followers=members(request, permission), principal=permission.principal, directive=combined.directive,
                 kind=kind, items=combined.lists.get(kind, []), list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES,
                 problem_types=PROBLEM_TYPES,
-                forms={}, errors={})
+                forms={}, errors={}, **ITEM_FORM_VOCABULARY, can=abilities(permission.principal))
 
 
 @router.post("/group/directives/{directive_id}/stages", response_class=HTMLResponse)
@@ -150,14 +200,14 @@ async def record_stage(request: Request, directive_id: Id, services: Services,
     form = values(await checked_form(request))
     body, errors = validate(StageBody, form)
     if body is None:
-        return _directive_page(request, services, permission, directive_id, forms={"stage": form},
+        return directive_page(request, services, permission, directive_id, forms={"stage": form},
                                errors={"stage": errors}, status_code=422)
     try:
         services.run(RecordStage(directive_id=directive_id, **body.fields()), permission)
     except DomainError as error:
         if error.status == 404:
             raise
-        return _directive_page(request, services, permission, directive_id, forms={"stage": form},
+        return directive_page(request, services, permission, directive_id, forms={"stage": form},
                                errors={"stage": {"_form": error.message}}, status_code=error.status)
     return done(f"/group/directives/{directive_id}?recorded=stage")
 
@@ -169,14 +219,14 @@ async def add_item(request: Request, directive_id: Id, services: Services,
     tab = str(form.get("list_kind", "task"))
     body, errors = validate(ItemBody, form)
     if body is None:
-        return _directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
+        return directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
                                errors={"item": errors}, status_code=422)
     try:
         services.run(AddItem(directive_id=directive_id, **body.fields()), permission)
     except DomainError as error:
         if error.status == 404:
             raise
-        return _directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
+        return directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
                                errors={"item": {"_form": error.message}}, status_code=error.status)
     return done(f"/group/directives/{directive_id}?tab={tab}&recorded=item")
 
@@ -184,22 +234,33 @@ async def add_item(request: Request, directive_id: Id, services: Services,
 @router.post("/group/items/{item_id}/close", response_class=HTMLResponse)
 async def close_item(request: Request, item_id: Id, services: Services,
                      permission: Permission = require("ledgers.close_item")) -> Response:
-    form = values(await checked_form(request), "evidence_refs")
+    """Close (销号) with evidence: a unit submission's reference, or a file uploaded here as
+    `POST /api/units/attachments` stores it (content-addressed, cited as `sha256:<hash>`)."""
+    posted = await checked_form(request)
+    form = values(posted, "evidence_refs")
+    form.pop("evidence_file", None)
     item = items_api.get_item(item_id, services, permission)
     target = f"/group/directives/{item.directive_id}?tab={item.list_kind}"
     body, errors = validate(ClosureBody, form)
-    problem = next(iter(errors.values()), None)
     if body is not None:
+        try:
+            files = uploaded_attachments(services, permission, posted.get("evidence_file"))
+        except DomainError as error:
+            errors = {"evidence_file": error.message}
+        else:
+            body = body.model_copy(update={"evidence_refs": [*body.evidence_refs,
+                                                             *(f"sha256:{f.sha256}" for f in files)]})
+    if body is not None and not errors:
         try:
             services.run(CloseItem(item_id=item_id, **body.fields()), permission)
         except DomainError as error:
             if error.status == 404:
                 raise
-            problem = error.message
-    if problem is not None and item.directive_id:
-        return _directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
-                               forms={f"close-{item_id}": form}, errors={f"close-{item_id}": {"_form": problem}},
-                               status_code=422)
+            errors = {"_form": error.message}
+    if errors and item.directive_id:
+        return directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
+                              forms={f"close-{item_id}": form}, errors={f"close-{item_id}": errors},
+                              status_code=422)
     return done(f"{target}&recorded=closed")
 
 

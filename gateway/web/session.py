@@ -1,24 +1,36 @@
 """Sign-in, sign-out and the session of a browser: the signed token the API accepts, in a cookie that
 scripts cannot read (HttpOnly), that no other site's page sends (SameSite=Strict), and that travels only over
-https when the gateway is reached by https (Secure). Every form carries the CSRF token (forms.py)."""
+https when the gateway is reached by https (Secure). Every form carries the CSRF token (forms.py).
+
+A session idle for longer than `session_idle_minutes` (settings, default 30) is signed out: every request made
+with the session cookie renews a second cookie, the time of the last activity signed together with the session
+token (`IdleTimeout`); a request that comes later than that, or without it, goes back to sign-in saying why."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from http.cookies import SimpleCookie
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import authz
 from gateway.auth import SignInThrottled
-from gateway.deps import SESSION_COOKIE, Runtime, current_principal
-from gateway.errors import AuthError
+from gateway.deps import SESSION_COOKIE, GatewayRuntime, Runtime, current_principal
+from gateway.errors import AuthError, error_body
 from gateway.web import forms, i18n
 from gateway.web.render import home_of, page
 
 TOKEN_COOKIE = SESSION_COOKIE
 """The cookie `gateway.deps.current_principal` reads when a request carries no bearer token."""
+SEEN_COOKIE = "paizhu_seen"
+"""The session's last activity: `<unix seconds>.<HMAC of those seconds and the session token>`."""
+IDLE_EXEMPT = ("/static/", "/healthz", "/readyz", "/metrics", "/signin", "/lang/")
+"""Requests that neither count as activity nor are refused for idleness (assets, probes, signing in)."""
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,12 +57,13 @@ def safe_next(target: str | None) -> str | None:
 def signed_out(target: str) -> RedirectResponse:
     response = RedirectResponse(target, status_code=303)
     response.delete_cookie(TOKEN_COOKIE, path="/")
+    response.delete_cookie(SEEN_COOKIE, path="/")
     return response
 
 
 def to_sign_in(request: Request, code: str) -> Response:
     """A page asked for by someone without a (valid) session: back to sign-in, saying why."""
-    reason = "expired" if code == "token_expired" else "signin"
+    reason = {"token_expired": "expired", "session_idle": "idle"}.get(code, "signin")
     back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return signed_out(f"/?reason={reason}&next={quote(back, safe='')}")
 
@@ -61,7 +74,8 @@ def sign_in_page(request: Request, principal: MaybePrincipal, reason: str | None
     """The sign-in form, or the user's own portal when already signed in."""
     if principal is not None:
         return RedirectResponse(safe_next(next) or home_of(principal), status_code=303)
-    messages = {"expired": "signin.expired", "signin": "signin.required", "signed_out": "signin.signed_out"}
+    messages = {"expired": "signin.expired", "signin": "signin.required", "signed_out": "signin.signed_out",
+                "idle": "signin.idle"}
     return page(request, "signin.html", notice=messages.get(reason or ""), next=safe_next(next) or "",
                 errors={}, user_id="")
 
@@ -93,6 +107,7 @@ async def sign_in(request: Request, rt: Runtime) -> Response:
             response = RedirectResponse(target or home_of(principal), status_code=303)
             response.set_cookie(TOKEN_COOKIE, token, max_age=rt.authenticator.ttl_minutes * 60, httponly=True,
                                 samesite="strict", secure=request.url.scheme == "https", path="/")
+            set_seen(response, rt, token, request.url.scheme == "https")
             return response
     return page(request, "signin.html", status_code=status, errors=errors, user_id=user_id, notice=None,
                 next=target or "")
@@ -111,3 +126,94 @@ def switch_language(language: str, next: str | None = None) -> Response:  # noqa
     response.set_cookie(i18n.COOKIE, i18n.language_of(language), max_age=365 * 86400, samesite="strict",
                         path="/")
     return response
+
+
+# -- idle timeout --------------------------------------------------------------------------------------
+def seen_stamp(token_key: str, token: str, seconds: int) -> str:
+    """The value of the activity cookie: the time, signed together with the session token (it fits no other)."""
+    mac = hmac.new(token_key.encode(), f"{seconds}.{token}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{seconds}.{mac}"
+
+
+def seen_at(token_key: str, token: str, stamp: str | None) -> int | None:
+    """When the session was last active, if the stamp is one this gateway signed for this token."""
+    seconds, _, _ = (stamp or "").partition(".")
+    if not seconds.isdigit() or not hmac.compare_digest(seen_stamp(token_key, token, int(seconds)), stamp or ""):
+        return None
+    return int(seconds)
+
+
+def set_seen(response: Response, rt: GatewayRuntime, token: str, secure: bool) -> None:
+    now = int(rt.clock.now().timestamp())
+    response.set_cookie(SEEN_COOKIE, seen_stamp(rt.authenticator.token_key, token, now),
+                        max_age=rt.authenticator.ttl_minutes * 60, httponly=True, samesite="strict", secure=secure,
+                        path="/")
+
+
+class IdleTimeout:
+    """Sign out a browser session idle longer than the runtime's `session_idle_minutes`; renew it otherwise.
+
+    Only requests authenticated by the session cookie are concerned (a bearer token is no browser session). A
+    token that is itself no longer valid is left to the usual answer (sign-in saying it expired)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(IDLE_EXEMPT):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        token = request.cookies.get(TOKEN_COOKIE)
+        if not token or "authorization" in request.headers:
+            await self.app(scope, receive, send)
+            return
+        rt: GatewayRuntime = scope["app"].state.runtime
+        now = int(rt.clock.now().timestamp())
+        seen = seen_at(rt.authenticator.token_key, token, request.cookies.get(SEEN_COOKIE))
+        if (seen is None or now - seen > rt.session_idle_minutes * 60) and _valid(rt, token):
+            await _idle_answer(request)(scope, receive, send)
+            return
+        renewed = Response()
+        set_seen(renewed, rt, token, request.url.scheme == "https")
+        cookie = next(value for name, value in renewed.raw_headers if name == b"set-cookie")
+
+        async def send_renewed(message: Message) -> None:
+            if message["type"] == "http.response.start" and not _sets(message, TOKEN_COOKIE):
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie)]
+            await send(message)
+
+        await self.app(scope, receive, send_renewed)
+
+
+def _valid(rt: GatewayRuntime, token: str) -> bool:
+    try:
+        rt.authenticator.authenticate(token)
+    except AuthError:
+        return False
+    return True
+
+
+def _sets(message: Message, name: str) -> bool:
+    """Whether the response already sets (or deletes) that cookie: signing out is not renewed."""
+    for key, value in message.get("headers", []):
+        if key.lower() == b"set-cookie":
+            parsed = SimpleCookie()
+            parsed.load(value.decode("latin-1"))
+            if name in parsed:
+                return True
+    return False
+
+
+def _idle_answer(request: Request) -> Response:
+    if request.url.path.startswith("/api/"):
+        refused = JSONResponse(error_body("session_idle", "长时间未操作，已退出登录 (signed out after a period of "
+                                                          "inactivity)"), status_code=401)
+        refused.delete_cookie(TOKEN_COOKIE, path="/")
+        refused.delete_cookie(SEEN_COOKIE, path="/")
+        return refused
+    return to_sign_in(request, "session_idle")
+
+
+def install(app: FastAPI) -> None:
+    app.add_middleware(IdleTimeout)

@@ -41,6 +41,7 @@ TODO_KINDS = {
     "scheduling_round": "调度 (scheduling round)", "task": "任务 (task)", "problem": "问题整改 (problem)",
     "feedback": "反馈意见 (feedback)", "document_request": "调阅材料 (document request)",
     "scheduling_request": "调度请求 (scheduling request)", "directive_relay": "传达部署 (directive to relay)",
+    "integrity_opinion_request": "征求廉政意见 (integrity-opinion request)",
 }
 """The to-do list's kinds (`gateway.units.routes_read.TodoKind`), labelled."""
 

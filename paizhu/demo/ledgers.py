@@ -10,6 +10,7 @@ import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
+from paizhu.demo import supervision
 from services.ledgers.vocab import DEMO_CATEGORIES
 
 GROUP, UNIT = "group-mee", "unit-mee"
@@ -173,6 +174,7 @@ def seed(demo: Any) -> None:
         app.record_look_back(rules, "制度执行良好，同类制度已同步修订",
                              checks=_checks("adequate", "adequate", "adequate"))
         _quarterly_review(app)
+    supervision.seed_ledgers(demo, app, yangtze, perfunctory)
 
 
 def _quarterly_review(app: Any) -> None:

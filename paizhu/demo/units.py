@@ -7,6 +7,8 @@ import base64
 from datetime import UTC, date, datetime
 from typing import Any
 
+from paizhu.demo import supervision
+
 UNIT = "unit-mee"
 GROUP = "group-mee"
 
@@ -185,6 +187,36 @@ def _second_half(demo: Any, app: Any, feedback_item_id: str) -> None:
                                        body="驻部纪检监察组与部机关纪委联合开展执法领域专项监督，发现问题已交办整改。")
 
 
+def _supervising_people(demo: Any, app: Any) -> None:
+    """既监督事也监督人: important posts and fields, a key person, the leaders' evaluations of the year (作风 included)
+    and an integrity-opinion request answered by the ministry (廉政意见)."""
+    _at(demo, date(2025, 12, 15))
+    with demo.acting("zhang.wei"):
+        people = {p["person_name"]: p["person_id"] for p in app.get_unit(UNIT)["posts"]}
+        for department, field in (("zfj", "inspection_enforcement"), ("hss", "nuclear_safety"),
+                                  ("hps", "impact_assessment"), ("jczz", "environmental_monitoring")):
+            app.set_important_fields(unit_id=UNIT, target="department", target_id=department, important_fields=[field])
+        app.flag_key_person(unit_id=UNIT, person_id=people["冯立"], flagged=True,
+                            reason="分管督察执法，执法领域廉政风险点多，列为重点人")
+    with demo.acting("li.na"):
+        app.evaluate_leader(unit_id=UNIT, person_id=people["林正国"], period="2025",
+                            aspects={"political_stance": "excellent", "leads_in_person": "good",
+                                     "real_implementation": "good", "work_style": "good"},
+                            overall="good", observation="参加部党组会12次；督察整改亲自部署、带队调研，会议决策程序规范。")
+        app.evaluate_leader(unit_id=UNIT, person_id=people["冯立"], period="2025",
+                            aspects={"duty_and_responsibility": "fair", "work_style": "fair", "integrity": "good"},
+                            overall="fair", observation="执法检查计划报备不及时；谈心谈话中对整改要求认识不足。")
+        request = app.request_integrity_opinion(
+            unit_id=UNIT, person_id=people["高建民"], purpose="selection_appointment",
+            title="关于征求高建民同志廉政意见的函", body="拟提拔任用，请部党组就其廉洁自律情况提出意见。",
+            counterpart_id="party-group", deadline=date(2025, 12, 31), reference_number="驻部纪检监察组函〔2025〕12号")
+    _at(demo, date(2025, 12, 22))
+    with demo.acting("zhao.unit"):
+        app.acknowledge_item(item_id=request["item_id"])
+        app.reply_integrity_opinion(unit_id=UNIT, item_id=request["item_id"], title="关于高建民同志廉政意见的回函",
+                                    cadre="高建民", request_ref="驻部纪检监察组函〔2025〕12号", opinion="no_objection")
+
+
 def seed(demo: Any) -> None:
     """The ministry's roster and a year of traffic with the resident group."""
     app = demo.app("units")
@@ -192,3 +224,5 @@ def seed(demo: Any) -> None:
     _first_half(demo, app)
     feedback_item_id = _feedback_deliberation(demo, app)
     _second_half(demo, app, feedback_item_id)
+    _supervising_people(demo, app)
+    supervision.seed_units(demo, app)

@@ -43,6 +43,10 @@ IMPORT_COLUMNS = (
     "import_id", "group_id", "unit_id", "distribution", "sha256", "filename", "imported", "skipped_rows",
     "imported_on", "recorded_at",
 )
+ACCOUNTABILITY_COLUMNS = (
+    "accountability_id", "group_id", "unit_id", "distribution", "directive_id", "directive_title", "item_ids",
+    "person_id", "proposed_form", "proposed_on", "status", "decided_form", "decided_by_body", "decided_on",
+)
 REVIEW_COLUMNS = (
     "review_id", "group_id", "unit_id", "distribution", "quarter", "meeting_on", "chaired_by", "attendees",
     "topics", "decisions", "follow_ups", "look_back", "open_follow_ups", "version", "held_at", "updated_at",
@@ -82,11 +86,13 @@ def _deadline_facts(stages: dict[str, Any], deadlines: dict[str, Any]) -> tuple[
 
 class GroupWorkbench(Projection):
     name = "group_workbench"
-    schema_version = 3
-    tables = ("gw_directives", "gw_items", "gw_rounds", "gw_reconciliations", "gw_imports", "gw_reviews")
+    schema_version = 4
+    tables = ("gw_directives", "gw_items", "gw_rounds", "gw_reconciliations", "gw_imports", "gw_reviews",
+              "gw_accountabilities", "gw_accountability_items")
     checksum_order = {"gw_directives": "directive_id", "gw_items": "item_id", "gw_rounds": "round_id",
                       "gw_reconciliations": "reconciliation_id", "gw_imports": "import_id",
-                      "gw_reviews": "review_id"}
+                      "gw_reviews": "review_id", "gw_accountabilities": "accountability_id",
+                      "gw_accountability_items": "accountability_id, item_id"}
     ddl = (
         "CREATE TABLE IF NOT EXISTS gw_directives ("
         " directive_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
@@ -136,6 +142,15 @@ class GroupWorkbench(Projection):
         " open_follow_ups INTEGER NOT NULL, version INTEGER NOT NULL, held_at TEXT NOT NULL,"
         " updated_at TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS gw_reviews_group ON gw_reviews (group_id, quarter, review_id)",
+        "CREATE TABLE IF NOT EXISTS gw_accountabilities ("
+        " accountability_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL,"
+        " directive_id TEXT NOT NULL, directive_title TEXT, item_ids TEXT NOT NULL, person_id TEXT NOT NULL,"
+        " proposed_form TEXT NOT NULL, proposed_on TEXT NOT NULL, status TEXT NOT NULL, decided_form TEXT,"
+        " decided_by_body TEXT, decided_on TEXT)",
+        "CREATE INDEX IF NOT EXISTS gw_accountabilities_directive ON gw_accountabilities (directive_id, proposed_on)",
+        "CREATE TABLE IF NOT EXISTS gw_accountability_items ("
+        " accountability_id TEXT NOT NULL, item_id TEXT NOT NULL, PRIMARY KEY (accountability_id, item_id))",
+        "CREATE INDEX IF NOT EXISTS gw_accountability_items_item ON gw_accountability_items (item_id)",
     )
 
     # -- helpers -------------------------------------------------------------------------------
@@ -489,3 +504,27 @@ class GroupWorkbench(Projection):
         follow_ups[payload.index].update(completed_on=payload.completed_on.isoformat(), note=payload.note)
         self._touch_review(tx, envelope, payload.review_id, {
             "follow_ups": follow_ups, "open_follow_ups": sum(1 for f in follow_ups if f["completed_on"] is None)})
+
+    # -- accountability (执责必严、失责必问) --------------------------------------------------------------
+    @handles("ledgers.AccountabilityProposed")
+    def accountability_proposed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """On the directive and each item concerned: who is held accountable, in which form, and its status."""
+        directive = tx.fetchone("SELECT title FROM gw_directives WHERE directive_id = %s", (payload.directive_id,))
+        tx.execute(
+            "INSERT INTO gw_accountabilities (accountability_id, group_id, unit_id, distribution, directive_id,"
+            " directive_title, item_ids, person_id, proposed_form, proposed_on, status) VALUES"
+            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'proposed') ON CONFLICT (accountability_id) DO NOTHING",
+            (payload.accountability_id, envelope.group_id or "", envelope.unit_id, envelope.distribution,
+             payload.directive_id, None if directive is None else str(directive[0]), _json(list(payload.item_ids)),
+             payload.person_id, payload.form, payload.proposed_on.isoformat()),
+        )
+        for item_id in payload.item_ids:
+            tx.execute("INSERT INTO gw_accountability_items (accountability_id, item_id) VALUES (%s, %s)"
+                       " ON CONFLICT (accountability_id, item_id) DO NOTHING", (payload.accountability_id, item_id))
+
+    @handles("ledgers.AccountabilityDecided")
+    def accountability_decided(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("UPDATE gw_accountabilities SET status = %s, decided_form = %s, decided_by_body = %s,"
+                   " decided_on = %s WHERE accountability_id = %s",
+                   (payload.outcome, payload.form, payload.decided_by_body, payload.decided_on.isoformat(),
+                    payload.accountability_id))

@@ -17,6 +17,7 @@ from authz.filters import NOTHING, Clause, read_filter
 from projections.common.db import Tx
 from projections.common.query import Page, PageRequest, Sort, fetch_page, where
 from projections.group_workbench.projection import (
+    ACCOUNTABILITY_COLUMNS,
     BOOL_COLUMNS,
     DIRECTIVE_COLUMNS,
     IMPORT_COLUMNS,
@@ -56,6 +57,10 @@ IMPORT_SORTS = {
 REVIEW_SORTS = {
     "quarter": Sort("quarter", "group_id || '/' || quarter", "review_id"),
     "-quarter": Sort("-quarter", "quarter", "review_id", descending=True),
+}
+ACCOUNTABILITY_SORTS = {
+    "-proposed_on": Sort("-proposed_on", "proposed_on", "accountability_id", descending=True),
+    "proposed_on": Sort("proposed_on", "proposed_on", "accountability_id"),
 }
 QUEUE_SORT = Sort("due_on", f"COALESCE(due_on, '{FAR_FUTURE}')", "record_id")
 
@@ -188,6 +193,43 @@ def reviews(tx: Tx, principal: Principal, group_id: str | None, open_only: bool,
         clauses.append(Clause("open_follow_ups > 0"))
     select = f"SELECT {', '.join(REVIEW_COLUMNS)} FROM gw_reviews"
     return _page(fetch_page(tx, select, REVIEW_COLUMNS, clauses, sort, request))
+
+
+def accountabilities(tx: Tx, principal: Principal, group_id: str | None, directive_id: str | None,
+                     item_id: str | None, status: str | None, sort: Sort, request: PageRequest) -> Page:
+    """Accountability (执责必严、失责必问) on a directive or on one of its items, newest first by default."""
+    clauses = [read_filter(principal)]
+    _equal(clauses, "group_id", group_id)
+    _equal(clauses, "directive_id", directive_id)
+    _equal(clauses, "status", status)
+    if item_id is not None:
+        clauses.append(Clause("accountability_id IN (SELECT l.accountability_id FROM gw_accountability_items l"
+                              " WHERE l.item_id = %s)", (item_id,)))
+    select = f"SELECT {', '.join(ACCOUNTABILITY_COLUMNS)} FROM gw_accountabilities"
+    page = fetch_page(tx, select, ACCOUNTABILITY_COLUMNS, clauses, sort, request)
+    return Page([dict(row, item_ids=json.loads(row["item_ids"])) for row in page.rows], page.next_cursor)
+
+
+def accountability_figures(tx: Tx, principal: Principal) -> list[dict[str, Any]]:
+    """Per group: accountability proposed, pending, decided (by the form decided) and not pursued, counted in the
+    database under the reader's clause."""
+    readable = read_filter(principal)
+    rows = tx.fetchall(
+        f"SELECT group_id, status, COALESCE(decided_form, ''), COUNT(*) FROM gw_accountabilities WHERE {readable.sql}"
+        " GROUP BY group_id, status, COALESCE(decided_form, '') ORDER BY group_id", readable.params)
+    groups: dict[str, dict[str, Any]] = {}
+    for group_id, status, form, count in rows:
+        figures = groups.setdefault(str(group_id), {"group_id": str(group_id), "proposed": 0, "pending": 0,
+                                                    "decided": 0, "not_pursued": 0, "decided_by_form": {}})
+        figures["proposed"] += int(count)
+        if status == "proposed":
+            figures["pending"] += int(count)
+        elif status == "not_pursued":
+            figures["not_pursued"] += int(count)
+        else:
+            figures["decided"] += int(count)
+            figures["decided_by_form"][str(form)] = figures["decided_by_form"].get(str(form), 0) + int(count)
+    return list(groups.values())
 
 
 # -- the workbench's queues ---------------------------------------------------------------------------

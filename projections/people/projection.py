@@ -27,6 +27,7 @@ import json
 from typing import Any
 
 from events.envelope import Envelope
+from events.units import legacy_person_id
 from projections.common.db import Tx
 from projections.common.projection import Projection, handles
 
@@ -39,24 +40,44 @@ def _day(envelope: Envelope) -> str:
     return envelope.occurred_at.date().isoformat()
 
 
+def _person(envelope: Envelope, person_id: str, name: str) -> str:
+    """The roster's person id of a fact (a fact from before persons had ids: the legacy id of its name)."""
+    return person_id or legacy_person_id(envelope.unit_id, name)
+
+
 class People(Projection):
     name = "people"
-    schema_version = 1
+    schema_version = 2
     tables = ("people_posts", "people_records", "people_matters", "portrait_directives", "portrait_outbound",
-              "quarterly_reviews", "people_clues", "people_clue_compartments")
+              "quarterly_reviews", "people_clues", "people_clue_compartments", "people_persons", "people_key_persons",
+              "people_important", "portrait_findings")
     checksum_order = {"people_posts": "post_id", "people_records": "record_id", "people_matters": "matter_id",
                       "portrait_directives": "directive_id", "portrait_outbound": "item_id",
                       "quarterly_reviews": "review_id", "people_clues": "clue_id",
-                      "people_clue_compartments": "compartment, user_id"}
+                      "people_clue_compartments": "compartment, user_id", "people_persons": "person_id",
+                      "people_key_persons": "person_id", "people_important": "target, target_id",
+                      "portrait_findings": "finding_id"}
     _scope_columns = "group_id TEXT NOT NULL, unit_id TEXT, distribution TEXT NOT NULL"
     ddl = (
-        "CREATE TABLE IF NOT EXISTS people_posts (post_id TEXT PRIMARY KEY, person TEXT NOT NULL,"
-        " post_kind TEXT NOT NULL, title TEXT NOT NULL, department_id TEXT NOT NULL, since TEXT NOT NULL,"
-        f" left_on TEXT, {_scope_columns})",
-        "CREATE INDEX IF NOT EXISTS people_posts_person ON people_posts (person)",
-        "CREATE TABLE IF NOT EXISTS people_records (record_id TEXT PRIMARY KEY, person TEXT NOT NULL,"
-        f" kind TEXT NOT NULL, year INTEGER, on_date TEXT NOT NULL, detail TEXT NOT NULL, {_scope_columns})",
-        "CREATE INDEX IF NOT EXISTS people_records_person ON people_records (person, on_date)",
+        "CREATE TABLE IF NOT EXISTS people_posts (post_id TEXT PRIMARY KEY, person_id TEXT NOT NULL,"
+        " person TEXT NOT NULL, post_kind TEXT NOT NULL, title TEXT NOT NULL, department_id TEXT NOT NULL,"
+        f" since TEXT NOT NULL, left_on TEXT, key_minority INTEGER NOT NULL DEFAULT 0, {_scope_columns})",
+        "CREATE INDEX IF NOT EXISTS people_posts_person ON people_posts (person_id)",
+        "CREATE TABLE IF NOT EXISTS people_records (record_id TEXT PRIMARY KEY, person_id TEXT NOT NULL,"
+        " person TEXT NOT NULL, kind TEXT NOT NULL, year INTEGER, on_date TEXT NOT NULL, detail TEXT NOT NULL,"
+        f" {_scope_columns})",
+        "CREATE INDEX IF NOT EXISTS people_records_person ON people_records (person_id, on_date)",
+        "CREATE TABLE IF NOT EXISTS people_persons (person_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+        f" first_seen TEXT NOT NULL, {_scope_columns})",
+        "CREATE INDEX IF NOT EXISTS people_persons_unit ON people_persons (unit_id, name)",
+        "CREATE TABLE IF NOT EXISTS people_key_persons (person_id TEXT PRIMARY KEY, since TEXT NOT NULL,"
+        f" {_scope_columns})",
+        "CREATE TABLE IF NOT EXISTS people_important (target TEXT NOT NULL, target_id TEXT NOT NULL,"
+        f" fields TEXT NOT NULL, {_scope_columns}, PRIMARY KEY (target, target_id))",
+        "CREATE TABLE IF NOT EXISTS portrait_findings (finding_id TEXT PRIMARY KEY, source TEXT NOT NULL,"
+        " on_date TEXT NOT NULL, problem_type TEXT, reopened INTEGER NOT NULL DEFAULT 0,"
+        f" {_scope_columns})",
+        "CREATE INDEX IF NOT EXISTS portrait_findings_unit ON portrait_findings (unit_id, on_date)",
         "CREATE TABLE IF NOT EXISTS people_matters (matter_id TEXT PRIMARY KEY, matter_kind TEXT NOT NULL,"
         " title TEXT NOT NULL, owner TEXT, department_id TEXT, directive_id TEXT, list_kind TEXT,"
         " problem_type TEXT, category TEXT, status TEXT NOT NULL, opened_on TEXT NOT NULL, closed_on TEXT,"
@@ -79,49 +100,134 @@ class People(Projection):
     )
 
     # -- integrity files -----------------------------------------------------------------------------
-    def _record(self, tx: Tx, envelope: Envelope, person: str, kind: str, year: int | None, on_date: str,
-                detail: dict[str, Any]) -> None:
+    def _record(self, tx: Tx, envelope: Envelope, person_id: str, person: str, kind: str, year: int | None,
+                on_date: str, detail: dict[str, Any]) -> None:
         tx.execute(
-            "INSERT INTO people_records (record_id, person, kind, year, on_date, detail, group_id, unit_id,"
-            " distribution) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (record_id) DO NOTHING",
-            (envelope.event_id, person, kind, year, on_date, json.dumps(detail, ensure_ascii=False, sort_keys=True),
-             *_scope(envelope)),
+            "INSERT INTO people_records (record_id, person_id, person, kind, year, on_date, detail, group_id,"
+            " unit_id, distribution) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (record_id) DO NOTHING",
+            (envelope.event_id, _person(envelope, person_id, person), person, kind, year, on_date,
+             json.dumps(detail, ensure_ascii=False, sort_keys=True), *_scope(envelope)),
+        )
+
+    @staticmethod
+    def _known(tx: Tx, envelope: Envelope, person_id: str, name: str, on_date: str) -> None:
+        """A person of a unit's roster (or a cadre a unit reported) enters the directory once."""
+        tx.execute(
+            "INSERT INTO people_persons (person_id, name, first_seen, group_id, unit_id, distribution)"
+            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (person_id) DO UPDATE SET name = excluded.name",
+            (_person(envelope, person_id, name), name, on_date, *_scope(envelope)),
         )
 
     @handles("units.PersonAppointed")
     def appointed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        person_id = _person(envelope, payload.person_id, payload.person_name)
         tx.execute(
-            "INSERT INTO people_posts (post_id, person, post_kind, title, department_id, since, left_on, group_id,"
-            " unit_id, distribution) VALUES (%s, %s, %s, %s, %s, %s, NULL, %s, %s, %s)"
-            " ON CONFLICT (post_id) DO UPDATE SET person = excluded.person, post_kind = excluded.post_kind,"
-            " title = excluded.title, department_id = excluded.department_id, since = excluded.since, left_on = NULL",
-            (payload.post_id, payload.person_name, payload.post_kind, payload.title, payload.department_id,
-             payload.since.isoformat(), *_scope(envelope)),
+            "INSERT INTO people_posts (post_id, person_id, person, post_kind, title, department_id, since, left_on,"
+            " key_minority, group_id, unit_id, distribution) VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s, %s)"
+            " ON CONFLICT (post_id) DO UPDATE SET person_id = excluded.person_id, person = excluded.person,"
+            " post_kind = excluded.post_kind, title = excluded.title, department_id = excluded.department_id,"
+            " since = excluded.since, left_on = NULL, key_minority = excluded.key_minority",
+            (payload.post_id, person_id, payload.person_name, payload.post_kind, payload.title, payload.department_id,
+             payload.since.isoformat(), int(payload.key_minority), *_scope(envelope)),
         )
-        self._record(tx, envelope, payload.person_name, "appointed", payload.since.year, payload.since.isoformat(),
-                     {"post_kind": payload.post_kind, "title": payload.title})
+        self._known(tx, envelope, person_id, payload.person_name, payload.since.isoformat())
+        self._record(tx, envelope, person_id, payload.person_name, "appointed", payload.since.year,
+                     payload.since.isoformat(), {"post_kind": payload.post_kind, "title": payload.title,
+                                                 "post_id": payload.post_id, "key_minority": payload.key_minority})
 
     @handles("units.PersonLeftPost")
     def left_post(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute("UPDATE people_posts SET left_on = %s WHERE post_id = %s",
                    (payload.left_on.isoformat(), payload.post_id))
-        self._record(tx, envelope, payload.person_name, "left_post", payload.left_on.year,
-                     payload.left_on.isoformat(), {"post_kind": payload.post_kind})
+        self._record(tx, envelope, payload.person_id, payload.person_name, "left_post", payload.left_on.year,
+                     payload.left_on.isoformat(), {"post_kind": payload.post_kind, "post_id": payload.post_id})
+
+    def _reported(self, tx: Tx, envelope: Envelope, payload: Any, kind: str, year: int,
+                  detail: dict[str, Any]) -> None:
+        self._known(tx, envelope, payload.person_id, payload.cadre, _day(envelope))
+        self._record(tx, envelope, payload.person_id, payload.cadre, kind, year, _day(envelope), detail)
 
     @handles("units.DemocraticEvaluationReported")
     def evaluation(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        self._record(tx, envelope, payload.cadre, "democratic_evaluation", payload.year, _day(envelope),
-                     {"post": payload.post, "grade": payload.grade})
+        self._reported(tx, envelope, payload, "democratic_evaluation", payload.year,
+                       {"post": payload.post, "grade": payload.grade})
 
     @handles("units.DutyIntegrityReportSubmitted")
     def duty_report(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        self._record(tx, envelope, payload.cadre, "duty_integrity_report", payload.year, _day(envelope),
-                     {"post": payload.post})
+        self._reported(tx, envelope, payload, "duty_integrity_report", payload.year, {"post": payload.post})
 
     @handles("units.IntegrityOpinionReplied")
     def integrity_opinion(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        self._record(tx, envelope, payload.cadre, "integrity_opinion", envelope.occurred_at.year, _day(envelope),
-                     {"opinion": payload.opinion, "request_ref": payload.request_ref})
+        self._reported(tx, envelope, payload, "integrity_opinion", envelope.occurred_at.year,
+                       {"opinion": payload.opinion, "request_ref": payload.request_ref,
+                        "request_id": payload.request_id})
+
+    # -- supervising people (既监督事也监督人) and integrity-opinion requests ---------------------------------
+    @handles("units.IntegrityOpinionRequested")
+    def opinion_requested(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._record(tx, envelope, payload.person_id, payload.person_name, "integrity_opinion_requested",
+                     payload.requested_on.year, payload.requested_on.isoformat(),
+                     {"purpose": payload.purpose, "deadline": payload.deadline.isoformat(),
+                      "item_id": payload.item_id, "request_id": payload.request_id})
+
+    @handles("units.LeaderEvaluated")
+    def leader_evaluated(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._record(tx, envelope, payload.person_id, payload.person_name, "leader_evaluation",
+                     int(payload.period[:4]), payload.evaluated_on.isoformat(),
+                     {"period": payload.period, "aspects": payload.aspects, "overall": payload.overall,
+                      "observation": payload.observation, "revision": payload.revision,
+                      "evaluation_id": payload.evaluation_id})
+
+    @handles("units.KeyPersonFlagged")
+    def key_person(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        if payload.flagged:
+            tx.execute("INSERT INTO people_key_persons (person_id, since, group_id, unit_id, distribution)"
+                       " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (person_id) DO UPDATE SET since = excluded.since",
+                       (payload.person_id, payload.on.isoformat(), *_scope(envelope)))
+        else:
+            tx.execute("DELETE FROM people_key_persons WHERE person_id = %s", (payload.person_id,))
+        self._record(tx, envelope, payload.person_id, payload.person_name,
+                     "key_person_flagged" if payload.flagged else "key_person_unflagged", payload.on.year,
+                     payload.on.isoformat(), {})
+
+    @handles("units.ClueOutcomeTied")
+    def clue_outcome(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """Distribution `compartment:<clue_id>`: only the clue's compartment reads this entry."""
+        self._record(tx, envelope, payload.person_id, payload.person_name, "clue_outcome", payload.tied_on.year,
+                     payload.tied_on.isoformat(), {"clue_id": payload.clue_id, "result": payload.result,
+                                                   "four_forms": payload.four_forms,
+                                                   "disposition": payload.disposition})
+
+    @handles("units.ImportantFieldsSet")
+    def important_fields(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("INSERT INTO people_important (target, target_id, fields, group_id, unit_id, distribution)"
+                   " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (target, target_id) DO UPDATE SET"
+                   " fields = excluded.fields",
+                   (payload.target, payload.target_id, json.dumps(sorted(payload.fields)), *_scope(envelope)))
+
+    # -- the unit's findings (inspection, supervision activities, look-backs) for the portrait ---------------
+    def _finding(self, tx: Tx, envelope: Envelope, finding_id: str, source: str, problem_type: str | None,
+                 reopened: int) -> None:
+        tx.execute(
+            "INSERT INTO portrait_findings (finding_id, source, on_date, problem_type, reopened, group_id, unit_id,"
+            " distribution) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (finding_id) DO NOTHING",
+            (finding_id, source, _day(envelope), problem_type, reopened, *_scope(envelope)),
+        )
+
+    @handles("inspections.RectificationItemHandedOver")
+    def rectification_item(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._finding(tx, envelope, payload.item_id, "inspection" if payload.round_id else "supervision_activity",
+                      payload.problem_type, 0)
+
+    @handles("inspections.LookBackCompleted")
+    def inspection_look_back(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._finding(tx, envelope, payload.look_back_id, "inspection_look_back", None,
+                      len(payload.reopened_item_ids))
+
+    @handles("ledgers.ItemLookBackConfirmed")
+    def item_look_back_confirmed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._finding(tx, envelope, envelope.event_id, "ledger_look_back", None, 0)
 
     # -- matters -----------------------------------------------------------------------------------
     @handles("ledgers.ItemOpened")
@@ -147,6 +253,7 @@ class People(Projection):
 
     @handles("ledgers.ItemReopened")
     def item_reopened(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._finding(tx, envelope, envelope.event_id, "ledger_look_back", None, 1)  # only a look-back reopens
         tx.execute("UPDATE people_matters SET status = 'open', closed_on = NULL, due_on = COALESCE(%s, due_on)"
                    " WHERE matter_id = %s",
                    (payload.due_on.isoformat() if payload.due_on else None, payload.item_id))

@@ -24,14 +24,15 @@ def _iso(value: Any) -> str | None:
 
 class UnitChannel(Projection):
     name = "unit_channel"
-    schema_version = 1
+    schema_version = 2
     tables = ("channel_units", "channel_drafts", "channel_draft_opinions", "channel_items", "channel_matters", "channel_upward", "channel_consultations",
-              "channel_announcements")
+              "channel_announcements", "channel_contacts", "channel_network_activities")
     checksum_order = {
         "channel_units": "unit_id", "channel_drafts": "draft_id", "channel_draft_opinions": "draft_id, member",
         "channel_items": "item_id", "channel_matters": "matter_id",
         "channel_upward": "upward_id", "channel_consultations": "consultation_id",
         "channel_announcements": "announcement_id",
+        "channel_contacts": "contact_id", "channel_network_activities": "activity_id",
     }
     ddl = (
         "CREATE TABLE IF NOT EXISTS channel_units ("
@@ -68,6 +69,16 @@ class UnitChannel(Projection):
         "CREATE TABLE IF NOT EXISTS channel_announcements ("
         " announcement_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT NOT NULL,"
         " distribution TEXT NOT NULL, title TEXT NOT NULL, published_on TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS channel_contacts ("
+        " contact_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT NOT NULL, distribution TEXT NOT NULL,"
+        " kind TEXT NOT NULL, meeting_kind TEXT, held_on TEXT NOT NULL, title TEXT NOT NULL, person_ids TEXT NOT NULL,"
+        " directive_id TEXT, stage TEXT, observation_count INTEGER NOT NULL, concern_count INTEGER NOT NULL,"
+        " matter_count INTEGER NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS channel_contacts_unit ON channel_contacts (unit_id, held_on)",
+        "CREATE TABLE IF NOT EXISTS channel_network_activities ("
+        " activity_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT NOT NULL, distribution TEXT NOT NULL,"
+        " kind TEXT NOT NULL, held_on TEXT NOT NULL, title TEXT NOT NULL, participant_ids TEXT NOT NULL,"
+        " assignment TEXT)",
     )
 
     @staticmethod
@@ -230,4 +241,37 @@ class UnitChannel(Projection):
             "INSERT INTO channel_announcements (announcement_id, group_id, unit_id, distribution, title,"
             " published_on) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (announcement_id) DO NOTHING",
             (payload.announcement_id, *self._where(envelope), payload.title, payload.published_on.isoformat()),
+        )
+
+    # -- meeting supervision and the three-level network ------------------------------------------------
+    @handles("units.LeadershipContactRecorded")
+    def contact_recorded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute(
+            "INSERT INTO channel_contacts (contact_id, group_id, unit_id, distribution, kind, meeting_kind, held_on,"
+            " title, person_ids, directive_id, stage, observation_count, concern_count, matter_count)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, %s, 0) ON CONFLICT (contact_id) DO NOTHING",
+            (payload.contact_id, *self._where(envelope), payload.kind, payload.meeting_kind,
+             payload.held_on.isoformat(), payload.title, json.dumps(list(payload.person_ids)), payload.directive_id,
+             payload.stage, 1 if payload.concern else 0),
+        )
+
+    @handles("units.LeadershipContactObserved")
+    def contact_observed(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("UPDATE channel_contacts SET observation_count = observation_count + 1,"
+                   " concern_count = concern_count + %s WHERE contact_id = %s",
+                   (1 if payload.concern else 0, payload.contact_id))
+
+    @handles("units.MeetingMatterLinked")
+    def meeting_matter_linked(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute("UPDATE channel_contacts SET matter_count = matter_count + 1 WHERE contact_id = %s",
+                   (payload.contact_id,))
+
+    @handles("units.NetworkActivityRecorded")
+    def network_activity_recorded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        tx.execute(
+            "INSERT INTO channel_network_activities (activity_id, group_id, unit_id, distribution, kind, held_on,"
+            " title, participant_ids, assignment) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (activity_id) DO NOTHING",
+            (payload.activity_id, *self._where(envelope), payload.kind, payload.held_on.isoformat(), payload.title,
+             json.dumps(list(payload.participant_ids)), payload.assignment),
         )

@@ -85,6 +85,23 @@ ANNOUNCEMENTS = Listing(
     "-published_on",
 )
 
+CONTACTS = Listing(
+    "channel_contacts",
+    ("contact_id", "group_id", "unit_id", "distribution", "kind", "meeting_kind", "held_on", "title", "person_ids",
+     "directive_id", "stage", "observation_count", "concern_count", "matter_count"),
+    {"-held_on": Sort("-held_on", "r.held_on", "r.contact_id", descending=True),
+     "held_on": Sort("held_on", "r.held_on", "r.contact_id")},
+    "-held_on",
+)
+NETWORK_ACTIVITIES = Listing(
+    "channel_network_activities",
+    ("activity_id", "group_id", "unit_id", "distribution", "kind", "held_on", "title", "participant_ids",
+     "assignment"),
+    {"-held_on": Sort("-held_on", "r.held_on", "r.activity_id", descending=True),
+     "held_on": Sort("held_on", "r.held_on", "r.activity_id")},
+    "-held_on",
+)
+
 
 def unit_readable(tx: Tx, principal: Principal, unit_id: str, distribution: str,
                   units_table: str = "channel_units") -> bool:

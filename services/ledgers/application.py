@@ -12,8 +12,10 @@ from services.common.application import query, snapshot_every
 from services.common.case_history import CaseEvents, case_events
 from services.common.forensics import ReplayResult, replay
 from services.common.integrity import CheckpointLog
+from services.ledgers.accountability import AccountabilityHandlers
 from services.ledgers.calendar import CalendarHandlers
 from services.ledgers.directives import DirectiveHandlers, directive_view
+from services.ledgers.domain.accountability import Accountability
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.items import LedgerItem
 from services.ledgers.domain.loop import Reconciliation, ReferenceReservation, SchedulingRound
@@ -27,7 +29,8 @@ from services.ledgers.spreadsheets import SpreadsheetHandlers
 
 
 class LedgersApplication(
-    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, CalendarHandlers, Policies
+    DirectiveHandlers, ItemHandlers, LoopHandlers, ReviewHandlers, SpreadsheetHandlers, CalendarHandlers, Policies,
+    AccountabilityHandlers,
 ):
     """The ledgers service (台账): directives, four lists, stages, closed loop, evaluations, imports, reviews."""
 
@@ -35,6 +38,7 @@ class LedgersApplication(
     scheduler_command = "run_scheduler"
     snapshotting_intervals = snapshot_every(
         CheckpointLog, Directive, LedgerItem, GroupLedgerConfig, SchedulingRound, Reconciliation, ReferenceReservation,
+        Accountability,
     )
 
     forensic_views = {"Directive": directive_view, "LedgerItem": item_view, "QuarterlyReview": review_view}

@@ -9,6 +9,7 @@ from events.plain import plain
 from services.common.calendar import CalendarArrangement
 from services.common.integration import IntegrationMapper, Published
 from services.ledgers.deadlines import rule_facts
+from services.ledgers.domain.accountability import Accountability
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.imports import ImportBatch
 from services.ledgers.domain.items import LedgerItem
@@ -275,3 +276,7 @@ def _recomputed(kind: str) -> Any:
 mapper.maps(LedgerItem.DeadlineRecomputed)(_recomputed("item"))
 mapper.maps(LedgerItem.LookBackRecomputed)(_recomputed("look_back"))
 mapper.maps(SchedulingRound.DeadlineRecomputed)(_recomputed("round"))
+
+
+mapper.copies(Accountability.Proposed, contracts.AccountabilityProposed, id_field="accountability_id")
+mapper.copies(Accountability.Decided, contracts.AccountabilityDecided, id_field="accountability_id")

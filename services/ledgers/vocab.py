@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from events.vocab import PROBLEM_TYPES as PROBLEM_TYPES
+from events.vocab import STAGE_LABELS as STAGE_LABELS
 
 LIST_KINDS = {
     "task": "任务清单 (tasks)",
@@ -48,15 +49,6 @@ DEMO_CATEGORIES = (
 )
 """(code, name, look-back interval in calendar days): the five detail-ledger categories of seed 002."""
 
-STAGE_LABELS = {
-    "relay_study": "学习传达 (relay and study)",
-    "deployment": "作出部署 (deployment)",
-    "plan": "制定方案 (plan)",
-    "execution": "贯彻执行 (execution)",
-    "result_evaluation": "结果评估 (result evaluation)",
-    "look_back_review": "回头检视 (look-back review)",
-    "institution_building": "建章立制 (institution building)",
-}
 
 DEADLINE_BASES = {
     "calendar": "自然日 (calendar days)",

@@ -28,26 +28,31 @@ from services.units.deliberation import FeedbackDraft
 from services.units.due import DUE_RULES
 from services.units.inbound import INBOUND_KIND_LABELS, InboundSubmission
 from services.units.integration import mapper
+from services.units.meetings import LeadershipContact
 from services.units.members import MembershipCommands
 from services.units.membership import Organisation
+from services.units.network import NetworkActivity
 from services.units.outbound import DIRECT_KINDS, OutboundItem
 from services.units.policies import recommendation_item
 from services.units.power import PowerList, PowerMatter
 from services.units.queries import UnitsQueries, item_view, submission_view
 from services.units.roster import Unit
 from services.units.routing import RoutingMatrix
+from services.units.supervising_people import PeopleCommands
+from services.units.supervision import SupervisionHandlers
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
 
 SUBMISSION_FIELDS = {"unit_id", "title", "attachments"}
 """The fields every inbound submission has; the others are the details of its kind."""
 
 
-class UnitsApplication(MembershipCommands, UnitsQueries):
+class UnitsApplication(MembershipCommands, PeopleCommands, SupervisionHandlers, UnitsQueries):
     name = "units"
     scheduler_command = "record_overdue"
     snapshotting_intervals = snapshot_every(
         CheckpointLog, Unit, RoutingMatrix, Organisation, PowerList, PowerMatter, OutboundItem, InboundSubmission,
         FeedbackDraft, UpwardSubmission, Consultation, JointAnnouncement,
+        LeadershipContact, NetworkActivity,
     )
     integration = mapper
     consumes = ("clues",)
@@ -107,8 +112,9 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
         """Record that a person took up a post: head, leadership, department head, or a network post."""
         unit = self.unit(c.unit_id)
         post_id = str(uuid.uuid4())
-        unit.appoint(post_id, c.person_name, c.post_kind, c.title, c.department_id, c.since, c.note)
-        return ops.PostRecorded(unit_id=c.unit_id, post_id=post_id, position=self.record(unit))
+        person_id = unit.appoint(post_id, c.person_name, c.post_kind, c.title, c.department_id, c.since, c.note,
+                                 person_id=c.person_id)
+        return ops.PostRecorded(unit_id=c.unit_id, post_id=post_id, person_id=person_id, position=self.record(unit))
 
     @command
     def record_leaving(self, c: ops.RecordLeaving) -> ops.PostRecorded:
@@ -142,7 +148,7 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
         unit = self.unit(unit_id)
         return InboundSubmission.submit(
             submission_id=str(uuid.uuid4()), group_id=unit.group_id, unit_id=unit.unit_id, kind=kind, title=title,
-            details=details, attachments=resolve(self.blobs, [(a.sha256, a.filename) for a in attachments]),
+            details=self.with_person(unit, kind, details), attachments=resolve(self.blobs, [(a.sha256, a.filename) for a in attachments]),
             submitted_by=self.actor()["user"],
             received_at=self.clock.now(), receipt_year=self.today().year, answers_item_id=answers_item_id,
         )
@@ -195,15 +201,13 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
         return self._receive(c, "duty_integrity_report")
 
     @command
-    def reply_integrity_opinion(self, c: ops.ReplyIntegrityOpinion) -> ops.SubmissionReceipted:
-        """The unit's integrity-opinion reply about a cadre (廉政意见回函)."""
-        return self._receive(c, "integrity_opinion_reply")
-
-    @command
     def reply_to_outbound(self, c: ops.ReplyToOutbound) -> ops.ItemAnswered:
         """The unit answers feedback, a recommendation, a document or scheduling request (recorded on the item)."""
         item: OutboundItem = self.load(c.item_id, OutboundItem)
         reply_kind = item.reply_kind()
+        if reply_kind == "integrity_opinion_reply":
+            raise InvalidInputError("请以廉政意见回函答复 (answer with an integrity-opinion reply citing the item)",
+                                    code="reply_with_integrity_opinion")
         subject = item.source_ref or str(item.id)
         if reply_kind == "progress_report":
             details: dict[str, Any] = {"subject_ref": subject, "summary": c.summary,
@@ -355,14 +359,12 @@ class UnitsApplication(MembershipCommands, UnitsQueries):
         """Register a 三重一大 matter the group saw at a leadership meeting it attended (会议监督)."""
         unit = self.unit(c.unit_id)
         department = unit.department(c.department_id)
-        actor = self.actor()["user"]
-        matter = PowerMatter.register(
+        matter = PowerMatter.seen_at_meeting(
             group_id=unit.group_id, unit_id=c.unit_id, category=c.category, title=c.title,
             department_id=c.department_id, department_name=department["name"], decided_on=c.decided_on,
-            source="meeting_observation", meeting=c.meeting, amount_yuan=c.amount_yuan, submission_id=None,
-            registered_by=actor,
+            meeting=c.meeting, amount_yuan=c.amount_yuan, observer=self.actor()["user"], note=c.note,
+            concern=c.concern, observed_on=self.today(),
         )
-        matter.observe(observer=actor, note=c.note, concern=c.concern, observed_on=self.today())
         return ops.MatterRecorded(matter_id=str(matter.id), position=self.record(matter))
 
     @command

@@ -146,14 +146,18 @@ def normalise_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
         return {"category": _text(d, "category", "情况类别"), "summary": _text(d, "summary", "情况内容"),
                 "occurred_on": _date(d, "occurred_on", "发生日期").isoformat()}
     if kind == "democratic_evaluation":
-        return {"cadre": _text(d, "cadre", "干部姓名"), "post": _text(d, "post", "职务"), "year": _year(d),
+        return {"person_id": _text(d, "person_id", "人员编号", required=False) or "",
+                "cadre": _text(d, "cadre", "干部姓名"), "post": _text(d, "post", "职务"), "year": _year(d),
                 "grade": _choice(d, "grade", "测评等次", EVALUATION_GRADES),
                 "summary": _text(d, "summary", "测评说明", required=False)}
     if kind == "duty_integrity_report":
-        return {"cadre": _text(d, "cadre", "干部姓名"), "post": _text(d, "post", "职务"), "year": _year(d),
+        return {"person_id": _text(d, "person_id", "人员编号", required=False) or "",
+                "cadre": _text(d, "cadre", "干部姓名"), "post": _text(d, "post", "职务"), "year": _year(d),
                 "summary": _text(d, "summary", "报告内容")}
     if kind == "integrity_opinion_reply":
-        return {"cadre": _text(d, "cadre", "干部姓名"), "request_ref": _text(d, "request_ref", "征求意见函号"),
+        return {"person_id": _text(d, "person_id", "人员编号", required=False) or "",
+                "request_id": _text(d, "request_id", "征求意见编号", required=False),
+                "cadre": _text(d, "cadre", "干部姓名"), "request_ref": _text(d, "request_ref", "征求意见函号"),
                 "opinion": _choice(d, "opinion", "廉政意见", INTEGRITY_OPINIONS),
                 "summary": _text(d, "summary", "说明", required=False)}
     # power_matter_report: the fields are checked by PowerMatter.check_registration

@@ -7,14 +7,20 @@ from datetime import date
 from typing import Any
 
 from events import units as contracts
+from events.units import legacy_person_id
 from services.common.clock import beijing_date
 from services.common.integration import IntegrationMapper, Published
+from services.units.clue_outcomes import ClueTie
 from services.units.deliberation import FeedbackDraft
+from services.units.evaluations import PersonSupervision
 from services.units.inbound import InboundSubmission
+from services.units.integrity_opinions import IntegrityOpinionRequest
+from services.units.meetings import LeadershipContact
 from services.units.membership import Organisation
+from services.units.network import NetworkActivity
 from services.units.outbound import OutboundItem
 from services.units.power import PowerList, PowerMatter
-from services.units.roster import Unit
+from services.units.roster import KEY_MINORITY_KINDS, Unit
 from services.units.routing import RoutingMatrix
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
 
@@ -23,6 +29,11 @@ mapper = IntegrationMapper("units")
 
 def _id(event: Any) -> str:
     return str(event.originator_id)
+
+
+def _person_id(event: Any) -> str:
+    """The roster's person id of a post event (one recorded before persons had ids: the legacy id of its name)."""
+    return str(getattr(event, "person_id", None) or legacy_person_id(event.unit_id, event.person_name))
 
 
 @mapper.maps(InboundSubmission.Submitted)
@@ -55,14 +66,16 @@ def inbound_submitted(event: Any) -> Published | None:
         )
     elif kind == "democratic_evaluation":
         payload = contracts.DemocraticEvaluationReported(
-            submission_id=sid, cadre=d["cadre"], post=d["post"], year=d["year"], grade=d["grade"]
+            submission_id=sid, person_id=d.get("person_id", ""), cadre=d["cadre"], post=d["post"], year=d["year"],
+            grade=d["grade"],
         )
     elif kind == "duty_integrity_report":
-        payload = contracts.DutyIntegrityReportSubmitted(submission_id=sid, cadre=d["cadre"], post=d["post"],
-                                                         year=d["year"])
+        payload = contracts.DutyIntegrityReportSubmitted(submission_id=sid, person_id=d.get("person_id", ""),
+                                                         cadre=d["cadre"], post=d["post"], year=d["year"])
     elif kind == "integrity_opinion_reply":
         payload = contracts.IntegrityOpinionReplied(
-            submission_id=sid, cadre=d["cadre"], request_ref=d["request_ref"], opinion=d["opinion"]
+            submission_id=sid, person_id=d.get("person_id", ""), cadre=d["cadre"], request_ref=d["request_ref"],
+            opinion=d["opinion"], request_id=d.get("request_id"),
         )
     else:
         payload = contracts.InboundReceived(
@@ -107,16 +120,17 @@ def department_dissolved(event: Any) -> Published:
 @mapper.maps(Unit.PersonAppointed)
 def person_appointed(event: Any) -> Published:
     return Published(contracts.PersonAppointed(
-        post_id=event.post_id, person_name=event.person_name, post_kind=event.post_kind, title=event.title,
-        department_id=event.department_id, since=event.since,
+        post_id=event.post_id, person_id=_person_id(event),
+        person_name=event.person_name, post_kind=event.post_kind, title=event.title,
+        department_id=event.department_id, since=event.since, key_minority=event.post_kind in KEY_MINORITY_KINDS,
     ))
 
 
 @mapper.maps(Unit.PersonLeftPost)
 def person_left(event: Any) -> Published:
     return Published(contracts.PersonLeftPost(
-        post_id=event.post_id, person_name=event.person_name, post_kind=event.post_kind,
-        left_on=event.left_on, reason=event.reason,
+        post_id=event.post_id, person_id=_person_id(event),
+        person_name=event.person_name, post_kind=event.post_kind, left_on=event.left_on, reason=event.reason,
     ))
 
 
@@ -251,3 +265,49 @@ def member_added(event: Any) -> Published:
 @mapper.maps(Organisation.MemberRemoved)
 def member_removed(event: Any) -> Published:
     return Published(contracts.MemberRemoved(org_id=event.org_id, user_id=event.user_id))
+
+
+# -- supervising people (既监督事也监督人) and integrity opinions (廉政意见) ---------------------------------------
+@mapper.maps(Unit.ImportantFieldsSet)
+def important_fields_set(event: Any) -> Published:
+    return Published(contracts.ImportantFieldsSet(target=event.target, target_id=event.target_id,
+                                                  fields=list(event.fields), on=event.on))
+
+
+@mapper.maps(PersonSupervision.KeyPersonFlagged)
+def key_person_flagged(event: Any) -> Published:
+    return Published(contracts.KeyPersonFlagged(person_id=event.person_id, person_name=event.person_name,
+                                                flagged=event.flagged, on=event.on))
+
+
+@mapper.maps(PersonSupervision.Evaluated)
+def leader_evaluated(event: Any) -> Published:
+    return Published(contracts.LeaderEvaluated(
+        evaluation_id=event.evaluation_id, person_id=event.person_id, person_name=event.person_name,
+        period=event.period, aspects=dict(event.aspects), overall=event.overall, observation=event.observation,
+        evaluated_on=event.evaluated_on, revision=event.revision,
+    ))
+
+
+mapper.copies(IntegrityOpinionRequest.Requested, contracts.IntegrityOpinionRequested, id_field="request_id")
+mapper.copies(ClueTie.Tied, contracts.ClueOutcomeTied, id_field="tie_id")
+
+@mapper.maps(LeadershipContact.Recorded)
+def leadership_contact_recorded(event: Any) -> Published:
+    return Published(contracts.LeadershipContactRecorded(
+        contact_id=_id(event), kind=event.kind, meeting_kind=event.meeting_kind, held_on=event.held_on,
+        title=event.title, person_ids=[p["person_id"] for p in event.persons], concern=event.concern,
+        directive_id=event.directive_id, stage=event.stage,
+    ))
+
+
+mapper.copies(LeadershipContact.ObservationAdded, contracts.LeadershipContactObserved, id_field="contact_id")
+mapper.copies(LeadershipContact.MatterLinked, contracts.MeetingMatterLinked, id_field="contact_id")
+
+
+@mapper.maps(NetworkActivity.Recorded)
+def network_activity_recorded(event: Any) -> Published:
+    return Published(contracts.NetworkActivityRecorded(
+        activity_id=_id(event), kind=event.kind, held_on=event.held_on, title=event.title,
+        participant_ids=[p["person_id"] for p in event.participants], assignment=event.assignment,
+    ))

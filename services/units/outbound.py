@@ -17,6 +17,7 @@ OUTBOUND_KINDS = {
     "document_request": "调阅资料 (document request)",
     "scheduling_request": "调度通知 (scheduling request)",
     "directive_relay": "传达上级要求 (relay of HQ instructions)",
+    "integrity_opinion_request": "征求廉政意见 (integrity-opinion request)",
 }
 REPLY_KIND = {
     "feedback": "feedback_reply",
@@ -24,6 +25,7 @@ REPLY_KIND = {
     "document_request": "document_submission",
     "scheduling_request": "progress_report",
     "directive_relay": "progress_report",
+    "integrity_opinion_request": "integrity_opinion_reply",
 }
 DIRECT_KINDS = ("document_request", "scheduling_request", "directive_relay")
 """Kinds the group issues directly; feedback is issued after deliberation, recommendations come from clues."""

@@ -46,6 +46,21 @@ class PowerMatter(ChainedAggregate):
             registered_by=registered_by,
         )
 
+    @classmethod
+    def seen_at_meeting(
+        cls, group_id: str, unit_id: str, category: str, title: str, department_id: str, department_name: str,
+        decided_on: date, meeting: str, amount_yuan: int | None, observer: str, note: str, concern: bool,
+        observed_on: date,
+    ) -> PowerMatter:
+        """A matter the group saw at a leadership meeting it attended (会议监督), with its first observation."""
+        matter = cls.register(
+            group_id=group_id, unit_id=unit_id, category=category, title=title, department_id=department_id,
+            department_name=department_name, decided_on=decided_on, source="meeting_observation", meeting=meeting,
+            amount_yuan=amount_yuan, submission_id=None, registered_by=observer,
+        )
+        matter.observe(observer=observer, note=note, concern=concern, observed_on=observed_on)
+        return matter
+
     @staticmethod
     def check_registration(
         category: str, title: str, source: str, meeting: str | None, amount_yuan: int | None

@@ -51,8 +51,8 @@ from services.units.roster import DEPARTMENT_KINDS, POST_KINDS, Unit
 from services.units.routing import RoutingMatrix
 from services.units.upward import Consultation, JointAnnouncement, UpwardSubmission
 
-HISTORY_FIELDS = ("department_id", "name", "new_name", "person_name", "post_kind", "title", "since", "left_on",
-                  "reason", "on", "kind", "post_id")
+HISTORY_FIELDS = ("department_id", "name", "new_name", "person_id", "person_name", "post_kind", "title", "since",
+                  "left_on", "reason", "on", "kind", "post_id", "target", "target_id", "fields")
 
 
 def unit_absent() -> NotFoundError:
@@ -209,7 +209,8 @@ class UnitsQueries(ServiceApplication):
             "unit_id": unit.unit_id, "group_id": unit.group_id, "name": unit.name,
             "departments": [dict(plain(d), kind_label=DEPARTMENT_KINDS[d["kind"]])
                             for d in unit.departments.values()],
-            "posts": [dict(plain(p), post_kind_label=POST_KINDS[p["post_kind"]])
+            "posts": [dict(plain(p), post_kind_label=POST_KINDS[p["post_kind"]], person_id=unit.person_of(p),
+                           key_minority=unit.is_key_minority(p))
                       for p in posts if q.include_history or p["left_on"] is None],
             "network": plain(unit.network()), "version": unit.version, "history": history,
         })

@@ -8,6 +8,7 @@ from typing import Any
 
 from eventsourcing.domain import event
 
+from events.units import legacy_person_id
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError, NotFoundError
 
@@ -33,6 +34,20 @@ ADDABLE_DEPARTMENT_KINDS = {k: v for k, v in DEPARTMENT_KINDS.items() if k != "p
 """The kinds a department added to the roster may have (the party group exists from registration)."""
 NETWORK_POST_KINDS = ("discipline_secretary", "discipline_member", "branch_discipline_member")
 SINGLE_HOLDER_KINDS = ("head", "discipline_secretary")
+KEY_MINORITY_KINDS = ("head", "leadership")
+"""关键少数: the 一把手 and the leadership team (seed 000 紧盯“关键少数”)."""
+LEADER_POST_KINDS = ("head", "leadership", "department_head")
+"""The unit's responsible leaders the group evaluates (既监督事也监督人)."""
+IMPORTANT_FIELDS = {
+    "environmental_monitoring": "生态环境监测 (environmental monitoring)",
+    "impact_assessment": "环境影响评价 (environmental impact assessment)",
+    "inspection_enforcement": "督察执法 (inspection and enforcement)",
+    "nuclear_safety": "核安全监管 (nuclear safety regulation)",
+    "funds_and_projects": "资金项目 (funds and projects)",
+    "approval_licensing": "审批许可 (approvals and licensing)",
+}
+"""重要岗位、重点领域 (seed 002: 聚焦监测环评、督察执法、核安全监管等重要岗位、重点领域)."""
+IMPORTANT_TARGETS = ("department", "post")
 
 UNIT_NAMESPACE = uuid.UUID("0b5b0a2c-7d0e-4f55-a3b1-756e69747321")
 
@@ -199,14 +214,86 @@ class Unit(ChainedAggregate):
 
     def appoint(
         self, post_id: str, person_name: str, post_kind: str, title: str, department_id: str, since: date,
-        note: str | None,
-    ) -> None:
-        self._check_appointment(post_id, person_name, post_kind, title, department_id, since)
+        note: str | None, person_id: str | None = None, new_person_id: str | None = None,
+    ) -> str:
+        """Appoint a person: one already on the roster (`person_id`) or a new one (`new_person_id`); their id."""
+        person = self._check_person(person_id, person_name) if person_id else (new_person_id or str(uuid.uuid4()))
+        self._check_appointment(post_id, person_name, post_kind, title, department_id, since, person)
         self._person_appointed(post_id=post_id, person_name=person_name.strip(), post_kind=post_kind,
-                               title=title.strip(), department_id=department_id, since=since, note=note)
+                               title=title.strip(), department_id=department_id, since=since, note=note,
+                               person_id=person)
+        return person
+
+    def _check_person(self, person_id: str, person_name: str) -> str:
+        known = self.person(person_id)
+        if person_name.strip() and known["person_name"] != person_name.strip():
+            raise InvalidInputError(
+                f"人员编号与姓名不符 (person {person_id} is {known['person_name']})", code="person_name_mismatch"
+            )
+        return person_id
+
+    def person_of(self, post: dict[str, Any]) -> str:
+        """A post's person id (a post recorded before persons had ids: the legacy id of its name)."""
+        return str(post.get("person_id") or legacy_person_id(self.unit_id, post["person_name"]))
+
+    def persons(self) -> dict[str, dict[str, Any]]:
+        """Every person the roster has known, by person id, with their posts (current and past)."""
+        found: dict[str, dict[str, Any]] = {}
+        for post in sorted(self.posts.values(), key=lambda p: (p["since"], p["post_id"])):
+            person = found.setdefault(self.person_of(post), {
+                "person_id": self.person_of(post), "person_name": post["person_name"], "posts": []})
+            person["posts"].append(post)
+        return found
+
+    def person(self, person_id: str) -> dict[str, Any]:
+        found = self.persons().get(person_id)
+        if found is None:
+            raise NotFoundError(f"人员不存在 (person not found): {person_id}", code="person_not_found")
+        return found
+
+    @staticmethod
+    def is_key_minority(post: dict[str, Any]) -> bool:
+        """关键少数: the head (一把手) or a member of the leadership team."""
+        return post["post_kind"] in KEY_MINORITY_KINDS
+
+    def check_leader(self, person_id: str) -> dict[str, Any]:
+        """The person, if they hold (or held) a responsible leader's post: the group evaluates leaders."""
+        person = self.person(person_id)
+        if not any(p["post_kind"] in LEADER_POST_KINDS for p in person["posts"]):
+            raise InvalidInputError(
+                "只评价驻在单位负责同志（一把手、班子成员、部门负责人）(only the unit's responsible leaders are "
+                "evaluated)", code="not_a_leader",
+            )
+        return person
+
+    # -- important posts and fields (重要岗位、重点领域) ----------------------------------------------------
+    def set_important_fields(self, target: str, target_id: str, fields: list[str], on: date) -> None:
+        if target not in IMPORTANT_TARGETS:
+            raise InvalidInputError(f"须为部门或岗位 (target must be department or post): {target}",
+                                    code="unknown_target")
+        unknown = [f for f in fields if f not in IMPORTANT_FIELDS]
+        if unknown:
+            raise InvalidInputError(f"未知重点领域 (unknown fields): {unknown}", code="unknown_important_field")
+        record = self.department(target_id) if target == "department" else self.posts.get(target_id)
+        if record is None:
+            raise NotFoundError(f"任职记录不存在 (post record not found): {target_id}", code="post_not_found")
+        if record.get("active") is False or record.get("left_on") is not None:
+            raise RosterError("部门已撤销或人员已离任 (dissolved or left)", code="target_inactive")
+        self._important_fields_set(target=target, target_id=target_id, fields=sorted(set(fields)), on=on)
+
+    @event("ImportantFieldsSet")
+    def _important_fields_set(self, target: str, target_id: str, fields: list[str], on: date) -> None:
+        record = self.departments[target_id] if target == "department" else self.posts[target_id]
+        record["important_fields"] = fields
+
+    def important_fields_of(self, post: dict[str, Any]) -> list[str]:
+        """A post's own fields and its department's."""
+        department = self.departments.get(post["department_id"]) or {}
+        return sorted(set(post.get("important_fields", [])) | set(department.get("important_fields", [])))
 
     def _check_appointment(
-        self, post_id: str, person_name: str, post_kind: str, title: str, department_id: str, since: date
+        self, post_id: str, person_name: str, post_kind: str, title: str, department_id: str, since: date,
+        person_id: str,
     ) -> None:
         _required(person_name, "人员姓名", "person_name_required")
         _required(title, "职务", "post_title_required")
@@ -228,7 +315,7 @@ class Unit(ChainedAggregate):
                 code="post_department_invalid",
             )
         for post in self.current_posts():
-            if post["person_name"] == person_name.strip() and post["post_kind"] == post_kind and (
+            if self.person_of(post) == person_id and post["post_kind"] == post_kind and (
                 post["department_id"] == department_id
             ):
                 raise RosterError(f"{person_name} 已在该职 (already in this post)", code="already_in_post")
@@ -249,8 +336,10 @@ class Unit(ChainedAggregate):
         department_id: str,
         since: date,
         note: str | None,
+        person_id: str | None = None,
     ) -> None:
         self.posts[post_id] = {
+            "person_id": person_id or legacy_person_id(self.unit_id, person_name),
             "post_id": post_id,
             "person_name": person_name,
             "post_kind": post_kind,
@@ -276,10 +365,11 @@ class Unit(ChainedAggregate):
         self._check_leave(post_id, left_on, reason)
         post = self.posts[post_id]
         self._left_post(post_id=post_id, person_name=post["person_name"], post_kind=post["post_kind"],
-                        left_on=left_on, reason=reason.strip())
+                        left_on=left_on, reason=reason.strip(), person_id=self.person_of(post))
 
     @event("PersonLeftPost")
-    def _left_post(self, post_id: str, person_name: str, post_kind: str, left_on: date, reason: str) -> None:
+    def _left_post(self, post_id: str, person_name: str, post_kind: str, left_on: date, reason: str,
+                   person_id: str | None = None) -> None:
         self.posts[post_id]["left_on"] = left_on
         self.posts[post_id]["leave_reason"] = reason
 

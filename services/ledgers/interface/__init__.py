@@ -6,6 +6,7 @@ path and the rest from a `...Body` model (`class RecordStage(Command[DirectiveRe
 route takes the body, the service the command, and the fields are written once.
 """
 
+from services.ledgers.interface.accountability import *  # noqa: F403
 from services.ledgers.interface.calendar import *  # noqa: F403
 from services.ledgers.interface.directives import *  # noqa: F403
 from services.ledgers.interface.fields import *  # noqa: F403

@@ -9,7 +9,9 @@ this package registers every operation.
 from services.units.interface.fields import *  # noqa: F403
 from services.units.interface.forensics import *  # noqa: F403
 from services.units.interface.items import *  # noqa: F403
+from services.units.interface.meetings import *  # noqa: F403
 from services.units.interface.membership import *  # noqa: F403
+from services.units.interface.people import *  # noqa: F403
 from services.units.interface.portal import *  # noqa: F403
 from services.units.interface.power import *  # noqa: F403
 from services.units.interface.results import *  # noqa: F403

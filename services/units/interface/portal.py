@@ -118,6 +118,7 @@ class SubmitSituationNotice(Command[SubmissionReceipted], SituationNoticeBody):
 
 class DemocraticEvaluationBody(WithAttachments):
     title: Title
+    person_id: Id | None = Field(default=None, description="人员编号 (the roster's person; needed when two share a name)")
     cadre: Cadre
     post: Name
     year: Year
@@ -133,6 +134,7 @@ class SubmitDemocraticEvaluation(Command[SubmissionReceipted], DemocraticEvaluat
 
 class DutyIntegrityReportBody(WithAttachments):
     title: Title
+    person_id: Id | None = Field(default=None, description="人员编号 (the roster's person; needed when two share a name)")
     cadre: Cadre
     post: Name
     year: Year
@@ -147,6 +149,9 @@ class SubmitDutyIntegrityReport(Command[SubmissionReceipted], DutyIntegrityRepor
 
 class IntegrityOpinionBody(WithAttachments):
     title: Title
+    item_id: Id | None = Field(default=None, description="the group's integrity-opinion request (outbound item) this "
+                                                       "answers; its person and reference are taken from it")
+    person_id: Id | None = Field(default=None, description="人员编号 (the roster's person; needed when two share a name)")
     cadre: Cadre
     request_ref: Name = Field(description="征求意见函号")
     opinion: IntegrityOpinion

@@ -24,6 +24,7 @@ class PostRecorded(Result):
     unit_id: str
     post_id: str
     position: Position
+    person_id: str | None = Field(default=None, description="人员编号: the roster's id of the person appointed")
 
 
 class CounterpartRecorded(Result):

@@ -76,6 +76,8 @@ class DissolveDepartment(Command[DepartmentRecorded], DissolveBody):
 
 
 class AppointmentBody(Body):
+    person_id: Id | None = Field(default=None, description="人员编号: a person already on the roster (another post of "
+                                                          "theirs); omitted: a new person, even of the same name")
     person_name: Name
     post_kind: PostKind
     title: Name

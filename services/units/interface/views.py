@@ -34,11 +34,15 @@ class Department(Result):
     active: bool
     since: IsoDay | None
     until: IsoDay | None
+    important_fields: list[str] = Field(default_factory=list, description="重要岗位、重点领域 (监测环评、督察执法 …)")
 
 
 class Post(Result):
     post_id: str
+    person_id: str = Field(description="人员编号: the roster's id of the person (two cadres of one name are two)")
     person_name: str
+    key_minority: bool = Field(default=False, description="关键少数: 一把手 or leadership-team member")
+    important_fields: list[str] = Field(default_factory=list, description="重要岗位、重点领域 of the post itself")
     post_kind: PostKind
     post_kind_label: str
     title: str

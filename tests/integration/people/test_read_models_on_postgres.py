@@ -114,8 +114,12 @@ def test_people_model_on_postgres_matches_sqlite(distributed: dict[str, str], tm
         with db.transaction() as tx:
             found[name] = [people_view.portrait(tx, p, "unit-mee", 2025) for p in PEOPLE] + [
                 people_view.quarterly(tx, p, None, 2025, 1) for p in PEOPLE] + [
-                people_view.matters_of(tx, p, "王明", PageRequest(50)).rows for p in PEOPLE]
+                people_view.matters_of(tx, p, "p-wang", PageRequest(50)).rows for p in PEOPLE] + [
+                people_view.persons(tx, p, "unit-mee", None, None, PageRequest(50)).rows for p in PEOPLE] + [
+                people_view.person(tx, p, "p-wang") for p in PEOPLE] + [
+                people_view.integrity_file(tx, p, "p-wang", PageRequest(50)).rows for p in PEOPLE]
         found[name + "-checksum"] = People().checksum(db)
     assert found["pg"] == found["sqlite"]
     assert found["pg-checksum"] == found["sqlite-checksum"]
     assert found["pg"][0]["indicators"]["relay_median_days"] == 5.0
+    assert found["pg"][0]["indicators"]["inspection_findings"] == 1

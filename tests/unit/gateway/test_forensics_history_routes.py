@@ -54,7 +54,7 @@ def test_the_auditor_sees_the_whole_case_across_services_in_recorded_order(case:
     assert answered.status_code == 200, answered.text
     body = answered.json()
     assert body["kind"] == "InspectionRound" and body["service"] == "inspections"
-    assert services_of(body) == {"inspections", "clues", "ledgers"}
+    assert services_of(body) == {"inspections", "clues", "ledgers", "units"}
     events = body["events"]
     assert [e["recorded_at"] for e in events] == sorted(e["recorded_at"] for e in events)
     own = [e for e in events if e["stream_id"] == round_id]
@@ -76,10 +76,14 @@ def test_a_clue_outside_the_compartment_is_left_out_without_a_trace(case: dict[s
     assert not any(e["type"].startswith("Clue.") for e in staff.json()["events"])
     member = history(api, "zhou.min", "round", round_id)  # in the compartment: sees the referral, no content
     assert member.status_code == 200, member.text
-    assert services_of(member.json()) == {"inspections", "clues", "ledgers"}
+    assert services_of(member.json()) == {"inspections", "clues", "ledgers", "units"}
     assert not any(secret in member.text for secret in SECRETS)
     auditor = history(api, "sun.audit", "round", round_id).json()
-    assert [e for e in auditor["events"] if e["service"] != "clues"] == staff.json()["events"]
+    def of_the_clue(e: dict[str, Any]) -> bool:  # the units' copy of the clue's final codes is the clue's too
+        return e["service"] == "clues" or e["type"].startswith("ClueOutcome.")
+
+    assert [e for e in auditor["events"] if not of_the_clue(e)] == staff.json()["events"]
+    assert any(e["type"].startswith("ClueOutcome.") for e in auditor["events"])
 
 
 def test_whoever_may_not_see_the_case_gets_the_missing_records_404_and_is_recorded(case: dict[str, Any]) -> None:

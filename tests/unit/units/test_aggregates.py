@@ -11,7 +11,9 @@ from eventsourcing.utils import get_topic
 from services.common.context import command_context
 from services.common.errors import ConflictError, InvalidInputError
 from services.units.deliberation import FeedbackDraft
+from services.units.evaluations import PersonSupervision
 from services.units.inbound import InboundSubmission
+from services.units.integrity_opinions import IntegrityOpinionRequest
 from services.units.outbound import OutboundItem
 from services.units.power import PowerList, PowerMatter
 from services.units.roster import Unit
@@ -21,7 +23,7 @@ from tests.factories import acting_as
 
 EVENTS = {
     Unit: {"Registered", "DepartmentAdded", "DepartmentRenamed", "DepartmentDissolved", "PersonAppointed",
-           "PersonLeftPost"},
+           "PersonLeftPost", "ImportantFieldsSet"},
     RoutingMatrix: {"Established", "CounterpartAssigned"},
     InboundSubmission: {"Submitted", "Reviewed"},
     OutboundItem: {"Issued", "Delivered", "Acknowledged", "Answered", "Overdue", "Withdrawn"},
@@ -31,6 +33,8 @@ EVENTS = {
     UpwardSubmission: {"Submitted", "Replied"},
     Consultation: {"Held", "ActionCompleted"},
     JointAnnouncement: {"Published"},
+    PersonSupervision: {"Opened", "KeyPersonFlagged", "Evaluated"},
+    IntegrityOpinionRequest: {"Requested"},
 }
 
 

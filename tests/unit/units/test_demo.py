@@ -28,3 +28,19 @@ def test_demo_seed_builds_the_ministry_and_a_year_of_traffic() -> None:
     assert any(i["overdue_on"] for i in items)
     assert "document_request" in statuses
     assert len(submissions_of(app, "unit-mee")) >= 10  # type: ignore[arg-type]
+
+
+def test_demo_shows_the_supervision_of_people() -> None:
+    clock = ManualClock(DEMO_START)
+    platform = Platform(Settings(mode="embedded", data_dir=Path("unused"), demo=True), clock=clock, in_memory=True)
+    units_demo.seed(Demo(platform, clock))
+    app = platform.apps["units"]
+    envelopes, _ = app.integration_events(0, 100_000)
+    kinds = {e.type: e for e in envelopes}
+    for fact in ("units.ImportantFieldsSet", "units.KeyPersonFlagged", "units.LeaderEvaluated",
+                 "units.IntegrityOpinionRequested", "units.IntegrityOpinionReplied"):
+        assert fact in kinds, fact
+    request, reply = kinds["units.IntegrityOpinionRequested"], kinds["units.IntegrityOpinionReplied"]
+    assert reply.payload["request_id"] == request.payload["request_id"]
+    assert reply.payload["person_id"] == request.payload["person_id"]
+    assert kinds["units.LeaderEvaluated"].distribution == "group" and kinds["units.KeyPersonFlagged"].distribution == "group"

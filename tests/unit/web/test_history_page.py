@@ -55,7 +55,7 @@ def test_the_page_shows_the_case_across_the_services_with_actor_times_and_descri
     entries = listed(page.text)
     expected = api_history(api, "sun.audit", "round", round_id)["events"]
     assert [(e["service"], e["why"]) for e in entries] == [(e["service"], e["why"]) for e in expected]
-    assert {e["service"] for e in entries} == {"inspections", "clues", "ledgers"}
+    assert {e["service"] for e in entries} == {"inspections", "clues", "ledgers", "units"}
     for entry, event in zip(entries, expected, strict=True):
         assert event["description"]["zh"] in entry["text"]
         assert event["actor"]["user"] in entry["text"] and "记录于" in entry["text"]

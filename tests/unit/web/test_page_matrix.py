@@ -19,6 +19,8 @@ PAGES = {
     "/group/clues/{}": "/api/clues/clues/{}",
     "/unit/submissions/{}": "/api/units/submissions/{}",
     "/inspection/rounds/{}": "/api/inspections/rounds/{}",
+    "/group/feedback/drafts/{}": "/api/units/feedback-drafts/{}",
+    "/group/activities/{}": "/api/inspections/activities/{}",
 }
 
 
@@ -38,11 +40,16 @@ def ids(api: Api) -> dict[str, list[str]]:
     submissions = api.get("zhao.unit", "/api/units/portal/submissions").json()["items"][:2]
     rounds = (api.get("li.na", "/api/inspections/rounds").json()["items"][:1]
               + api.get("zhou.other", "/api/inspections/rounds").json()["items"][:1])
+    drafts = api.get("zhang.wei", "/api/units/units/unit-mee/feedback-drafts").json()["items"][:1]
+    activities = (api.get("li.na", "/api/inspections/activities").json()["items"][:1]
+                  + api.get("zhou.other", "/api/inspections/activities").json()["items"][:1])
     found = {
         "/group/directives/{}": [d["directive_id"] for d in directives],
         "/group/clues/{}": [c["clue_id"] for c in clues],
         "/unit/submissions/{}": [s["submission_id"] for s in submissions],
         "/inspection/rounds/{}": [r["round_id"] for r in rounds],
+        "/group/feedback/drafts/{}": [d["draft_id"] for d in drafts],
+        "/group/activities/{}": [a["activity_id"] for a in activities],
     }
     found["/history/directive/{}"] = found["/group/directives/{}"]
     assert all(found.values()), found

@@ -219,7 +219,7 @@ def test_an_item_is_added_to_a_list_of_the_directive_and_closed_from_its_page(ap
                                                                 "evidence_refs": f"submission:{submission}",
                                                                 "csrf_token": csrf}, follow_redirects=False)
     page = client.get(f"/group/directives/{directive_id}/lists/problem").text
-    assert empty.status_code == 422 and 'role="alert"' in empty.text  # a closure needs its summary
+    assert empty.status_code == 422 and f'id="close-{item_id}-summary-error"' in empty.text  # next to the field
     assert closed.status_code == 303 and "recorded=closed" in closed.headers["location"]
     assert "已销号" in page
 
