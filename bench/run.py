@@ -23,6 +23,7 @@ from rich.table import Table
 
 from bench import queries as bench_queries
 from bench import support
+from bench.partitions import bench_partitions
 from bench.support import create_database, drop_database, pg_dsn, pg_env, run_cli, start_broker
 from events.catalog import load_all
 from events.kafka import PRODUCER_SETTINGS, ensure_topics
@@ -319,6 +320,7 @@ def main() -> None:
         bench_relay(app, bootstrap)
         bench_projection(bootstrap, dsn)
         bench_rebuild(app, dsn)
+        bench_partitions(app, dsn, EVENTS, metric)
         app.close()
         bench_lag(settings, keys, dsn, bench_env(dbname, bootstrap, keys))
         bench_tracing_overhead()
@@ -335,6 +337,9 @@ def main() -> None:
     table.add_row("Kafka projection events/s", f"{v['projection_events_per_s']:,.0f}",
                   f"{v['raw_consumer_events_per_s']:,.0f}",
                   f"{v['projection_events_per_s'] / v['raw_consumer_events_per_s']:.2f}", "≥ 0.70")
+    table.add_row("projection events/s, 3 projectors on 3 partitions vs 1 on 1",
+                  f"{v['projection_events_per_s_3p']:,.0f}", f"{v['projection_events_per_s_1p']:,.0f}",
+                  f"{v['projection_scale_3p_over_1p']:.2f}", "≥ 1.5")
     table.add_row("rebuild events/s", f"{v['rebuild_events_per_s']:,.0f}", f"{v['raw_insert_rows_per_s']:,.0f}",
                   f"{v['rebuild_events_per_s'] / v['raw_insert_rows_per_s']:.2f}", "≥ 0.40")
     table.add_row("end-to-end lag p50 / p99 ms", f"{v['e2e_lag_p50_ms']:.0f} / {v['e2e_lag_p99_ms']:.0f}", "",

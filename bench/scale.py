@@ -28,6 +28,7 @@ from typing import Any
 
 from bench.support import create_database, drop_database, pg_dsn
 from events.catalog import load_all
+from events.topics import SERVICES
 from paizhu.keys import Keys
 from paizhu.services import build_app
 from paizhu.settings import Settings
@@ -241,6 +242,9 @@ def run(groups: int, events: int, samples: int = 200, rebuild: bool = True) -> d
             )
             print(f"generated {generated.total_events:,} events in {generated.seconds:.0f} s "
                   f"({figures['generate_events_per_s']:,.0f}/s): {generated}")
+            stores = {k: v for k, v in schema_bytes(dbname).items() if k in SERVICES}  # a schema per service
+            figures["store_bytes"] = sum(stores.values())
+            figures["store_bytes_per_event"] = round(figures["store_bytes"] / generated.total_events)
             seed_group(ledgers, "group-small", "unit-small", 50)
             seed_group(ledgers, "group-large", "unit-large", 3000)
             groups_by_size = {"small": ("group-small", "unit-small"), "large": ("group-large", "unit-large")}
@@ -263,11 +267,51 @@ def run(groups: int, events: int, samples: int = 200, rebuild: bool = True) -> d
                     figures[name] = base.metrics[name]["value"]
                 figures["rebuild_vs_raw_insert"] = round(
                     figures["rebuild_events_per_s"] / figures["raw_insert_rows_per_s"], 2)
+                read_models = {k: v for k, v in schema_bytes(dbname).items() if k not in SERVICES}
+                figures["read_model_bytes"] = sum(read_models.values())
+                figures["model_check"] = check_model(generated, figures)
             ledgers.close()
             units.close()
     finally:
         drop_database(dbname)
     return figures
+
+
+def schema_bytes(dbname: str) -> dict[str, int]:
+    """Bytes (tables with their indexes and TOAST) per schema of the database."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn(dbname)) as connection:
+        rows = connection.execute(
+            "SELECT n.nspname, SUM(pg_total_relation_size(c.oid)) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            "AND c.relname NOT LIKE 'bench%%' GROUP BY n.nspname").fetchall()  # not the benchmarks' own copies
+    return {str(name): int(size) for name, size in rows}
+
+
+def check_model(generated: Generated, figures: dict[str, Any]) -> dict[str, Any]:
+    """The capacity model's predictions (bench/capacity.py, docs/capacity.md) for what was generated here, beside
+    what was measured: the stores' size and the time to replay the ledgers events into the HQ dashboard."""
+    from bench.capacity import READ_MODEL_SHARE, Throughput, predict_replay_s, predict_store_bytes
+
+    events = generated.total_events
+    ledgers = generated.events["ledgers"]
+    check = {
+        "store_bytes_predicted": predict_store_bytes(events), "store_bytes_measured": figures["store_bytes"],
+        "read_model_share_predicted": READ_MODEL_SHARE,
+        "read_model_share_measured": round(figures["read_model_bytes"] / figures["store_bytes"], 2),
+        "replay_s_predicted": round(predict_replay_s(ledgers, Throughput.measured()), 1),
+        "replay_s_measured": round(ledgers / figures["rebuild_events_per_s"], 1),
+    }
+    check["store_ratio"] = round(check["store_bytes_measured"] / check["store_bytes_predicted"], 2)
+    check["replay_ratio"] = round(check["replay_s_measured"] / check["replay_s_predicted"], 2)
+    print(f"capacity model at this size: store {check['store_bytes_measured']:,} B measured vs "
+          f"{check['store_bytes_predicted']:,} B predicted ({check['store_ratio']}×); replay of {ledgers:,} "
+          f"ledgers events {check['replay_s_measured']} s measured vs {check['replay_s_predicted']} s predicted "
+          f"({check['replay_ratio']}×); read models {check['read_model_share_measured']} of the stores "
+          f"(model {READ_MODEL_SHARE})")
+    return check
 
 
 def main() -> None:

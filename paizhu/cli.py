@@ -88,10 +88,11 @@ _UVICORN_LOGS = {"log_config": None, "access_log": False}
 def _refusal() -> Iterator[None]:
     """A process that refuses to start says why in one line (exit code 3), not with a traceback."""
     from projections.common.projection import ProjectionSchemaChanged
+    from runtime.topic_guard import TopicMisconfigured
 
     try:
         yield
-    except ProjectionSchemaChanged as error:
+    except (ProjectionSchemaChanged, TopicMisconfigured) as error:
         logging.getLogger("paizhu").error("%s", error)
         typer.echo(str(error), err=True)
         raise typer.Exit(3) from None
@@ -215,7 +216,8 @@ def relay(
 
     settings = _settings(mode="distributed", data_dir=data_dir)
     _logging(settings, f"paizhu-relay-{name.value}", metrics_server=True)
-    relay_process(settings, name.value, _stop_event())
+    with _refusal():
+        relay_process(settings, name.value, _stop_event())
 
 
 @app.command()

@@ -26,7 +26,7 @@ from runtime.relay import Relay, kafka_producer
 from runtime.retry import run_forever
 from runtime.server import create_service_app
 from runtime.singleton import SingletonLock
-from runtime.topic_guard import TopicGuard
+from runtime.topic_guard import TopicGuard, check_partitions
 from services.common.application import ServiceApplication
 from services.common.integrity import Checkpointer
 
@@ -51,7 +51,7 @@ def service_process(settings: Settings, name: str) -> tuple[Any, threading.Event
     stop = threading.Event()
     if app.has_policies:
         sources = list(app.consumes) or [s for s in available_services() if s != name]
-        runner = KafkaPolicyRunner(app, settings.kafka_bootstrap, sources)
+        runner = KafkaPolicyRunner(app, settings.kafka_bootstrap, sources, partitions=settings.kafka_partitions)
         threading.Thread(target=runner.run, args=(stop,), name=f"policies-{name}", daemon=True).start()
     if app.scheduler_command:
         threading.Thread(target=_scheduler, args=(app, settings.scheduler_interval_seconds, stop),
@@ -75,10 +75,12 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
     load_all()
     keys = load_keys(settings, Process("relay", name))
     app = build_app(settings, keys, name)
+    check_partitions(settings.kafka_bootstrap, [topic_for(name)], settings.kafka_partitions)
     ensure_topics(settings.kafka_bootstrap, [topic_for(name)], settings.kafka_partitions)
     lock = SingletonLock(settings.pg_dsn(), f"relay {name}")  # one relay per service
     relay = Relay(app, None, new_producer=lambda: kafka_producer(settings.kafka_bootstrap),
-                  guard=TopicGuard(settings.kafka_bootstrap, topic_for(name), settings.kafka_partitions), lock=lock)
+                  guard=TopicGuard(settings.kafka_bootstrap, topic_for(name), settings.kafka_partitions), lock=lock,
+                  partitions=settings.kafka_partitions)
     signer = Checkpointer(keys.checkpoint_private_key())
 
     def checkpoints() -> None:
@@ -112,11 +114,16 @@ def projector_process(settings: Settings, name: str, stop: threading.Event) -> N
     # a changed read model is rebuilt from the beginning of the topics (kept forever, see deploy/kafka.md)
     runner.setup(on_change="rebuild" if settings.rebuild_changed_projections else "refuse")
     topics = [topic_for(s) for s in available_services()]
+    check_partitions(settings.kafka_bootstrap, topics, settings.kafka_partitions)
     log.info("projection %s consuming %s", name, topics)
     url = settings.read_models_url()
-    # one projector per read model (a second one waits as a standby)
-    lock = SingletonLock(url, f"projector {name}") if url.startswith(("postgresql://", "postgres://")) else None
-    feed = KafkaFeed(runner, settings.kafka_bootstrap, topics, lock=lock)
+    partitioned = settings.kafka_partitions > 1
+    # one partition: one projector per read model (a second one waits as a standby); partitioned topics: the
+    # projectors of a read model form a consumer group and share the partitions (no lock: see KafkaFeed)
+    postgres = url.startswith(("postgresql://", "postgres://"))
+    lock = SingletonLock(url, f"projector {name}") if postgres and not partitioned else None
+    feed = KafkaFeed(runner, settings.kafka_bootstrap, topics, lock=lock, partitions=settings.kafka_partitions,
+                     group=f"paizhu.projector.{name}" if partitioned else None)
     # a fault of the broker or the read-model database ends one run; the next resumes from the stored offsets
     try:
         run_forever(lambda: feed.run(stop), stop, f"projector {name}")  # SIGTERM: the batch in hand commits first

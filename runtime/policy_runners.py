@@ -24,6 +24,8 @@ from events.topics import DEAD_LETTER_TOPIC, topic_for
 from projections.common.db import Database
 from runtime.projection_runner import TRACKING_DDL, DeadLetterSink, Item
 from runtime.telemetry import dead_letters
+from runtime.topic_guard import TopicMisconfigured, check_partitions
+from runtime.watermarks import watermark_of
 from services.common.application import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -48,32 +50,34 @@ def reason_for(error: BaseException, envelope: Envelope | None) -> str:
             f"{envelope.service}#{envelope.position} event {envelope.event_id}")
 
 
-def deliver(app: ServiceApplication, envelope: Envelope, item: Item, sink: DeadLetterSink) -> bool:
-    """Hand one event to the app's policy; False when not handled or a duplicate.
+def deliver(app: ServiceApplication, envelope: Envelope, item: Item, sink: DeadLetterSink,
+            by_stream: bool = False) -> bool:
+    """Hand one event to the app's policy; False when not handled or a duplicate. `by_stream`: the events come
+    from a partitioned topic (tracked by stream version, see ServiceApplication.tracking_for).
 
     An event the policy cannot handle goes to `sink` (once: its position is tracked afterwards)."""
     if not app.handles(envelope.type):
         return False
     try:
-        return app.process_integration_event(envelope, decode(envelope))
+        return app.process_integration_event(envelope, decode(envelope), by_stream)
     except TRANSIENT:
         raise
     except Exception as error:  # a poison event must not halt the policy
-        park(app, item, envelope, error, sink)
+        park(app, item, envelope, error, sink, by_stream)
         return False
 
 
 def park(app: ServiceApplication, item: Item, envelope: Envelope | None, error: BaseException,
-         sink: DeadLetterSink) -> None:
+         sink: DeadLetterSink, by_stream: bool = False) -> None:
     name = consumer_name(app)
     reason = reason_for(error, envelope)
-    if envelope is not None and app.already_processed(envelope):
+    if envelope is not None and app.already_processed(envelope, by_stream):
         return
     sink(name, item, reason)  # first the dead letter (idempotent by its key), then the tracking
     dead_letters.add(1, {"projection": name})
     log.warning("dead-lettered at %s/%s/%s for %s: %s", item.source, item.partition, item.offset, name, reason)
     if envelope is not None:
-        app.skip_integration_event(envelope)
+        app.skip_integration_event(envelope, by_stream)
 
 
 class DeadLetterTable:
@@ -156,14 +160,18 @@ class KafkaPolicyRunner:
     """Consumes other services' topics in a consumer group; the service's tracking makes it exactly once.
 
     A fault of the broker or the store restarts the consumer after a backoff with jitter (it resumes
-    from the committed offsets; tracking drops what was already processed)."""
+    from the committed offsets; tracking drops what was already processed). On partitioned topics
+    (`partitions` > 1) several instances of a service share the partitions through the group, an event is
+    tracked by its stream's version in the same transaction as the policy's effect (the service's positions
+    come out of order across partitions), and the relays' watermarks are passed over."""
 
     def __init__(self, app: ServiceApplication, bootstrap: str, sources: list[str],
-                 max_backoff: float = 30.0) -> None:
+                 max_backoff: float = 30.0, partitions: int = 1) -> None:
         self.app = app
         self.bootstrap = bootstrap
         self.topics = [topic_for(s) for s in sources]
         self.max_backoff = max_backoff
+        self.partitions = partitions
 
     def run(self, stop: threading.Event) -> None:
         failures = 0
@@ -171,6 +179,9 @@ class KafkaPolicyRunner:
             try:
                 self._consume(stop)
                 failures = 0
+            except TopicMisconfigured as error:  # consumes nothing until the setting matches the topics
+                log.error("policy %s: %s", self.app.name, error)
+                stop.wait(self.max_backoff)
             except Exception as error:  # never die: the policy thread is the service's only consumer
                 failures += 1
                 delay = min(self.max_backoff, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
@@ -183,7 +194,9 @@ class KafkaPolicyRunner:
 
         from events.kafka import ensure_topics
 
-        ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC])
+        # tracking a partitioned topic by position would take events for duplicates: refuse instead
+        check_partitions(self.bootstrap, self.topics, self.partitions)
+        ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC], self.partitions)
         producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
         sink = DeadLetterTopic(producer)
         consumer = KafkaConsumer(
@@ -196,13 +209,15 @@ class KafkaPolicyRunner:
                 records = consumer.poll(timeout_ms=200, max_records=500)
                 for tp, messages in records.items():
                     for message in messages:
+                        if watermark_of(message.headers) is not None:
+                            continue  # for projections' freshness; policies need no service position
                         item = Item(tp.topic, tp.partition, message.offset, raw=message.value)
                         try:
                             envelope = Envelope.from_bytes(message.value)
                         except ValueError as error:
                             park(self.app, item, None, error, sink)
                             continue
-                        deliver(self.app, envelope, item, sink)
+                        deliver(self.app, envelope, item, sink, self.partitions > 1)
                 if records:
                     consumer.commit()
         finally:

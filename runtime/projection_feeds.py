@@ -10,8 +10,9 @@ from typing import Any
 
 from events.envelope import Envelope
 from events.topics import DEAD_LETTER_TOPIC, service_of
-from runtime.projection_runner import Item, ProjectionRunner
+from runtime.projection_runner import Item, PartitionMoved, ProjectionRunner
 from runtime.singleton import LockLost, SingletonLock
+from runtime.watermarks import watermark_of
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,11 @@ class LogFollower:
                 stop.wait(1.0)
 
 
+GROUP_BATCH = 500
+"""A consumer-group member's largest batch: applied well within max_poll_interval_ms even on a loaded machine
+(a member that polls too late is dropped from the group, and its partitions move)."""
+
+
 class SourceReset(Exception):
     """A topic went backwards or changed its partitions: the feed starts again (from the beginning of it)."""
 
@@ -62,23 +68,36 @@ class SourceReset(Exception):
 class KafkaFeed:
     """Distributed mode: consume the services' topics from the positions stored with the read model.
 
+    With `group` (a consumer-group id: topics with several partitions) the feed is a member of the read model's
+    consumer group: the group coordinator spreads the partitions over the projectors, and on an assignment the
+    feed seeks each partition to the offset stored with the read model (offsets are never committed to Kafka:
+    the read model's transaction is the only record of what was applied). No single-instance lock then: every
+    projector works on the partitions it holds, and the tracking row of each partition, locked and compared in
+    the batch's transaction, fences a member that lost a partition without noticing yet (ProjectionRunner.claim).
+    Without `group` it reads every partition itself (one projector per read model: the singleton `lock`).
+
     Now and then (and before applying records once the client's metadata shows a new topic id) it compares
     each topic with what it read: a topic made again (a new topic id: a broker restarted without its data, a
     topic deleted and made again), one whose partitions changed, or one that no longer holds the offset to
     read next (the broker says out of range) is a *source reset*:
     the runner raises an alarm, forgets the offsets of that topic and the feed reads it again from the start
-    (events already applied are skipped by position)."""
+    (events already applied are skipped by stream version)."""
 
     def __init__(self, runner: ProjectionRunner, bootstrap: str, topics: list[str], batch: int = 5000,
-                 check_interval: float = 5.0, lock: SingletonLock | None = None) -> None:
+                 check_interval: float = 5.0, lock: SingletonLock | None = None, partitions: int = 1,
+                 group: str | None = None) -> None:
         self.runner = runner
         self.lock = lock
         self.bootstrap = bootstrap
         self.topics = topics
         self.batch = batch
         self.check_interval = check_interval
+        self.partitions = partitions
+        self.group = group
+        self.assigned: list[Any] = []
         self._producer: Any = None
         self._known: dict[str, str] = {}
+        runner.partition_counts.update({topic: partitions for topic in topics})
 
     def _dead_letter(self, projection: str, item: Item, reason: str) -> None:
         if self._producer is None:
@@ -107,13 +126,15 @@ class KafkaFeed:
         out_of_range = out_of_range or {}
         resets: dict[str, str] = {}
         for topic in self.topics:
-            mine = [tp for tp in assigned if tp.topic == topic]
             now = set(consumer.partitions_for_topic(topic) or ())
+            # a group member holds some of the partitions: it compares their count with the configured one
+            before = (set(range(self.partitions)) if self.group is not None
+                      else {tp.partition for tp in assigned if tp.topic == topic})
             reason = None
             if topic in known and topic in identities and known[topic] != identities[topic]:
                 reason = "was made again (a new topic id): the broker lost it or it was deleted"
-            elif now != {tp.partition for tp in mine}:
-                reason = f"changed its partitions from {sorted(tp.partition for tp in mine)} to {sorted(now)}"
+            elif now != before:
+                reason = f"changed its partitions from {sorted(before)} to {sorted(now)}"
             elif topic in out_of_range:
                 reason = f"went backwards: it no longer holds offset {out_of_range[topic]} (out of range)"
             if reason is not None:
@@ -132,8 +153,57 @@ class KafkaFeed:
         current = self._identities(consumer, self.topics)
         return any(self._known.get(topic) not in (None, i) for topic, i in current.items())
 
+    def _seek(self, consumer: Any, partitions: list[Any]) -> None:
+        """Position each partition after the offset stored with the read model (its beginning: none stored)."""
+        keys = [(tp.topic, tp.partition) for tp in partitions]
+        stored = self.runner.claim(keys) if self.group is not None else self.runner.tracked_offsets()
+        for tp in partitions:
+            offset = stored.get((tp.topic, tp.partition))
+            if offset is None:
+                consumer.seek_to_beginning(tp)
+            else:
+                consumer.seek(tp, offset + 1)
+
+    def _consumer(self) -> Any:
+        from kafka import KafkaConsumer
+
+        settings: dict[str, Any] = dict(
+            bootstrap_servers=self.bootstrap, enable_auto_commit=False,
+            max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024,
+            fetch_max_wait_ms=20,  # low latency: do not let an empty fetch sit at the broker
+            allow_auto_create_topics=False,  # the broker would give a topic its default partition count
+            auto_offset_reset="none",  # an offset out of range is a source reset, never a silent jump to the end
+        )
+        if self.group is None:
+            return KafkaConsumer(group_id=None, **settings)
+        # short timeouts: a member killed is noticed within seconds and its partitions handed to the others
+        # (a batch must then be applied within max_poll_interval_ms: a member's batches hold GROUP_BATCH at most)
+        return KafkaConsumer(group_id=self.group, session_timeout_ms=6000, heartbeat_interval_ms=1000,
+                             max_poll_interval_ms=60000, client_id=f"paizhu-{self.group}", **settings)
+
+    def _join(self, consumer: Any) -> None:
+        """Consumer-group mode: subscribe; on each assignment seek to the stored offsets."""
+        from kafka import ConsumerRebalanceListener
+
+        feed = self
+
+        class Listener(ConsumerRebalanceListener):
+            def on_partitions_revoked(self, revoked: Any) -> None:
+                feed.assigned = []
+                feed.runner.claimed = {}
+                if revoked:
+                    log.info("projection %s gave up %s", feed.runner.projection.name, _names(revoked))
+
+            def on_partitions_assigned(self, assigned: Any) -> None:
+                feed.assigned = sorted(assigned)
+                feed._seek(consumer, feed.assigned)
+                log.info("projection %s holds %s", feed.runner.projection.name, _names(feed.assigned),
+                         extra={"projection": feed.runner.projection.name})
+
+        consumer.subscribe(self.topics, listener=Listener())
+
     def run(self, stop: threading.Event, max_events: int | None = None) -> int:
-        from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+        from kafka import KafkaProducer, TopicPartition
         from kafka.errors import NoOffsetForPartitionError, OffsetOutOfRangeError
 
         from events.kafka import ensure_topics
@@ -142,62 +212,68 @@ class KafkaFeed:
             if not self.lock.ensure(stop):
                 return 0
             self.runner.reload()  # another instance may have worked meanwhile
-        ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC])
+        ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC], self.partitions)
         producer = self._producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all",
                                                   allow_auto_create_topics=False)
         self.runner.dead_letter_sink = self._dead_letter
-        consumer = KafkaConsumer(
-            bootstrap_servers=self.bootstrap, enable_auto_commit=False, group_id=None,
-            max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=64 * 1024 * 1024,
-            fetch_max_wait_ms=20,  # low latency: do not let an empty fetch sit at the broker
-            allow_auto_create_topics=False,  # the broker would give a topic its default partition count
-            auto_offset_reset="none",  # an offset out of range is a source reset, never a silent jump to the end
-        )
+        consumer = self._consumer()
         processed = 0
+        checked = time.monotonic()
         try:
             consumer.topics()
-            partitions = [
-                TopicPartition(topic, p)
-                for topic in self.topics
-                for p in sorted(consumer.partitions_for_topic(topic) or {0})
-            ]
-            consumer.assign(partitions)
-            tracked = self.runner.tracked_offsets()
-            for tp in partitions:
-                offset = tracked.get((tp.topic, tp.partition))
-                if offset is None:
-                    consumer.seek_to_beginning(tp)
-                else:
-                    consumer.seek(tp, offset + 1)
-            self._check_sources(consumer, partitions)
-            checked = time.monotonic()
+            if self.group is None:
+                self.assigned = [
+                    TopicPartition(topic, p)
+                    for topic in self.topics
+                    for p in sorted(consumer.partitions_for_topic(topic) or {0})
+                ]
+                consumer.assign(self.assigned)
+                self._seek(consumer, self.assigned)
+                self._check_sources(consumer, self.assigned)
+            else:
+                self._join(consumer)
+                self._check_sources(consumer, [])
             while not stop.is_set() and (max_events is None or processed < max_events):
                 try:
-                    records = consumer.poll(timeout_ms=200, max_records=self.batch)
+                    limit = self.batch if self.group is None else min(self.batch, GROUP_BATCH)
+                    records = consumer.poll(timeout_ms=200, max_records=limit)
                 except (OffsetOutOfRangeError, NoOffsetForPartitionError) as error:
                     # the broker no longer holds the offset to read next (truncated, or a topic made again)
                     lost = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
-                    self._check_sources(consumer, partitions, {tp.topic: offset for tp, offset in lost.items()}
-                                        or {tp.topic: -1 for tp in partitions})
+                    self._check_sources(consumer, self.assigned,
+                                        {tp.topic: offset for tp, offset in lost.items()}
+                                        or {tp.topic: -1 for tp in self.assigned})
                     raise
                 if self.lock is not None and not self.lock.held:
                     raise LockLost(self.lock.name)  # apply nothing: the next run waits for the lock
                 if records and self._moved(consumer):
-                    self._check_sources(consumer, partitions)  # before applying anything from a new topic
+                    self._check_sources(consumer, self.assigned)  # before applying anything from a new topic
                 items = []
                 for tp, messages in records.items():
                     for m in messages:
-                        headers = dict(m.headers or [])
+                        headers = m.headers or []
                         items.append(Item(tp.topic, tp.partition, m.offset, raw=m.value,
-                                          traceparent=(headers.get("traceparent") or b"").decode()))
+                                          traceparent=(dict(headers).get("traceparent") or b"").decode(),
+                                          watermark=watermark_of(headers)))
                 if items:
-                    self.runner.process(items)
+                    try:
+                        self.runner.process(items)
+                    except PartitionMoved as moved:
+                        # another member applied these partitions meanwhile: read from what is stored
+                        log.warning("projection %s: %s; seeking to the stored offsets", self.runner.projection.name,
+                                    moved)
+                        self._seek(consumer, self.assigned)
+                        continue
                     processed += len(items)
                     producer.flush()
                 if time.monotonic() - checked > self.check_interval:
-                    self._check_sources(consumer, partitions)
+                    self._check_sources(consumer, self.assigned)
                     checked = time.monotonic()
         finally:
             consumer.close()
             producer.close()
         return processed
+
+
+def _names(partitions: Any) -> str:
+    return ", ".join(f"{tp.topic}/{tp.partition}" for tp in partitions) or "no partition"

@@ -2,7 +2,9 @@
 
 Position is the library's tracking record in the service's own store, written only after the
 broker acknowledged every message of the batch; after a crash the relay republishes from there
-(at least once; consumers deduplicate by the envelope's position).
+(at least once; consumers deduplicate by the envelope's stream and version). Messages are keyed by stream, so
+a partitioned topic keeps each stream's order; on such a topic every batch ends with a watermark on every
+partition (runtime/watermarks.py), from which consumers learn which service positions they have fully read.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from runtime.telemetry import (
     tracer,
 )
 from runtime.topic_guard import TopicGuard
+from runtime.watermarks import watermark_message
 from services.common.application import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -48,8 +51,9 @@ class Relay:
 
     def __init__(self, app: ServiceApplication, producer: Any, batch: int = 2000,
                  new_producer: Callable[[], Any] | None = None, guard: TopicGuard | None = None,
-                 check_interval: float = 5.0, lock: SingletonLock | None = None) -> None:
+                 check_interval: float = 5.0, lock: SingletonLock | None = None, partitions: int = 1) -> None:
         self.app = app
+        self.partitions = partitions
         self.lock = lock
         self.producer = producer
         self.new_producer = new_producer
@@ -108,6 +112,8 @@ class Relay:
             self.producer = self.new_producer()
         try:
             self._publish(envelopes)
+            if self.partitions > 1:
+                self._mark(last)
         except Exception as error:
             self._drop_producer(error)
             raise
@@ -140,6 +146,16 @@ class Relay:
         for span in spans:
             span.end()
         return acks
+
+    def _mark(self, position: int) -> None:
+        """After the batch's acks: a watermark on every partition, acknowledged too (before the position is saved;
+        after a crash the batch and its watermarks are published again: consumers keep the highest)."""
+        value, headers = watermark_message(self.app.name, position)
+        futures = [self.producer.send(self.topic, value=value, headers=headers, partition=part)
+                   for part in range(self.partitions)]
+        self.producer.flush(timeout=30)
+        for future in futures:
+            future.get(timeout=30)
 
     def _drop_producer(self, error: Exception) -> None:
         """After a broker error: close the producer (a new one is made for the next batch) and forget what was

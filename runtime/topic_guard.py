@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from events.envelope import Envelope
+from runtime.watermarks import watermark_of
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +134,46 @@ class TopicGuard:
             while True:
                 records = consumer.poll(timeout_ms=200).get(tp, [])
                 if records:
-                    newest = max(newest, Envelope.from_bytes(records[-1].value).position)
+                    last = records[-1]
+                    marked = watermark_of(last.headers)  # the relay's watermark: the partition passed it
+                    newest = max(newest, marked if marked is not None else Envelope.from_bytes(last.value).position)
                     break
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"could not read the last message of {tp}")
         consumer.unsubscribe()
         return newest
+
+
+class TopicMisconfigured(RuntimeError):
+    """A topic's partition count differs from PAIZHU_KAFKA_PARTITIONS: the process refuses to start."""
+
+
+def check_partitions(bootstrap: str, topics: list[str], partitions: int, timeout: float = 15.0) -> None:
+    """Refuse (TopicMisconfigured) when an existing topic has another partition count than configured: its
+    streams would be spread otherwise than its consumers count on (a projector of a one-partition setting reads a
+    partitioned topic's positions as if in order; consumers of a re-partitioned topic find streams moved). Topics
+    not made yet are made by the relay with the configured count."""
+    from kafka import KafkaConsumer
+    from kafka.errors import KafkaError
+
+    consumer = None
+    try:
+        consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                 client_id="paizhu-partition-check", allow_auto_create_topics=False,
+                                 request_timeout_ms=int(timeout * 1000))
+        existing = consumer.topics()
+        counts = {topic: len(consumer.partitions_for_topic(topic) or ()) for topic in topics if topic in existing}
+    except KafkaError as error:  # the process starts anyway and waits for the broker
+        log.warning("Kafka at %s does not answer yet (%s): the topics' partitions are not checked now",
+                    bootstrap, type(error).__name__)
+        return
+    finally:
+        if consumer is not None:
+            consumer.close()
+    wrong = {topic: count for topic, count in counts.items() if count != partitions}
+    if wrong:
+        listed = ", ".join(f"{topic} has {count}" for topic, count in sorted(wrong.items()))
+        raise TopicMisconfigured(
+            f"主题分区数与配置不符，拒绝启动 (refusing to start: topic partitions differ from "
+            f"PAIZHU_KAFKA_PARTITIONS={partitions}): {listed}. Set PAIZHU_KAFKA_PARTITIONS to the topics' count, or "
+            f"make the topics again with {partitions} partitions and let the relays republish them")

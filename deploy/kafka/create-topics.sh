@@ -9,7 +9,7 @@ set -euo pipefail
 
 BOOTSTRAP="${BOOTSTRAP:-localhost:9092}"
 KAFKA_BIN="${KAFKA_BIN:-/opt/kafka/bin}"
-# one partition per topic: a projection orders a service's events by their position (deploy/kafka.md)
+# partitions per topic: the same as PAIZHU_KAFKA_PARTITIONS of every process (deploy/kafka.md)
 PARTITIONS="${PARTITIONS:-1}"
 REPLICATION_FACTOR="${REPLICATION_FACTOR:-3}"
 MIN_INSYNC_REPLICAS="${MIN_INSYNC_REPLICAS:-2}"

@@ -368,17 +368,30 @@ class ServiceApplication(Application[UUID]):
         """The integration event types its policies handle (a feed of other types can pass them undecoded)."""
         return frozenset(self._policies)
 
-    def already_processed(self, envelope: Envelope) -> bool:
-        last = self.process_recorder.max_tracking_id(envelope.service)
-        return last is not None and envelope.position <= last
+    @staticmethod
+    def tracking_for(envelope: Envelope, by_stream: bool = False) -> Tracking:
+        """What records an event as consumed: its service's position when the events come in the service's order
+        (the embedded logs, a one-partition topic); its stream's version when they come from a partitioned topic,
+        where only each stream's order holds (the tracking record keeps the highest id per name)."""
+        if by_stream:
+            return Tracking(application_name=f"{envelope.service}/{envelope.stream_id}",
+                            notification_id=envelope.stream_version)
+        return Tracking(application_name=envelope.service, notification_id=envelope.position)
 
-    def skip_integration_event(self, envelope: Envelope) -> bool:
+    def already_processed(self, envelope: Envelope, by_stream: bool = False) -> bool:
+        last = self.process_recorder.max_tracking_id(envelope.service)
+        if last is not None and envelope.position <= last:
+            return True
+        if not by_stream:
+            return False
+        version = self.process_recorder.max_tracking_id(f"{envelope.service}/{envelope.stream_id}")
+        return version is not None and envelope.stream_version <= version
+
+    def skip_integration_event(self, envelope: Envelope, by_stream: bool = False) -> bool:
         """Track an event as consumed without its effect (it was dead-lettered), so it is never retried.
 
         Returns False when it was already tracked."""
-        processing = ProcessingEvent[UUID](
-            tracking=Tracking(application_name=envelope.service, notification_id=envelope.position)
-        )
+        processing = ProcessingEvent[UUID](tracking=self.tracking_for(envelope, by_stream))
         try:
             self._record(processing)
         except IntegrityError:
@@ -386,17 +399,15 @@ class ServiceApplication(Application[UUID]):
         self._recorded()
         return True
 
-    def process_integration_event(self, envelope: Envelope, payload: Any) -> bool:
-        """Run the policy for one event and record its effect with the consumed position atomically.
+    def process_integration_event(self, envelope: Envelope, payload: Any, by_stream: bool = False) -> bool:
+        """Run the policy for one event and record its effect with the consumed position (or, `by_stream`,
+        its stream's version: see `tracking_for`) atomically.
 
         Returns False when the event was already processed (a duplicate delivery).
         """
-        source = envelope.service
-        if self.already_processed(envelope):
+        if self.already_processed(envelope, by_stream):
             return False
-        processing = ProcessingEvent[UUID](
-            tracking=Tracking(application_name=source, notification_id=envelope.position)
-        )
+        processing = ProcessingEvent[UUID](tracking=self.tracking_for(envelope, by_stream))
         handler = self._policies.get(envelope.type)
         if handler is not None:
             context = CommandContext(
