@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from events.registry import Contract, contract
+from pydantic import ConfigDict
+
+from events.registry import Contract, contract, upcaster
 
 
 @contract("inspections.ClueReferred", 1)
@@ -147,8 +150,10 @@ class LookBackCompleted(Contract):
 
 
 @contract("inspections.SupervisionActivityPlanned", 1)
-class SupervisionActivityPlanned(Contract):
+class SupervisionActivityPlannedV1(Contract):
     """embedded 嵌入式, tracking 跟踪式, pinpoint 点穴式, joint 联合监督, consultation 定期会商, special 专项督促检查"""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="SupervisionActivityPlanned")
 
     activity_id: str
     kind: str
@@ -158,6 +163,29 @@ class SupervisionActivityPlanned(Contract):
     end_on: date
     leader_id: str | None
     hq_offices: list[str]
+
+
+@contract("inspections.SupervisionActivityPlanned", 2)
+class SupervisionActivityPlanned(Contract):
+    """embedded 嵌入式, tracking 跟踪式, pinpoint 点穴式, joint 联合监督, consultation 定期会商, special 专项督促检查.
+    v2 adds the directive and stage the activity supervised (`directive_id`, `stage`: None when upcast from v1)."""
+
+    activity_id: str
+    kind: str
+    title: str
+    methods: list[str]
+    start_on: date
+    end_on: date
+    leader_id: str | None
+    hq_offices: list[str]
+    directive_id: str | None = None
+    stage: str | None = None
+    """relay_study, deployment, plan, execution, result_evaluation, look_back_review, institution_building"""
+
+
+@upcaster("inspections.SupervisionActivityPlanned", 1)
+def _activity_planned_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "directive_id": None, "stage": None}
 
 
 @contract("inspections.SupervisionActivityStarted", 1)

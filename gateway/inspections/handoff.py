@@ -27,7 +27,7 @@ from projections.inspection_handoff import lists
 from projections.inspection_handoff.view import InspectionHandoffView
 from services.common.errors import NotFoundError
 from services.common.interface import Id
-from services.inspections.fields import ActivityKind, ProblemType
+from services.inspections.fields import ActivityKind, ProblemType, Stage
 from services.inspections.views import RoundSummary
 
 router = APIRouter()
@@ -94,6 +94,8 @@ class ActivityRow(BaseModel):
     work_count: int = Field(description="记录的工作次数 (pieces of work recorded)")
     last_work_on: date | None
     finding_count: int
+    directive_id: str | None = Field(default=None, description="所监督的指示批示 (the directive it supervised)")
+    stage: Stage | None = Field(default=None, description="所监督的环节 (the stage it supervised)")
 
     @field_validator("methods", mode="before")
     @classmethod
@@ -173,15 +175,18 @@ async def rounds(read_models: ReadModels, response: Response, page: Paging, afte
 @router.get("/activities")
 async def activities(read_models: ReadModels, response: Response, page: Paging, after: After,
                      kind: ActivityKind | None = None, unit_id: Id | None = None,
+                     directive_id: Id | None = None, stage: Stage | None = None,
                      sort: ActivitySort = ActivitySort.newest,
                      permission: Permission = require("inspections.list_activities", listing=True),
                      ) -> ListPage[ActivityRow]:
-    """The supervision activities the principal may see, optionally of one kind or unit."""
+    """The supervision activities the principal may see, optionally of one kind or unit, or those that supervised
+    one directive (and one of its stages)."""
     readable = read_filter(permission.principal, Columns(alias="a"))
     chosen = sort_named(lists.ACTIVITY_SORTS, sort.value, ActivitySort.newest.value)
 
     def query(tx: Tx) -> Page:
-        return lists.activities_page(tx, readable, page, chosen, {"kind": kind, "unit_id": unit_id})
+        return lists.activities_page(tx, readable, page, chosen, {"kind": kind, "unit_id": unit_id,
+                                                                  "directive_id": directive_id, "stage": stage})
 
     found, freshness = await answer(read_models, response, PROJECTION, after, query)
     return ListPage[ActivityRow](items=[ActivityRow.model_validate(r) for r in found.rows],

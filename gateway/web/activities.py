@@ -18,14 +18,17 @@ from pydantic import BaseModel
 
 import authz
 from authz import Permission
+from events.vocab import STAGE_LABELS
 from gateway.deps import ReadModels, Services
 from gateway.inspections import handoff as handoff_api
+from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.web.channel import UnitChoice
 from gateway.web.commands import form_command
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.group import members
+from gateway.web.paging import every_page
 from gateway.web.render import page
 from projections.common.query import PageRequest
 from services.common.errors import DomainError
@@ -52,24 +55,44 @@ from services.inspections.vocab import (
 
 router = APIRouter(include_in_schema=False)
 KindChoice = Query(default=None, max_length=32, pattern=r"^[a-z_]*$")
+DirectiveChoice = Query(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]*$")
+MAX_DIRECTIVES = 200
+"""At most this many directives (the latest received) are offered in the plan form and the filter."""
 
 
 def _may_work(permission: Permission) -> bool:
     return permission.principal.has_any(authz.GROUP_ROLES)
 
 
+async def _directives(read_models: ReadModels, principal: authz.Principal) -> dict[str, str]:
+    """The directives the user may read (id → title), for the plan form and the directive filter (issue #15:
+    an activity records the directive and stage it supervised); none for whoever may not read them."""
+    try:
+        permission = grant(principal, "ledgers.read_directive", listing=True)
+    except DomainError:
+        return {}
+    found = await every_page(lists_api.list_directives, enough=MAX_DIRECTIVES, read_models=read_models,
+                             category=None, unit_id=None, status=None, overdue=None, include_withdrawn=False,
+                             q=None, sort="-received_on", permission=permission)
+    return {d.directive_id: f"{d.reference_number} {d.title}".strip() for d in found}
+
+
 async def _activities_page(request: Request, read_models: ReadModels, permission: Permission,
-                           page_request: PageRequest, after: dict[str, int], kind: str | None, unit: str | None, *,
+                           page_request: PageRequest, after: dict[str, int], kind: str | None, unit: str | None,
+                           directive: str | None = None, *,
                            form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                            status_code: int = 200) -> HTMLResponse:
     principal = permission.principal
     chosen = kind if kind in ACTIVITY_KINDS else None
     found = await handoff_api.activities(read_models=read_models, response=Response(), page=page_request,
                                          after=after, kind=chosen, unit_id=unit or None,
+                                         directive_id=directive or None, stage=None,
                                          sort=handoff_api.ActivitySort.newest, permission=permission)
     return page(request, "activities.html", principal=principal, active="activities", activities=found.items,
                 next_cursor=found.next_cursor, kinds=ACTIVITY_KINDS, statuses=ACTIVITY_STATUSES, methods=METHODS,
                 kind=chosen or "", unit_id=unit or "", units=sorted(principal.supervised_unit_ids),
+                directive_id=directive or "", directives=await _directives(read_models, principal),
+                stage_labels=STAGE_LABELS,
                 followers=members(request, permission), may_plan=_may_work(permission), form=form or {},
                 errors=errors or {}, status_code=status_code)
 
@@ -77,8 +100,9 @@ async def _activities_page(request: Request, read_models: ReadModels, permission
 @router.get("/group/activities", response_class=HTMLResponse)
 async def activities(request: Request, read_models: ReadModels, page_request: Paging, after: After,
                      kind: str | None = KindChoice, unit: str | None = UnitChoice,
+                     directive: str | None = DirectiveChoice,
                      permission: Permission = require("inspections.list_activities", listing=True)) -> HTMLResponse:
-    return await _activities_page(request, read_models, permission, page_request, after, kind, unit)
+    return await _activities_page(request, read_models, permission, page_request, after, kind, unit, directive)
 
 
 @router.post("/group/activities", response_class=HTMLResponse)

@@ -20,6 +20,7 @@ from gateway.ledgers import items as items_api
 from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
 from gateway.reads import After, Paging
+from gateway.web.directive_activities import supervising_activities
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.render import page, translator
 from gateway.web.unit import _uploaded as uploaded_attachments
@@ -164,7 +165,8 @@ def members(request: Request, permission: Permission) -> list[tuple[str, str]]:
 
 def directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,
                     tab: str = "task", forms: dict[str, dict[str, Any]] | None = None,
-                    errors: dict[str, dict[str, str]] | None = None, status_code: int = 200) -> HTMLResponse:
+                    errors: dict[str, dict[str, str]] | None = None, status_code: int = 200,
+                    activities: list[Any] | None = None) -> HTMLResponse:
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     followers = members(request, permission)
     errors = {form: localized(request, problems) for form, problems in (errors or {}).items()}
@@ -173,13 +175,14 @@ def directive_page(request: Request, services: Services, permission: Permission,
                 stage_labels=STAGE_LABELS, list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES, problem_types=PROBLEM_TYPES,
                 status_labels=REPORTED_STATUS_LABELS, forms=forms or {}, errors=errors or {},
                 recorded=request.query_params.get("recorded"), status_code=status_code, **ITEM_FORM_VOCABULARY,
-                can=abilities(permission.principal))
+                can=abilities(permission.principal), activities=activities)
 
 
 @router.get("/group/directives/{directive_id}", response_class=HTMLResponse)
-def directive(request: Request, directive_id: Id, services: Services, tab: str = "task",
-              permission: Permission = require("ledgers.read_directive")) -> HTMLResponse:
-    return directive_page(request, services, permission, directive_id, tab=tab)
+async def directive(request: Request, directive_id: Id, services: Services, read_models: ReadModels,
+                    tab: str = "task", permission: Permission = require("ledgers.read_directive")) -> HTMLResponse:
+    return directive_page(request, services, permission, directive_id, tab=tab,
+                          activities=await supervising_activities(read_models, permission.principal, directive_id))
 
 
 @router.get("/group/directives/{directive_id}/lists/{kind}", response_class=HTMLResponse)

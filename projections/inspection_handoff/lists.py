@@ -35,7 +35,7 @@ ITEM_SORTS = {
 }
 ACTIVITY_COLUMNS = ("activity_id", "group_id", "unit_id", "distribution", "kind", "title", "methods", "start_on",
                     "end_on", "leader_id", "status", "started_on", "completed_on", "work_count", "last_work_on",
-                    "finding_count")
+                    "finding_count", "directive_id", "stage")
 ACTIVITY_SORTS = {
     "-start_on": Sort("-start_on", "a.start_on", "a.activity_id", descending=True),
     "start_on": Sort("start_on", "a.start_on", "a.activity_id"),

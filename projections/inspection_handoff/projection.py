@@ -30,7 +30,8 @@ class InspectionHandoff(Projection):
     inspections service's events in that service's order: a rebuild gives the same checksum."""
 
     name = "inspection_handoff"
-    schema_version = 2
+    schema_version = 3
+    """3: activities keep the directive and stage they supervised (issue #15)."""
     tables = ("handoff_events", "handoff_rounds", "handoff_round_members", "handoff_packages", "handoff_items",
               "handoff_activities")
     checksum_order = {"handoff_events": "service, position", "handoff_rounds": "round_id",
@@ -64,7 +65,9 @@ class InspectionHandoff(Projection):
         " activity_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, unit_id TEXT NOT NULL, distribution TEXT NOT NULL,"
         " kind TEXT NOT NULL, title TEXT NOT NULL, methods TEXT NOT NULL, start_on TEXT NOT NULL,"
         " end_on TEXT NOT NULL, leader_id TEXT, status TEXT NOT NULL, started_on TEXT, completed_on TEXT,"
-        " work_count INTEGER NOT NULL, last_work_on TEXT, finding_count INTEGER NOT NULL)",
+        " work_count INTEGER NOT NULL, last_work_on TEXT, finding_count INTEGER NOT NULL, directive_id TEXT,"
+        " stage TEXT)",
+        "CREATE INDEX IF NOT EXISTS handoff_activities_directive ON handoff_activities (directive_id, start_on)",
     )
 
     def __init__(self) -> None:
@@ -172,12 +175,13 @@ class InspectionHandoff(Projection):
     def activity_planned(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute(
             "INSERT INTO handoff_activities (activity_id, group_id, unit_id, distribution, kind, title, methods,"
-            " start_on, end_on, leader_id, status, started_on, completed_on, work_count, last_work_on, finding_count)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'planned', NULL, NULL, 0, NULL, 0)"
+            " start_on, end_on, leader_id, status, started_on, completed_on, work_count, last_work_on, finding_count,"
+            " directive_id, stage)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'planned', NULL, NULL, 0, NULL, 0, %s, %s)"
             " ON CONFLICT (activity_id) DO NOTHING",
             (payload.activity_id, envelope.group_id or "", envelope.unit_id or "", envelope.distribution,
              payload.kind, payload.title, json.dumps(list(payload.methods)), payload.start_on.isoformat(),
-             payload.end_on.isoformat(), payload.leader_id),
+             payload.end_on.isoformat(), payload.leader_id, payload.directive_id, payload.stage),
         )
 
     @handles("inspections.SupervisionActivityStarted")

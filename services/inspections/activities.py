@@ -17,6 +17,7 @@ from services.inspections.guards import (
     check_kind,
     check_not_past,
     check_problem_type,
+    check_stage,
     require_names,
     require_text,
 )
@@ -35,10 +36,17 @@ class SupervisionActivity(ChainedAggregate):
     def new_plan(
         cls, group_id: str, unit_id: str, kind: str, title: str, plan: str, participant_ids: list[str],
         methods: list[str], start_on: date, end_on: date, leader_id: str | None, hq_offices: list[str],
-        topic: str | None,
+        topic: str | None, directive_id: str | None = None, stage: str | None = None,
     ) -> SupervisionActivity:
-        """A planned activity, after checking its kind, methods, participants, dates and leader."""
+        """A planned activity, after checking its kind, methods, participants, dates and leader, and the
+        directive and stage it supervises (issue #15: the detail ledger records the group's supervision)."""
         check_kind(kind)
+        directive_id = (directive_id or "").strip() or None
+        if stage is not None:
+            check_stage(stage)
+        if stage is not None and not directive_id:
+            raise InvalidInputError("环节须随所监督的指示批示填写 (a stage needs its directive)",
+                                    code="directive_required")
         title = require_text(title, "监督事项", "title", "title_required")
         plan = require_text(plan, "监督方案", "plan", "plan_required")
         participants = require_names(participant_ids, "参加人员", "participants", "participants_required")
@@ -64,7 +72,8 @@ class SupervisionActivity(ChainedAggregate):
                                     code="hq_offices_required")
         return cls(group_id=group_id, unit_id=unit_id, kind=kind, title=title, plan=plan,
                    participant_ids=participants, methods=list(dict.fromkeys(methods)), start_on=start_on,
-                   end_on=end_on, leader_id=leader_id, hq_offices=offices, topic=topic)
+                   end_on=end_on, leader_id=leader_id, hq_offices=offices, topic=topic, directive_id=directive_id,
+                   stage=stage)
 
     @event("Planned")
     def __init__(
@@ -81,7 +90,10 @@ class SupervisionActivity(ChainedAggregate):
         leader_id: str | None,
         hq_offices: list[str],
         topic: str | None,
+        directive_id: str | None = None,
+        stage: str | None = None,
     ) -> None:
+        # `directive_id`, `stage`: absent (None) in events recorded before issue #15
         self._keep(locals())
         self.participant_ids = list(participant_ids)
         self.methods = list(methods)

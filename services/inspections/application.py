@@ -246,7 +246,8 @@ class InspectionsApplication(Queries, Policies):
         activity = SupervisionActivity.new_plan(
             group_id=c.group_id, unit_id=c.unit_id, kind=c.activity_kind, title=c.title, plan=c.plan,
             participant_ids=c.participant_ids, methods=c.methods, start_on=c.start_on, end_on=c.end_on,
-            leader_id=c.leader_id, hq_offices=c.hq_offices, topic=c.topic,
+            leader_id=c.leader_id, hq_offices=c.hq_offices, topic=c.topic, directive_id=c.directive_id,
+            stage=c.stage,
         )
         return ActivityRecorded(activity_id=str(activity.id), position=self.record(activity))
 

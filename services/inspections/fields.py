@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from events.vocab import CLUE_CATEGORIES
+from events.vocab import CLUE_CATEGORIES, STAGE_LABELS
 from services.common.interface import NO_CONTROL_CHARACTERS, Id, vocabulary
 from services.inspections.guards import (
     check_direction,
     check_kind,
     check_problem_type,
+    check_stage,
     require_names,
     require_text,
 )
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
     ActivityStatus = str
     FindingOutcome = str
     ClueCategory = str
+    Stage = str
 else:
     ProblemType = Annotated[vocabulary(PROBLEM_TYPES), _checked(check_problem_type, str)]
     Direction = Annotated[vocabulary(REQUEST_DIRECTIONS), _checked(check_direction, str)]
@@ -84,6 +86,8 @@ else:
     ActivityStatus = vocabulary(ACTIVITY_STATUSES)
     FindingOutcome = vocabulary(FINDING_OUTCOMES)
     ClueCategory = vocabulary(CLUE_CATEGORIES)
+    Stage = Annotated[vocabulary(STAGE_LABELS), _checked(check_stage, str)]
+    """A stage of carrying out a directive (the ledgers' seven stages)."""
     """What the clues service accepts: refused at the request, never left to fail in its policy."""
 
 Position = Annotated[int, Field(ge=0, le=10**15, description="历史位置 (a position in a service's history)")]

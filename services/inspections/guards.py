@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from events.vocab import STAGE_LABELS
 from services.common.errors import InvalidInputError
 from services.inspections.vocab import ACTIVITY_KINDS, PROBLEM_TYPES, REQUEST_DIRECTIONS
 
@@ -50,6 +51,12 @@ def check_content_hash(content_hash: str) -> None:
 def check_not_past(day: date, today: date, what_zh: str, what_en: str) -> None:
     if day < today:
         raise InvalidInputError(f"{what_zh}已过 (the {what_en} is in the past)", code="deadline_in_past")
+
+
+def check_stage(stage: str) -> None:
+    """A stage of carrying out a directive (the seven of `events.vocab.STAGE_LABELS`)."""
+    if stage not in STAGE_LABELS:
+        raise InvalidInputError(f"未知环节 (unknown stage): {stage}", code="unknown_stage")
 
 
 def check_kind(kind: str) -> None:

@@ -146,6 +146,7 @@ def activity_planned(event: Any) -> Published:
             activity_id=str(event.originator_id), kind=event.kind, title=event.title,
             methods=list(event.methods), start_on=event.start_on, end_on=event.end_on,
             leader_id=event.leader_id, hq_offices=list(event.hq_offices),
+            directive_id=getattr(event, "directive_id", None), stage=getattr(event, "stage", None),
         )
     )
 

@@ -25,6 +25,7 @@ from services.inspections.fields import (
     ProgressSource,
     Sha256,
     Side,
+    Stage,
     listed,
     stated,
 )
@@ -243,6 +244,8 @@ class PlanActivity(Command[ActivityRecorded]):
     leader_id: Id | None = None
     hq_offices: Annotated[list[Name], Field(max_length=10)] = []
     topic: Title | None = None
+    directive_id: Annotated[Id | None, Field(description="所监督的指示批示 (the directive it supervised)")] = None
+    stage: Annotated[Stage | None, Field(description="所监督的环节，须随指示批示填写 (the stage; needs the directive)")] = None
 
 
 class ActivityStart(Body):

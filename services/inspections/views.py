@@ -175,6 +175,8 @@ class ActivityView(Result):
     leader_id: str | None
     hq_offices: list[str]
     topic: str | None
+    directive_id: str | None = None
+    stage: str | None = None
     status: ActivityStatus
     records: list[WorkView]
     findings: list[ActivityFindingView]
@@ -234,7 +236,9 @@ def activity_view(activity: SupervisionActivity) -> ActivityView:
         "distribution": activity.default_distribution, "kind": activity.kind, "title": activity.title,
         "plan": activity.plan, "participant_ids": list(activity.participant_ids), "methods": list(activity.methods),
         "start_on": activity.start_on, "end_on": activity.end_on, "leader_id": activity.leader_id,
-        "hq_offices": list(activity.hq_offices), "topic": activity.topic, "status": activity.status,
+        "hq_offices": list(activity.hq_offices), "topic": activity.topic,
+        "directive_id": activity.directive_id, "stage": activity.stage,
+        "status": activity.status,
         "records": activity.records, "findings": findings, "conclusion": activity.conclusion,
         "version": activity.version,
     })

@@ -113,7 +113,8 @@ def handoff_lists(app: Any, principal: Principal = HQ, **filters: str) -> dict[s
                                         ).rows,
             "activities": lists.activities_page(tx, read_filter(principal, Columns(alias="a")), request,
                                                 lists.ACTIVITY_SORTS["start_on"],
-                                                {k: v for k, v in filters.items() if k in ("unit_id", "kind")}).rows,
+                                                {k: v for k, v in filters.items()
+                                                 if k in ("unit_id", "kind", "directive_id", "stage")}).rows,
             "items": lists.items_page(tx, lists.items_readable(principal), request, lists.ITEM_SORTS["deadline"],
                                       {k: v for k, v in filters.items() if k in ("unit_id", "round_id")}).rows,
         }
