@@ -134,7 +134,8 @@ def _activity_page(request: Request, services: Services, permission: Permission,
         (m, METHODS[m]) for m in sorted(ALLOWED_METHODS.get(found.kind, METHODS))]
     return page(request, "activity.html", principal=principal, active="activities", activity=found,
                 kinds=ACTIVITY_KINDS, statuses=ACTIVITY_STATUSES, methods=METHODS, method_options=allowed,
-                outcomes=FINDING_OUTCOMES, may_work=_may_work(permission), forms=forms or {}, errors=errors or {},
+                outcomes=FINDING_OUTCOMES, stage_labels=STAGE_LABELS, may_work=_may_work(permission), forms=forms or {},
+                errors=errors or {},
                 recorded=request.query_params.get("recorded"), status_code=status_code)
 
 

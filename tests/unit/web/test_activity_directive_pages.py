@@ -80,3 +80,6 @@ def test_the_plan_form_links_the_activity_and_refuses_a_stage_without_directive(
     found = api.get("li.na", f"/api/inspections/activities?directive_id={directive}&stage=execution")
     assert ids(found) == [activity_id]
     assert "联合检查执行环节" in leader.get(f"/group/directives/{directive}").text
+    shown = leader.get(f"/group/activities/{activity_id}").text
+    assert 'id="activity-directive"' in shown and f'href="/group/directives/{directive}"' in shown
+    assert "贯彻执行" in shown
