@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, JsonValue
 
 import authz
-from gateway import errors, idempotency, limits, security, web
+from gateway import errors, idempotency, limits, operators, security, web
 from gateway.api import documents_own_errors, routers
 from gateway.deps import GatewayRuntime, Runtime
 from gateway.errors import API_ERRORS
-from gateway.operators import OperatorToken, is_operator
 from runtime.http_observability import ObservedRequests
 from runtime.metrics import install_metrics_route
 
@@ -72,8 +71,9 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
 
     @app.get("/readyz", tags=["ops"], response_model=Readiness,
              responses={503: {"model": Readiness, "description": "未就绪 (not ready: a read model or service "
-                                                               "does not answer)"}})
-    def readyz(runtime: Runtime, operator: OperatorToken = None) -> JSONResponse:
+                                                               "does not answer)"}},
+             openapi_extra=operators.DOCUMENTED)
+    def readyz(runtime: Runtime, request: Request) -> JSONResponse:
         """Ready when the read models and services answer and no read model may lack events.
 
         Anyone gets the status only; the checks (positions, alarms) need the operator token."""
@@ -96,7 +96,7 @@ def create_app(runtime: GatewayRuntime | None = None) -> FastAPI:
                 ok = False
                 checks[name] = f"unavailable: {type(error).__name__}"
         readiness = Readiness(status="ready" if ok else "not_ready",
-                              checks=checks if is_operator(runtime, operator) else {})
+                              checks=checks if operators.is_operator(runtime, request.headers.get(operators.HEADER)) else {})
         return JSONResponse(readiness.model_dump(mode="json"), status_code=200 if ok else 503)
 
     return app
