@@ -153,7 +153,7 @@ def test_evidence_bundle_verifies_stand_alone_and_fails_after_any_changed_byte(s
                                  "复查销号与重新打开 (review)", "--by", "sun.audit", "--json",
                                  "--data-dir", str(scenario["data_dir"])])
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert summary["intact"] and summary["uncovered"] == 0 and summary["case_events"] >= 4
     with zipfile.ZipFile(out) as archive:
         assert "回头看发现问题反弹" in archive.read("events.jsonl").decode()
@@ -195,7 +195,7 @@ def test_every_use_is_recorded_with_its_reason_and_a_use_without_one_is_refused(
     done = runner.invoke(cli, ["replay", "directive", scenario["directive_id"], "--as-of", "v2", "--json",
                                "--reason", "核查更正经过", "--by", "sun.audit", "--data-dir", data_dir])
     assert done.exit_code == 0, done.output
-    assert json.loads(done.output)["state"] == scenario["shown"][1][1]
+    assert json.loads(done.stdout)["state"] == scenario["shown"][1][1]
 
     logs, _ = open_logs(Settings(mode="embedded", data_dir=scenario["data_dir"]))
     try:
