@@ -18,6 +18,7 @@ def install(app: FastAPI) -> None:
         accountability,
         activities,
         channel,
+        clue_compartment,
         clue_forms,
         directive_forms,
         ecology,
@@ -37,7 +38,8 @@ def install(app: FastAPI) -> None:
 
     assets.install(app)
     # before group (its /group/clues/{id} would take /group/clues/new)
-    for module in (clue_forms, feedback, activities, channel, people, meetings, network, accountability, withdrawal):
+    for module in (clue_forms, clue_compartment, feedback, activities, channel, people, meetings, network,
+                   accountability, withdrawal):
         app.include_router(module.router)
     for module in (session, hq, group, directive_forms, imports, unit, inspection, history, ecology):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ import pytest
 
 from gateway.web.i18n import catalogue
 from tests.api_helpers import Api, embedded_api
+from tests.unit.clues.test_api_leakage import clue_body
 from tests.unit.web.test_more_pages import csrf, nav_of
 from tests.unit.web.test_pages import signed_in
 
@@ -214,3 +215,47 @@ def test_an_item_is_withdrawn_from_the_channel_with_its_reason(api: Api) -> None
     stored = api.get("zhang.wei", f"/api/units/items/{item_id}").json()
     assert stored["status"] == "withdrawn" and stored["withdrawn"] == "发错单位，重新发送"
     assert 'id="withdraw-form"' not in staff.get(page).text
+
+
+def test_the_leader_manages_a_clues_compartment_and_its_joint_screening(api: Api) -> None:
+    created = api.post("zhang.wei", "/api/clues/clues", json=clue_body(subject_name="欧阳某", assigned=["zhang.wei"]))
+    assert created.status_code == 201, created.text
+    clue_id = created.json()["clue_id"]
+    api.sync()
+    leader, staff = signed_in(api, "li.na"), signed_in(api, "zhang.wei")
+    page = f"/group/clues/{clue_id}"
+    shown = leader.get(page).text
+    assert 'id="member-add-form"' in shown and 'id="joint-share-form"' in shown and ">赵磊</label>" in shown
+    assert 'id="member-add-form"' not in staff.get(page).text  # the leader manages the compartment
+    assert staff.post(f"{page}/members", data={"user": "zhou.min", "reason": "协助",  # as the API answers
+                                               "csrf_token": csrf(staff)}).status_code == 404
+    assert signed_in(api, "zhou.min").get(page).status_code == 404  # not in the compartment: no such page
+    blank = leader.post(f"{page}/members", data={"user": "zhou.min", "csrf_token": csrf(leader)})
+    assert blank.status_code == 422 and 'id="member-add-reason-error"' in blank.text
+    added = leader.post(f"{page}/members", data={"user": "zhou.min", "reason": "协助初核",
+                                                 "csrf_token": csrf(leader)}, follow_redirects=False)
+    assert added.status_code == 303 and "已增加知悉人员" in leader.get(added.headers["location"]).text
+    assert signed_in(api, "zhou.min").get(page).status_code == 200
+    removed = leader.post(f"{page}/members/remove", data={"user": "zhou.min", "reason": "任务完成",
+                                                          "csrf_token": csrf(leader)}, follow_redirects=False)
+    assert removed.status_code == 303
+    assert signed_in(api, "zhou.min").get(page).status_code == 404
+
+    empty = leader.post(f"{page}/joint-screening", data={"reason": "联合排查", "csrf_token": csrf(leader)})
+    assert empty.status_code == 422 and 'id="joint-unit_users-error"' in empty.text
+    assert 'id="joint-parts-error"' in empty.text
+    shared = leader.post(f"{page}/joint-screening", data={"unit_users": ["zhao.unit"], "parts": ["allegations"],
+                                                          "reason": "联合排查", "csrf_token": csrf(leader)},
+                         follow_redirects=False)
+    assert shared.status_code == 303, shared.text
+    opened = leader.get(shared.headers["location"]).text
+    assert 'id="joint-open"' in opened and 'id="joint-conclude-form"' in opened
+    read = api.post("zhao.unit", f"/api/clues/clues/{clue_id}/joint-screening/read", json={"reason": "核对"})
+    assert read.status_code == 200 and "欧阳某" not in read.text
+    concluded = leader.post(f"{page}/joint-screening/conclusion", data={"conclusion": "经排查，反映问题不属实",
+                                                                        "csrf_token": csrf(leader)},
+                            follow_redirects=False)
+    assert concluded.status_code == 303
+    assert 'id="joint-share-form"' in leader.get(page).text  # closed: it may be shared again
+    assert api.post("zhao.unit", f"/api/clues/clues/{clue_id}/joint-screening/read",
+                    json={"reason": "核对"}).status_code == 404
