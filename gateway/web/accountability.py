@@ -20,7 +20,7 @@ from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.web.activities import DirectiveChoice, readable_directives
 from gateway.web.forms import checked_form, validate, values
-from gateway.web.group import may
+from gateway.web.group import localized, may
 from gateway.web.names import roster, unit_names, user_names
 from gateway.web.render import page
 from services.common.errors import DomainError
@@ -82,7 +82,8 @@ async def _proposal_page(request: Request, services: Services, read_models: Read
     return page(request, "accountability_new.html", principal=principal, active="accountability",
                 directive=directive, items=list(items.values()), list_kinds=LIST_KINDS, forms=FORMS,
                 persons=await roster(read_models, principal, directive.unit_id) if directive else {},
-                directives=await readable_directives(read_models, principal), form=form or {}, errors=errors or {},
+                directives=await readable_directives(read_models, principal), form=form or {},
+                errors=localized(request, errors or {}),
                 status_code=status_code)
 
 
@@ -129,7 +130,8 @@ async def _accountability_page(request: Request, services: Services, read_models
                 directive=directive, items=items, list_kinds=LIST_KINDS, forms_of=FORMS, outcomes=OUTCOMES,
                 statuses=STATUSES, persons=await roster(read_models, principal, found.unit_id or directive.unit_id),
                 unit_names=unit_names(request, [directive.unit_id]), users=user_names(request, [found.proposed_by]),
-                may_decide=may("ledgers.decide_accountability", principal), forms=forms or {}, errors=errors or {},
+                may_decide=may("ledgers.decide_accountability", principal), forms=forms or {},
+                errors={name: localized(request, e) for name, e in (errors or {}).items()},
                 recorded=request.query_params.get("recorded"), status_code=status_code)
 
 

@@ -25,7 +25,7 @@ from gateway.web.activities import readable_directives
 from gateway.web.channel import UnitChoice, chosen_unit
 from gateway.web.commands import form_command
 from gateway.web.forms import checked_form, validate, values
-from gateway.web.group import members
+from gateway.web.group import localized, members
 from gateway.web.names import roster, unit_names
 from gateway.web.render import page
 from projections.common.query import PageRequest
@@ -59,7 +59,8 @@ async def _meetings_page(request: Request, read_models: ReadModels, permission: 
                 persons=await roster(read_models, principal, unit_id), group_members=members(request, permission),
                 contact_kinds=CONTACT_KINDS, meeting_kinds=MEETING_KINDS, stage_labels=STAGE_LABELS,
                 directives=await readable_directives(read_models, principal), form=form or {},
-                errors=errors or {}, recorded=request.query_params.get("recorded"), status_code=status_code)
+                errors=localized(request, errors or {}), recorded=request.query_params.get("recorded"),
+                status_code=status_code)
 
 
 @router.get("/group/meetings", response_class=HTMLResponse)
@@ -100,7 +101,8 @@ def _contact_page(request: Request, services: Services, permission: Permission, 
     return page(request, "meeting.html", principal=principal, active="meetings", contact=found,
                 unit_names=unit_names(request, [found.unit_id]), contact_kinds=CONTACT_KINDS,
                 meeting_kinds=MEETING_KINDS, post_kinds=POST_KINDS, stage_labels=STAGE_LABELS, forms=forms or {},
-                errors=errors or {}, recorded=request.query_params.get("recorded"), status_code=status_code)
+                errors={name: localized(request, e) for name, e in (errors or {}).items()},
+                recorded=request.query_params.get("recorded"), status_code=status_code)
 
 
 @router.get("/group/meetings/contacts/{contact_id}", response_class=HTMLResponse)

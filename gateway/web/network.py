@@ -20,6 +20,7 @@ from gateway.reads import After, Paging
 from gateway.units import lists_meetings as meetings_api
 from gateway.web.channel import UnitChoice, chosen_unit
 from gateway.web.forms import checked_form, validate, values
+from gateway.web.group import localized
 from gateway.web.names import unit_names
 from gateway.web.render import page
 from projections.common.query import PageRequest
@@ -47,7 +48,7 @@ async def _network_page(request: Request, services: Services, read_models: ReadM
     return page(request, "network.html", principal=principal, active="network", unit_id=unit_id, units=units,
                 unit_names=unit_names(request, units), network=network, members=members, activities=found.items,
                 next_cursor=found.next_cursor, levels=LEVELS, post_kinds=POST_KINDS, activity_kinds=ACTIVITY_KINDS,
-                form=form or {}, errors=errors or {}, recorded=request.query_params.get("recorded"),
+                form=form or {}, errors=localized(request, errors or {}), recorded=request.query_params.get("recorded"),
                 status_code=status_code)
 
 

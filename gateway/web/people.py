@@ -24,7 +24,7 @@ from services.ledgers.vocab import LIST_KINDS
 from services.units.evaluations import EVALUATION_ASPECTS
 from services.units.inbound import EVALUATION_GRADES, INTEGRITY_OPINIONS
 from services.units.interface import EvaluateLeader, LeaderEvaluationBody
-from services.units.roster import POST_KINDS
+from services.units.roster import LEADER_POST_KINDS, POST_KINDS
 
 router = APIRouter(include_in_schema=False)
 NameChoice = Query(default=None, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
@@ -74,8 +74,11 @@ async def _person_page(request: Request, read_models: ReadModels, permission: Pe
     return page(request, "people_person.html", principal=permission.principal, active="people",
                 person=summary.item, records=found.items, matters=listed.items, next_cursor=found.next_cursor,
                 list_kinds=LIST_KINDS, record_kinds=RECORD_KINDS, detail_labels=DETAIL_LABELS,
-                detail_values=DETAIL_VALUES, hidden_details=HIDDEN_DETAILS, aspects=EVALUATION_ASPECTS, grades=EVALUATION_GRADES,
-                may_evaluate=may("units.supervise_people", permission.principal), form=form or {},
+                detail_values=DETAIL_VALUES, hidden_details=HIDDEN_DETAILS, aspects=EVALUATION_ASPECTS,
+                grades=EVALUATION_GRADES,
+                may_evaluate=may("units.supervise_people", permission.principal) and any(
+                    p.left_on is None and p.post_kind in LEADER_POST_KINDS for p in summary.item.posts),
+                form=form or {},
                 errors=errors or {}, recorded=request.query_params.get("recorded"), status_code=status_code)
 
 

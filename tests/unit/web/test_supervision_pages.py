@@ -91,7 +91,9 @@ def test_a_meeting_is_recorded_with_what_was_observed_and_listed_by_name(api: Ap
     recorded = staff.post("/group/meetings/unit-mee", data=form | {"meeting_kind": "party_group_meeting"},
                           follow_redirects=False)
     assert recorded.status_code == 303, recorded.text
-    contact_id = re.search(rf"/group/meetings/contacts/({UUID})", recorded.headers["location"])[1]  # type: ignore[index]
+    found = re.search(rf"/group/meetings/contacts/({UUID})", recorded.headers["location"])
+    assert found is not None
+    contact_id = found[1]
     shown = staff.get(recorded.headers["location"]).text
     assert "部党组会议（2025年第9次）" in shown and "议题材料准备不足" in shown and ">吴海峰</a>" in shown
     stored = api.get("zhang.wei", f"/api/units/leadership-contacts/{contact_id}").json()
@@ -136,8 +138,8 @@ def test_accountability_is_proposed_on_items_and_decided_by_the_leadership(api: 
     assert chosen.status_code == 200 and f'value="{item["item_id"]}"' in chosen.text and ">林正国</option>" in chosen.text
     target = f"/group/directives/{directive}/accountability"
     empty = staff.post(target, data={"form": "admonishment", "csrf_token": csrf(staff)})
-    assert empty.status_code == 422 and 'id="accountability-item_ids-error"' in empty.text
-    assert 'id="accountability-person_id-error"' in empty.text and 'id="accountability-grounds-error"' in empty.text
+    assert empty.status_code == 422 and 'id="proposal-item_ids-error"' in empty.text
+    assert 'id="proposal-person_id-error"' in empty.text and 'id="proposal-grounds-error"' in empty.text
     proposed = staff.post(target, data={"item_ids": [item["item_id"]], "person_id": people["吴海峰"],
                                         "form": "notification", "failed_duty": "督促整改不力",
                                         "grounds": "经两次督办仍未落实", "csrf_token": csrf(staff)},
@@ -147,9 +149,9 @@ def test_accountability_is_proposed_on_items_and_decided_by_the_leadership(api: 
     accountability_id = page.rsplit("/", 1)[1]
     shown = staff.get(page).text
     assert "对吴海峰的问责" in shown and f'#item-{item["item_id"]}"' in shown and item["title"] in shown
-    assert 'id="decision-form"' not in shown  # staff propose; the leadership decides
+    assert 'id="decide-form"' not in shown  # staff propose; the leadership decides
     assert staff.post(f"{page}/decision", data={"outcome": "decided", "csrf_token": csrf(staff)}).status_code == 403
-    assert 'id="decision-form"' in leader.get(page).text
+    assert 'id="decide-form"' in leader.get(page).text
     blank = leader.post(f"{page}/decision", data={"outcome": "decided", "csrf_token": csrf(leader)})
     assert blank.status_code == 422 and 'id="decision-decided_by_body-error"' in blank.text
     no_form = leader.post(f"{page}/decision", data={"outcome": "decided", "decided_by_body": "部党组",
@@ -161,7 +163,7 @@ def test_accountability_is_proposed_on_items_and_decided_by_the_leadership(api: 
                                                     "csrf_token": csrf(leader)}, follow_redirects=False)
     assert decided.status_code == 303
     assert api.get("li.na", f"/api/ledgers/accountability/{accountability_id}").json()["status"] == "decided"
-    assert 'id="decision-form"' not in leader.get(page).text
+    assert 'id="decide-form"' not in leader.get(page).text
     api.sync()
     assert f"/group/accountability/{accountability_id}" in staff.get("/group/accountability?status=decided").text
 
@@ -171,6 +173,7 @@ def test_a_leader_is_evaluated_on_the_person_page_by_the_group_only(api: Api) ->
     page = f"/group/people/{people['吴海峰']}"
     shown = staff.get(page).text
     assert 'id="evaluation-form"' in shown and 'for="evaluation-aspect_work_style"' in shown
+    assert 'id="evaluation-form"' not in staff.get(f"/group/people/{people['何静']}").text  # not a leader
     missing = staff.post(f"{page}/evaluations", data={"period": "2025", "aspect_integrity": "good",
                                                        "overall": "good", "observation": "谈话中反映",
                                                        "csrf_token": csrf(staff)})
@@ -259,3 +262,17 @@ def test_the_leader_manages_a_clues_compartment_and_its_joint_screening(api: Api
     assert 'id="joint-share-form"' in leader.get(page).text  # closed: it may be shared again
     assert api.post("zhao.unit", f"/api/clues/clues/{clue_id}/joint-screening/read",
                     json={"reason": "核对"}).status_code == 404
+
+
+def test_the_pages_name_units_and_people_instead_of_their_ids(api: Api) -> None:
+    staff = signed_in(api, "zhang.wei")
+    workbench = staff.get("/group").text
+    assert "<td>生态环境部</td>" in workbench and "<td>unit-mee</td>" not in workbench
+    listed = api.get("li.na", "/api/inspections/activities?unit_id=unit-mee").json()["items"][0]
+    activity = api.get("li.na", f"/api/inspections/activities/{listed['activity_id']}").json()
+    shown = staff.get(f"/group/activities/{activity['activity_id']}").text
+    participants = re.search(r'<dd id="activity-participants">(.*?)</dd>', shown)
+    assert participants and participants[1] and not set(activity["participant_ids"]) & set(participants[1].split("、"))
+    assert "<dd>生态环境部</dd>" in shown
+    person = staff.get(f"/group/people/{roster(api)['林正国']}").text
+    assert "<p>生态环境部" in person and "<td>unit-mee</td>" not in person
