@@ -65,3 +65,23 @@ def test_a_talk_is_recorded_through_the_meeting_form_and_the_other_pages_pass_ax
     visitor.check("group-accountability-new")
     visitor.go("/lang/en?next=/group/meetings")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Meeting supervision"))
+
+
+def test_the_leaders_clue_forms_and_the_withdrawal_page_pass_axe(visitor: Visitor) -> None:
+    visitor.sign_in("li.na")
+    page = visitor.page
+    visitor.go("/group/clues")
+    page.locator('table.list a[href^="/group/clues/"]').first.click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#member-add-form")).to_be_visible()
+    page.locator("#member-add-form").get_by_role("button", name="增加知悉人员").click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#member-add-reason-error")).to_be_visible()  # said next to the field
+    visitor.check("group-clue-compartment")
+    visitor.go("/group/channel")
+    page.locator('a[href$="/withdraw"]').first.click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="撤回该事项").click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#withdraw-reason-error")).to_be_visible()
+    visitor.check("group-item-withdraw")
