@@ -42,14 +42,17 @@ def first(platform: Platform, service: str, event_type: str, field: str,
 
 def epilogue(platform: Platform, clock: ManualClock) -> None:
     """What the demo does not show, on its records: corrections that other streams' rows depend on (a directive
-    under accountability renamed, one with items withdrawn), an item done, a submission reviewed, an item sent
-    to the unit withdrawn, and a year later every deadline the schedulers find passed."""
+    under accountability renamed, one with items withdrawn), an item done, similar items linked, a submission
+    reviewed, an item sent to the unit withdrawn, a scheduling round answered and closed, a recommendation
+    reported rectified, and a year later every deadline the schedulers find passed."""
     demo = Demo(platform, clock)
     ledgers: Any = platform.apps["ledgers"]
     units: Any = platform.apps["units"]
     accountable = first(platform, "ledgers", "ledgers.AccountabilityProposed", "directive_id")
     envelopes, _ = ledgers.integration_events(0, 1_000_000)
     with_items = {e.payload.get("directive_id") for e in envelopes if e.type == "ledgers.ItemOpened"} - {accountable}
+    items = [e.payload["item_id"] for e in envelopes if e.type == "ledgers.ItemOpened"]
+    scheduling = next(e.payload for e in envelopes if e.type == "ledgers.SchedulingRoundOpened")
     with demo.acting("zhang.wei"):
         ledgers.amend_directive(directive_id=accountable, changes={"title": "关于长江经济带生态环境保护修复的重要批示（更正）"},
                                 reason="更正标题")
@@ -62,6 +65,14 @@ def epilogue(platform: Platform, clock: ManualClock) -> None:
         units.review_submission(submission_id=first(platform, "units", "units.InboundReceived", "submission_id"),
                                 note="已阅")
         units.withdraw_item(item_id=first(platform, "units", "units.OutboundIssued", "item_id"), reason="误发")
+        ledgers.link_similar(item_id=items[0], similar_item_ids=[items[1]], note="同类问题")
+        ledgers.record_round_response(round_id=scheduling["round_id"], directive_id=scheduling["directive_ids"][0],
+                                      status="in_progress", summary="正在落实")
+        ledgers.close_scheduling_round(round_id=scheduling["round_id"], note="已收齐")
+    with demo.acting("zhao.unit"):  # the unit reports a recommendation rectified (answers a to-do of two services)
+        units.submit_rectification_report(
+            unit_id="unit-mee", title="整改报告", summary="已整改完毕", completed=True,
+            subject_ref=first(platform, "clues", "clues.RecommendationIssued", "recommendation_id"))
     demo.sync()
     clock.set(clock.now() + timedelta(days=400))
     platform.run_schedulers()
