@@ -21,7 +21,7 @@ from gateway.reads import After, Paging
 from gateway.web.activities import DirectiveChoice, readable_directives
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.group import localized, may
-from gateway.web.names import roster, unit_names, user_names
+from gateway.web.names import roster
 from gateway.web.render import page
 from services.common.errors import DomainError
 from services.common.interface import Id
@@ -69,7 +69,6 @@ async def accountability(request: Request, read_models: ReadModels, page_request
     return page(request, "accountability.html", principal=principal, active="accountability",
                 rows=found.items, next_cursor=found.next_cursor, status=chosen or "", statuses=STATUSES, forms=FORMS,
                 persons=await _persons(read_models, permission, {r.unit_id for r in found.items}),
-                unit_names=unit_names(request, {r.unit_id for r in found.items if r.unit_id}),
                 directives=await readable_directives(read_models, principal),
                 recorded=request.query_params.get("recorded"))
 
@@ -129,7 +128,6 @@ async def _accountability_page(request: Request, services: Services, read_models
     return page(request, "accountability_one.html", principal=principal, active="accountability", record=found,
                 directive=directive, items=items, list_kinds=LIST_KINDS, forms_of=FORMS, outcomes=OUTCOMES,
                 statuses=STATUSES, persons=await roster(read_models, principal, found.unit_id or directive.unit_id),
-                unit_names=unit_names(request, [directive.unit_id]), users=user_names(request, [found.proposed_by]),
                 may_decide=may("ledgers.decide_accountability", principal), forms=forms or {},
                 errors={name: localized(request, e) for name, e in (errors or {}).items()},
                 recorded=request.query_params.get("recorded"), status_code=status_code)

@@ -20,7 +20,6 @@ from gateway.reads import After, Paging
 from gateway.units import routes_channel as channel_api
 from gateway.units import routes_portal as portal_api
 from gateway.web.forms import checked_form, validate, values
-from gateway.web.names import unit_names
 from gateway.web.render import page
 from projections.common.query import PageRequest
 from services.common.errors import DomainError, InvalidInputError, NotFoundError
@@ -64,9 +63,8 @@ async def _channel_page(request: Request, services: Services, read_models: ReadM
     submissions = await channel_api.list_submissions(unit_id=unit_id, read_models=read_models, response=Response(),
                                                      page=PageRequest(limit=50), after=after, kind=None, status=None,
                                                      permission=reading)
-    units = sorted(principal.supervised_unit_ids)
     return page(request, "channel.html", principal=principal, active="channel", unit_id=unit_id,
-                unit_name=unit_name, units=units, unit_names=unit_names(request, units), counterparts=counterparts,
+                unit_name=unit_name, units=sorted(principal.supervised_unit_ids), counterparts=counterparts,
                 items=items.items, next_cursor=items.next_cursor, submissions=submissions.items,
                 item_kinds=OUTBOUND_KINDS, request_kinds=[(k, OUTBOUND_KINDS[k]) for k in DIRECT_KINDS],
                 item_statuses=ITEM_STATUSES, inbound_labels=INBOUND_KIND_LABELS,

@@ -26,7 +26,7 @@ from gateway.web.channel import UnitChoice, chosen_unit
 from gateway.web.commands import form_command
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.group import localized, members
-from gateway.web.names import roster, unit_names
+from gateway.web.names import roster
 from gateway.web.render import page
 from projections.common.query import PageRequest
 from services.common.errors import DomainError
@@ -55,7 +55,7 @@ async def _meetings_page(request: Request, read_models: ReadModels, permission: 
                                                                                  listing=True))
     units = sorted(principal.supervised_unit_ids)
     return page(request, "meetings.html", principal=principal, active="meetings", unit_id=unit_id, units=units,
-                unit_names=unit_names(request, units), contacts=found.items, next_cursor=found.next_cursor,
+                contacts=found.items, next_cursor=found.next_cursor,
                 persons=await roster(read_models, principal, unit_id), group_members=members(request, permission),
                 contact_kinds=CONTACT_KINDS, meeting_kinds=MEETING_KINDS, stage_labels=STAGE_LABELS,
                 directives=await readable_directives(read_models, principal), form=form or {},
@@ -99,7 +99,7 @@ def _contact_page(request: Request, services: Services, permission: Permission, 
     principal = permission.principal
     found = services.run(GetLeadershipContact(contact_id=contact_id), grant(principal, "units.read_meetings"))
     return page(request, "meeting.html", principal=principal, active="meetings", contact=found,
-                unit_names=unit_names(request, [found.unit_id]), contact_kinds=CONTACT_KINDS,
+                contact_kinds=CONTACT_KINDS,
                 meeting_kinds=MEETING_KINDS, post_kinds=POST_KINDS, stage_labels=STAGE_LABELS, forms=forms or {},
                 errors={name: localized(request, e) for name, e in (errors or {}).items()},
                 recorded=request.query_params.get("recorded"), status_code=status_code)

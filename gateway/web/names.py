@@ -35,11 +35,6 @@ def user_name(request: Request, user_id: str | None) -> str:
     return user_names(request, [user_id]).get(user_id, user_id) if user_id else ""
 
 
-def unit_names(request: Request, unit_ids: Iterable[str]) -> dict[str, str]:
-    """Unit id → its registered name (the id itself for one the membership read model does not know)."""
-    return {unit_id: org_name(request, unit_id) for unit_id in dict.fromkeys(unit_ids)}
-
-
 def _per_request(request: Request, name: str) -> dict[str, str]:
     found = getattr(request.state, name, None)
     if found is None:

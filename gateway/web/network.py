@@ -21,7 +21,6 @@ from gateway.units import lists_meetings as meetings_api
 from gateway.web.channel import UnitChoice, chosen_unit
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.group import localized
-from gateway.web.names import unit_names
 from gateway.web.render import page
 from projections.common.query import PageRequest
 from services.common.errors import DomainError
@@ -46,7 +45,7 @@ async def _network_page(request: Request, services: Services, read_models: ReadM
     members = {h["person_id"]: h["person_name"] for p in network.positions for h in p.holders}
     units = sorted(principal.supervised_unit_ids)
     return page(request, "network.html", principal=principal, active="network", unit_id=unit_id, units=units,
-                unit_names=unit_names(request, units), network=network, members=members, activities=found.items,
+                network=network, members=members, activities=found.items,
                 next_cursor=found.next_cursor, levels=LEVELS, post_kinds=POST_KINDS, activity_kinds=ACTIVITY_KINDS,
                 form=form or {}, errors=localized(request, errors or {}), recorded=request.query_params.get("recorded"),
                 status_code=status_code)

@@ -14,7 +14,6 @@ from gateway.deps import Services
 from gateway.permissions import grant, require
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.group import localized
-from gateway.web.names import unit_names
 from gateway.web.render import page
 from services.common.errors import DomainError
 from services.common.interface import Id
@@ -32,7 +31,7 @@ def _withdrawal_page(request: Request, services: Services, permission: Permissio
     principal = permission.principal
     item = services.run(GetItem(item_id=item_id), grant(principal, "units.read"))
     return page(request, "item_withdraw.html", principal=principal, active="channel", item=item,
-                unit_names=unit_names(request, [item.unit_id]), item_kinds=OUTBOUND_KINDS,
+                item_kinds=OUTBOUND_KINDS,
                 item_statuses=ITEM_STATUSES, may_withdraw=item.status not in FINAL,
                 form=(forms or {}).get("withdraw", {}),
                 errors=localized(request, (errors or {}).get("withdraw", {})), status_code=status_code)
