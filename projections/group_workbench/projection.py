@@ -86,7 +86,7 @@ def _deadline_facts(stages: dict[str, Any], deadlines: dict[str, Any]) -> tuple[
 
 class GroupWorkbench(Projection):
     name = "group_workbench"
-    schema_version = 4
+    schema_version = 5
     tables = ("gw_directives", "gw_items", "gw_rounds", "gw_reconciliations", "gw_imports", "gw_reviews",
               "gw_accountabilities", "gw_accountability_items")
     checksum_order = {"gw_directives": "directive_id", "gw_items": "item_id", "gw_rounds": "round_id",
@@ -420,7 +420,8 @@ class GroupWorkbench(Projection):
         if found is None:
             return
         responses = found["responses"]
-        responses[payload.directive_id] = {"status": payload.status, "responded_on": payload.responded_on.isoformat()}
+        responses[payload.directive_id] = {"status": payload.status, "responded_on": payload.responded_on.isoformat(),
+                                           "answered_by": payload.answered_by, "via": payload.via}
         missing = len([d for d in found["directive_ids"] if d not in responses])
         self._save(tx, "gw_rounds", "round_id", payload.round_id,
                    {"responses": responses, "missing": missing, "updated_at": envelope.occurred_at.isoformat()})
