@@ -13,6 +13,7 @@ from eventsourcing.domain import event
 from authz import Principal, Scope
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError
+from services.ledgers.vocab import REPORTED_STATUS_LABELS
 
 _BRACKETS = str.maketrans({"[": "〔", "【": "〔", "［": "〔", "]": "〕", "】": "〕", "］": "〕"})
 
@@ -126,7 +127,7 @@ class MasterLedger(ChainedAggregate):
         return None
 
 
-ROUND_STATUSES = ("not_started", "in_progress", "completed")
+ROUND_STATUSES = tuple(REPORTED_STATUS_LABELS)
 ANSWERER_SIDES = {"unit": "单位答复 (answered by the unit)", "group": "驻部纪检监察组代为录入 (entered by the group)"}
 LEGACY_ANSWERER: dict[str, Any] = {"side": "group", "user": None, "name": None, "via": "entered"}
 """Who answered a response recorded before the unit could answer: only the group could enter one then."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -42,9 +43,12 @@ def test_the_unit_answers_in_both_modes_and_another_unit_gets_404() -> None:
         answer = RecordRoundResponse(round_id=round_id, directive_id=directive_id, status="in_progress",
                                      summary="已印发实施方案")
         missing = answer.model_copy(update={"round_id": "6f1c2a4e-6a41-4f43-9a53-70616970687a"})
-        assert outcome(lambda: client.run(answer, Permission(STRANGER, "ledgers.answer_round"))) == (404, "not_found")
-        assert outcome(lambda: client.run(missing, Permission(LIAISON, "ledgers.answer_round"))) == (404, "not_found")
-        assert outcome(lambda: client.run(answer, Permission(LIAISON, "ledgers.answer_round"))) == (200, "ok"), mode
+        def run(operation: Any, who: Principal, client: Any = client) -> Any:
+            return client.run(operation, Permission(who, "ledgers.answer_round"))
+
+        assert outcome(partial(run, answer, STRANGER)) == (404, "not_found")
+        assert outcome(partial(run, missing, LIAISON)) == (404, "not_found")
+        assert outcome(partial(run, answer, LIAISON)) == (200, "ok"), mode
         view = client.run(GetSchedulingRound(round_id=round_id), Permission(LIAISON, "ledgers.read_round"))
         by = view.responses[directive_id]["answered_by"]
         assert (by["side"], by["user"], by["via"]) == ("unit", "zhao.unit", "entered"), mode
