@@ -19,7 +19,6 @@ from services.ledgers.interface import RegisterDirective
 from services.ledgers.records import LedgerRecords
 from services.ledgers.vocab import PROBLEM_TYPES
 
-
 UnmatchedReportError = InvalidInputError.kind("UnmatchedReportError", "report_unmatched")
 """A progress report naming a round the ledgers cannot file it under (its event goes to the dead letters)."""
 
