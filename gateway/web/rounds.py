@@ -23,7 +23,6 @@ from gateway.reads import After, Paging
 from gateway.web.commands import form_command
 from gateway.web.render import page
 from services.common.interface import Id
-from services.ledgers.domain.loop import ANSWERER_SIDES
 from services.ledgers.interface import GetSchedulingRound, RecordRoundResponse, RoundResponseBody
 from services.ledgers.vocab import REPORTED_STATUS_LABELS
 
@@ -64,7 +63,7 @@ def _round_page(request: Request, services: Services, permission: Permission, po
                                                 authz.Scope(found.group_id, found.unit_id))
     return page(request, "scheduling_round.html", principal=principal, active=PORTALS[portal], portal=portal,
                 round=found, may_answer=may_answer, statuses=list(REPORTED_STATUS_LABELS.items()), status_labels=REPORTED_STATUS_LABELS,
-                sides=ANSWERER_SIDES, forms=forms or {}, errors=errors or {},
+                forms=forms or {}, errors=errors or {},
                 recorded=request.query_params.get("recorded"), status_code=status_code)
 
 

@@ -128,7 +128,6 @@ class MasterLedger(ChainedAggregate):
 
 
 ROUND_STATUSES = tuple(REPORTED_STATUS_LABELS)
-ANSWERER_SIDES = {"unit": "单位答复 (answered by the unit)", "group": "驻部纪检监察组代为录入 (entered by the group)"}
 LEGACY_ANSWERER: dict[str, Any] = {"side": "group", "user": None, "name": None, "via": "entered"}
 """Who answered a response recorded before the unit could answer: only the group could enter one then."""
 
