@@ -212,8 +212,10 @@ class SchedulingRound(ChainedAggregate):
         # `answered_by`: absent (None) in events recorded before the unit could answer (issue #15); only the
         # group entered answers then.
         self.responses[directive_id] = {"status": status, "summary": summary, "responded_on": responded_on,
-                                        "answered_by": answered_by or LEGACY_ANSWERER}
-        report_id = (answered_by or {}).get("report_id")
+                                        "answered_by": answered_by or dict(LEGACY_ANSWERER)}
+        self._note_report((answered_by or {}).get("report_id"))
+
+    def _note_report(self, report_id: str | None) -> None:
         if report_id and report_id not in self.reports_applied:
             self.reports_applied = (*self.reports_applied, report_id)
 
@@ -243,7 +245,7 @@ class SchedulingRound(ChainedAggregate):
 
     @event("ReportUnmatched")
     def _report_unmatched(self, report_id: str, reason: str, directive_ids: list[str], reported_on: date) -> None:
-        self.reports_applied = (*self.reports_applied, report_id)
+        self._note_report(report_id)
         self.unmatched_reports = (*self.unmatched_reports, {
             "report_id": report_id, "reason": reason, "directive_ids": list(directive_ids),
             "reported_on": reported_on})

@@ -182,3 +182,15 @@ def test_the_round_applies_a_report_once_in_the_domain() -> None:
     assert round_.apply_report("r1", answers, "总体", date(2025, 3, 4), by) is True
     assert round_.apply_report("r1", answers, "总体", date(2025, 3, 4), by) is False
     assert round_.responses["d1"]["summary"] == "推进中" and round_.reports_applied == ("r1",)
+
+
+def test_a_snapshot_keeps_the_reports_applied_and_redelivery_after_it_records_nothing(app: LedgersApplication) -> None:
+    round_id, first, _ = open_round(app)
+    payload = report(round_id, [(first, "completed"), ("not-in-round", "completed")])
+    app.process_integration_event(make_envelope(payload, service="units", position=3), payload)
+    app.take_snapshot(uuid.UUID(round_id))
+    version = len(app.recorder.select_events(uuid.UUID(round_id)))
+    assert app.process_integration_event(make_envelope(payload, service="units", position=4), payload) is True
+    assert len(app.recorder.select_events(uuid.UUID(round_id))) == version
+    loaded = app.repository.get(uuid.UUID(round_id))
+    assert list(loaded.reports_applied) == ["rep-1"] and len(loaded.unmatched_reports) == 1
