@@ -75,7 +75,8 @@ class LoopHandlers(LedgerRecords):
 
     @command
     def record_round_response(self, c: RecordRoundResponse) -> RoundRecorded:
-        """Record the unit's answer for one directive of a scheduling round."""
+        """Record the answer for one directive of a scheduling round: the unit's liaison answers its own unit's
+        round, or the group enters the unit's answer on its behalf (the event records which)."""
         round_: SchedulingRound = self.load(c.round_id, SchedulingRound)
         context = current()
         round_.record_response(directive_id=c.directive_id, status=c.status, summary=c.summary,

@@ -97,7 +97,8 @@ class RoundResponseBody(Body):
     summary: Text
 
 class RecordRoundResponse(Command[RoundRecorded], RoundResponseBody):
-    """Record the unit's answer for one directive of a scheduling round."""
+    """Record the answer for one directive of a scheduling round: the unit's liaison answers its own unit's
+    round, or the group enters the unit's answer on its behalf (the event records which)."""
 
     service = SERVICE
 
