@@ -22,10 +22,16 @@ PARALLEL_FROM = 20_000
 """A store of at least this many events is verified by one process per core (each a part of its streams)."""
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def verify_log(log: StoredLog, public_key: str, processes: int | None = None, parallel_from: int | None = None,
                progress: Callable[[int], None] | None = None) -> StoreReport:
     """One store's report: in parallel processes when it is large and can be split (`log_partitions`)."""
-    processes = processes or len(os.sched_getaffinity(0))
+    processes = processes or cores()
     large = log.max_position() >= (PARALLEL_FROM if parallel_from is None else parallel_from)
     partitions = log.partitions(processes if large else 1)
     if partitions is None:

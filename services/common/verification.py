@@ -18,6 +18,7 @@ up to a signed checkpoint differs where no single event explains it).
 from __future__ import annotations
 
 import base64
+import functools
 import gc
 import hashlib
 import json
@@ -635,9 +636,9 @@ def verify_partitions(service: str, checkpoint_rows: Iterable[StoredRow], partit
         covered = [step for step in part.steps if step[0] <= latest_position]
         return part.events, len(part.streams), found, covered
 
-    results = in_processes([lambda o=owns, r=rows: examine(o, r) for owns, rows in partitions],
-                           meanwhile=lambda: _root_findings(service, valid, heads, log_id) if valid else [])
-    parts, roots = results
+    tasks: list[Callable[[], Any]] = [functools.partial(examine, owns, rows) for owns, rows in partitions]
+    parts, roots = in_processes(tasks, meanwhile=lambda: _root_findings(service, valid, heads, log_id) if valid
+                                else [])
     steps = sorted(step for *_, covered in parts for step in covered)
     return _report(service, [(events, streams, found) for events, streams, found, _ in parts], signature_findings,
                    valid, roots, steps)
