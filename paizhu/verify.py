@@ -15,6 +15,7 @@ from typing import Any
 from paizhu.keys import KeyNotFoundError
 from paizhu.settings import Settings
 from paizhu.stored_logs import StoredLog, StoreNotFoundError, open_logs
+from services.common.log_partitions import OtherStreamIdForm
 from services.common.verification import StoreReport, verify_partitions, verify_plain_rows, verify_rows
 
 CANNOT_VERIFY = 3
@@ -38,7 +39,10 @@ def verify_log(log: StoredLog, public_key: str, processes: int | None = None, pa
         return verify_rows(log.service, log.rows(), public_key, log.decoder, progress)
     if len(partitions) == 1:
         return verify_plain_rows(log.service, partitions[0][1](), public_key, log.decoder, progress)
-    reported = verify_partitions(log.service, log.checkpoint_rows(), partitions, public_key, log.decoder)
+    try:
+        reported = verify_partitions(log.service, log.checkpoint_rows(), partitions, public_key, log.decoder)
+    except OtherStreamIdForm:  # cannot be split by stream id: one process reads it all
+        return verify_log(log, public_key, processes=1, progress=progress)
     if progress is not None:
         progress(reported.events)
     return reported

@@ -646,7 +646,7 @@ def verify_partitions(service: str, checkpoint_rows: Iterable[StoredRow], partit
 
 def in_processes(tasks: list[Callable[[], Any]], meanwhile: Callable[[], Any]) -> tuple[list[Any], Any]:
     """Each task in a forked process of its own, `meanwhile` in this one; the tasks' results (pickled back) and
-    `meanwhile`'s. A task that fails raises here (RuntimeError with its traceback)."""
+    `meanwhile`'s. A task's exception is raised here (a RuntimeError with its traceback if it cannot be sent)."""
     import multiprocessing
     import traceback
 
@@ -658,8 +658,11 @@ def in_processes(tasks: list[Callable[[], Any]], meanwhile: Callable[[], Any]) -
         def run(task: Callable[[], Any] = task, sending: Any = sending) -> None:
             try:
                 sending.send((True, task()))
-            except BaseException:  # noqa: BLE001 (reported to the parent, which raises it)
-                sending.send((False, traceback.format_exc()))
+            except BaseException as error:  # noqa: BLE001 (reported to the parent, which raises it)
+                try:
+                    sending.send((False, (error, traceback.format_exc())))
+                except Exception:  # noqa: BLE001 (an exception that cannot be pickled: its traceback)
+                    sending.send((False, (None, traceback.format_exc())))
             finally:
                 sending.close()
 
@@ -674,9 +677,12 @@ def in_processes(tasks: list[Callable[[], Any]], meanwhile: Callable[[], Any]) -
             try:
                 ok, value = receiving.recv()
             except EOFError:
-                ok, value = False, f"the process ended with exit code {process.exitcode}"
+                ok, value = False, (None, f"the process ended with exit code {process.exitcode}")
             if not ok:
-                raise RuntimeError(f"a verifying process failed:\n{value}")
+                error, trace = value
+                if isinstance(error, Exception):
+                    raise error
+                raise RuntimeError(f"a verifying process failed:\n{trace}")
             results.append(value)
         return results, own
     finally:
