@@ -70,13 +70,22 @@ def _node(left: bytes, right: bytes) -> bytes:
 
 
 def _tree(heads: dict[str, list[Any]]) -> tuple[list[str], list[list[bytes]]]:
-    """Every level of the heads tree, leaves first: `_head_leaf` and `_node`, inlined (a store has a head per
-    stream: this is the verifier's and the export's largest single step)."""
+    """Every level of the heads tree, leaves first: `_head_leaf` (its bytes written by orjson where they are the
+    same) and `_node`, inlined (a store has a head per stream: the verifier's and the export's largest step)."""
     order = sorted(heads)
-    sha256 = hashlib.sha256
-    quote = _quote
-    level = [sha256(b"\x00" + f"[{quote(stream)},{int(head[0])},{quote(str(head[1]))}]".encode()).digest()
-             for stream in order for head in (heads[stream],)]
+    sha256, dumps, leaf = hashlib.sha256, orjson.dumps, _head_leaf
+    level = []
+    append = level.append
+    for stream in order:
+        head = heads[stream]
+        version, digest = head[0], head[1]
+        if type(version) is int and type(digest) is str and type(stream) is str:
+            try:  # orjson's compact output is the canonical encoding of a string and an integer
+                append(sha256(b"\x00" + dumps((stream, version, digest))).digest())
+                continue
+            except orjson.JSONEncodeError:  # a huge integer or a lone surrogate: the canonical way decides
+                pass
+        append(leaf(stream, head))
     levels = [level]
     while len(level) > 1:  # pairs from the left; an odd last node goes up as it is
         paired = [sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
