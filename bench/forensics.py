@@ -76,9 +76,10 @@ def cpu_seconds() -> float:
 def bench_verify(data_dir: Path) -> None:
     from paizhu.settings import Settings
     from paizhu.stored_logs import open_logs
-    from paizhu.verify import cores, verify_logs
+    from paizhu.verify import idle_cores, verify_logs
 
     metric("load_average_1m", os.getloadavg()[0], "load")  # the machine is shared: figures depend on it
+    metric("verify_processes", idle_cores(), "processes")  # one per idle core (paizhu.verify)
     started, cpu = time.perf_counter(), cpu_seconds()
     logs, keys = open_logs(Settings(mode="embedded", data_dir=data_dir))
     reports = verify_logs(logs, keys.checkpoint_public_key_b64(), as_json=True)
@@ -90,7 +91,6 @@ def bench_verify(data_dir: Path) -> None:
     metric("verify_events", events, "events")
     metric("verify_events_per_s", events / elapsed, "events/s")
     metric("verify_events_per_cpu_s", events / cpu, "events/s")  # per CPU-second of every process (workers too)
-    metric("verify_cores", cores(), "cores")
 
 
 def bench_case(data_dir: Path, case_id: str, samples: int = 60) -> None:

@@ -74,7 +74,7 @@ def _tree(heads: dict[str, list[Any]]) -> tuple[list[str], list[list[bytes]]]:
     same) and `_node`, inlined (a store has a head per stream: the verifier's and the export's largest step)."""
     order = sorted(heads)
     sha256, dumps, leaf = hashlib.sha256, orjson.dumps, _head_leaf
-    level = []
+    level: list[bytes] = []
     append = level.append
     for stream in order:
         head = heads[stream]
