@@ -31,6 +31,7 @@ def install(app: FastAPI) -> None:
         meetings,
         network,
         people,
+        rounds,
         session,
         unit,
         withdrawal,
@@ -38,7 +39,7 @@ def install(app: FastAPI) -> None:
 
     assets.install(app)
     # before group (its /group/clues/{id} would take /group/clues/new)
-    for module in (clue_forms, clue_compartment, feedback, activities, channel, people, meetings, network,
+    for module in (clue_forms, clue_compartment, feedback, activities, channel, people, rounds, meetings, network,
                    accountability, withdrawal):
         app.include_router(module.router)
     for module in (session, hq, group, directive_forms, imports, unit, inspection, history, ecology):
