@@ -10,7 +10,6 @@ an infrastructure fault (the store or the network down) stops the batch, to be r
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from events.registry import decode
 from events.topics import DEAD_LETTER_TOPIC, topic_for
 from projections.common.db import Database
 from runtime.projection_runner import TRACKING_DDL, DeadLetterSink, Item
+from runtime.retry import Backoff
 from runtime.telemetry import dead_letters
 from runtime.topic_guard import TopicMisconfigured, check_partitions, topic_ids
 from runtime.watermarks import watermark_of
@@ -183,17 +183,18 @@ class KafkaPolicyRunner:
         self.check_interval = check_interval
 
     def run(self, stop: threading.Event) -> None:
-        failures = 0
+        backoff = Backoff(cap=self.max_backoff)
         while not stop.is_set():
             try:
                 self._consume(stop)
-                failures = 0
+                backoff.succeeded()
             except TopicMisconfigured as error:  # consumes nothing until the setting matches the topics
+                # after a broker restart, often only until the relay has made the topic again as configured:
+                # looked at again soon, then less and less often
                 log.error("policy %s: %s", self.app.name, error)
-                stop.wait(self.max_backoff)
+                stop.wait(backoff.failed())
             except Exception as error:  # never die: the policy thread is the service's only consumer
-                failures += 1
-                delay = min(self.max_backoff, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
+                delay = backoff.failed()
                 log.warning("policy %s consumer failed (%s); restarting in %.1fs",
                             self.app.name, type(error).__name__, delay)
                 stop.wait(delay)
