@@ -27,12 +27,13 @@ def install(app: FastAPI) -> None:
         imports,
         inspection,
         people,
+        rounds,
         session,
         unit,
     )
 
     assets.install(app)
-    for module in (clue_forms, feedback, activities, channel, people):  # before group: /group/clues/new
+    for module in (clue_forms, feedback, activities, channel, people, rounds):  # before group: /group/clues/new
         app.include_router(module.router)
     for module in (session, hq, group, directive_forms, imports, unit, inspection, history, ecology):
         app.include_router(module.router)
