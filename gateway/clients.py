@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from authz import Permission, Principal
-from gateway.idempotency import current_command_id, current_key
+from gateway.idempotency import correlation_for, current_command_id, current_key
 from runtime.telemetry import current_traceparent
 from services.common.application import ServiceApplication
 from services.common.context import CommandContext
@@ -44,8 +44,10 @@ class LocalClient:
 
     def run(self, operation: Operation[R], permission: Permission) -> R:
         command = operation.kind == "command"
+        command_id = current_command_id() if command else None
+        correlation = correlation_for(permission.principal.user_id, command_id) if command_id else ""
         context = CommandContext(actor=permission.principal.actor, principal=permission.principal,
-                                 action=permission.action, correlation_id=(command and current_command_id()) or "",
+                                 action=permission.action, correlation_id=correlation,
                                  idempotency_key=current_key() if command else None)
         with self.app.acting(context):
             return self.app.execute(operation)
@@ -66,8 +68,8 @@ class HttpClient:
         if key is not None:
             headers["x-paizhu-idempotency-key"] = key
         command_id = current_command_id() if command else None
-        if command_id is not None:  # the command's id: its events' correlation id (runtime/server.py)
-            headers["x-correlation-id"] = command_id
+        if command_id is not None:  # its events' correlation id (runtime/server.py), derived for this user
+            headers["x-correlation-id"] = correlation_for(principal.user_id, command_id)
         traceparent = current_traceparent()
         if traceparent:
             headers["traceparent"] = traceparent

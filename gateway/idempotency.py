@@ -3,9 +3,10 @@ service.
 
 The service keeps the key with the command's events (`services.common.idempotency`); here the headers are
 only carried (`current_key` and `current_command_id`, which `gateway.clients` passes on) and documented on every
-create route. A client-supplied command id (a UUID) is the command's id: its events record it as their
-`correlation_id` (as does what they cause in other services), and it is the command's idempotency key when the
-client sent no `Idempotency-Key`.
+create route. A client-supplied command id (a UUID) names the command: its events' `correlation_id` (and so that of
+what they cause in other services) is derived from it and from the user (`correlation_for`: one user's id can
+never graft events into another's case history), and it is the command's idempotency key when the client sent no
+`Idempotency-Key`.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ DESCRIPTION = (
 )
 
 COMMAND_ID_DESCRIPTION = (
-    "命令编号 (command id): a UUID the client chooses for this command. Its events record it as their "
-    "`correlation_id`; without an `Idempotency-Key` it is also the command's idempotency key (a retry with the "
+    "命令编号 (command id): a UUID the client chooses for this command. Its events' `correlation_id` is derived "
+    "from it and the user (a UUIDv5); without an `Idempotency-Key` it is also the command's idempotency key (a retry with the "
     "same id returns the first result and records nothing new). Not a UUID: 422 `invalid_command_id`."
 )
 
@@ -43,6 +44,15 @@ def current_key() -> str | None:
     the client sent neither)."""
     key = _key.get()
     return key if key is not None else current_command_id()
+
+
+COMMAND_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://paizhu.example/command-id")
+
+
+def correlation_for(user_id: str, command_id: str) -> str:
+    """The correlation id of the events of `user_id`'s command `command_id`: derived, never the client's value
+    itself, so a command id equal to another case's correlation id cannot join that case's history."""
+    return str(uuid.uuid5(COMMAND_NAMESPACE, f"{user_id}\n{command_id}"))
 
 
 def current_command_id() -> str | None:

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.clients import HttpClient, Services
+from gateway.idempotency import correlation_for
 from gateway.main import create_app
 from runtime.server import create_service_app
 from services.common.errors import ConflictError
@@ -202,12 +203,13 @@ def test_a_crash_between_commit_and_keeping_the_answer_never_records_twice(
 
 
 # -- the client-supplied command id ---------------------------------------------------------------------------------
-def correlated(api: Api, service: str, command_id: str) -> list[str]:
-    """The types of the events in the service's store whose correlation id is `command_id`."""
-    app = api.platform.apps[service]
+def correlated(api: Api, service: str, command_id: str, user: str = "li.na") -> list[str]:
+    """The types of the events in the service's store whose correlation id is the one `user`'s `command_id`
+    gives."""
+    app, correlation = api.platform.apps[service], correlation_for(user, command_id)
     return [type(event).__qualname__
             for event in map(app.mapper.to_domain_event, app.recorder.select_notifications(start=1, limit=1_000_000))
-            if getattr(event, "correlation_id", None) == command_id]
+            if getattr(event, "correlation_id", None) == correlation]
 
 
 @pytest.mark.parametrize("create", CREATES, ids=[c[0] for c in CREATES])
@@ -218,14 +220,14 @@ def test_a_create_sent_twice_with_one_command_id_is_recorded_once_under_that_id(
     first = api.post(user, path, json=body, headers={"X-Command-ID": command_id})
     assert first.status_code == 201, first.text
     recorded = recorded_by(api, service, user)
-    mine = correlated(api, service, command_id)
+    mine = correlated(api, service, command_id, user)
     assert [t for t in mine if "Idempotency" not in t], "the command's events do not carry its id"
 
     again = api.post(user, path, json=body, headers={"X-Command-ID": command_id.upper()})  # the same UUID
     assert again.status_code == 201, again.text
     assert again.json() == first.json()
     assert recorded_by(api, service, user) == recorded
-    assert correlated(api, service, command_id) == mine
+    assert correlated(api, service, command_id, user) == mine
 
     other = api.post(user, path, json=body, headers={"X-Command-ID": str(uuid.uuid4())})  # another command
     assert other.status_code == 201, other.text
@@ -245,6 +247,23 @@ def test_with_an_idempotency_key_the_key_decides_and_the_id_is_recorded(api: Api
     assert again.json() == first.json()
     assert recorded_by(api, "units", "li.na") == recorded
     assert correlated(api, "units", second_id) == []
+
+
+def test_a_command_id_cannot_join_another_users_case(api: Api) -> None:
+    """The correlation id is derived from the user and the command id: the same id sent by another user, or the
+    correlation id of an existing case sent as a command id, never puts events into that case's history."""
+    command_id = str(uuid.uuid4())
+    first = api.post("li.na", "/api/units/upward", json=UPWARD, headers={"X-Command-ID": command_id})
+    assert first.status_code == 201, first.text
+    case = correlation_for("li.na", command_id)
+    assert correlated(api, "units", command_id)
+    grafting = api.post("zhang.wei", "/api/units/upward", json=UPWARD, headers={"X-Command-ID": case})
+    assert grafting.status_code == 201, grafting.text
+    assert correlated(api, "units", case, "zhang.wei")  # recorded under its own, derived, correlation id
+    app = api.platform.apps["units"]
+    joined = [e for e in map(app.mapper.to_domain_event, app.recorder.select_notifications(start=1, limit=1_000_000))
+              if getattr(e, "correlation_id", None) == case and "zhang.wei" in str(getattr(e, "actor", ""))]
+    assert joined == []
 
 
 @pytest.mark.parametrize("given", ["not-a-uuid", "x" * 200, "1234"])
