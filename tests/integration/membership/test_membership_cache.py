@@ -92,10 +92,12 @@ def test_in_real_time_a_removal_is_refused_within_the_bound(app: UnitsApplicatio
     app.remove_organisation_member(org_id="group-nea", user_id="gao.lead", reason="调任 (transferred)")
     follow(runner, app)
     committed = time.monotonic()
-    while view.membership("gao.lead", "group-nea") is not None:
-        assert time.monotonic() - committed < 0.2
+    while True:
+        asked = time.monotonic()
+        if view.membership("gao.lead", "group-nea") is None:
+            break
+        assert asked - committed < 0.2, "a removed member was served past the bound"
         time.sleep(0.005)
-    assert time.monotonic() - committed < 0.2 + 0.05  # the last read's own time
 
 
 def test_a_rebuild_never_brings_a_generation_back(app: UnitsApplication, runner: ProjectionRunner) -> None:
