@@ -109,7 +109,7 @@ class Authenticator:
             raise AuthError("内置账号已停用，请通过统一身份认证登录 (built-in accounts are disabled; sign in with "
                             "the identity provider)", code="builtin_accounts_disabled")
         keys = (f"account:{user_id}", f"address:{client}")
-        self.limiter.check(*keys)
+        self.limiter.admit(*keys)  # counted as a failure of the account unless it succeeds
         memberships = self.membership.memberships(user_id)
         hashed = self.password_hashes.get(user_id)
         try:
@@ -117,7 +117,7 @@ class Authenticator:
         except (VerificationError, InvalidHashError):
             verified = False
         if not verified or not memberships:
-            self.limiter.failed(*keys)
+            self.limiter.failed(*keys[1:])
             raise AuthError(BAD_CREDENTIALS, code="bad_credentials")
         self.limiter.succeeded(keys[0])
         member = memberships[0]

@@ -4,6 +4,7 @@ two gateway applications on one database, as two worker processes are) together 
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +50,7 @@ def workers(env: dict[str, str]) -> Iterator[list[FastAPI]]:
 @pytest.fixture
 def db(env: dict[str, str]) -> Iterator[Database]:
     db = connect(settings_from(env).read_models_url())
+    SharedSignInLimiter(db).setup()
     with db.transaction() as tx:
         tx.execute("DELETE FROM sign_in_failures")
     try:
@@ -102,6 +104,52 @@ def test_a_success_clears_the_account_on_every_worker(workers: list[FastAPI], db
     limiter.check("account:wang.qiang")  # nothing left for the account
     limiter.failed("account:wang.qiang")
     limiter.check("account:wang.qiang")  # one failure counts again, not three
+
+
+def test_guesses_in_parallel_on_two_workers_are_admitted_only_up_to_the_limit(
+    env: dict[str, str], db: Database
+) -> None:
+    url = settings_from(env).read_models_url()
+    pools = [connect(url, pool_size=10) for _ in range(2)]  # each worker its own pool, as its own process
+    limiters = [SharedSignInLimiter(pool) for pool in pools]
+    admitted: list[int] = []
+    refused: list[int] = []
+    start = threading.Barrier(20)
+
+    def guess(number: int) -> None:
+        start.wait()
+        try:
+            limiters[number % 2].admit("account:target", f"address:10.5.0.{number}")
+            admitted.append(number)
+        except SignInThrottled:
+            refused.append(number)
+
+    try:
+        threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        # before, every guess that arrived before the first failure was recorded (all 20); now at most the
+        # limit, and a burst may have none admitted (each sees the others); the refused ones are not counted
+        assert len(admitted) <= 5 and len(admitted) + len(refused) == 20
+        with db.transaction() as tx:
+            assert tx.fetchone("SELECT count(*) FROM sign_in_failures") == (len(admitted),)
+        for number in range(5 - len(admitted)):  # the rest of the limit, one at a time
+            limiters[number % 2].admit("account:target", "address:10.5.1.1")
+        with pytest.raises(SignInThrottled):
+            limiters[0].admit("account:target", "address:10.5.1.1")
+    finally:
+        for pool in pools:
+            pool.close()
+
+
+def test_sign_ins_that_succeed_do_not_use_up_the_address(workers: list[FastAPI], db: Database) -> None:
+    for _ in range(6):  # one office behind one address
+        assert login(workers[0], "zhang.wei", DEMO_PASSWORD, "10.6.0.1") == 200
+    assert login(workers[1], "wang.qiang", DEMO_PASSWORD, "10.6.0.1") == 200
+    with db.transaction() as tx:
+        assert tx.fetchone("SELECT count(*) FROM sign_in_failures") == (0,)
 
 
 def test_the_window_slides_and_old_failures_are_pruned(db: Database) -> None:
