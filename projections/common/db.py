@@ -39,6 +39,9 @@ served a transaction more recently is not (a busy gateway's reads would pay a ro
 class Tx(ABC):
     """One open transaction."""
 
+    dialect: str
+    """the SQL its database speaks (`Database.dialect`), for the few expressions that differ (`days_after`)"""
+
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
 
@@ -51,6 +54,14 @@ class Tx(ABC):
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         rows = self.fetchall(sql, params)
         return rows[0] if rows else None
+
+
+def days_after(tx: Tx, day: str) -> str:
+    """SQL: the ISO day (text) a number of days (one parameter, after those of `day`) after the ISO day that
+    the SQL expression `day` gives; NULL for NULL."""
+    if tx.dialect == "sqlite":
+        return f"date({day}, '+' || %s || ' days')"
+    return f"to_char(CAST({day} AS date) + CAST(%s AS integer), 'YYYY-MM-DD')"
 
 
 class Database(ABC):
@@ -112,6 +123,8 @@ class _BufferedTx(Tx):
 
 
 class _SqliteTx(_BufferedTx):
+    dialect = "sqlite"
+
     def __init__(self, connection: sqlite3.Connection) -> None:
         super().__init__()
         self.connection = connection
@@ -152,6 +165,8 @@ class SqliteDatabase(Database):
 
 
 class _PostgresTx(_BufferedTx):
+    dialect = "postgres"
+
     def __init__(self, connection: Any) -> None:
         super().__init__()
         self.connection = connection
