@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from events.envelope import Envelope
 from projections.common.db import Tx, days_after
@@ -43,6 +43,18 @@ def directive_stalls_on(last_activity_on: str) -> str:
 
 def item_stalls_on(last_progress_on: str) -> str:
     return (date.fromisoformat(last_progress_on) + timedelta(days=STALLED_ITEM_DAYS)).isoformat()
+
+
+class TitleFrom(NamedTuple):
+    """An alert's title as SQL with one parameter; `required`: no alert when it finds none (else untitled)."""
+
+    sql: str
+    param: str
+    required: bool = False
+
+
+TITLES = "(SELECT title FROM hq_titles WHERE record_id = %s)"
+"""An item's or round's title, kept from its opening."""
 
 
 def _unlisted(column: str) -> str:
@@ -166,19 +178,17 @@ class HqDashboard(Projection):
         stages = sorted(set(json.loads(row[0])) | {payload.stage})
         tx.execute("UPDATE hq_directives SET overdue_stages = %s WHERE directive_id = %s",
                    (json.dumps(stages), payload.directive_id))
-        self._alert(tx, envelope, "stage_overdue", payload.directive_id, str(row[1]), payload.due_on,
-                    payload.detected_on)
+        self._alert(tx, envelope, "stage_overdue", payload.directive_id, payload.due_on, payload.detected_on,
+                    TitleFrom("%s", str(row[1])))
 
     @handles("ledgers.FirstAgendaItemRecorded")
     def first_agenda(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         """第一议题 studied late, or not as the first agenda item: an alert (due: the threshold's last day)."""
         if payload.outcome not in FIRST_AGENDA_ALERTS:
             return
-        row = tx.fetchone("SELECT title FROM hq_directives WHERE directive_id = %s", (payload.directive_id,))
-        if row is None:
-            return
-        self._alert(tx, envelope, FIRST_AGENDA_ALERTS[payload.outcome], payload.directive_id, str(row[0]),
-                    payload.due_on, payload.studied_on)
+        self._alert(tx, envelope, FIRST_AGENDA_ALERTS[payload.outcome], payload.directive_id, payload.due_on,
+                    payload.studied_on, TitleFrom(
+                        "(SELECT title FROM hq_directives WHERE directive_id = %s)", payload.directive_id, True))
 
     @handles("ledgers.ItemOpened", "ledgers.SchedulingRoundOpened")
     def titled(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
@@ -212,29 +222,29 @@ class HqDashboard(Projection):
             (status, day, day, status, *ACTIVE_ITEM, day, day, STALLED_ITEM_DAYS, payload.item_id),
         )
 
-    def _title(self, tx: Tx, record_id: str) -> str:
-        row = tx.fetchone("SELECT title FROM hq_titles WHERE record_id = %s", (record_id,))
-        return str(row[0]) if row else ""
-
     @handles("ledgers.ItemOverdue")
     def item_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        self._alert(tx, envelope, "item_overdue", payload.item_id, self._title(tx, payload.item_id), payload.due_on,
-                    payload.detected_on)
+        self._alert(tx, envelope, "item_overdue", payload.item_id, payload.due_on, payload.detected_on,
+                    TitleFrom(TITLES, payload.item_id))
 
     @handles("ledgers.SchedulingRoundOverdue")
     def round_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        self._alert(tx, envelope, "round_overdue", payload.round_id, self._title(tx, payload.round_id),
-                    payload.respond_by, payload.detected_on)
+        self._alert(tx, envelope, "round_overdue", payload.round_id, payload.respond_by, payload.detected_on,
+                    TitleFrom(TITLES, payload.round_id))
 
-    def _alert(self, tx: Tx, envelope: Envelope, kind: str, record_id: str, title: str, due_on: Any,
-               detected_on: Any) -> None:
+    def _alert(self, tx: Tx, envelope: Envelope, kind: str, record_id: str, due_on: Any, detected_on: Any,
+               title: TitleFrom) -> None:
+        """An alert, its title taken in the statement itself (no read-back); none if the title is `required`
+        and not found."""
+        title_sql, where = ((title.sql, f"{title.sql} IS NOT NULL") if title.required
+                            else (f"COALESCE({title.sql}, '')", "1 = 1"))
         tx.execute(
             "INSERT INTO hq_alerts (alert_id, group_id, unit_id, distribution, kind, record_id, title, due_on,"
-            " detected_on, occurred_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            f" detected_on, occurred_at) SELECT %s, %s, %s, %s, %s, %s, {title_sql}, %s, %s, %s WHERE {where}"
             " ON CONFLICT (alert_id) DO NOTHING",
             (f"{envelope.service}:{envelope.position:020d}", envelope.group_id or "", envelope.unit_id,
-             envelope.distribution, kind, record_id, title, due_on.isoformat(), detected_on.isoformat(),
-             envelope.occurred_at.isoformat()),
+             envelope.distribution, kind, record_id, title.param, due_on.isoformat(), detected_on.isoformat(),
+             envelope.occurred_at.isoformat(), *((title.param,) if title.required else ())),
         )
 
     @handles("ledgers.ReconciliationRecorded")

@@ -30,6 +30,7 @@ from projections.common.projection import handles
 from projections.hq_dashboard.projection import (
     ACTIVE_ITEM,
     CLOSING_STAGE,
+    FIRST_AGENDA_ALERTS,
     HqDashboard,
     directive_stalls_on,
     item_stalls_on,
@@ -47,7 +48,7 @@ load_all()
 
 
 class ReadBackHqDashboard(HqDashboard):
-    """The reference: the two handlers as they were, each reading its row back before updating it."""
+    """The reference: the handlers as they were, each reading its row (or an alert's title) back first."""
 
     @handles("ledgers.DirectiveStageRecorded")
     def stage_recorded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
@@ -82,6 +83,53 @@ class ReadBackHqDashboard(HqDashboard):
         tx.execute("UPDATE hq_items SET status = %s, last_progress_on = %s, stalls_on = %s WHERE item_id = %s",
                    (status, last, item_stalls_on(last) if status in ACTIVE_ITEM else None, payload.item_id))
 
+    @handles("ledgers.StageOverdue")
+    def stage_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        row = tx.fetchone("SELECT overdue_stages, title FROM hq_directives WHERE directive_id = %s",
+                          (payload.directive_id,))
+        if row is None:
+            return
+        stages = sorted(set(json.loads(row[0])) | {payload.stage})
+        tx.execute("UPDATE hq_directives SET overdue_stages = %s WHERE directive_id = %s",
+                   (json.dumps(stages), payload.directive_id))
+        self._alert(tx, envelope, "stage_overdue", payload.directive_id, str(row[1]), payload.due_on,
+                    payload.detected_on)
+
+    @handles("ledgers.FirstAgendaItemRecorded")
+    def first_agenda(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        """第一议题 studied late, or not as the first agenda item: an alert (due: the threshold's last day)."""
+        if payload.outcome not in FIRST_AGENDA_ALERTS:
+            return
+        row = tx.fetchone("SELECT title FROM hq_directives WHERE directive_id = %s", (payload.directive_id,))
+        if row is None:
+            return
+        self._alert(tx, envelope, FIRST_AGENDA_ALERTS[payload.outcome], payload.directive_id, str(row[0]),
+                    payload.due_on, payload.studied_on)
+
+    def _title(self, tx: Tx, record_id: str) -> str:
+        row = tx.fetchone("SELECT title FROM hq_titles WHERE record_id = %s", (record_id,))
+        return str(row[0]) if row else ""
+
+    @handles("ledgers.ItemOverdue")
+    def item_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._alert(tx, envelope, "item_overdue", payload.item_id, self._title(tx, payload.item_id), payload.due_on,
+                    payload.detected_on)
+
+    @handles("ledgers.SchedulingRoundOverdue")
+    def round_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
+        self._alert(tx, envelope, "round_overdue", payload.round_id, self._title(tx, payload.round_id),
+                    payload.respond_by, payload.detected_on)
+
+    def _alert(self, tx: Tx, envelope: Envelope, kind: str, record_id: str, title: str, due_on: Any,
+               detected_on: Any) -> None:
+        tx.execute(
+            "INSERT INTO hq_alerts (alert_id, group_id, unit_id, distribution, kind, record_id, title, due_on,"
+            " detected_on, occurred_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (alert_id) DO NOTHING",
+            (f"{envelope.service}:{envelope.position:020d}", envelope.group_id or "", envelope.unit_id,
+             envelope.distribution, kind, record_id, title, due_on.isoformat(), detected_on.isoformat(),
+             envelope.occurred_at.isoformat()),
+        )
 
 Readers = dict[str, Reader]
 
@@ -115,7 +163,8 @@ def listed(envelopes: list[Envelope]) -> Reader:
 
 def random_history(seed: int, events: int = 600) -> list[Envelope]:
     """Directives and items of a few groups, their events in a random order with random days (often earlier
-    than the stored ones), a third of the stage and item events for records never registered or opened."""
+    than the stored ones), overdue alerts (some for records never opened, whose title is then empty),
+    some events for records never registered or opened."""
     rng = random.Random(seed)
     start = date(2025, 1, 1)
     directives, items = [f"d{n}" for n in range(12)], [f"i{n}" for n in range(12)]
@@ -125,7 +174,7 @@ def random_history(seed: int, events: int = 600) -> list[Envelope]:
 
     def payload() -> Any:
         directive_id, item_id = rng.choice(directives + ["d-none"]), rng.choice(items + ["i-none"])
-        stage = rng.choice(STAGES)
+        stage, round_id = rng.choice(STAGES), rng.choice(("r1", "r2", "r-none"))
         return rng.choice([
             lambda: c.DirectiveRegistered(directive_id=directive_id, reference_number=f"文{directive_id}",
                                           issuer="中办", title=f"批示{directive_id}", issued_on=start,
@@ -147,6 +196,15 @@ def random_history(seed: int, events: int = 600) -> list[Envelope]:
             lambda: c.ItemEvidenceAttached(item_id=item_id, added=1),
             lambda: c.ItemClosed(item_id=item_id, evidence_count=1, closed_on=day(), look_back_due_on=day()),
             lambda: c.ItemReopened(item_id=item_id, reason="复查", reopened_on=day(), due_on=None),
+            lambda: c.ItemOverdue(item_id=item_id, due_on=day(), detected_on=day()),
+            lambda: c.SchedulingRoundOpened(round_id=round_id, subject=f"调度{round_id}", directive_ids=[directive_id],
+                                            respond_by=day()),
+            lambda: c.SchedulingRoundOverdue(round_id=round_id, respond_by=day(), detected_on=day(),
+                                             missing_directive_ids=[directive_id]),
+            lambda: c.FirstAgendaItemRecorded(directive_id=directive_id, first_agenda_item=rng.random() < 0.5,
+                                              studied_on=day(), received_on=day(), working_days_after_receipt=3,
+                                              threshold_working_days=2, due_on=day(), calendar="weekdays", provisional=False,
+                                              outcome=rng.choice(("in_time", "late", "missed"))),
         ])()
 
     history = []
