@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from gateway import references
 from gateway.errors import API_ERRORS
 from gateway.ledgers.accountability import router as accountability_router
 from gateway.ledgers.items import router as items_router
@@ -67,7 +68,7 @@ operation_route(router, "POST", "/directives/{directive_id}/evaluations", Evalua
 operation_route(router, "GET", "/directives/{directive_id}/lists", GetCombinedView, "ledgers.read_directive")
 operation_route(router, "GET", "/directives/{directive_id}/three-looks", GetThreeLooks, "ledgers.read_directive")
 operation_route(router, "POST", "/directives/{directive_id}/items", AddItem, "ledgers.record_item",
-                body=ItemBody, status_code=201)
+                body=ItemBody, status_code=201, check=references.new_item)
 
 # -- detail-ledger categories --------------------------------------------------------------------------
 operation_route(router, "GET", "/groups/{group_id}/categories", GetCategoryConfig, "ledgers.read_category")

@@ -7,6 +7,7 @@ Every handler runs the same operation under the same permission as the API route
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,14 +15,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import authz
 from authz import Permission
+from gateway import references
 from gateway.clues import router as clues_api
-from gateway.deps import ReadModels, Services, Today, membership
+from gateway.deps import ReadModels, Services, Today, membership, runtime
 from gateway.ledgers import items as items_api
 from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.web.directive_activities import supervising_activities
 from gateway.web.forms import checked_form, validate, values
+from gateway.web.owners import roster, with_owner_name
 from gateway.web.render import page, translator
 from gateway.web.unit import _uploaded as uploaded_attachments
 from projections.group_workbench.view import QUEUES
@@ -93,15 +96,19 @@ def localized(request: Request, problems: dict[str, str]) -> dict[str, str]:
 
 
 def attempt(services: Services, command: Any, permission: Permission,
-            fields: dict[str, str] | None = None) -> tuple[dict[str, str], int]:
-    """Run a form's command: no problem, or the service's refusal by the field it is shown next to (`fields`:
-    error code → field; else the form's own message). A record one may not know stays the page of a missing one."""
+            fields: dict[str, str] | None = None, check: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
+    """Run a form's command (after `check`, the gateway's check of the ids it names): no problem, or the refusal
+    by the field it is shown next to (a refused reference's own field; `fields`: error code → field; else the
+    form's own message). A record one may not know stays the page of a missing one."""
     try:
+        if check is not None:
+            check()
         services.run(command, permission)
     except DomainError as error:
         if error.status == 404:
             raise
-        return {(fields or {}).get(error.code, "_form"): error.message}, error.status
+        field = getattr(error, "field", None) or (fields or {}).get(error.code, "_form")
+        return {field: error.message}, error.status
     return {}, 200
 
 
@@ -169,8 +176,10 @@ def directive_page(request: Request, services: Services, permission: Permission,
                     activities: list[Any] | None = None) -> HTMLResponse:
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     followers = members(request, permission)
+    owners = roster(request, permission.principal, combined.directive.unit_id)
     errors = {form: localized(request, problems) for form, problems in (errors or {}).items()}
-    return page(request, "directive.html", followers=followers, principal=permission.principal, active="group", view=combined,
+    return page(request, "directive.html", followers=followers, owners=owners, principal=permission.principal,
+                active="group", view=combined,
                 directive=combined.directive, lists=combined.lists, tab=tab if tab in LIST_KINDS else "task",
                 stage_labels=STAGE_LABELS, list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES, problem_types=PROBLEM_TYPES,
                 status_labels=REPORTED_STATUS_LABELS, forms=forms or {}, errors=errors or {},
@@ -191,7 +200,9 @@ def directive_list(request: Request, directive_id: Id, kind: str, services: Serv
     """One of the four lists (the tab htmx swaps in)."""
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     kind = kind if kind in LIST_KINDS else "task"
-    return page(request, "_list.html", followers=members(request, permission), principal=permission.principal, directive=combined.directive,
+    return page(request, "_list.html", followers=members(request, permission),
+                owners=roster(request, permission.principal, combined.directive.unit_id),
+                principal=permission.principal, directive=combined.directive,
                 kind=kind, items=combined.lists.get(kind, []), list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES,
                 problem_types=PROBLEM_TYPES,
                 forms={}, errors={}, **ITEM_FORM_VOCABULARY, can=abilities(permission.principal))
@@ -220,17 +231,18 @@ async def add_item(request: Request, directive_id: Id, services: Services,
                    permission: Permission = require("ledgers.record_item")) -> Response:
     form = values(await checked_form(request))
     tab = str(form.get("list_kind", "task"))
-    body, errors = validate(ItemBody, form)
-    if body is None:
+    if form.get("owner_person_id") and not str(form.get("owner") or "").strip():
+        directive_view = services.run(GetCombinedView(directive_id=directive_id), permission).directive
+        form = with_owner_name(form, roster(request, permission.principal, directive_view.unit_id))
+    body, errors = validate(ItemBody, {**form, "owner_person_id": form.get("owner_person_id") or None})
+    status = 422
+    if body is not None:
+        command = AddItem(directive_id=directive_id, **body.fields())
+        errors, status = attempt(services, command, permission, check=lambda: references.new_item(
+            command, permission, runtime(request)))
+    if errors:
         return directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
-                               errors={"item": errors}, status_code=422)
-    try:
-        services.run(AddItem(directive_id=directive_id, **body.fields()), permission)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
-                               errors={"item": {"_form": error.message}}, status_code=error.status)
+                               errors={"item": errors}, status_code=status)
     return done(f"/group/directives/{directive_id}?tab={tab}&recorded=item")
 
 
