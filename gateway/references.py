@@ -100,6 +100,13 @@ def follower(operation: Any, permission: Permission, runtime: GatewayRuntime) ->
         raise
 
 
+def default_follower(operation: Any, permission: Permission, runtime: GatewayRuntime) -> None:
+    """The group's default follower (ledgers.SetDefaultFollower): a member of that group. For another group the
+    service's own refusal is the answer."""
+    if operation.group_id == group_of(permission.principal):
+        check_follower(runtime, operation.group_id, operation.follower)
+
+
 def linked_directive(operation: Any, permission: Permission, runtime: GatewayRuntime) -> None:
     """A fact of another service about a unit (`unit_id`, and `group_id` if it names one) linked to a directive
     (`directive_id`, optional): a directive of the caller's group. For a unit the caller's group does not

@@ -75,7 +75,7 @@ operation_route(router, "GET", "/groups/{group_id}/categories", GetCategoryConfi
 operation_route(router, "POST", "/groups/{group_id}/categories", ConfigureCategory, "ledgers.configure_category",
                 body=CategoryBody, status_code=201)
 operation_route(router, "PUT", "/groups/{group_id}/default-follower", SetDefaultFollower,
-                "ledgers.configure_category", body=DefaultFollowerBody)
+                "ledgers.configure_category", body=DefaultFollowerBody, check=references.default_follower)
 operation_route(router, "POST", "/groups/{group_id}/categories/{code}/retire", RetireCategory,
                 "ledgers.configure_category", body=ReasonBody)
 

@@ -107,3 +107,12 @@ def test_an_item_on_a_directive_not_yet_in_the_read_model_is_checked_all_the_sam
     path = f"/api/ledgers/directives/{directive_id}/items"
     refused(api.post("zhang.wei", path, json={**ITEM, "follower": "zhou.other"}), "follower_not_member", "follower")
     ok(api.post("zhang.wei", path, json=ITEM), 201)
+
+
+def test_the_groups_default_follower_is_one_of_its_members(api: Api) -> None:
+    path = "/api/ledgers/groups/group-mee/default-follower"
+    refused(api.request("PUT", "li.na", path, json={"follower": "zhou.other"}), "follower_not_member", "follower")
+    assert ok(api.request("PUT", "li.na", path, json={"follower": "wang.qiang"}))["default_follower"] == "wang.qiang"
+    # another group's leader: the service's refusal, whoever is named
+    other = api.request("PUT", "he.leader2", path, json={"follower": "zhou.other"})
+    assert other.status_code in (403, 404)
