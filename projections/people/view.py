@@ -180,8 +180,11 @@ def people_of(tx: Tx, principal: Principal, matter_id: str) -> list[dict[str, An
     matter = dict(zip(MATTER_COLUMNS, row, strict=True))
     people: list[dict[str, Any]] = []
     if matter["owner_person_id"]:
-        people.append({"person_id": matter["owner_person_id"], "person": matter["owner"] or "", "role": "owner",
-                       "post_kind": None, "title": None})
+        known = where([read_filter(principal, Columns(alias="p")),
+                       Clause("p.person_id = %s", (matter["owner_person_id"],))])
+        found = tx.fetchone(f"SELECT p.name FROM people_persons p WHERE {known.sql}", known.params)
+        people.append({"person_id": matter["owner_person_id"], "person": str(found[0]) if found else matter["owner"],
+                       "role": "owner", "post_kind": None, "title": None})
     elif matter["owner"]:
         named = where([read_filter(principal, Columns(alias="p")),
                        Clause("p.name = %s AND p.unit_id = %s", (matter["owner"], matter["unit_id"]))])

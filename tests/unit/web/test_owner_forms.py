@@ -51,3 +51,12 @@ def test_the_item_form_offers_the_roster_and_the_members_and_shows_a_refused_cho
     nobody = client.post(f"/group/directives/{directive_id}/items", data=form | {"owner_person_id": "nobody",
                                                                                 "owner": "某人"})
     assert nobody.status_code == 422 and 'id="item-task-owner_person_id-error"' in nobody.text
+
+
+def test_the_demo_shows_an_item_owned_by_a_person_of_the_roster(api: Api) -> None:
+    [gao] = api.get("zhang.wei", "/api/people", params={"name": "高建民"}).json()["items"]
+    matters = api.get("zhang.wei", f"/api/people/{gao['person_id']}/matters").json()["items"]
+    [owned] = [m for m in matters if m["title"] == "重点区域秋冬季大气污染综合治理"]
+    assert (owned["role"], owned["owner"], owned["owner_person_id"]) == ("owner", "大气环境司", gao["person_id"])
+    people = api.get("zhang.wei", f"/api/people/matters/{owned['matter_id']}/people").json()["item"]
+    assert [(p["person_id"], p["person"], p["role"]) for p in people] == [(gao["person_id"], "高建民", "owner")]
