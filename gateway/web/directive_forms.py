@@ -72,7 +72,7 @@ async def _item_command(request: Request, item_id: str, services: Services, perm
     if errors and not item.directive_id:  # an item of no directive (a clue's, a unit's): the error page
         raise InvalidInputError(next(iter(errors.values())))
     if errors:
-        return directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
+        return await directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
                               forms={key: form}, errors={key: errors}, status_code=status)
     if not item.directive_id:
         return done(f"/group?recorded={recorded}")
@@ -106,6 +106,6 @@ async def evaluate(request: Request, directive_id: Id, services: Services,
         errors, status = attempt(services, EvaluateDepartment(directive_id=directive_id, **body.fields()),
                                  permission, EVALUATION_PROBLEMS)
     if errors:
-        return directive_page(request, services, permission, directive_id, forms={"evaluation": form},
+        return await directive_page(request, services, permission, directive_id, forms={"evaluation": form},
                               errors={"evaluation": errors}, status_code=status)
     return done(f"/group/directives/{directive_id}?recorded=evaluation#evaluations-title")

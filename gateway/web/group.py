@@ -24,7 +24,7 @@ from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.web.directive_activities import supervising_activities
 from gateway.web.forms import checked_form, validate, values
-from gateway.web.owners import roster, with_owner_name
+from gateway.web.owners import owner_choices, with_owner_name
 from gateway.web.render import page, translator
 from gateway.web.unit import _uploaded as uploaded_attachments
 from projections.group_workbench.view import QUEUES
@@ -170,13 +170,13 @@ def members(request: Request, permission: Permission) -> list[tuple[str, str]]:
     return [(m.user_id, m.name) for m in membership(request).members_of(group_id)] if group_id else []
 
 
-def directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,
+async def directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,
                     tab: str = "task", forms: dict[str, dict[str, Any]] | None = None,
                     errors: dict[str, dict[str, str]] | None = None, status_code: int = 200,
                     activities: list[Any] | None = None) -> HTMLResponse:
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     followers = members(request, permission)
-    owners = roster(request, permission.principal, combined.directive.unit_id)
+    owners = await owner_choices(request, permission.principal, combined.directive.unit_id)
     errors = {form: localized(request, problems) for form, problems in (errors or {}).items()}
     return page(request, "directive.html", followers=followers, owners=owners, principal=permission.principal,
                 active="group", view=combined,
@@ -190,18 +190,18 @@ def directive_page(request: Request, services: Services, permission: Permission,
 @router.get("/group/directives/{directive_id}", response_class=HTMLResponse)
 async def directive(request: Request, directive_id: Id, services: Services, read_models: ReadModels,
                     tab: str = "task", permission: Permission = require("ledgers.read_directive")) -> HTMLResponse:
-    return directive_page(request, services, permission, directive_id, tab=tab,
+    return await directive_page(request, services, permission, directive_id, tab=tab,
                           activities=await supervising_activities(read_models, permission.principal, directive_id))
 
 
 @router.get("/group/directives/{directive_id}/lists/{kind}", response_class=HTMLResponse)
-def directive_list(request: Request, directive_id: Id, kind: str, services: Services,
+async def directive_list(request: Request, directive_id: Id, kind: str, services: Services,
                    permission: Permission = require("ledgers.read_directive")) -> HTMLResponse:
     """One of the four lists (the tab htmx swaps in)."""
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     kind = kind if kind in LIST_KINDS else "task"
     return page(request, "_list.html", followers=members(request, permission),
-                owners=roster(request, permission.principal, combined.directive.unit_id),
+                owners=await owner_choices(request, permission.principal, combined.directive.unit_id),
                 principal=permission.principal, directive=combined.directive,
                 kind=kind, items=combined.lists.get(kind, []), list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES,
                 problem_types=PROBLEM_TYPES,
@@ -214,14 +214,14 @@ async def record_stage(request: Request, directive_id: Id, services: Services,
     form = values(await checked_form(request))
     body, errors = validate(StageBody, form)
     if body is None:
-        return directive_page(request, services, permission, directive_id, forms={"stage": form},
+        return await directive_page(request, services, permission, directive_id, forms={"stage": form},
                                errors={"stage": errors}, status_code=422)
     try:
         services.run(RecordStage(directive_id=directive_id, **body.fields()), permission)
     except DomainError as error:
         if error.status == 404:
             raise
-        return directive_page(request, services, permission, directive_id, forms={"stage": form},
+        return await directive_page(request, services, permission, directive_id, forms={"stage": form},
                                errors={"stage": {"_form": error.message}}, status_code=error.status)
     return done(f"/group/directives/{directive_id}?recorded=stage")
 
@@ -233,7 +233,7 @@ async def add_item(request: Request, directive_id: Id, services: Services,
     tab = str(form.get("list_kind", "task"))
     if form.get("owner_person_id") and not str(form.get("owner") or "").strip():
         directive_view = services.run(GetCombinedView(directive_id=directive_id), permission).directive
-        form = with_owner_name(form, roster(request, permission.principal, directive_view.unit_id))
+        form = with_owner_name(form, await owner_choices(request, permission.principal, directive_view.unit_id))
     body, errors = validate(ItemBody, {**form, "owner_person_id": form.get("owner_person_id") or None})
     status = 422
     if body is not None:
@@ -241,7 +241,7 @@ async def add_item(request: Request, directive_id: Id, services: Services,
         errors, status = attempt(services, command, permission, check=lambda: references.new_item(
             command, permission, runtime(request)))
     if errors:
-        return directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
+        return await directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
                                errors={"item": errors}, status_code=status)
     return done(f"/group/directives/{directive_id}?tab={tab}&recorded=item")
 
@@ -273,7 +273,7 @@ async def close_item(request: Request, item_id: Id, services: Services,
                 raise
             errors = {"_form": error.message}
     if errors and item.directive_id:
-        return directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
+        return await directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
                               forms={f"close-{item_id}": form}, errors={f"close-{item_id}": errors},
                               status_code=422)
     return done(f"{target}&recorded=closed")

@@ -1,9 +1,9 @@
 """The item form's owner (责任人) as a person of the unit's roster, beside the name shown (issue #15: 以人看事).
 
-The options are the people of the directive's unit the user may read (`GET /api/people?unit_id=`, permission
-`people.read`); a user who may not read them gets none and names the owner by name only. When a person is
-chosen and no name is written, the item shows the person's name. The gateway checks the id on the way in
-(gateway/references.py), whatever the form offered.
+The options are the people of the directive's unit the user may read (gateway/web/names.py `roster`: `GET
+/api/people?unit_id=` under `people.read`); a user who may not read them gets none and names the owner by name
+only. When a person is chosen and no name is written, the item shows the person's name. The gateway checks the
+id on the way in (gateway/references.py), whatever the form offered.
 """
 
 from __future__ import annotations
@@ -14,23 +14,15 @@ from fastapi import Request
 
 import authz
 from gateway.deps import runtime
-from gateway.permissions import grant
-from projections.common.query import MAX_LIMIT, PageRequest
-from projections.people import view as people_view
-from services.common.errors import DomainError
+from gateway.web.names import roster
 
 
-def roster(request: Request, principal: authz.Principal, unit_id: str | None) -> list[tuple[str, str]]:
-    """(person id, name) of the unit's roster, for the owner select; at most one page (MAX_LIMIT people)."""
+async def owner_choices(request: Request, principal: authz.Principal, unit_id: str | None) -> list[tuple[str, str]]:
+    """(person id, name) of the unit's roster, by name, for the owner select."""
     if not unit_id:
         return []
-    try:
-        grant(principal, "people.read", listing=True)
-    except DomainError:
-        return []
-    with runtime(request).read_models.db.transaction() as tx:
-        found = people_view.persons(tx, principal, unit_id, None, None, PageRequest(limit=MAX_LIMIT))
-    return [(str(row["person_id"]), str(row["name"])) for row in found.rows]
+    found = await roster(runtime(request).read_models, principal, unit_id)
+    return sorted(found.items(), key=lambda person: (person[1], person[0]))
 
 
 def with_owner_name(form: dict[str, Any], owners: list[tuple[str, str]]) -> dict[str, Any]:

@@ -60,3 +60,17 @@ def test_the_demo_shows_an_item_owned_by_a_person_of_the_roster(api: Api) -> Non
     assert (owned["role"], owned["owner"], owned["owner_person_id"]) == ("owner", "大气环境司", gao["person_id"])
     people = api.get("zhang.wei", f"/api/people/matters/{owned['matter_id']}/people").json()["item"]
     assert [(p["person_id"], p["person"], p["role"]) for p in people] == [(gao["person_id"], "高建民", "owner")]
+
+
+def test_the_meeting_form_refuses_a_directive_not_of_the_group_next_to_its_field(api: Api) -> None:
+    client = signed_in(api, "zhang.wei")
+    people = api.get("zhang.wei", "/api/people", params={"unit_id": "unit-mee", "limit": 200}).json()["items"]
+    form = {"kind": "talk", "held_on": "2025-10-10", "title": "谈心谈话", "person_ids": [people[0]["person_id"]],
+            "attended_by": ["张伟"], "observation": "思想稳定", "directive_id": "no-such-directive",
+            "csrf_token": client.cookies["paizhu_csrf"]}
+    refused = client.post("/group/meetings/unit-mee", data=form)
+    assert refused.status_code == 422 and 'id="contact-directive_id-error"' in refused.text
+    directive_id = a_directive(client)
+    recorded = client.post("/group/meetings/unit-mee", data=form | {"directive_id": directive_id},
+                           follow_redirects=False)
+    assert recorded.status_code == 303, recorded.text
