@@ -73,7 +73,7 @@ async def _item_command(request: Request, item_id: str, services: Services, perm
         raise InvalidInputError(next(iter(errors.values())))
     if errors:
         return await directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
-                              forms={key: form}, errors={key: errors}, status_code=status)
+                                    forms={key: form}, errors={key: errors}, status_code=status)
     if not item.directive_id:
         return done(f"/group?recorded={recorded}")
     return done(f"/group/directives/{item.directive_id}?tab={item.list_kind}&recorded={recorded}#item-{item_id}")
@@ -107,5 +107,5 @@ async def evaluate(request: Request, directive_id: Id, services: Services,
                                  permission, EVALUATION_PROBLEMS)
     if errors:
         return await directive_page(request, services, permission, directive_id, forms={"evaluation": form},
-                              errors={"evaluation": errors}, status_code=status)
+                                    errors={"evaluation": errors}, status_code=status)
     return done(f"/group/directives/{directive_id}?recorded=evaluation#evaluations-title")

@@ -45,6 +45,7 @@ from services.ledgers.interface import (
     CloseItem,
     ClosureBody,
     GetCombinedView,
+    GetDirective,
     ItemBody,
     RecordStage,
     RegisterDirective,
@@ -191,7 +192,7 @@ async def directive_page(request: Request, services: Services, permission: Permi
 async def directive(request: Request, directive_id: Id, services: Services, read_models: ReadModels,
                     tab: str = "task", permission: Permission = require("ledgers.read_directive")) -> HTMLResponse:
     return await directive_page(request, services, permission, directive_id, tab=tab,
-                          activities=await supervising_activities(read_models, permission.principal, directive_id))
+                                activities=await supervising_activities(read_models, permission.principal, directive_id))
 
 
 @router.get("/group/directives/{directive_id}/lists/{kind}", response_class=HTMLResponse)
@@ -215,14 +216,14 @@ async def record_stage(request: Request, directive_id: Id, services: Services,
     body, errors = validate(StageBody, form)
     if body is None:
         return await directive_page(request, services, permission, directive_id, forms={"stage": form},
-                               errors={"stage": errors}, status_code=422)
+                                    errors={"stage": errors}, status_code=422)
     try:
         services.run(RecordStage(directive_id=directive_id, **body.fields()), permission)
     except DomainError as error:
         if error.status == 404:
             raise
         return await directive_page(request, services, permission, directive_id, forms={"stage": form},
-                               errors={"stage": {"_form": error.message}}, status_code=error.status)
+                                    errors={"stage": {"_form": error.message}}, status_code=error.status)
     return done(f"/group/directives/{directive_id}?recorded=stage")
 
 
@@ -232,8 +233,8 @@ async def add_item(request: Request, directive_id: Id, services: Services,
     form = values(await checked_form(request))
     tab = str(form.get("list_kind", "task"))
     if form.get("owner_person_id") and not str(form.get("owner") or "").strip():
-        directive_view = services.run(GetCombinedView(directive_id=directive_id), permission).directive
-        form = with_owner_name(form, await owner_choices(request, permission.principal, directive_view.unit_id))
+        unit_id = services.run(GetDirective(directive_id=directive_id), permission).unit_id
+        form = with_owner_name(form, await owner_choices(request, permission.principal, unit_id))
     body, errors = validate(ItemBody, {**form, "owner_person_id": form.get("owner_person_id") or None})
     status = 422
     if body is not None:
@@ -242,7 +243,7 @@ async def add_item(request: Request, directive_id: Id, services: Services,
             command, permission, runtime(request)))
     if errors:
         return await directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
-                               errors={"item": errors}, status_code=status)
+                                    errors={"item": errors}, status_code=status)
     return done(f"/group/directives/{directive_id}?tab={tab}&recorded=item")
 
 
@@ -274,8 +275,8 @@ async def close_item(request: Request, item_id: Id, services: Services,
             errors = {"_form": error.message}
     if errors and item.directive_id:
         return await directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
-                              forms={f"close-{item_id}": form}, errors={f"close-{item_id}": errors},
-                              status_code=422)
+                                    forms={f"close-{item_id}": form}, errors={f"close-{item_id}": errors},
+                                    status_code=422)
     return done(f"{target}&recorded=closed")
 
 
