@@ -47,9 +47,10 @@ GROUPS = (("zhang.wei", "group-mee", "unit-mee"), ("zhou.other", "group-mwr", "u
 OPERATOR_TOKEN = "bench-portals"
 
 
-def prepare(data_dir: Path, groups: int, directives: int) -> dict[str, int]:
+def prepare(data_dir: Path, groups: int, directives: int) -> tuple[dict[str, int], bool]:
     """The demo and the generated commission in `data_dir`, its deadlines checked as of now and every read model
-    caught up, before the server opens it; the events per service."""
+    caught up, before the server opens it; the events per service, and whether they were generated now (not
+    found in a kept folder)."""
     from paizhu.demo import DEMO_START, seed_demo
     from paizhu.platform import Platform
     from paizhu.settings import Settings
@@ -58,13 +59,14 @@ def prepare(data_dir: Path, groups: int, directives: int) -> dict[str, int]:
     clock = ManualClock(DEMO_START)
     platform = Platform(Settings(mode="embedded", data_dir=data_dir, demo=True, log_level="WARNING"), clock=clock)
     try:
-        if seed_demo(platform, clock) and groups:  # a kept folder (`--keep`) already holds them
+        generated = seed_demo(platform, clock)  # False: a kept folder (`--keep`) already holds them
+        if generated and groups:
             queries.generate(platform, clock, groups, directives)
         platform.gateway_runtime()  # records the built-in accounts once
         clock.set(max(datetime.now(UTC), clock.now()))
         platform.run_schedulers()  # what the server would find overdue as it starts, recorded now
         platform.sync()
-        return {name: int(app.max_position()) for name, app in platform.apps.items()}
+        return {name: int(app.max_position()) for name, app in platform.apps.items()}, generated
     finally:
         platform.stop()
 
@@ -174,7 +176,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="paizhu-portals-") as folder:
         data_dir = args.keep or Path(folder) / "data"
         started = time.monotonic()
-        events = prepare(data_dir, args.groups, args.directives)
+        events, generated = prepare(data_dir, args.groups, args.directives)
         generated_s = time.monotonic() - started
         env = {**os.environ, "PAIZHU_MODE": "embedded", "PAIZHU_PG_PORT": "1", "PAIZHU_KAFKA_BOOTSTRAP": "127.0.0.1:1",
                "PAIZHU_OPERATOR_TOKEN": OPERATOR_TOKEN}
@@ -205,7 +207,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                  "groups": args.groups, "directives_per_group": args.directives,
                  "directives": args.groups * args.directives + args.api_directives,
                  "api_directives": args.api_directives, "events_by_service": events,
-                 "seconds_to_generate": round(generated_s, 1), "seconds_to_add_api_directives": round(added_s, 1),
+                 "generated_in_this_run": generated, "seconds_to_generate": round(generated_s, 1) if generated else None,
+                 "seconds_to_add_api_directives": round(added_s, 1),
                  "seconds_until_read_models_fresh": round(caught_up_s, 1)},
         "load_average_1min": {"before": round(load_before[0], 1), "after": round(load_after[0], 1)},
         "cores": os.cpu_count(),
