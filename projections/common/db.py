@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +30,10 @@ DEFAULT_POOL_SIZE = 8
 
 POOL_TIMEOUT = 15.0
 """Seconds a caller waits for a pooled connection before its call fails (and its loop retries it)."""
+
+CHECK_IDLE_SECONDS = 1.0
+"""A pooled connection idle at least this long is checked (one round trip) before it is handed out; one that
+served a transaction more recently is not (a busy gateway's reads would pay a round trip each for nothing)."""
 
 
 class Tx(ABC):
@@ -168,21 +174,34 @@ class PostgresDatabase(Database):
         from psycopg_pool import ConnectionPool
 
         self.max_size = max_size
+        self._used: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+        """connection -> when it last finished a transaction (monotonic seconds)"""
 
-        # Bounded connections, each checked before use: after a database restart or a cut, a stale pooled
-        # connection is replaced instead of failing the caller, and a call into a cut fails within seconds.
+        # Bounded connections, each checked before use once idle: after a database restart or a cut, a stale
+        # pooled connection is replaced instead of failing the caller, and a call into a cut fails within seconds.
         self.pool = ConnectionPool(
             dsn, min_size=1, max_size=max_size, open=True, kwargs=dict(PG_CONNECTION_TIMEOUTS),
-            check=ConnectionPool.check_connection, timeout=POOL_TIMEOUT,
+            check=self._check, timeout=POOL_TIMEOUT,
         )
+
+    def _check(self, connection: Any) -> None:
+        """The pool's check before handing out `connection`: a round trip, unless it was in use just now."""
+        used = self._used.get(connection)
+        if used is not None and time.monotonic() - used < CHECK_IDLE_SECONDS:
+            return
+        from psycopg_pool import ConnectionPool
+
+        ConnectionPool.check_connection(connection)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         # Pipeline mode: a batch's statements go out without waiting for each answer.
-        with self.pool.connection() as connection, connection.pipeline(), connection.transaction():
-            tx = _PostgresTx(connection)
-            yield tx
-            tx.flush()
+        with self.pool.connection() as connection:
+            with connection.pipeline(), connection.transaction():
+                tx = _PostgresTx(connection)
+                yield tx
+                tx.flush()
+            self._used[connection] = time.monotonic()  # committed: it answered just now
 
     def close(self) -> None:
         self.pool.close()

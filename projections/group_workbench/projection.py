@@ -423,7 +423,8 @@ class GroupWorkbench(Projection):
         if found is None:
             return
         responses = found["responses"]
-        responses[payload.directive_id] = {"status": payload.status, "responded_on": payload.responded_on.isoformat()}
+        responses[payload.directive_id] = {"status": payload.status, "responded_on": payload.responded_on.isoformat(),
+                                           "answered_by": payload.answered_by, "via": payload.via}
         missing = len([d for d in found["directive_ids"] if d not in responses])
         self._save(tx, "gw_rounds", "round_id", payload.round_id,
                    {"responses": responses, "missing": missing, "updated_at": envelope.occurred_at.isoformat()})
