@@ -59,15 +59,18 @@ def read_filter(principal: Principal, columns: Columns | None = None) -> Clause:
     distribution = c.col(c.distribution)
     prefix = len(COMPARTMENT_PREFIX)
     compartment_row = f"substr({distribution}, 1, {prefix}) = '{COMPARTMENT_PREFIX}'"
-    if c.compartments is None:
-        in_compartment = NOTHING
-    else:
-        in_compartment = Clause(
-            f"EXISTS (SELECT 1 FROM {c.compartments} cm WHERE cm.compartment = {distribution}"
-            " AND cm.user_id = %s)",
-            (principal.user_id,),
-        )
     open_rows = _by_kind(principal, c)
+    if c.compartments is None:
+        # nobody reads a compartment's rows here: the same rows as `(compartment AND 1 = 0) OR (NOT compartment
+        # AND open)`, written without the OR, so the database can push `open` (e.g. `group_id = %s`) into each
+        # branch of a UNION and use the tables' group and unit indexes (issue #12: a group's workbench queues
+        # scanned every group's items)
+        return Clause(f"(NOT {compartment_row} AND ({open_rows.sql}))", open_rows.params)
+    in_compartment = Clause(
+        f"EXISTS (SELECT 1 FROM {c.compartments} cm WHERE cm.compartment = {distribution}"
+        " AND cm.user_id = %s)",
+        (principal.user_id,),
+    )
     return Clause(
         f"({compartment_row} AND {in_compartment.sql}) OR (NOT {compartment_row} AND ({open_rows.sql}))",
         in_compartment.params + open_rows.params,

@@ -1,12 +1,20 @@
 """`portal_load_p95_ms`: how long each portal's first page takes to load (the load event) in headless Chromium.
 
-Starts the embedded platform (`paizhu serve`, demo data, a temporary data folder), adds `--directives`
-directives through the API (split between the two demo groups, so the HQ dashboard and the group workbench
-have that many rows to draw), then per portal signs its user in and loads its first page `--loads` times.
-Saves the figures to bench/results/portals.json.
+Data (issue #12's target: the 100-group data set of the read-side benchmark): in a temporary embedded data
+folder (SQLite stores and read models), before the gateway starts, the demo scenario is seeded and then
+`--groups` groups × `--directives` directives are recorded through the ledgers application by the read-side
+benchmark's generator (`bench.queries.generate`: stages, stage deadlines, two items each, overdue ones once the
+scheduler ran). The first two generated groups are the demo's (group-mee, group-mwr), so zhang.wei and li.na
+see their group's share, zhao.unit unit-mee's, liu.team the demo's inspection; chen.hq (HQ) sees every group.
+`--api-directives` adds more through the API on top (the earlier mode of this benchmark).
 
-    python -m bench.portals                     # 1,000 extra directives, 20 loads per portal
-    python -m bench.portals --directives 0      # the demo data alone
+Then `paizhu serve` starts on that folder; once every read model has caught up with every service (the
+operator's /readyz positions, not a fixed sleep), each portal's user signs in and loads its first page
+`--loads` times. Saves the figures, the data description and the load average to bench/results/portals.json.
+
+    nice python -m bench.portals                          # 100 groups × 30 directives, 20 loads per portal
+    python -m bench.portals --groups 0                    # the demo data alone
+    python -m bench.portals --groups 0 --api-directives 1000   # the earlier mode
 """
 
 from __future__ import annotations
@@ -20,13 +28,14 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from playwright.sync_api import sync_playwright
 
+from bench import queries
 from bench.support import free_port
 from gateway.accounts import DEMO_PASSWORD
 
@@ -35,6 +44,48 @@ CHROMIUM = os.environ.get("PAIZHU_CHROMIUM", "/usr/bin/chromium")
 PORTALS = {"hq": ("chen.hq", "/hq"), "group": ("zhang.wei", "/group"), "clues": ("li.na", "/group/clues"),
            "unit": ("zhao.unit", "/unit"), "inspection": ("liu.team", "/inspection")}
 GROUPS = (("zhang.wei", "group-mee", "unit-mee"), ("zhou.other", "group-mwr", "unit-mwr"))
+OPERATOR_TOKEN = "bench-portals"
+
+
+def prepare(data_dir: Path, groups: int, directives: int) -> tuple[dict[str, int], bool]:
+    """The demo and the generated commission in `data_dir`, its deadlines checked as of now and every read model
+    caught up, before the server opens it; the events per service, and whether they were generated now (not
+    found in a kept folder)."""
+    from paizhu.demo import DEMO_START, seed_demo
+    from paizhu.platform import Platform
+    from paizhu.settings import Settings
+    from services.common.clock import ManualClock
+
+    clock = ManualClock(DEMO_START)
+    platform = Platform(Settings(mode="embedded", data_dir=data_dir, demo=True, log_level="WARNING"), clock=clock)
+    try:
+        generated = seed_demo(platform, clock)  # False: a kept folder (`--keep`) already holds them
+        if generated and groups:
+            queries.generate(platform, clock, groups, directives)
+        platform.gateway_runtime()  # records the built-in accounts once
+        clock.set(max(datetime.now(UTC), clock.now()))
+        platform.run_schedulers()  # what the server would find overdue as it starts, recorded now
+        platform.sync()
+        return {name: int(app.max_position()) for name, app in platform.apps.items()}, generated
+    finally:
+        platform.stop()
+
+
+def wait_fresh(base: str, timeout: float = 600.0) -> float:
+    """Wait until every read model reflects every service's last event (the operator's view of /readyz);
+    the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        answer = httpx.get(f"{base}/readyz", headers={"X-Paizhu-Operator-Token": OPERATOR_TOKEN}, timeout=30)
+        checks = answer.json().get("checks", {})
+        services = {k.removeprefix("service:"): v for k, v in checks.items() if k.startswith("service:")}
+        models = {k: v for k, v in checks.items() if not k.startswith("service:") and isinstance(v, dict)}
+        if answer.status_code == 200 and services and models and all(
+                positions.get(service, 0) >= last for positions in models.values()
+                for service, last in services.items()):
+            return time.monotonic() - started
+        time.sleep(0.5)
+    raise TimeoutError("the read models did not catch up")
 
 
 def wait_up(base: str, timeout: float = 180.0) -> None:
@@ -113,23 +164,34 @@ def p95(values: list[float]) -> float:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--directives", type=int, default=1000)
+    parser.add_argument("--groups", type=int, default=queries.GROUPS, help="groups generated (0: the demo alone)")
+    parser.add_argument("--directives", type=int, default=queries.DIRECTIVES, help="directives per generated group")
+    parser.add_argument("--api-directives", type=int, default=0, help="directives added through the API on top")
     parser.add_argument("--loads", type=int, default=20)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the data folder here and reuse it next time (same --groups and --directives)")
     args = parser.parse_args(argv)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="paizhu-portals-") as folder:
-        env = {**os.environ, "PAIZHU_MODE": "embedded", "PAIZHU_PG_PORT": "1", "PAIZHU_KAFKA_BOOTSTRAP": "127.0.0.1:1"}
+        data_dir = args.keep or Path(folder) / "data"
+        started = time.monotonic()
+        events, generated = prepare(data_dir, args.groups, args.directives)
+        generated_s = time.monotonic() - started
+        env = {**os.environ, "PAIZHU_MODE": "embedded", "PAIZHU_PG_PORT": "1", "PAIZHU_KAFKA_BOOTSTRAP": "127.0.0.1:1",
+               "PAIZHU_OPERATOR_TOKEN": OPERATOR_TOKEN}
         with (Path(folder) / "serve.log").open("w") as log:
             process = subprocess.Popen([sys.executable, "-m", "paizhu.cli", "serve", "--port", str(port),
-                                        "--data-dir", str(Path(folder) / "data")], env=env, stdout=log,
-                                       stderr=subprocess.STDOUT)
+                                        "--data-dir", str(data_dir)], env=env, stdout=log, stderr=subprocess.STDOUT)
             try:
                 wait_up(base)
                 started = time.monotonic()
-                add_directives(base, args.directives)
-                seeded_s = time.monotonic() - started
+                add_directives(base, args.api_directives)
+                added_s = time.monotonic() - started
+                caught_up_s = wait_fresh(base)
+                load_before = os.getloadavg()
                 timings, servers = measure(base, args.loads)
+                load_after = os.getloadavg()
             finally:
                 process.terminate()
                 process.wait(timeout=30)
@@ -140,8 +202,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result = {
         "metrics": {"portal_load_p95_ms": {"value": round(p95(every), 1), "unit": "ms"}},
         "portals": per_portal,
-        "data": {"mode": "embedded (SQLite)", "demo": True, "extra_directives": args.directives,
-                 "groups": len(GROUPS), "seconds_to_add_them": round(seeded_s, 1)},
+        "data": {"mode": "embedded (SQLite stores and read models)", "demo": True,
+                 "generator": "bench.queries.generate (through the ledgers application, before the server starts)",
+                 "groups": args.groups, "directives_per_group": args.directives,
+                 "directives": args.groups * args.directives + args.api_directives,
+                 "api_directives": args.api_directives, "events_by_service": events,
+                 "generated_in_this_run": generated, "seconds_to_generate": round(generated_s, 1) if generated else None,
+                 "seconds_to_add_api_directives": round(added_s, 1),
+                 "seconds_until_read_models_fresh": round(caught_up_s, 1)},
+        "load_average_1min": {"before": round(load_before[0], 1), "after": round(load_after[0], 1)},
+        "cores": os.cpu_count(),
         "browser": CHROMIUM, "target_ms": 1000,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

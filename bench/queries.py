@@ -76,19 +76,20 @@ READS: dict[str, tuple[str, str, dict[str, Any]]] = {
 member's workbench and master ledger, a unit's to-do list (unit portal)."""
 
 
-def _groups() -> list[tuple[str, str]]:
+def _groups(groups: int = GROUPS) -> list[tuple[str, str]]:
     """(group, unit) pairs: the demo's two (so the demo accounts read them) and generated ones."""
     named = [("group-mee", "unit-mee"), ("group-mwr", "unit-mwr")]
-    return (named + [(f"group-b{n:03d}", f"unit-b{n:03d}") for n in range(len(named), GROUPS)])[:GROUPS]
+    return (named + [(f"group-b{n:03d}", f"unit-b{n:03d}") for n in range(len(named), groups)])[:groups]
 
 
-def generate(platform: Any, clock: ManualClock) -> int:
-    """Record the commission through the ledgers application; the number of events it published."""
+def generate(platform: Any, clock: ManualClock, groups: int = GROUPS, directives: int = DIRECTIVES) -> int:
+    """Record the commission (`groups` groups × `directives` directives) through the ledgers application; the
+    number of events it published. Also the data set of bench/portals.py."""
     app = platform.apps["ledgers"]
     rng = random.Random(11)
-    for g, (group_id, unit_id) in enumerate(_groups()):
+    for g, (group_id, unit_id) in enumerate(_groups(groups)):
         with app.acting(CommandContext(actor={"user": "bench", "org": group_id, "role": "group_staff"})):
-            for n in range(DIRECTIVES):
+            for n in range(directives):
                 received = date(2025, 1, 2) + timedelta(days=(n * 11 + g) % 300)
                 directive_id = app.register_directive(
                     group_id=group_id, unit_id=unit_id, reference_number=f"基准〔2025〕{g:03d}-{n:03d}号",

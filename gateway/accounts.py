@@ -80,6 +80,8 @@ class MembershipSource(Protocol):
 
     def organisation(self, org_id: str) -> OrgView | None: ...
 
+    def organisations(self, org_ids: Iterable[str]) -> dict[str, OrgView]: ...
+
     def member(self, user_id: str, org_id: str) -> Member | None: ...
 
     def membership(self, user_id: str, org_id: str) -> tuple[Member, OrgView] | None: ...
@@ -97,6 +99,9 @@ class SeedMembership:
     def organisation(self, org_id: str) -> OrgView | None:
         org = ORGS.get(org_id)
         return None if org is None else OrgView(org.org_id, org.kind, org.name, org.name_en, org.supervises)
+
+    def organisations(self, org_ids: Iterable[str]) -> dict[str, OrgView]:
+        return {org.org_id: org for org in map(self.organisation, dict.fromkeys(org_ids)) if org is not None}
 
     def member(self, user_id: str, org_id: str) -> Member | None:
         account = ACCOUNTS.get(user_id)

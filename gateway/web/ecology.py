@@ -80,8 +80,7 @@ def units_of(principal: Principal, membership: MembershipSource, group_ids: list
     dashboard shows them."""
     if principal.supervised_unit_ids:
         return sorted(principal.supervised_unit_ids)
-    found = (membership.organisation(g) for g in group_ids)
-    return sorted({unit for org in found if org is not None for unit in org.supervises})
+    return sorted({unit for org in membership.organisations(group_ids).values() for unit in org.supervises})
 
 
 @router.get("/ecology", response_class=HTMLResponse)

@@ -58,9 +58,10 @@ async def dashboard(request: Request, read_models: ReadModels, services: Service
                                      today=today,
                                      permission=permission)
     group_ids = list(figures.groups)
+    orgs = membership.organisations([*group_ids, *(a.group_id for a in alerts.items), *([group] if group else [])])
 
     def name(org_id: str) -> str:
-        org = membership.organisation(org_id)
+        org = orgs.get(org_id)
         return (org.name_en if tr.language == "en" and org.name_en else org.name) if org else org_id
 
     counts = figures.groups

@@ -79,6 +79,15 @@ def fetch_page(tx: Tx, select: str, columns: Sequence[str], clauses: Sequence[Cl
 
     `columns` name the selected columns, in order; two extra columns (the sort value and key) are added.
     """
+    return fetch_union_page(tx, (select,), columns, clauses, sort, request)
+
+
+def fetch_union_page(tx: Tx, selects: Sequence[str], columns: Sequence[str], clauses: Sequence[Clause], sort: Sort,
+                     request: PageRequest) -> Page:
+    """One page of the union of `selects` (each as `fetch_page` takes it, with the same `columns`), the same rows
+    and cursors as `fetch_page` over `(a UNION ALL b ...)`, in one statement: each select is filtered, ordered
+    and limited to the page on its own (where its table's index serves the order), then the pages are merged.
+    A union filtered and ordered as a whole sorts every row of it (issue #12: the HQ alert list at 100 groups)."""
     limit = max(1, min(int(request.limit), MAX_LIMIT))
     conditions = list(clauses)
     if request.cursor:
@@ -88,10 +97,18 @@ def fetch_page(tx: Tx, select: str, columns: Sequence[str], clauses: Sequence[Cl
                                  (value, value, key)))
     condition = where(conditions)
     direction = "DESC" if sort.descending else "ASC"
-    head, _, tail = select.partition(" FROM ")
-    sql = (f"{head}, {sort.expr} AS sort_value__, {sort.key} AS sort_key__ FROM {tail} WHERE {condition.sql}"
-           f" ORDER BY {sort.expr} {direction}, {sort.key} {direction} LIMIT %s")
-    fetched = tx.fetchall(sql, (*condition.params, limit + 1))
+    pages = []
+    for select in selects:
+        head, _, tail = select.partition(" FROM ")
+        pages.append(f"{head}, {sort.expr} AS sort_value__, {sort.key} AS sort_key__ FROM {tail}"
+                     f" WHERE {condition.sql} ORDER BY {sort.expr} {direction}, {sort.key} {direction} LIMIT %s")
+    if len(pages) == 1:
+        sql, params = pages[0], (*condition.params, limit + 1)
+    else:
+        sql = (" UNION ALL ".join(f"SELECT * FROM ({page}) page{n}" for n, page in enumerate(pages))
+               + f" ORDER BY sort_value__ {direction}, sort_key__ {direction} LIMIT %s")
+        params = (*condition.params, limit + 1) * len(pages) + (limit + 1,)
+    fetched = tx.fetchall(sql, params)
     rows = [dict(zip(columns, row[:-2], strict=True)) for row in fetched[:limit]]
     next_cursor = None
     if len(fetched) > limit:

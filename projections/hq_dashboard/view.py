@@ -14,7 +14,7 @@ from typing import Any
 from authz import Principal
 from authz.filters import Clause, read_filter
 from projections.common.db import Database, Tx
-from projections.common.query import Page, PageRequest, Sort, fetch_page, where
+from projections.common.query import Page, PageRequest, Sort, fetch_page, fetch_union_page, where
 
 RowFilter = Callable[[dict[str, Any]], bool]
 
@@ -24,18 +24,19 @@ DIRECTIVE_COLUMNS = ("directive_id", "group_id", "unit_id", "distribution", "ref
                      "received_on", "stages_done", "last_stage")
 BY_RECEIPT = Sort("received_on", "received_on", "directive_id")
 NEWEST_FIRST = Sort("-detected_on", "detected_on", "alert_id", descending=True)
-ALERTS = (
+ALERT_SOURCES = (
     "(SELECT alert_id, group_id, unit_id, distribution, kind, record_id, title, due_on, detected_on, occurred_at,"
-    " NULL AS last_activity_on, '' AS shown_from FROM hq_alerts"
-    " UNION ALL"
-    " SELECT 'stalled:' || directive_id, group_id, unit_id, distribution, 'directive_stalled', directive_id, title,"
-    " stalls_on, stalls_on, stalls_on, last_activity_on, stalls_on FROM hq_directives"
-    " WHERE withdrawn = 0 AND closed_on IS NULL AND stalls_on IS NOT NULL"
-    " UNION ALL"
-    " SELECT 'stalled:' || item_id, group_id, unit_id, distribution, 'item_stalled', item_id, title, stalls_on,"
-    " stalls_on, stalls_on, last_progress_on, stalls_on FROM hq_items WHERE stalls_on IS NOT NULL) alerts"
+    " NULL AS last_activity_on, '' AS shown_from FROM hq_alerts) alerts",
+    "(SELECT 'stalled:' || directive_id AS alert_id, group_id, unit_id, distribution, 'directive_stalled' AS kind,"
+    " directive_id AS record_id, title, stalls_on AS due_on, stalls_on AS detected_on, stalls_on AS occurred_at,"
+    " last_activity_on, stalls_on AS shown_from FROM hq_directives"
+    " WHERE withdrawn = 0 AND closed_on IS NULL AND stalls_on IS NOT NULL) alerts",
+    "(SELECT 'stalled:' || item_id AS alert_id, group_id, unit_id, distribution, 'item_stalled' AS kind,"
+    " item_id AS record_id, title, stalls_on AS due_on, stalls_on AS detected_on, stalls_on AS occurred_at,"
+    " last_progress_on AS last_activity_on, stalls_on AS shown_from FROM hq_items WHERE stalls_on IS NOT NULL) alerts",
 )
-"""What went overdue (once detected) and what stalled (from the day it stalls on, `shown_from`)."""
+"""What went overdue (once detected) and what stalled (from the day it stalls on, `shown_from`): three sources,
+paged together by `fetch_union_page`."""
 
 
 def _days(later: str, earlier: str) -> int:
@@ -90,9 +91,9 @@ def figures(tx: Tx, principal: Principal, since: date | None, until: date | None
 
 def alerts(tx: Tx, principal: Principal, today: date, request: PageRequest) -> Page:
     """What went overdue or stalled by `today`, newest first."""
-    select = f"SELECT {', '.join(ALERT_COLUMNS)} FROM {ALERTS}"
+    selects = [f"SELECT {', '.join(ALERT_COLUMNS)} FROM {source}" for source in ALERT_SOURCES]
     shown = Clause("shown_from <= %s", (today.isoformat(),))
-    return fetch_page(tx, select, ALERT_COLUMNS, [read_filter(principal), shown], NEWEST_FIRST, request)
+    return fetch_union_page(tx, selects, ALERT_COLUMNS, [read_filter(principal), shown], NEWEST_FIRST, request)
 
 
 def directives(tx: Tx, principal: Principal, request: PageRequest) -> Page:

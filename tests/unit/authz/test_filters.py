@@ -81,3 +81,31 @@ def test_an_alias_qualifies_every_column(rows: sqlite3.Connection) -> None:
     count = rows.execute(f"SELECT COUNT(*) FROM r x WHERE {clause.sql.replace('%s', '?')}", clause.params).fetchone()
     assert count[0] == sum(1 for g, u, d in itertools.product(GROUPS, UNITS, DISTRIBUTIONS)
                            if expected(hq, g, u, d))
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS, ids=lambda p: p.user_id)
+def test_without_membership_tables_the_filter_still_selects_what_can_read_allows(
+        rows: sqlite3.Connection, principal: Principal) -> None:
+    clause = read_filter(principal)
+    chosen = {row[0] for row in rows.execute(f"SELECT id FROM r WHERE {clause.sql.replace('%s', '?')}",
+                                              clause.params)}
+    allowed = {row[0] for row in rows.execute("SELECT id, group_id, unit_id, distribution FROM r")
+               if authz.can_read(principal, group_id=row[1], unit_id=row[2], distribution=row[3],
+                                 round_members=set(), round_open=False,
+                                 compartment=set() if row[3].startswith("compartment:") else None)}
+    assert chosen == allowed
+
+
+def test_a_group_filter_reaches_the_group_index_of_every_branch_of_a_union(rows: sqlite3.Connection) -> None:
+    """Issue #12: written as `(compartment AND 1 = 0) OR (...)`, the filter kept SQLite from pushing
+    `group_id = ?` into a UNION's branches: a group's workbench queues scanned the items of every group."""
+    rows.execute("CREATE TABLE s (id INTEGER PRIMARY KEY, group_id TEXT, unit_id TEXT, distribution TEXT)")
+    rows.execute("CREATE INDEX r_group ON r (group_id)")
+    rows.execute("CREATE INDEX s_group ON s (group_id)")
+    clause = read_filter(PRINCIPALS[0])
+    plan = [row[3] for row in rows.execute(
+        "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM (SELECT id, group_id, unit_id, distribution FROM r UNION ALL"
+        f" SELECT id, group_id, unit_id, distribution FROM s) q WHERE {clause.sql.replace('%s', '?')}",
+        clause.params)]
+    assert any("USING INDEX r_group" in step for step in plan), plan
+    assert any("USING INDEX s_group" in step for step in plan), plan

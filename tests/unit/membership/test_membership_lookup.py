@@ -52,6 +52,16 @@ def test_the_one_statement_answers_as_the_separate_reads(runner: ProjectionRunne
     assert unit is not None and (unit[1].kind, unit[1].supervises, unit[0].roles) == ("unit", (), ("unit_liaison",))
 
 
+def test_many_organisations_in_one_read_answer_as_one_at_a_time(runner: ProjectionRunner) -> None:
+    view = MembershipView(runner.db)
+    asked = ["group-nea", "unit-nea", "unit-coal", "group-none", "group-nea"]
+    found = view.organisations(asked)
+    assert found == {org: view.organisation(org) for org in asked if view.organisation(org) is not None}
+    assert set(found) == {"group-nea", "unit-nea", "unit-coal"}
+    assert found["group-nea"].supervises == ("unit-coal", "unit-nea") and found["unit-nea"].supervises == ()
+    assert view.organisations([]) == {}
+
+
 def test_without_a_generation_every_lookup_reads_the_read_model(app: UnitsApplication, runner: ProjectionRunner) -> None:
     view = MembershipView(runner.db)
     assert view.membership("gao.lead", "group-nea") is not None
