@@ -91,18 +91,20 @@ def read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list:  # ty
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    tp = TopicPartition(topic, 0)
-    consumer.assign([tp])
-    end = consumer.end_offsets([tp])[tp]
-    consumer.seek_to_beginning(tp)
-    messages = []
-    deadline = time.monotonic() + timeout
-    while consumer.position(tp) < end:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"read {len(messages)} of {end} messages of {topic}")
-        for batch in consumer.poll(timeout_ms=500).values():
-            messages.extend(batch)
-    consumer.close()
+    try:  # closed on a timeout too: its IO thread would go on logging after the broker is gone
+        tp = TopicPartition(topic, 0)
+        consumer.assign([tp])
+        end = consumer.end_offsets([tp])[tp]
+        consumer.seek_to_beginning(tp)
+        messages = []
+        deadline = time.monotonic() + timeout
+        while consumer.position(tp) < end:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"read {len(messages)} of {end} messages of {topic}")
+            for batch in consumer.poll(timeout_ms=500).values():
+                messages.extend(batch)
+    finally:
+        consumer.close()
     return messages
 
 
