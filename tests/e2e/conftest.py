@@ -111,8 +111,19 @@ class Cluster:
             process.kill()
 
     def stop_all(self) -> None:
-        for name in list(self.processes):
-            self.stop(name)
+        """SIGTERM to every process at once, then wait for each: they shut down side by side, not one after
+        another (eighteen stops in a row, up to 20 s each, outlasted the 300 s test timeout on a loaded
+        machine)."""
+        processes, self.processes = list(self.processes.values()), {}
+        for process in processes:
+            process.terminate()
+        deadline = time.monotonic() + 20
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
