@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ import pytest
 from bench.support import create_database, drop_database, pg_env, start_broker
 
 
-@pytest.fixture(scope="module")
-def kafka_bootstrap() -> Iterator[str]:
-    """A fresh Tansu broker (Kafka protocol, memory storage) on a free port, per test module."""
+@contextmanager
+def fresh_broker() -> Iterator[str]:
+    """A fresh Tansu broker (Kafka protocol, memory storage) on a free port, with Paizhu's topics; stopped
+    afterwards."""
     process, bootstrap = start_broker()
     try:
         from events.kafka import ensure_topics
@@ -28,14 +30,28 @@ def kafka_bootstrap() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def pg_database() -> Iterator[str]:
-    """A fresh database for one test module (dropped afterwards)."""
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A fresh database on the test PostgreSQL (dropped afterwards)."""
     name = create_database("paizhu_t_")
     try:
         yield name
     finally:
         drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def kafka_bootstrap() -> Iterator[str]:
+    """A fresh broker per test module."""
+    with fresh_broker() as bootstrap:
+        yield bootstrap
+
+
+@pytest.fixture(scope="module")
+def pg_database() -> Iterator[str]:
+    """A fresh database for one test module (dropped afterwards)."""
+    with fresh_database() as name:
+        yield name
 
 
 def distributed_env(dbname: str, bootstrap: str, data_dir: Path) -> dict[str, str]:

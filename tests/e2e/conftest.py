@@ -1,4 +1,9 @@
-"""Processes of the distributed mode and an OpenID Connect provider's JWKS, for end-to-end tests."""
+"""Processes of the distributed mode and an OpenID Connect provider's JWKS, for end-to-end tests.
+
+One cluster (its database, broker and eighteen processes) serves every end-to-end module of this package:
+starting it is most of these tests' time. Each test therefore works on records of its own (ids it made, or an
+organisation no other test writes to); the closed loop, which reconciles group-mee's whole ledger, runs first.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bench.support import free_port, run_cli
 from gateway.accounts import ACCOUNTS
+from tests.conftest import distributed_env, fresh_broker, fresh_database
 
 ISSUER = "https://idp.test.paizhu"
 AUDIENCE = "paizhu-gateway"
@@ -43,7 +49,7 @@ class IdentityProvider:
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def identity_provider() -> Iterator[IdentityProvider]:
     provider = IdentityProvider()
     body = json.dumps(provider.jwks()).encode()
@@ -126,9 +132,17 @@ class Cluster:
                 process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
+def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The environment of the package's cluster: a fresh database and broker (overrides the per-module one)."""
+    with fresh_database() as dbname, fresh_broker() as bootstrap:
+        yield distributed_env(dbname, bootstrap, tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="package")
 def cluster(distributed: dict[str, str], identity_provider: IdentityProvider) -> Iterator[tuple[Cluster, str]]:
-    """Every service, relay and projector, and the gateway, as separate processes."""
+    """Every service, relay and projector, and the gateway, as separate processes: one cluster for the package,
+    stopped after its last test (never left polling while the rest of the suite runs)."""
     from events.topics import SERVICES
     from projections.catalog import PROJECTIONS
 
