@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -97,16 +98,24 @@ def wait_member(base: str, token: str, timeout: float = 180.0) -> None:
 
 
 class Cluster:
-    """Starts `paizhu` processes with one environment; stops them all at the end."""
+    """Starts `paizhu` processes with one environment, each logging to a file of its own in `logs`; stops them
+    all at the end."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
         self.env = env
+        self.logs = logs
         self.processes: dict[str, subprocess.Popen] = {}  # type: ignore[type-arg]
 
     def start(self, name: str, *args: str) -> subprocess.Popen:  # type: ignore[type-arg]
-        process = run_cli(self.env, *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with (self.logs / f"{name}.log").open("wb") as out:
+            process = run_cli(self.env, *args, stdout=out, stderr=subprocess.STDOUT)
         self.processes[name] = process
         return process
+
+    def tails(self, size: int = 1500) -> str:
+        """The end of every process's log (what a failed start-up shows)."""
+        return "\n".join(f"--- {log.stem}\n{log.read_text(errors='replace')[-size:]}"
+                         for log in sorted(self.logs.glob("*.log")))
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name)
@@ -140,7 +149,8 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
 
 @pytest.fixture(scope="package")
-def cluster(distributed: dict[str, str], identity_provider: IdentityProvider) -> Iterator[tuple[Cluster, str]]:
+def cluster(distributed: dict[str, str], identity_provider: IdentityProvider,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cluster, str]]:
     """Every service, relay and projector, and the gateway, as separate processes: one cluster for the package,
     stopped after its last test (never left polling while the rest of the suite runs)."""
     from events.topics import SERVICES
@@ -157,7 +167,8 @@ def cluster(distributed: dict[str, str], identity_provider: IdentityProvider) ->
         "PAIZHU_SCHEDULER_INTERVAL_SECONDS": "2",
         "PAIZHU_LOG_LEVEL": "WARNING",
     }
-    nodes = Cluster(env)
+    nodes = Cluster(env, tmp_path_factory.mktemp("logs"))
+    started = False
     try:
         for service, port in ports.items():
             nodes.start(f"service-{service}", "service", service, "--port", str(port))
@@ -181,6 +192,9 @@ def cluster(distributed: dict[str, str], identity_provider: IdentityProvider) ->
             assert time.monotonic() < deadline, errors.decode()[-3000:]
             time.sleep(1)
         wait_member(base, identity_provider.token("li.na"))
+        started = True
         yield nodes, base
     finally:
+        if not started:
+            print(nodes.tails())  # shown with the failed set-up
         nodes.stop_all()
