@@ -1,7 +1,7 @@
 """Permissions of the ledgers service's actions.
 
 Group staff record; the group leader or deputy approves closures (销号) and reopenings; HQ and audit read;
-the unit reads the items and scheduling rounds addressed to it (distribution "unit") and nothing else.
+the unit reads the items and scheduling rounds addressed to it (distribution "unit") and answers its rounds.
 `reads` names the read action that guards an existing record's existence for the action: whoever fails it
 gets the 404 of a missing record, whoever passes it but may not act gets 403.
 """
@@ -9,6 +9,7 @@ gets the 404 of a missing record, whoever passes it but may not act gets 403.
 from __future__ import annotations
 
 from authz import AUDIT_ROLES, GROUP_LEADERSHIP, GROUP_ROLES, HQ_ROLES, UNIT_ROLES, rule
+from authz.rules_units import UNIT_SENDERS
 
 DIRECTIVE = "ledgers.read_directive"
 ITEM = "ledgers.read_item"
@@ -35,7 +36,10 @@ rule("ledgers.record_look_back", GROUP_ROLES, description="a confirming look-bac
 rule("ledgers.reopen_item", GROUP_LEADERSHIP, description="a look-back that reopens the item", reads=ITEM)
 rule(ITEM, GROUP_ROLES | HQ_ROLES | AUDIT_ROLES | UNIT_ROLES,
      description="the unit reads items addressed to it (their distribution is `unit`)")
-rule("ledgers.schedule", GROUP_ROLES, description="调度 rounds", reads=ROUND)
+rule("ledgers.schedule", GROUP_ROLES, description="调度 rounds: open and close", reads=ROUND)
+rule("ledgers.answer_round", GROUP_ROLES | UNIT_SENDERS, reads=ROUND,
+     description="answer a round per directive: the unit's liaison for its own unit (as it answers items), or "
+                 "the group entering the unit's answer on its behalf (the event records which)")
 rule(ROUND, GROUP_ROLES | HQ_ROLES | AUDIT_ROLES | UNIT_ROLES)
 rule("ledgers.reconcile", GROUP_ROLES, description="对账 and its findings", reads=RECONCILIATION)
 rule(RECONCILIATION, GROUP_ROLES | HQ_ROLES | AUDIT_ROLES)

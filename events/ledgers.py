@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from events.registry import Contract, contract
+from pydantic import ConfigDict
+
+from events.registry import Contract, contract, upcaster
 
 
 @contract("ledgers.DirectiveRegistered", 1)
@@ -362,14 +365,43 @@ class SimilarMattersLinked(Contract):
 
 
 @contract("ledgers.SchedulingRoundResponded", 1)
-class SchedulingRoundResponded(Contract):
+class SchedulingRoundRespondedV1(Contract):
     """The unit's answer for one directive of a scheduling round (distribution "unit")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="SchedulingRoundResponded")
 
     round_id: str
     directive_id: str
     status: str
     """not_started | in_progress | completed"""
     responded_on: date
+
+
+@contract("ledgers.SchedulingRoundResponded", 2)
+class SchedulingRoundResponded(Contract):
+    """The unit's answer for one directive of a scheduling round (distribution "unit").
+
+    v2 says who answered: `answered_by` `unit` (the unit's own user, or its progress report) or `group` (the
+    group entering the unit's answer on its behalf), `via` `entered` or `progress_report` with its `report_id`.
+    Upcast from v1: `group`, `entered` (only the group could enter answers then)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="SchedulingRoundResponded")
+
+    round_id: str
+    directive_id: str
+    status: str
+    """not_started | in_progress | completed"""
+    responded_on: date
+    answered_by: str
+    """unit | group"""
+    via: str
+    """entered | progress_report"""
+    report_id: str | None = None
+
+
+@upcaster("ledgers.SchedulingRoundResponded", 1)
+def _round_responded_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "answered_by": "group", "via": "entered", "report_id": None}
 
 
 @contract("ledgers.SchedulingRoundClosed", 1)

@@ -55,14 +55,46 @@ class RectificationReported(Contract):
 
 
 @contract("units.ProgressReported", 1)
-class ProgressReported(Contract):
+class ProgressReportedV1(Contract):
     """The unit reports progress on a directive or answers a scheduling request (调度)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="ProgressReported")
 
     report_id: str
     subject_ref: str
     period: str
     summary: str
     answers_item_id: str | None = None
+
+
+class DirectiveStatus(Contract):
+    directive_id: str
+    status: str
+    """one of: not_started, in_progress, completed"""
+    summary: str
+    """this directive's progress; empty: the report's summary"""
+
+
+@contract("units.ProgressReported", 2)
+class ProgressReported(Contract):
+    """The unit reports progress on a directive, or answers a scheduling round (定期调度) of the ledgers.
+
+    v2 adds the round it answers (`round_id`) and its status per directive (`directive_statuses`); the
+    ledgers record them as the round's responses. None and [] when upcast from v1 (or for a report that
+    answers no round)."""
+
+    report_id: str
+    subject_ref: str
+    period: str
+    summary: str
+    answers_item_id: str | None = None
+    round_id: str | None = None
+    directive_statuses: list[DirectiveStatus] = []
+
+
+@upcaster("units.ProgressReported", 1)
+def _progress_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "round_id": None, "directive_statuses": []}
 
 
 @contract("units.SituationNoticed", 1)

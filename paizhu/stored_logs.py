@@ -15,7 +15,7 @@ from events.topics import SERVICES
 from paizhu.keys import Keys, reading_keys
 from paizhu.settings import Settings
 from services.common.case_index import CaseIndex, recorder_rows
-from services.common.verification import RowDecoder, StoredRow
+from services.common.verification import Partition, RowDecoder, StoredRow
 
 
 class StoreNotFoundError(SystemExit):
@@ -38,6 +38,19 @@ class StoredLog:
 
     def rows(self, after: int = 0, page: int = 2000) -> Iterator[StoredRow]:
         return recorder_rows(self.recorder, after, page)
+
+    def checkpoint_rows(self) -> list[StoredRow]:
+        """The rows of the store's signed checkpoint stream, in position order."""
+        from services.common.case_index import stream_rows
+        from services.common.verification import checkpoint_log_id
+
+        return sorted(stream_rows(self.recorder, str(checkpoint_log_id(self.service))), key=lambda row: row.id)
+
+    def partitions(self, parts: int) -> list[Partition] | None:
+        """The log split by stream into `parts` for verifying in parallel, or None (`log_partitions`)."""
+        from services.common.log_partitions import log_partitions
+
+        return log_partitions(self.recorder, parts)
 
     def case_index(self, use_table: bool = True) -> CaseIndex:
         """The store's correlation index, read only (the table as far as it goes, then the rows after it)."""

@@ -22,6 +22,7 @@ from events.envelope import Envelope
 from events.registry import decode
 from events.topics import DEAD_LETTER_TOPIC, topic_for
 from projections.common.db import Database
+from runtime.projection_feeds import partition_names
 from runtime.projection_runner import TRACKING_DDL, DeadLetterSink, Item
 from runtime.telemetry import dead_letters
 from runtime.topic_guard import TopicMisconfigured, check_partitions
@@ -36,6 +37,13 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     OperationalError, InterfaceError, ConnectionUnavailableError, OSError, TimeoutError,
 )
 """Faults of the infrastructure, not of the event: retried later, never dead-lettered."""
+
+
+POLICY_BATCH = 100
+"""Events a Kafka policy consumer handles between two polls. Each may write several aggregates (tens of ms on a
+loaded machine): a batch stays well within max_poll_interval_ms (60 s), else the member would be dropped from
+the group mid-batch, its partitions moved, its offsets not committed, and the next owner would start the same
+batch again (with several instances and a backlog, round after round: a group that never settles)."""
 
 
 def consumer_name(app: ServiceApplication) -> str:
@@ -190,7 +198,7 @@ class KafkaPolicyRunner:
                 stop.wait(delay)
 
     def _consume(self, stop: threading.Event) -> None:
-        from kafka import KafkaConsumer, KafkaProducer
+        from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
 
         from events.kafka import ensure_topics
 
@@ -200,13 +208,24 @@ class KafkaPolicyRunner:
         producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
         sink = DeadLetterTopic(producer)
         consumer = KafkaConsumer(
-            *self.topics, bootstrap_servers=self.bootstrap, group_id=f"paizhu.policy.{self.app.name}",
-            enable_auto_commit=False, auto_offset_reset="earliest", max_poll_interval_ms=10000,
+            bootstrap_servers=self.bootstrap, group_id=f"paizhu.policy.{self.app.name}",
+            enable_auto_commit=False, auto_offset_reset="earliest", max_poll_interval_ms=60000,
             session_timeout_ms=6000, heartbeat_interval_ms=1000, fetch_max_wait_ms=20,
         )
+        service = self.app.name
+
+        class AssignmentLog(ConsumerRebalanceListener):  # says which partitions this instance holds
+            def on_partitions_revoked(self, revoked: Any) -> None:
+                if revoked:
+                    log.info("policy %s gave up %s", service, partition_names(sorted(revoked)))
+
+            def on_partitions_assigned(self, assigned: Any) -> None:
+                log.info("policy %s holds %s", service, partition_names(sorted(assigned)))
+
+        consumer.subscribe(self.topics, listener=AssignmentLog())
         try:
             while not stop.is_set():
-                records = consumer.poll(timeout_ms=200, max_records=500)
+                records = consumer.poll(timeout_ms=200, max_records=POLICY_BATCH)
                 for tp, messages in records.items():
                     for message in messages:
                         if watermark_of(message.headers) is not None:

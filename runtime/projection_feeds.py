@@ -192,12 +192,12 @@ class KafkaFeed:
                 feed.assigned = []
                 feed.runner.claimed = {}
                 if revoked:
-                    log.info("projection %s gave up %s", feed.runner.projection.name, _names(revoked))
+                    log.info("projection %s gave up %s", feed.runner.projection.name, partition_names(revoked))
 
             def on_partitions_assigned(self, assigned: Any) -> None:
                 feed.assigned = sorted(assigned)
                 feed._seek(consumer, feed.assigned)
-                log.info("projection %s holds %s", feed.runner.projection.name, _names(feed.assigned),
+                log.info("projection %s holds %s", feed.runner.projection.name, partition_names(feed.assigned),
                          extra={"projection": feed.runner.projection.name})
 
         consumer.subscribe(self.topics, listener=Listener())
@@ -275,5 +275,5 @@ class KafkaFeed:
         return processed
 
 
-def _names(partitions: Any) -> str:
+def partition_names(partitions: Any) -> str:
     return ", ".join(f"{tp.topic}/{tp.partition}" for tp in partitions) or "no partition"

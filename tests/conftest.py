@@ -13,17 +13,15 @@ import pytest
 from bench.support import create_database, drop_database, pg_env, start_broker
 
 
-@contextmanager
-def fresh_broker() -> Iterator[str]:
-    """A fresh Tansu broker (Kafka protocol, memory storage) on a free port, with Paizhu's topics; stopped
-    afterwards."""
+def broker_with_topics(partitions: int) -> Iterator[str]:
+    """A fresh Tansu broker (Kafka protocol, memory storage) on a free port whose service topics have this many
+    partitions (the broker would auto-create them with several); its bootstrap address."""
     process, bootstrap = start_broker()
     try:
         from events.kafka import ensure_topics
         from events.topics import DEAD_LETTER_TOPIC, SERVICES, topic_for
 
-        # the broker would auto-create topics with several partitions; Paizhu's have one by default
-        ensure_topics(bootstrap, [*map(topic_for, SERVICES), DEAD_LETTER_TOPIC], partitions=1)
+        ensure_topics(bootstrap, [*map(topic_for, SERVICES), DEAD_LETTER_TOPIC], partitions=partitions)
         yield bootstrap
     finally:
         process.terminate()
@@ -42,9 +40,8 @@ def fresh_database() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def kafka_bootstrap() -> Iterator[str]:
-    """A fresh broker per test module."""
-    with fresh_broker() as bootstrap:
-        yield bootstrap
+    """A fresh broker per test module; Paizhu's topics have one partition by default."""
+    yield from broker_with_topics(1)
 
 
 @pytest.fixture(scope="module")

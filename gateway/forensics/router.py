@@ -66,6 +66,14 @@ KINDS = {RecordKind.directive: "Directive", RecordKind.item: "LedgerItem", Recor
          RecordKind.submission: "InboundSubmission"}
 
 
+def _of_kind(kind: RecordKind, answer: Any) -> Any:
+    """The service's answer, when it is about a record of this kind: another kind of record under that id is as
+    missing as a missing one (the one place of that 404)."""
+    if answer.kind != KINDS[kind]:
+        raise NotFoundError("记录不存在 (not found)")
+    return answer
+
+
 @router.post("/{kind}/{record_id}/replay", response_model=ReplayResult)
 def replay(
     kind: Annotated[RecordKind, Path(description="记录类型 (the kind of record)")],
@@ -77,9 +85,8 @@ def replay(
     """回放一条记录：历史及某一时点的状态 (replay a record: its history and its state at a moment).
 
     每次使用（包括被拒绝的）均记录使用人与事由 (every use, a refusal included, is recorded with who and why)."""
-    result: ReplayResult = services.run(OPERATIONS[kind](record_id=record_id, **body.fields()), permission)
-    if result.kind != KINDS[kind]:  # another kind of record under that id: as missing as a missing one
-        raise NotFoundError("记录不存在 (not found)")
+    result: ReplayResult = _of_kind(kind, services.run(OPERATIONS[kind](record_id=record_id, **body.fields()),
+                                                       permission))
     return result
 
 
@@ -96,10 +103,8 @@ def _owned(kind: RecordKind, record_id: str, reason: str, purpose: Purpose, serv
            permission: Permission) -> Any:
     """Ask the service that owns the record: it decides, records the use (a refusal too) and answers its part."""
     owner = OPERATIONS[kind].service
-    part = services.run(HISTORIES[owner](record_id=record_id, reason=reason, purpose=purpose), permission)
-    if part.kind != KINDS[kind]:  # another kind of record under that id: as missing as a missing one
-        raise NotFoundError("记录不存在 (not found)")
-    return part
+    return _of_kind(kind, services.run(HISTORIES[owner](record_id=record_id, reason=reason, purpose=purpose),
+                                       permission))
 
 
 @router.post("/{kind}/{record_id}/history", response_model=CaseHistory)

@@ -101,7 +101,7 @@ operation_route(router, "GET", "/scheduling-rounds/{round_id}", GetSchedulingRou
 
 
 operation_route(router, "POST", "/scheduling-rounds/{round_id}/responses", RecordRoundResponse,
-                "ledgers.schedule", body=RoundResponseBody, status_code=201)
+                "ledgers.answer_round", body=RoundResponseBody, status_code=201)
 
 
 operation_route(router, "POST", "/scheduling-rounds/{round_id}/close", CloseSchedulingRound,

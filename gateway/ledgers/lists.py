@@ -151,7 +151,9 @@ class RoundRow(Result):
     subject: str
     directive_ids: list[str]
     respond_by: date
-    responses: dict[str, dict[str, Any]] = Field(description="按批示件的答复：状态、日期 (answers per directive)")
+    responses: dict[str, dict[str, Any]] = Field(
+        description="按批示件的答复：状态、日期、答复方 `answered_by` (unit 单位 | group 驻部纪检监察组代为录入)、"
+                    "`via` (entered 录入 | progress_report 进展报告) (answers per directive)")
     missing: int = Field(description="未答复的批示件数 (directives not answered)")
     overdue_on: date | None
     closed: bool

@@ -15,8 +15,10 @@ from gateway.web import api_csrf, assets, pages_errors
 
 def install(app: FastAPI) -> None:
     from gateway.web import (
+        accountability,
         activities,
         channel,
+        clue_compartment,
         clue_forms,
         directive_forms,
         ecology,
@@ -26,13 +28,19 @@ def install(app: FastAPI) -> None:
         hq,
         imports,
         inspection,
+        meetings,
+        network,
         people,
+        rounds,
         session,
         unit,
+        withdrawal,
     )
 
     assets.install(app)
-    for module in (clue_forms, feedback, activities, channel, people):  # before group: /group/clues/new
+    # before group (its /group/clues/{id} would take /group/clues/new)
+    for module in (clue_forms, clue_compartment, feedback, activities, channel, people, rounds, meetings, network,
+                   accountability, withdrawal):
         app.include_router(module.router)
     for module in (session, hq, group, directive_forms, imports, unit, inspection, history, ecology):
         app.include_router(module.router)

@@ -64,7 +64,7 @@ def _may_work(permission: Permission) -> bool:
     return permission.principal.has_any(authz.GROUP_ROLES)
 
 
-async def _directives(read_models: ReadModels, principal: authz.Principal) -> dict[str, str]:
+async def readable_directives(read_models: ReadModels, principal: authz.Principal) -> dict[str, str]:
     """The directives the user may read (id → title), for the plan form and the directive filter (issue #15:
     an activity records the directive and stage it supervised); none for whoever may not read them."""
     try:
@@ -91,7 +91,7 @@ async def _activities_page(request: Request, read_models: ReadModels, permission
     return page(request, "activities.html", principal=principal, active="activities", activities=found.items,
                 next_cursor=found.next_cursor, kinds=ACTIVITY_KINDS, statuses=ACTIVITY_STATUSES, methods=METHODS,
                 kind=chosen or "", unit_id=unit or "", units=sorted(principal.supervised_unit_ids),
-                directive_id=directive or "", directives=await _directives(read_models, principal),
+                directive_id=directive or "", directives=await readable_directives(read_models, principal),
                 stage_labels=STAGE_LABELS,
                 followers=members(request, permission), may_plan=_may_work(permission), form=form or {},
                 errors=errors or {}, status_code=status_code)

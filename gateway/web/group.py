@@ -25,7 +25,7 @@ from gateway.web.forms import checked_form, validate, values
 from gateway.web.render import page, translator
 from gateway.web.unit import _uploaded as uploaded_attachments
 from projections.group_workbench.view import QUEUES
-from services.clues.domainmodel import DISPOSITION_LABELS, STATUS_LABELS
+from services.clues.domainmodel import DISPOSITION_LABELS, JOINT_PART_LABELS, STATUS_LABELS
 from services.clues.interface import (
     ClueReadBody,
     DecideDisposition,
@@ -285,10 +285,15 @@ def _clue_page(request: Request, services: Services, permission: Permission, clu
     principal = permission.principal
     disclosures = (clues_api.list_disclosures(clue_id, services, grant(principal, "clues.list_disclosures"))
                    if "group_leader" in principal.roles else None)
+    sharing = may("clues.joint_screening", principal)
     return page(request, "clue.html", principal=principal, active="clues", clue=facts, content=content,
                 disclosures=disclosures, status_labels=STATUS_LABELS, disposition_labels=DISPOSITION_LABELS,
                 forms=forms or {}, errors=errors or {}, recorded=request.query_params.get("recorded"),
-                may_decide="group_leader" in principal.roles, status_code=status_code)
+                may_decide="group_leader" in principal.roles, status_code=status_code,
+                may_manage=may("clues.manage_compartment", principal), may_share=sharing,
+                group_members=members(request, permission), joint_parts=JOINT_PART_LABELS,
+                unit_users=[(m.user_id, m.name) for m in membership(request).members_of(facts.unit_id)] if sharing
+                else [])
 
 
 @router.get("/group/clues/{clue_id}", response_class=HTMLResponse)
@@ -312,8 +317,8 @@ async def read_clue(request: Request, clue_id: Id, services: Services,
 
 
 async def _clue_command(request: Request, services: Services, permission: Permission, clue_id: str, name: str,
-                        body_model: Any, command: Any, prepare: Any = None) -> Response:
-    form = values(await checked_form(request))
+                        body_model: Any, command: Any, prepare: Any = None, lists: tuple[str, ...] = ()) -> Response:
+    form = values(await checked_form(request), *lists)
     data = prepare(form) if prepare else form
     body, errors = validate(body_model, data)
     if body is None:

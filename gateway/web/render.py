@@ -1,10 +1,11 @@
 """Server-rendered pages: one Jinja2 environment (HTML escaped), the context every page gets (the user, the
-language, the CSRF token, the portal's navigation), and the headers pages carry (their CSP allows scripts from
-the gateway only: no inline script anywhere)."""
+language, the CSRF token, the portal's navigation, `org(id)` and `who(user_id)` for names instead of ids), and
+the headers pages carry (their CSP allows scripts from the gateway only: no inline script anywhere)."""
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 import authz
-from gateway.web import forms, i18n
+from gateway.web import forms, i18n, names
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -35,6 +36,9 @@ PORTALS = (
     ("activities", "/group/activities", "pages.nav.activities", authz.GROUP_ROLES | authz.HQ_ROLES | authz.AUDIT_ROLES),
     ("channel", "/group/channel", "pages.nav.channel", authz.GROUP_ROLES),
     ("people", "/group/people", "pages.nav.people", authz.GROUP_ROLES | authz.HQ_ROLES | authz.AUDIT_ROLES),
+    ("meetings", "/group/meetings", "sup.nav.meetings", authz.GROUP_ROLES),
+    ("network", "/group/network", "sup.nav.network", authz.GROUP_ROLES),
+    ("accountability", "/group/accountability", "sup.nav.accountability", authz.GROUP_ROLES),
     ("inspection", "/inspection", "nav.inspection", authz.TEAM_ROLES | authz.GROUP_ROLES | authz.HQ_ROLES),
     ("unit", "/unit", "nav.unit", authz.UNIT_ROLES),
     ("ecology", "/ecology", "nav.ecology", authz.HQ_ROLES | authz.AUDIT_ROLES | authz.GROUP_ROLES),
@@ -63,7 +67,8 @@ def page(request: Request, template: str, *, principal: authz.Principal | None =
     html = environment.get_template(template).render(
         request=request, user=principal, tr=tr, t=tr.t, label=tr.label, day=tr.day, number=tr.number,
         lang=tr.language, csrf=forms.csrf_token(request), nav=nav, active=active, version=VERSION,
-        path=request.url.path, **context)
+        path=request.url.path, org=partial(names.org_name, request), who=partial(names.user_name, request),
+        **context)
     response = HTMLResponse(html, status_code=status_code)
     response.headers["content-security-policy"] = PAGE_POLICY
     response.headers["cache-control"] = "no-store"

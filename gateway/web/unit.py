@@ -73,9 +73,12 @@ async def todo(request: Request, read_models: ReadModels, page_request: Paging, 
 
 
 def item_link(todo_key: str) -> str | None:
-    """The page of a to-do row sent through the unit channel (`outbound:<item id>`), if it is one."""
+    """The page of a to-do row sent through the unit channel (`outbound:<item id>`) or of a scheduling round to
+    answer (`scheduling:<round id>`), if it is one."""
     key = todo_key.rpartition("|")[2]
-    return f"/unit/items/{key.partition(':')[2]}" if key.startswith("outbound:") else None
+    pages = {"outbound": "/unit/items/", "scheduling": "/unit/rounds/"}
+    prefix, _, record_id = key.partition(":")
+    return f"{pages[prefix]}{record_id}" if prefix in pages and record_id else None
 
 
 def _uploaded(services: Services, permission: Permission, upload: Any) -> list[AttachmentRef]:

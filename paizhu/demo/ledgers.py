@@ -7,10 +7,16 @@ a reconciliation with mismatches, overdue items, closures with evidence, and a l
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from gateway.accounts import ACCOUNTS
+from gateway.auth import principal_from_claims
 from paizhu.demo import supervision
+from services.common.context import command_context, current
 from services.ledgers.vocab import DEMO_CATEGORIES
 
 GROUP, UNIT = "group-mee", "unit-mee"
@@ -156,15 +162,17 @@ def seed(demo: Any) -> None:
                                 "部署及时，但个别地方方案照搬照抄，压力传导不够")
     _at(demo, date(2025, 3, 31))
     with demo.acting("zhang.wei"):
-        app.open_scheduling_round(group_id=GROUP, unit_id=UNIT, subject="2025年一季度重要指示批示落实进展调度",
-                                  directive_ids=[yangtze, yellow, pollution],
-                                  respond_by={"basis": "working", "count": 5, "from_date": date(2025, 3, 31)})
+        round_id = app.open_scheduling_round(
+            group_id=GROUP, unit_id=UNIT, subject="2025年一季度重要指示批示落实进展调度",
+            directive_ids=[yangtze, yellow, pollution],
+            respond_by={"basis": "working", "count": 5, "from_date": date(2025, 3, 31)})["round_id"]
         app.reconcile(group_id=GROUP, unit_id=UNIT, report_id="demo-督查专报-2025Q1", period="2025Q1", items=[
             {"reference_number": DIRECTIVES[0][0], "title": DIRECTIVES[0][2], "status": "in_progress"},
             {"reference_number": DIRECTIVES[1][0], "title": DIRECTIVES[1][2], "status": "completed"},
             {"reference_number": DIRECTIVES[3][0], "title": DIRECTIVES[3][2], "status": "in_progress"},
             {"reference_number": "环办〔2025〕3号", "title": "关于木里矿区生态修复整治的批示", "status": "in_progress"},
         ])
+    _answer_round(demo, app, round_id, yangtze, yellow)
     _at(demo, date(2025, 4, 14))
     with demo.acting("li.na"):
         app.run_scheduler()  # overdue: the oil task, the perfunctory problem, the round; look-backs due
@@ -175,6 +183,34 @@ def seed(demo: Any) -> None:
                              checks=_checks("adequate", "adequate", "adequate"))
         _quarterly_review(app)
     supervision.seed_ledgers(demo, app, yangtze, perfunctory)
+
+
+@contextmanager
+def _in_portal(user_id: str, action: str) -> Iterator[None]:
+    """A command as the user's portal runs it: their principal and the permission of the route (the unit's
+    answer records that the unit answered)."""
+    account = ACCOUNTS[user_id]
+    principal = principal_from_claims({"sub": user_id, "org": account.org_id})
+    with command_context(replace(current(), principal=principal, action=action)):
+        yield
+
+
+def _answer_round(demo: Any, app: Any, round_id: str, yangtze: str, yellow: str) -> None:
+    """定期调度 as one mechanism: the unit's liaison answers one directive in its portal, the unit's progress report
+    naming the round answers another (the ledgers' policy records it); the third stays unanswered, overdue."""
+    _at(demo, date(2025, 4, 3))
+    with demo.acting("zhao.unit"), _in_portal("zhao.unit", "ledgers.answer_round"):
+        app.record_round_response(round_id, yangtze, "in_progress",
+                                  "已制定长江保护修复攻坚战实施方案，沿江11省市排查整治工作推进过半。")
+    if "units" not in demo.platform.apps or not demo.app("units").max_position():
+        return  # the ledgers' scenario alone (no unit registered to report)
+    with demo.acting("zhao.unit"):
+        demo.app("units").submit_progress_report(
+            unit_id=UNIT, title="关于黄河流域生态保护重要指示落实进展的报告", subject_ref="2025年一季度重要指示批示落实进展调度",
+            period="2025Q1", summary="黄河流域生态保护各项任务按计划推进。", round_id=round_id,
+            directive_statuses=[{"directive_id": yellow, "status": "in_progress",
+                                 "summary": "沿黄九省区入河排污口排查完成，整治方案已印发。"}])
+    demo.sync()  # the ledgers' policy records the report's answer on the round
 
 
 def _quarterly_review(app: Any) -> None:

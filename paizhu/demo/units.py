@@ -77,7 +77,8 @@ def _first_half(demo: Any, app: Any) -> None:
                              received_on=date(2025, 1, 7), lead_department="核设施安全监管司")
     _at(demo, date(2025, 2, 10))
     with demo.acting("wang.qiang"):
-        scheduling = app.issue_request(unit_id=UNIT, kind="scheduling_request", title="关于报送污染防治攻坚战落实进展的调度通知",
+        scheduling = app.issue_request(unit_id=UNIT, kind="directive_relay",
+                                       title="关于传达落实污染防治攻坚战部署要求的通知",
                                        body="请于2月底前报送学习传达、作出部署情况。", counterpart_id="dqs",
                                        deadline=date(2025, 2, 28))
     _at(demo, date(2025, 2, 20))
@@ -169,11 +170,12 @@ def _second_half(demo: Any, app: Any, feedback_item_id: str) -> None:
                               completed=True)
     _at(demo, date(2025, 9, 15))
     with demo.acting("wang.qiang"):
-        app.issue_request(unit_id=UNIT, kind="scheduling_request", title="核安全监管重点任务三季度调度",
-                          body="请报送三季度核安全监管重点任务进展。", counterpart_id="hss", deadline=date(2025, 9, 30))
+        app.issue_request(unit_id=UNIT, kind="directive_relay", title="关于传达核安全监管重点任务部署要求的通知",
+                          body="请报送三季度核安全监管重点任务传达落实情况。", counterpart_id="hss",
+                          deadline=date(2025, 9, 30))
     _at(demo, date(2025, 10, 9))
     with demo.acting("zhang.wei"):
-        app.record_overdue()  # the hss scheduling request was not answered in time
+        app.record_overdue()  # the hss relay was not answered in time
     _at(demo, date(2025, 12, 10))
     with demo.acting("zhao.unit"):
         app.submit_democratic_evaluation(unit_id=UNIT, title="2025年度司局级干部民主测评结果", cadre="高建民",

@@ -86,7 +86,7 @@ def _deadline_facts(stages: dict[str, Any], deadlines: dict[str, Any]) -> tuple[
 
 class GroupWorkbench(Projection):
     name = "group_workbench"
-    schema_version = 4
+    schema_version = 5
     tables = ("gw_directives", "gw_items", "gw_rounds", "gw_reconciliations", "gw_imports", "gw_reviews",
               "gw_accountabilities", "gw_accountability_items")
     checksum_order = {"gw_directives": "directive_id", "gw_items": "item_id", "gw_rounds": "round_id",
@@ -190,6 +190,7 @@ class GroupWorkbench(Projection):
              "not_started", 0, None, 0, "[]", "{}", 0, None, None, STAGES[0], None, "{}", None, 0, "{}", None,
              envelope.stream_version, at, at),
         )
+        self._title_accountabilities(tx, payload.directive_id, payload.title)
 
     @handles("ledgers.DirectiveStageRecorded")
     def stage_recorded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
@@ -229,6 +230,8 @@ class GroupWorkbench(Projection):
             changes["tied_to_duties"] = bool(changes["tied_to_duties"])
         self._touch_directive(tx, envelope, payload.directive_id,
                               {**changes, "amendments": int(found["amendments"]) + 1})
+        if "title" in changes:
+            self._title_accountabilities(tx, payload.directive_id, changes["title"])
 
     @handles("ledgers.DirectiveWithdrawn")
     def directive_withdrawn(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
@@ -420,7 +423,8 @@ class GroupWorkbench(Projection):
         if found is None:
             return
         responses = found["responses"]
-        responses[payload.directive_id] = {"status": payload.status, "responded_on": payload.responded_on.isoformat()}
+        responses[payload.directive_id] = {"status": payload.status, "responded_on": payload.responded_on.isoformat(),
+                                           "answered_by": payload.answered_by, "via": payload.via}
         missing = len([d for d in found["directive_ids"] if d not in responses])
         self._save(tx, "gw_rounds", "round_id", payload.round_id,
                    {"responses": responses, "missing": missing, "updated_at": envelope.occurred_at.isoformat()})
@@ -521,6 +525,13 @@ class GroupWorkbench(Projection):
         for item_id in payload.item_ids:
             tx.execute("INSERT INTO gw_accountability_items (accountability_id, item_id) VALUES (%s, %s)"
                        " ON CONFLICT (accountability_id, item_id) DO NOTHING", (payload.accountability_id, item_id))
+
+    @staticmethod
+    def _title_accountabilities(tx: Tx, directive_id: str, title: str) -> None:
+        """The directive's current title on its accountability rows: the directive and the accountability are
+        different streams, which a partitioned topic delivers in any order (whichever comes first, the row ends
+        with the directive's title)."""
+        tx.execute("UPDATE gw_accountabilities SET directive_title = %s WHERE directive_id = %s", (title, directive_id))
 
     @handles("ledgers.AccountabilityDecided")
     def accountability_decided(self, tx: Tx, envelope: Envelope, payload: Any) -> None:

@@ -47,7 +47,7 @@ def _person(envelope: Envelope, person_id: str, name: str) -> str:
 
 class People(Projection):
     name = "people"
-    schema_version = 2
+    schema_version = 3
     tables = ("people_posts", "people_records", "people_matters", "portrait_directives", "portrait_outbound",
               "quarterly_reviews", "people_clues", "people_clue_compartments", "people_persons", "people_key_persons",
               "people_important", "portrait_findings")
@@ -68,7 +68,8 @@ class People(Projection):
         f" {_scope_columns})",
         "CREATE INDEX IF NOT EXISTS people_records_person ON people_records (person_id, on_date)",
         "CREATE TABLE IF NOT EXISTS people_persons (person_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
-        f" first_seen TEXT NOT NULL, {_scope_columns})",
+        f" first_seen TEXT NOT NULL, {_scope_columns}, first_position BIGINT NOT NULL,"
+        " last_position BIGINT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS people_persons_unit ON people_persons (unit_id, name)",
         "CREATE TABLE IF NOT EXISTS people_key_persons (person_id TEXT PRIMARY KEY, since TEXT NOT NULL,"
         f" {_scope_columns})",
@@ -112,11 +113,22 @@ class People(Projection):
 
     @staticmethod
     def _known(tx: Tx, envelope: Envelope, person_id: str, name: str, on_date: str) -> None:
-        """A person of a unit's roster (or a cadre a unit reported) enters the directory once."""
+        """A person of a unit's roster (or a cadre a unit reported) enters the directory once: the date and
+        scope of the earliest fact about them, the name of the newest. Earliest and newest by the units service's
+        position (every fact here is one of its events), not by arrival: the facts come from different streams,
+        which a partitioned topic delivers in any order."""
+        earlier = "excluded.first_position < people_persons.first_position"
         tx.execute(
-            "INSERT INTO people_persons (person_id, name, first_seen, group_id, unit_id, distribution)"
-            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (person_id) DO UPDATE SET name = excluded.name",
-            (_person(envelope, person_id, name), name, on_date, *_scope(envelope)),
+            "INSERT INTO people_persons (person_id, name, first_seen, group_id, unit_id, distribution,"
+            " first_position, last_position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (person_id)"
+            " DO UPDATE SET name = CASE WHEN excluded.last_position > people_persons.last_position"
+            " THEN excluded.name ELSE people_persons.name END, "
+            + ", ".join(f"{c} = CASE WHEN {earlier} THEN excluded.{c} ELSE people_persons.{c} END"
+                        for c in ("first_seen", "group_id", "unit_id", "distribution", "first_position"))
+            + ", last_position = CASE WHEN excluded.last_position > people_persons.last_position"
+            " THEN excluded.last_position ELSE people_persons.last_position END",
+            (_person(envelope, person_id, name), name, on_date, *_scope(envelope), envelope.position,
+             envelope.position),
         )
 
     @handles("units.PersonAppointed")

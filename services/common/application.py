@@ -140,6 +140,9 @@ def policy(event_type: str) -> Callable[[F], F]:
 SNAPSHOT_EVERY = 50
 """Events between two snapshots of an aggregate that can grow without bound."""
 
+POLICY_CONFLICT_RETRIES = 3
+"""Times a policy runs on an event whose effect collides with what is stored (another instance's write)."""
+
 
 def snapshot_every(*aggregate_classes: type[Any], interval: int = SNAPSHOT_EVERY) -> dict[type[Any], int]:
     """`snapshotting_intervals` of an application: a snapshot of each such aggregate every `interval` events,
@@ -404,29 +407,39 @@ class ServiceApplication(Application[UUID]):
         its stream's version: see `tracking_for`) atomically.
 
         Returns False when the event was already processed (a duplicate delivery).
+
+        Several instances of a service consume a partitioned topic at once: an effect can collide with another
+        instance's write to the same aggregate (two notifications of one reference number on two partitions
+        both reserving it). The loser's transaction records nothing; unless its event was tracked meanwhile (a
+        duplicate), the policy runs again on what is stored now (then, in that example, links the notification
+        to the directive the winner opened). An effect that collides every time exists already (a policy whose
+        aggregate's id is made from the event: a referral republished at another position) and counts as done,
+        as a collision always did before several instances shared a topic.
         """
-        if self.already_processed(envelope, by_stream):
-            return False
-        processing = ProcessingEvent[UUID](tracking=self.tracking_for(envelope, by_stream))
-        handler = self._policies.get(envelope.type)
-        if handler is not None:
-            context = CommandContext(
-                actor=SYSTEM_ACTOR.model_dump() | {"user": f"policy:{self.name}"},
-                correlation_id=envelope.correlation_id,
-                causation_id=envelope.event_id,
-                traceparent=envelope.traceparent,
-                clock=self.clock,
-            )
-            with span(f"policy {self.name} {envelope.type}"):
-                with command_context(replace(context, traceparent=current_traceparent() or envelope.traceparent)):
-                    handler(envelope, payload, processing)
-        try:
-            self._record(processing)
-        except IntegrityError:
-            return False
-        self._take_snapshots(processing)  # a policy's writes grow aggregates like a command's
-        self._recorded()
-        return True
+        for _ in range(POLICY_CONFLICT_RETRIES):
+            if self.already_processed(envelope, by_stream):
+                return False
+            processing = ProcessingEvent[UUID](tracking=self.tracking_for(envelope, by_stream))
+            handler = self._policies.get(envelope.type)
+            if handler is not None:
+                context = CommandContext(
+                    actor=SYSTEM_ACTOR.model_dump() | {"user": f"policy:{self.name}"},
+                    correlation_id=envelope.correlation_id,
+                    causation_id=envelope.event_id,
+                    traceparent=envelope.traceparent,
+                    clock=self.clock,
+                )
+                with span(f"policy {self.name} {envelope.type}"):
+                    with command_context(replace(context, traceparent=current_traceparent() or envelope.traceparent)):
+                        handler(envelope, payload, processing)
+            try:
+                self._record(processing)
+            except IntegrityError:
+                continue  # a duplicate (seen at the top) or a concurrent write (the policy runs again)
+            self._take_snapshots(processing)  # a policy's writes grow aggregates like a command's
+            self._recorded()
+            return True
+        return False  # the same collision every time: its effect exists (an aggregate of an id made from the event)
 
     def ids_with(self, event_class: type[Any]) -> list[UUID]:
         """Ids of the aggregates that recorded an event of this class, oldest first, each once."""

@@ -18,12 +18,13 @@ up to a signed checkpoint differs where no single event explains it).
 from __future__ import annotations
 
 import base64
+import functools
 import gc
 import hashlib
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -69,13 +70,22 @@ def _node(left: bytes, right: bytes) -> bytes:
 
 
 def _tree(heads: dict[str, list[Any]]) -> tuple[list[str], list[list[bytes]]]:
-    """Every level of the heads tree, leaves first: `_head_leaf` and `_node`, inlined (a store has a head per
-    stream: this is the verifier's and the export's largest single step)."""
+    """Every level of the heads tree, leaves first: `_head_leaf` (its bytes written by orjson where they are the
+    same) and `_node`, inlined (a store has a head per stream: the verifier's and the export's largest step)."""
     order = sorted(heads)
-    sha256 = hashlib.sha256
-    quote = _quote
-    level = [sha256(b"\x00" + f"[{quote(stream)},{int(head[0])},{quote(str(head[1]))}]".encode()).digest()
-             for stream in order for head in (heads[stream],)]
+    sha256, dumps, leaf = hashlib.sha256, orjson.dumps, _head_leaf
+    level: list[bytes] = []
+    append = level.append
+    for stream in order:
+        head = heads[stream]
+        version, digest = head[0], head[1]
+        if type(version) is int and type(digest) is str and type(stream) is str:
+            try:  # orjson's compact output is the canonical encoding of a string and an integer
+                append(sha256(b"\x00" + dumps((stream, version, digest))).digest())
+                continue
+            except orjson.JSONEncodeError:  # a huge integer or a lone surrogate: the canonical way decides
+                pass
+        append(leaf(stream, head))
     levels = [level]
     while len(level) > 1:  # pairs from the left; an odd last node goes up as it is
         paired = [sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
@@ -181,6 +191,25 @@ _sha256 = hashlib.sha256
 _TYPED = b'"_type_"'
 
 
+_typed_keys: dict[str, tuple[str, ...]] = {}
+"""Per event type, the members of the state that held a typed value last time (looked at first)."""
+
+
+def _untype_members(fields: dict[str, Any], keys: Iterable[str], typed: int, found: list[str] | None) -> int:
+    """The typed values among these members of the state made plain (as the hook); how many typed remain."""
+    for key in keys:
+        value = fields.get(key)
+        if type(value) is dict and len(value) == 2:
+            kind = value.get("_type_")
+            if kind is None or "_data_" not in value:
+                continue
+            fields[key] = value["_data_"] if kind in _PLAIN_TYPES else _plain_hook(value)  # as the hook
+            typed -= 1
+            if found is not None:
+                found.append(key)
+    return typed
+
+
 def _fast_hash(text: bytes, stream_id: str, version: int, type_name: str) -> tuple[str, str] | None:
     """(stored hash, prev_hash) when the event's content matches its hash, decoded and encoded with orjson;
     None when it does not, or when orjson cannot say (the standard way decides)."""
@@ -188,17 +217,18 @@ def _fast_hash(text: bytes, stream_id: str, version: int, type_name: str) -> tup
         fields = orjson.loads(text)
         if type(fields) is not dict:
             return None
-        typed = text.count(_TYPED)  # `"_type_"` never occurs inside a JSON string (its quotes are escaped)
-        if typed:
-            for key, value in fields.items():  # the typed values are members of the state itself, mostly
-                if type(value) is dict and len(value) == 2:
-                    kind = value.get("_type_")
-                    if kind is None or "_data_" not in value:
-                        continue
-                    fields[key] = value["_data_"] if kind in _PLAIN_TYPES else _plain_hook(value)  # as the hook
-                    typed -= 1
+        typed = text.count(_TYPED)  # at least the number of typed values (a string "_type_" counts too)
+        if typed:  # the typed values are members of the state itself, mostly: those of the type's last event first
+            known = _typed_keys.get(type_name)
+            if known:
+                typed = _untype_members(fields, known, typed, None)
             if typed:
-                _make_plain(fields)
+                found: list[str] = []
+                typed = _untype_members(fields, list(fields), typed, found)
+                if found:
+                    _typed_keys[type_name] = tuple(dict.fromkeys((*(known or ()), *found)))
+                if typed:
+                    _make_plain(fields)
         stored = fields.pop("hash", None)
         fields["originator_id"] = stream_id
         fields["originator_version"] = version
@@ -259,7 +289,10 @@ class RowDecoder:
 
     def plaintext(self, row: StoredRow) -> bytes:
         """The stored JSON state of a row (decrypted, decompressed)."""
-        state = row.state
+        return self.plain_state(row.state)
+
+    def plain_state(self, state: bytes) -> bytes:
+        """A stored state decrypted and decompressed."""
         if self.cipher is not None:
             state = self.cipher.decrypt(state)
         if self.compressor is not None:
@@ -389,43 +422,71 @@ def _entry(decoder: RowDecoder, row: StoredRow, stream_id: str, fast_tried: bool
     return _Entry(row.id, stored_hash, fields.get("prev_hash", ""), ok, None if ok else fields)
 
 
-def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, decoder: RowDecoder,
-                progress: Callable[[int], None] | None = None) -> StoreReport:
-    """Walk one service's stored log (in position order): every hash chain, every signed checkpoint."""
-    report = StoreReport(service)
-    public_key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
-    log_id = str(checkpoint_log_id(service))
-    streams: dict[str, dict[int, _Entry]] = {}
-    checkpoints: list[dict[str, Any]] = []
-    order: list[tuple[int, str, int, str]] = []  # (position, stream, version, stored hash)
+Row = tuple[int, str, int, str, bytes]
+"""A stored row as the verifier reads it: (position, canonical stream id, version, topic, state)."""
+
+
+def plain_rows(rows: Iterable[StoredRow]) -> Iterator[Row]:
+    """Stored rows (StoredRow) as `Row` tuples, each stream id made canonical once."""
     ids: dict[Any, str] = {}
+    for row in rows:
+        if type(row) is RawRow:  # a raw row's id is canonical already
+            stream = row.originator_id
+        else:
+            stream = ids.get(row.originator_id)  # type: ignore[assignment]
+            if stream is None:
+                stream = ids[row.originator_id] = stream_key(row.originator_id)
+        yield row.id, stream, row.originator_version, row.topic, row.state
+
+
+class _Part:
+    """What the verifier keeps of (a part of) a stored log: each stream's entries, the signed checkpoints read,
+    and the log step of every other event in position order (`_step_tail`)."""
+
+    __slots__ = ("checkpoints", "events", "steps", "streams")
+
+    def __init__(self) -> None:
+        self.streams: dict[str, dict[int, _Entry]] = {}
+        self.checkpoints: list[dict[str, Any]] = []
+        self.steps: list[tuple[int, bytes]] = []
+        self.events = 0
+
+
+def _read(rows: Iterable[Row], decoder: RowDecoder, log_id: str,
+          progress: Callable[[int], None] | None = None) -> _Part:
+    """Hash every row (the fast way inline, `_entry` decides whatever it does not confirm): the hot loop."""
+    part = _Part()
+    streams, steps, checkpoints = part.streams, part.steps, part.checkpoints
     types: dict[str, str] = {}
-    plaintext = decoder.plaintext
+    plain = decoder.plain_state if decoder.cipher is not None or decoder.compressor is not None else None
+    fast_hash, quote, entry_of = _fast_hash, _quote, _Entry
     count = 0
     collecting = gc.isenabled()
     gc.disable()  # the entries kept for the chains are long-lived: collecting while they accumulate is wasted
     try:
-        for row in rows:  # the fast way inline (`_entry` decides whatever it does not confirm)
-            known = row.originator_id if type(row) is RawRow else ids.get(row.originator_id)  # a raw row's is
-            stream = known if known is not None else ids.setdefault(row.originator_id,  # canonical already
-                                                                    stream_key(row.originator_id))
-            version = row.originator_version
-            type_name = types.get(row.topic)
+        for position, stream, version, topic, state in rows:
+            type_name = types.get(topic)
             if type_name is None:
-                type_name = types[row.topic] = row.topic.rpartition(":")[2]
+                type_name = types[topic] = topic.rpartition(":")[2]
             try:
-                fast = _fast_hash(plaintext(row), stream, version, type_name)
+                fast = fast_hash(state if plain is None else plain(state), stream, version, type_name)
             except Exception:  # noqa: BLE001 (ciphertext altered: the standard way names it)
                 fast = None
-            entry = (_Entry(row.id, fast[0], fast[1], True, None) if fast is not None
-                     else _entry(decoder, row, stream, fast_tried=True))
-            streams.setdefault(stream, {})[version] = entry
-            if stream == log_id:
-                if entry.ok and row.topic.endswith(CHECKPOINT_SIGNED):
-                    signed = decoder.fields(row, stream)
-                    checkpoints.append(signed)
+            if fast is not None:
+                entry = entry_of(position, fast[0], fast[1], True, None)
+                quoted = f'"{fast[0]}"'  # a hex digest (it is the SHA-256 of the content)
             else:
-                order.append((row.id, stream, row.originator_version, entry.hash))
+                entry = _entry(decoder, RawRow(position, stream, version, topic, state), stream, fast_tried=True)
+                quoted = quote(entry.hash)
+            entries = streams.get(stream)
+            if entries is None:
+                entries = streams[stream] = {}
+            entries[version] = entry
+            if stream == log_id:
+                if entry.ok and topic.endswith(CHECKPOINT_SIGNED):
+                    checkpoints.append(decoder.fields(RawRow(position, stream, version, topic, state), stream))
+            else:
+                steps.append((position, f"[{position},{quote(stream)},{version},{quoted}]".encode()))
             count += 1
             if progress is not None and count % 1000 == 0:
                 progress(1000)
@@ -434,14 +495,15 @@ def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, de
             gc.enable()
     if progress is not None:
         progress(count % 1000)
-    report.events = count
-    report.streams = len(streams)
+    part.events = count
+    return part
 
-    for stream, entries in streams.items():  # 1. every stream's chain
-        if not _sound(entries):
-            report.findings.extend(check_stream(service, stream, entries))
 
-    valid = []  # 2. the signed checkpoints
+def _signed(service: str, checkpoints: list[dict[str, Any]], public_key_b64: str,
+            log_id: str) -> tuple[list[dict[str, Any]], list[Finding]]:
+    """The checkpoints whose signature is valid, and a finding for each other one (one check per checkpoint)."""
+    public_key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
+    valid, findings = [], []
     for cp in checkpoints:
         statement = checkpoint_statement(service, cp["position"], cp["log_digest"], cp["heads_digest"],
                                          cp.get("heads_root"))
@@ -449,14 +511,196 @@ def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, de
             public_key.verify(base64.b64decode(cp["signature"]), statement)
             valid.append(cp)
         except (InvalidSignature, ValueError):
-            report.findings.append(Finding("checkpoint", service, log_id, cp["originator_version"], None,
-                                           f"checkpoint at position {cp['position']} has an invalid signature"))
+            findings.append(Finding("checkpoint", service, log_id, cp["originator_version"], None,
+                                    f"checkpoint at position {cp['position']} has an invalid signature"))
+    return valid, findings
+
+
+def _signed_heads(checkpoints: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    heads: dict[str, list[Any]] = {}
+    for cp in checkpoints:
+        heads.update(cp["changed_heads"])
+    return heads
+
+
+class _Findings:
+    """A part's findings: its streams' chains, what the signed heads say of its streams, its unsigned events."""
+
+    __slots__ = ("chains", "heads", "unsigned")
+
+    def __init__(self, chains: list[Finding], heads: list[Finding], unsigned: int) -> None:
+        self.chains = chains
+        self.heads = heads
+        self.unsigned = unsigned
+
+
+def _examine(service: str, part: _Part, valid: list[dict[str, Any]], heads: dict[str, list[Any]], log_id: str,
+             owns: Callable[[str], bool] | None = None) -> _Findings:
+    """Every chain of the part, then (when a checkpoint is valid) the signed heads of the streams it owns
+    (`owns`: all of them by default)."""
+    chains: list[Finding] = []
+    for stream, entries in part.streams.items():  # 1. every stream's chain
+        if not _sound(entries):
+            chains.extend(check_stream(service, stream, entries))
+    if not valid:
+        return _Findings(chains, [], len(part.steps))
+    latest_position = valid[-1]["position"]
+    owned = heads if owns is None else {s: h for s, h in heads.items() if owns(s)}
+    findings, unsigned = _check_heads(service, chains, owned, latest_position, part.streams, log_id)
+    return _Findings(chains, findings, unsigned)
+
+
+def _log_findings(service: str, valid: list[dict[str, Any]], steps: Iterable[tuple[int, bytes]],
+                  earlier: bool) -> list[Finding]:
+    """The running digest over the log up to each signed checkpoint (steps in position order). `earlier`: some
+    finding names the events concerned already (then a differing digest says nothing more)."""
+    findings: list[Finding] = []
+    latest_position = valid[-1]["position"]
+    expected = {cp["position"]: cp["log_digest"] for cp in valid}
+    digest = GENESIS_HASH
+    sha256 = hashlib.sha256
+    reached = False
+    for position, step in steps:
+        if position > latest_position:
+            break
+        digest = sha256(digest.encode() + step).hexdigest()
+        if position == latest_position:
+            reached = True
+        if position in expected and expected[position] != digest:
+            if not earlier and not findings:
+                findings.append(Finding("checkpoint", service, "", None, position,
+                                        "the log up to this signed checkpoint differs"))
+            expected.pop(position)
+    if not reached and not earlier and not findings:
+        findings.append(Finding("removed", service, "", None, latest_position,
+                                "the event at the latest checkpoint's position is missing"))
+    return findings
+
+
+def _root_findings(service: str, valid: list[dict[str, Any]], heads: dict[str, list[Any]],
+                   log_id: str) -> list[Finding]:
+    latest = valid[-1]
+    if latest.get("heads_root") and heads_root(heads) != latest["heads_root"]:
+        return [Finding("checkpoint", service, log_id, latest["originator_version"], latest["position"],
+                        "the signed heads root does not match the signed heads")]
+    return []
+
+
+def _report(service: str, parts: list[tuple[int, int, _Findings]], signature_findings: list[Finding],
+            valid: list[dict[str, Any]], root_findings: list[Finding], steps: Iterable[tuple[int, bytes]]
+            ) -> StoreReport:
+    """One store's report from its parts' (events, streams, findings) and the log-wide checks."""
+    report = StoreReport(service)
+    report.events = sum(events for events, _, _ in parts)
+    report.streams = sum(streams for _, streams, _ in parts)
+    report.findings = [f for _, _, found in parts for f in found.chains] + signature_findings
     report.checkpoints = len(valid)
+    report.unsigned_events = sum(found.unsigned for _, _, found in parts)
     if valid:
-        _check_against_checkpoints(report, valid, streams, order, log_id)
-    else:
-        report.unsigned_events = len(order)
+        report.checkpoint_position = valid[-1]["position"]
+        report.findings += root_findings
+        report.findings += _log_findings(service, valid, steps, bool(report.findings))
+        report.findings += [f for _, _, found in parts for f in found.heads]
     return report
+
+
+def verify_rows(service: str, rows: Iterable[StoredRow], public_key_b64: str, decoder: RowDecoder,
+                progress: Callable[[int], None] | None = None) -> StoreReport:
+    """Walk one service's stored log (in position order): every hash chain, every signed checkpoint."""
+    return verify_plain_rows(service, plain_rows(rows), public_key_b64, decoder, progress)
+
+
+def verify_plain_rows(service: str, rows: Iterable[Row], public_key_b64: str, decoder: RowDecoder,
+                      progress: Callable[[int], None] | None = None) -> StoreReport:
+    """`verify_rows` of rows read as `Row` tuples already."""
+    log_id = str(checkpoint_log_id(service))
+    part = _read(rows, decoder, log_id, progress)
+    valid, signature_findings = _signed(service, part.checkpoints, public_key_b64, log_id)
+    heads = _signed_heads(valid)
+    found = _examine(service, part, valid, heads, log_id)
+    roots = _root_findings(service, valid, heads, log_id) if valid else []
+    return _report(service, [(part.events, len(part.streams), found)], signature_findings, valid, roots,
+                   part.steps)
+
+
+Partition = tuple[Callable[[str], bool], Callable[[], Iterable[Row]]]
+"""A part of a stored log: which (canonical) stream ids it owns, and its rows, those streams' in position order."""
+
+
+def verify_partitions(service: str, checkpoint_rows: Iterable[StoredRow], partitions: list[Partition],
+                      public_key_b64: str, decoder: RowDecoder) -> StoreReport:
+    """`verify_rows` with the streams split between processes (forked): each hashes its part's rows and checks
+    its streams' chains and signed heads; this one checks the signatures first (on the checkpoint stream's rows),
+    the heads root meanwhile, and the running digest over the log from every part's steps. The same report."""
+    log_id = str(checkpoint_log_id(service))
+    checkpoints = _read(plain_rows(checkpoint_rows), decoder, log_id).checkpoints
+    valid, signature_findings = _signed(service, checkpoints, public_key_b64, log_id)
+    heads = _signed_heads(valid)
+    latest_position = valid[-1]["position"] if valid else 0
+
+    def examine(owns: Callable[[str], bool], rows: Callable[[], Iterable[Row]]
+                ) -> tuple[int, int, _Findings, list[tuple[int, bytes]]]:
+        part = _read(rows(), decoder, log_id)
+        found = _examine(service, part, valid, heads, log_id, owns)
+        covered = [step for step in part.steps if step[0] <= latest_position]
+        return part.events, len(part.streams), found, covered
+
+    tasks: list[Callable[[], Any]] = [functools.partial(examine, owns, rows) for owns, rows in partitions]
+    parts, roots = in_processes(tasks, meanwhile=lambda: _root_findings(service, valid, heads, log_id) if valid
+                                else [])
+    steps = sorted(step for *_, covered in parts for step in covered)
+    return _report(service, [(events, streams, found) for events, streams, found, _ in parts], signature_findings,
+                   valid, roots, steps)
+
+
+def in_processes(tasks: list[Callable[[], Any]], meanwhile: Callable[[], Any]) -> tuple[list[Any], Any]:
+    """Each task in a forked process of its own, `meanwhile` in this one; the tasks' results (pickled back) and
+    `meanwhile`'s. A task's exception is raised here (a RuntimeError with its traceback if it cannot be sent)."""
+    import multiprocessing
+    import traceback
+
+    context = multiprocessing.get_context("fork")
+    running = []
+    for task in tasks:
+        receiving, sending = context.Pipe(duplex=False)
+
+        def run(task: Callable[[], Any] = task, sending: Any = sending) -> None:
+            try:
+                sending.send((True, task()))
+            except BaseException as error:  # noqa: BLE001 (reported to the parent, which raises it)
+                try:
+                    sending.send((False, (error, traceback.format_exc())))
+                except Exception:  # noqa: BLE001 (an exception that cannot be pickled: its traceback)
+                    sending.send((False, (None, traceback.format_exc())))
+            finally:
+                sending.close()
+
+        process = context.Process(target=run, daemon=True)
+        process.start()
+        sending.close()
+        running.append((process, receiving))
+    try:
+        own = meanwhile()
+        results = []
+        for process, receiving in running:
+            try:
+                ok, value = receiving.recv()
+            except EOFError:
+                ok, value = False, (None, f"the process ended with exit code {process.exitcode}")
+            if not ok:
+                error, trace = value
+                if isinstance(error, Exception):
+                    raise error
+                raise RuntimeError(f"a verifying process failed:\n{trace}")
+            results.append(value)
+        return results, own
+    finally:
+        for process, receiving in running:
+            receiving.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def _sound(entries: dict[int, _Entry]) -> bool:
@@ -520,61 +764,41 @@ def check_stream(service: str, stream: str, entries: dict[int, _Entry]) -> list[
     return [finding for _, finding in findings]
 
 
-def _check_against_checkpoints(report: StoreReport, checkpoints: list[dict[str, Any]],
-                               streams: dict[str, dict[int, _Entry]], order: list[tuple[int, str, int, str]],
-                               log_id: str) -> None:
-    heads: dict[str, list[Any]] = {}
-    for cp in checkpoints:
-        heads.update(cp["changed_heads"])
-    latest = checkpoints[-1]
-    latest_position = latest["position"]
-    report.checkpoint_position = latest_position
-    if latest.get("heads_root") and heads_root(heads) != latest["heads_root"]:
-        report.findings.append(Finding("checkpoint", report.service, log_id, latest["originator_version"],
-                                       latest_position, "the signed heads root does not match the signed heads"))
-    named = {(f.stream_id, f.version) for f in report.findings}
-    # the running digest over the covered part of the log
-    digest = GENESIS_HASH
-    expected = {cp["position"]: cp["log_digest"] for cp in checkpoints}
-    for position, stream, version, event_hash in order:
-        if position > latest_position:
-            break
-        digest = log_step(digest, position, stream, version, event_hash)
-        if position in expected and expected[position] != digest:
-            if not report.findings:
-                report.findings.append(Finding("checkpoint", report.service, "", None, position,
-                                               "the log up to this signed checkpoint differs"))
-            expected.pop(position)
-    if latest_position not in {p for p, *_ in order} and not report.findings:
-        report.findings.append(Finding("removed", report.service, "", None, latest_position,
-                                       "the event at the latest checkpoint's position is missing"))
+def _check_heads(service: str, chains: list[Finding], heads: dict[str, list[Any]], latest_position: int,
+                 streams: dict[str, dict[int, _Entry]], log_id: str) -> tuple[list[Finding], int]:
+    """What the signed heads say of these streams (findings, and the events after the last checkpoint). A finding
+    of the chains may be made precise here (an event after the last checkpoint that does not chain: inserted)."""
+    findings: list[Finding] = []
+    unsigned = 0
+    named = {(f.stream_id, f.version) for f in chains}
     present = {stream: entries for stream, entries in streams.items() if stream != log_id}
     for stream, (head_version, head_hash) in heads.items():
         versions = present.get(stream)
         if versions is None:
-            report.findings.append(Finding("removed", report.service, stream, None, None,
-                                           f"the whole stream is missing (signed head: version {head_version})"))
+            findings.append(Finding("removed", service, stream, None, None,
+                                    f"the whole stream is missing (signed head: version {head_version})"))
             continue
         stored = versions.get(head_version)
         if stored is None:
             if (stream, head_version) not in named:
-                report.findings.append(Finding("removed", report.service, stream, head_version, None,
-                                               "the signed head event of the stream is missing"))
+                findings.append(Finding("removed", service, stream, head_version, None,
+                                        "the signed head event of the stream is missing"))
         elif stored.hash and stored.hash != head_hash and (stream, head_version) not in named:
-            report.findings.append(Finding("altered", report.service, stream, head_version, stored.position,
-                                           "differs from the signed head of its stream"))
+            findings.append(Finding("altered", service, stream, head_version, stored.position,
+                                    "differs from the signed head of its stream"))
     for stream, versions in present.items():
         signed_version = heads.get(stream, [0])[0]
         for version, stored in versions.items():
             if version <= signed_version:
                 continue
             if stored.position <= latest_position:
-                report.findings.append(Finding("inserted", report.service, stream, version, stored.position,
-                                               "not covered by the checkpoint that covers its position"))
+                findings.append(Finding("inserted", service, stream, version, stored.position,
+                                        "not covered by the checkpoint that covers its position"))
             elif (stream, version) in named:
-                for i, finding in enumerate(report.findings):
+                for i, finding in enumerate(chains):
                     if (finding.stream_id, finding.version) == (stream, version) and finding.kind == "altered":
-                        report.findings[i] = Finding("inserted", report.service, stream, version, stored.position,
-                                                     "recorded after the last checkpoint and does not chain")
+                        chains[i] = Finding("inserted", service, stream, version, stored.position,
+                                            "recorded after the last checkpoint and does not chain")
             else:
-                report.unsigned_events += 1
+                unsigned += 1
+    return findings, unsigned

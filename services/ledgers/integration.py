@@ -13,7 +13,7 @@ from services.ledgers.domain.accountability import Accountability
 from services.ledgers.domain.config import GroupLedgerConfig
 from services.ledgers.domain.imports import ImportBatch
 from services.ledgers.domain.items import LedgerItem
-from services.ledgers.domain.loop import Reconciliation, SchedulingRound
+from services.ledgers.domain.loop import LEGACY_ANSWERER, Reconciliation, SchedulingRound
 from services.ledgers.domain.reviews import QuarterlyReview
 from services.ledgers.domainmodel import Directive
 
@@ -225,9 +225,10 @@ def similar_linked(event: Any) -> Published:
 
 @mapper.maps(SchedulingRound.ResponseRecorded)
 def round_responded(event: Any) -> Published:
+    by = getattr(event, "answered_by", None) or LEGACY_ANSWERER  # absent before the unit could answer
     return Published(contracts.SchedulingRoundResponded(
         round_id=str(event.originator_id), directive_id=event.directive_id, status=event.status,
-        responded_on=event.responded_on,
+        responded_on=event.responded_on, answered_by=by["side"], via=by["via"], report_id=by.get("report_id"),
     ))
 
 

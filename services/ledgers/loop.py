@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.application import command, query
-from services.common.errors import InvalidInputError
+from services.common.context import current
+from services.common.errors import InvalidInputError, NotFoundError
 from services.ledgers.deadlines import plain
 from services.ledgers.domain.items import LedgerItem
-from services.ledgers.domain.loop import Reconciliation, SchedulingRound
+from services.ledgers.domain.loop import LEGACY_ANSWERER, Reconciliation, SchedulingRound, answerer
 from services.ledgers.domainmodel import Directive
 from services.ledgers.interface import (
     CloseSchedulingRound,
@@ -30,13 +31,19 @@ from services.ledgers.interface import (
 from services.ledgers.records import GroupRecords, LedgerRecords
 
 
-def round_view(round_: SchedulingRound) -> RoundView:
+def round_view(round_: SchedulingRound, directives: list[dict[str, Any]] | None = None) -> RoundView:
+    """A round as its readers see it; `directives`: what the round asks about (reference number and title),
+    so the unit knows what to answer without reading the ledger."""
+    responses = {d: {**r, "answered_by": r.get("answered_by") or LEGACY_ANSWERER} for d, r in round_.responses.items()}
     return RoundView.model_validate(plain({
         "round_id": str(round_.id), "group_id": round_.group_id, "unit_id": round_.unit_id,
         "subject": round_.subject, "directive_ids": round_.directive_ids, "respond_by": round_.respond_by,
         "respond_by_rule": round_.respond_by_rule, "requested_on": round_.requested_on,
-        "responses": round_.responses, "missing": round_.missing, "overdue_on": round_.overdue_on,
+        "responses": responses, "missing": round_.missing, "overdue_on": round_.overdue_on,
         "closed": round_.closed, "distribution": round_.default_distribution,
+        "directives": directives or [{"directive_id": d, "reference_number": None, "title": None}
+                                     for d in round_.directive_ids],
+        "unmatched_reports": list(round_.unmatched_reports),
     }))
 
 
@@ -68,10 +75,12 @@ class LoopHandlers(LedgerRecords):
 
     @command
     def record_round_response(self, c: RecordRoundResponse) -> RoundRecorded:
-        """Record the unit's answer for one directive of a scheduling round."""
+        """Record the answer for one directive of a scheduling round: the unit's liaison answers its own unit's
+        round, or the group enters the unit's answer on its behalf (the event records which)."""
         round_: SchedulingRound = self.load(c.round_id, SchedulingRound)
+        context = current()
         round_.record_response(directive_id=c.directive_id, status=c.status, summary=c.summary,
-                               responded_on=self.today())
+                               responded_on=self.today(), answered_by=answerer(context.principal, context.actor))
         return RoundRecorded(round_id=c.round_id, position=self.record(round_))
 
     @command
@@ -138,7 +147,18 @@ class LoopHandlers(LedgerRecords):
     # -- queries ---------------------------------------------------------------------------
     @query
     def get_scheduling_round(self, q: GetSchedulingRound) -> RoundView:
-        return round_view(self.load(q.round_id, SchedulingRound))
+        round_: SchedulingRound = self.load(q.round_id, SchedulingRound)
+        return round_view(round_, [self._asked(directive_id) for directive_id in round_.directive_ids])
+
+    def _asked(self, directive_id: str) -> dict[str, Any]:
+        """A directive a round asks about, as the round shows it (loaded without the reader's permission: the
+        round's reader may read the round, and the unit notified the directive itself)."""
+        try:
+            directive = self.get(directive_id, Directive)
+        except NotFoundError:
+            return {"directive_id": directive_id, "reference_number": None, "title": None}
+        return {"directive_id": directive_id, "reference_number": directive.reference_number,
+                "title": directive.title}
 
     @query
     def get_reconciliation(self, q: GetReconciliation) -> ReconciliationView:

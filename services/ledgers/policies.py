@@ -9,13 +9,18 @@ from eventsourcing.application import ProcessingEvent
 from events import clues, inspections, units
 from events.envelope import Envelope
 from services.common.application import policy
-from services.common.errors import NotFoundError
+from services.common.clock import beijing_date
+from services.common.errors import InvalidInputError, NotFoundError
 from services.ledgers.deadlines import DeadlineRule
 from services.ledgers.domain.items import LedgerItem, item_id_for
+from services.ledgers.domain.loop import SchedulingRound
 from services.ledgers.domainmodel import Directive
 from services.ledgers.interface import RegisterDirective
 from services.ledgers.records import LedgerRecords
 from services.ledgers.vocab import PROBLEM_TYPES
+
+UnmatchedReportError = InvalidInputError.kind("UnmatchedReportError", "report_unmatched")
+"""A progress report naming a round the ledgers cannot file it under (its event goes to the dead letters)."""
 
 
 class Policies(LedgerRecords):
@@ -130,6 +135,28 @@ class Policies(LedgerRecords):
             changed.append(item)
         if changed:
             processing.collect_events(*changed)
+
+    @policy("units.ProgressReported")
+    def on_progress_reported(
+        self, envelope: Envelope, payload: units.ProgressReported, processing: ProcessingEvent[Any]
+    ) -> None:
+        """The unit's progress report that names a scheduling round (定期调度) answers it: its status per directive
+        becomes the round's responses, once (a redelivered report records nothing). A report for a closed round,
+        or naming directives not in it, is recorded on the round as unmatched; one for a round that does not
+        exist or is another unit's cannot be filed anywhere and is refused (dead-lettered), the feed goes on."""
+        if payload.round_id is None:
+            return  # progress on a directive or matter, answering no round
+        try:
+            round_: SchedulingRound = self.get(payload.round_id, SchedulingRound)
+        except NotFoundError as error:
+            raise UnmatchedReportError("进展报告所答调度不存在 (the report names no known round)") from error
+        if envelope.unit_id != round_.unit_id or envelope.group_id not in (None, round_.group_id):
+            raise UnmatchedReportError("进展报告所答调度属于其他单位 (the report names another unit's round)")
+        reported_on = beijing_date(envelope.occurred_at)
+        answers = [answer.model_dump() for answer in payload.directive_statuses]
+        by = {"side": "unit", "user": envelope.actor.user, "name": None}
+        if round_.apply_report(payload.report_id, answers, payload.summary, reported_on, by):
+            processing.collect_events(round_)
 
     def _policy_follower(self, group_id: str) -> dict[str, Any]:
         """专人督办 for an item a policy opens: the group's default follower (no directive names one: these items

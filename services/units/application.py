@@ -251,7 +251,9 @@ class UnitsApplication(MembershipCommands, PeopleCommands, SupervisionHandlers, 
 
     @command
     def issue_request(self, c: ops.IssueRequest) -> ops.ItemRecorded:
-        """Send a document request (调阅资料), scheduling request (调度) or relay of HQ instructions to the unit."""
+        """Send a document request (调阅资料) or relay of HQ instructions to the unit (scheduling is a round of
+        the ledgers: a `scheduling_request` is refused, `use_scheduling_rounds`)."""
+        OutboundItem.check_kind(c.item_kind)
         if c.item_kind not in DIRECT_KINDS:
             raise InvalidInputError(
                 "反馈意见须经集体研判后印发，纪检监察建议由线索处置环节发出 "

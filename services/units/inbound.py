@@ -121,7 +121,7 @@ def normalise_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
         }
     if kind == "progress_report":
         return {"subject_ref": _text(d, "subject_ref", "所报事项"), "period": _text(d, "period", "报告期"),
-                "summary": _text(d, "summary", "进展情况")}
+                "summary": _text(d, "summary", "进展情况"), **_round_answers(d)}
     if kind == "supervision_report":
         items = d.get("items")
         if not isinstance(items, list) or not items:
@@ -162,6 +162,32 @@ def normalise_details(kind: str, details: dict[str, Any]) -> dict[str, Any]:
                 "summary": _text(d, "summary", "说明", required=False)}
     # power_matter_report: the fields are checked by PowerMatter.check_registration
     return dict(d)
+
+
+def _round_answers(details: dict[str, Any]) -> dict[str, Any]:
+    """The scheduling round a progress report answers (定期调度) and its status per directive: both or neither
+    (a report without a round keeps the fields it always had)."""
+    round_id = _text(details, "round_id", "调度轮次", required=False)
+    statuses = details.get("directive_statuses") or []
+    if round_id is None:
+        if statuses:
+            raise InboundValidationError("按批示件报送进展须指明调度 (directive statuses need the round they answer)",
+                                         code="round_id_required")
+        return {}
+    if not isinstance(statuses, list) or not statuses:
+        raise InboundValidationError("答复调度须逐件填报进展 (a round's answer needs a status per directive)",
+                                     code="directive_statuses_required")
+    clean, seen = [], set()
+    for answer in statuses:
+        if not isinstance(answer, dict):
+            raise InboundValidationError("进展格式错误 (malformed directive status)", code="directive_statuses_invalid")
+        directive_id = _text(answer, "directive_id", "批示件")
+        if directive_id in seen:
+            raise InboundValidationError("同一批示件填报两次 (a directive twice)", code="directive_statuses_duplicate")
+        seen.add(directive_id)
+        clean.append({"directive_id": directive_id, "status": _choice(answer, "status", "落实状态", REPORTED_STATUSES),
+                      "summary": _text(answer, "summary", "进展说明", required=False) or ""})
+    return {"round_id": round_id, "directive_statuses": clean}
 
 
 def receipt_number(kind: str, year: int, submission_id: str) -> str:

@@ -57,7 +57,8 @@ def inbound_submitted(event: Any) -> Published | None:
     elif kind == "progress_report":
         payload = contracts.ProgressReported(
             report_id=sid, subject_ref=d["subject_ref"], period=d["period"], summary=d["summary"],
-            answers_item_id=event.answers_item_id,
+            answers_item_id=event.answers_item_id, round_id=d.get("round_id"),
+            directive_statuses=[contracts.DirectiveStatus(**s) for s in d.get("directive_statuses", [])],
         )
     elif kind == "situation_notice":
         payload = contracts.SituationNoticed(

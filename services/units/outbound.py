@@ -27,8 +27,13 @@ REPLY_KIND = {
     "directive_relay": "progress_report",
     "integrity_opinion_request": "integrity_opinion_reply",
 }
-DIRECT_KINDS = ("document_request", "scheduling_request", "directive_relay")
+DIRECT_KINDS = ("document_request", "directive_relay")
 """Kinds the group issues directly; feedback is issued after deliberation, recommendations come from clues."""
+RETIRED_KINDS = {
+    "scheduling_request": "调度请以定期调度发起，单位在门户逐件答复 (scheduling is one mechanism: open a scheduling "
+                          "round, POST /api/ledgers/scheduling-rounds; the unit answers it per directive)",
+}
+"""Kinds no longer issued (issue #15): items issued before still load, show and can be answered."""
 DELIVERY_CHANNELS = {"portal": "门户 (portal)", "paper": "纸质 (paper)", "in_person": "当面 (in person)"}
 ITEM_STATUSES = {
     "issued": "已印发 (issued)",
@@ -72,10 +77,17 @@ class OutboundItem(ChainedAggregate):
         )
 
     @staticmethod
-    def check_issue(kind: str, title: str, body: str, deadline: date, today: date) -> None:
-        """The rules of any item to the unit (a feedback draft is held to them before deliberation)."""
+    def check_kind(kind: str) -> None:
+        """A kind the group may send now (a retired kind's items issued before still load and are answered)."""
         if kind not in OUTBOUND_KINDS:
             raise InvalidInputError(f"未知事项类型 (unknown item kind): {kind}", code="unknown_kind")
+        if kind in RETIRED_KINDS:
+            raise InvalidInputError(RETIRED_KINDS[kind], code="use_scheduling_rounds")
+
+    @staticmethod
+    def check_issue(kind: str, title: str, body: str, deadline: date, today: date) -> None:
+        """The rules of any item to the unit (a feedback draft is held to them before deliberation)."""
+        OutboundItem.check_kind(kind)
         if not (title or "").strip():
             raise InvalidInputError("标题不能为空 (title is required)", code="title_required")
         if not (body or "").strip():

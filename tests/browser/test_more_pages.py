@@ -33,7 +33,7 @@ def test_feedback_is_drafted_and_deliberated(visitor: Visitor) -> None:
     expect(page.get_by_role("status")).to_have_text("反馈意见稿已起草，待集体研判。")
     page.locator("#opinion-stance").select_option("agree")
     page.get_by_role("button", name="发表意见").click()
-    expect(page.locator("#opinion-list tbody tr").first).to_contain_text("zhang.wei")
+    expect(page.locator("#opinion-list tbody tr").first).to_contain_text("张伟")  # the member by name
     visitor.check("group-feedback-draft")
 
 

@@ -120,7 +120,7 @@ def test_the_group_leader_records_a_clues_disposition(visitor: Visitor) -> None:
     expect(visitor.page.locator("#clue-content")).to_contain_text("反映对象")
     visitor.check("clue-content")
     visitor.page.goto(visitor.page.url.split("?")[0].removesuffix("/read"))
-    expect(visitor.page.locator("table", has_text="查阅人").locator("tbody tr").first).to_contain_text("li.na")
+    expect(visitor.page.locator("table", has_text="查阅人").locator("tbody tr").first).to_contain_text("李娜")
 
 
 def test_the_unit_submits_a_report_with_an_attachment_and_sees_its_receipt(visitor: Visitor, tmp_path: Any) -> None:

@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bench.support import free_port, run_cli
 from gateway.accounts import ACCOUNTS
-from tests.conftest import distributed_env, fresh_broker, fresh_database
+from tests.conftest import broker_with_topics, distributed_env, fresh_database
 
 ISSUER = "https://idp.test.paizhu"
 AUDIENCE = "paizhu-gateway"
@@ -144,7 +145,7 @@ class Cluster:
 @pytest.fixture(scope="package")
 def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The environment of the package's cluster: a fresh database and broker (overrides the per-module one)."""
-    with fresh_database() as dbname, fresh_broker() as bootstrap:
+    with fresh_database() as dbname, contextmanager(broker_with_topics)(1) as bootstrap:
         yield distributed_env(dbname, bootstrap, tmp_path_factory.mktemp("data"))
 
 

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.support import create_database, drop_database, run_cli, start_broker
+from bench.support import create_database, drop_database, run_cli
 from events.catalog import load_all
-from events.kafka import ensure_topics
-from events.topics import DEAD_LETTER_TOPIC, SERVICES, topic_for
+from events.topics import topic_for
 from paizhu.keys import load_keys
 from paizhu.services import build_app
 from projections.common.db import connect
@@ -29,8 +28,10 @@ from runtime.projection_feeds import LogFollower
 from runtime.projection_runner import ProjectionRunner
 from runtime.relay import RELAY_TRACKING, Relay, kafka_producer
 from runtime.topic_guard import TopicGuard, TopicMisconfigured, check_partitions
-from tests.conftest import last_published, settings_from
+from tests.conftest import broker_with_topics, last_published, settings_from
 from tests.factories import acting_as
+from tests.integration.group_members import held as held_by
+from tests.integration.group_members import wait
 
 pytestmark = pytest.mark.integration
 PARTITIONS = 3
@@ -40,13 +41,7 @@ LEDGERS = topic_for("ledgers")
 @pytest.fixture(scope="module")
 def kafka_bootstrap() -> Iterator[str]:
     """A fresh broker whose service topics have three partitions (the shared fixture makes them with one)."""
-    process, bootstrap = start_broker()
-    try:
-        ensure_topics(bootstrap, [*map(topic_for, SERVICES), DEAD_LETTER_TOPIC], partitions=PARTITIONS)
-        yield bootstrap
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    yield from broker_with_topics(PARTITIONS)
 
 
 @pytest.fixture(scope="module")
@@ -100,17 +95,7 @@ class Load:
 
 def held(log: Path) -> set[int]:
     """The partitions of the ledgers topic the projector's last assignment gave it (from its log)."""
-    lines = [line for line in log.read_text(errors="replace").splitlines() if " holds " in line]
-    if not lines:
-        return set()
-    return {int(n) for n in re.findall(re.escape(LEDGERS) + r"/(\d+)", lines[-1])}
-
-
-def wait(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting until {what}"
-        time.sleep(0.25)
+    return held_by(log, LEDGERS)
 
 
 def test_a_projector_killed_under_load_its_partitions_taken_over_nothing_lost_or_doubled(

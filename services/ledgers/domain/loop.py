@@ -10,9 +10,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from authz import Scope
+from authz import Principal, Scope
 from services.common.aggregate import ChainedAggregate
 from services.common.errors import ConflictError, InvalidInputError
+from services.ledgers.vocab import REPORTED_STATUS_LABELS
 
 _BRACKETS = str.maketrans({"[": "〔", "【": "〔", "［": "〔", "]": "〕", "】": "〕", "］": "〕"})
 
@@ -126,10 +127,28 @@ class MasterLedger(ChainedAggregate):
         return None
 
 
+ROUND_STATUSES = tuple(REPORTED_STATUS_LABELS)
+LEGACY_ANSWERER: dict[str, Any] = {"side": "group", "user": None, "name": None, "via": "entered"}
+"""Who answered a response recorded before the unit could answer: only the group could enter one then."""
+
+
+def answerer(principal: Principal | None, actor: dict[str, str], via: str = "entered") -> dict[str, Any]:
+    """Who answered a round: the unit's own user, or the group entering the answer on the unit's behalf (a
+    call without a principal, a script or the demo, enters as the group did before the unit could answer)."""
+    if principal is None:
+        return {"side": "group", "user": actor.get("user"), "name": None, "via": via}
+    side = "unit" if principal.org_kind == "unit" else "group"
+    return {"side": side, "user": principal.user_id, "name": principal.name or None, "via": via}
+
+
 class SchedulingRound(ChainedAggregate):
     """A scheduling round (调度): the group asks the unit for progress on directives by a date."""
 
     default_distribution = "unit"
+    reports_applied: tuple[str, ...] = ()
+    """The unit's progress reports applied to the round (class defaults: a snapshot taken before issue #15
+    has neither attribute)."""
+    unmatched_reports: tuple[dict[str, Any], ...] = ()
 
     @event("Opened")
     def __init__(
@@ -176,17 +195,60 @@ class SchedulingRound(ChainedAggregate):
             raise ConflictError("调度已结束 (round closed)", code="round_closed")
         if directive_id not in self.directive_ids:
             raise InvalidInputError("该批示件不在本轮调度中 (directive not in this round)", code="not_in_round")
-        if status not in ("not_started", "in_progress", "completed") or not summary.strip():
+        if status not in ROUND_STATUSES or not summary.strip():
             raise InvalidInputError("进展状态或说明无效 (invalid status or summary)", code="response_invalid")
 
-    def record_response(self, directive_id: str, status: str, summary: str, responded_on: date) -> None:
+    def record_response(self, directive_id: str, status: str, summary: str, responded_on: date,
+                        answered_by: dict[str, Any] | None = None) -> None:
+        """The answer for one directive: entered by the unit in its portal, by the group on the unit's behalf,
+        or taken from the unit's progress report (`answered_by` says which)."""
         self.check_response(directive_id, status, summary)
         self._record_response(directive_id=directive_id, status=status, summary=summary.strip(),
-                              responded_on=responded_on)
+                              responded_on=responded_on, answered_by=answered_by)
 
     @event("ResponseRecorded")
-    def _record_response(self, directive_id: str, status: str, summary: str, responded_on: date) -> None:
-        self.responses[directive_id] = {"status": status, "summary": summary, "responded_on": responded_on}
+    def _record_response(self, directive_id: str, status: str, summary: str, responded_on: date,
+                         answered_by: dict[str, Any] | None = None) -> None:
+        # `answered_by`: absent (None) in events recorded before the unit could answer (issue #15); only the
+        # group entered answers then.
+        self.responses[directive_id] = {"status": status, "summary": summary, "responded_on": responded_on,
+                                        "answered_by": answered_by or dict(LEGACY_ANSWERER)}
+        self._note_report((answered_by or {}).get("report_id"))
+
+    def _note_report(self, report_id: str | None) -> None:
+        if report_id and report_id not in self.reports_applied:
+            self.reports_applied = (*self.reports_applied, report_id)
+
+    def apply_report(self, report_id: str, answers: list[dict[str, Any]], summary: str, reported_on: date,
+                     answered_by: dict[str, Any]) -> bool:
+        """The unit's progress report that names this round: a response for each directive it answers, once.
+
+        A report applied before records nothing (False). A report for a closed round, or naming directives
+        not in the round, is recorded as unmatched (the group sees it on the round), never as a response."""
+        if report_id in self.reports_applied:
+            return False
+        by = {**answered_by, "via": "progress_report", "report_id": report_id}
+        if self.closed:
+            self._report_unmatched(report_id=report_id, reason="round_closed",
+                                   directive_ids=[str(a["directive_id"]) for a in answers], reported_on=reported_on)
+            return True
+        foreign = [str(a["directive_id"]) for a in answers if a["directive_id"] not in self.directive_ids]
+        matched = [a for a in answers if a["directive_id"] in self.directive_ids]
+        for answer in matched:
+            text = str(answer.get("summary") or "").strip() or summary.strip()
+            self.record_response(directive_id=str(answer["directive_id"]), status=str(answer["status"]),
+                                 summary=text, responded_on=reported_on, answered_by=by)
+        if foreign or not matched:
+            self._report_unmatched(report_id=report_id, reason="not_in_round" if foreign else "no_directives",
+                                   directive_ids=foreign, reported_on=reported_on)
+        return True
+
+    @event("ReportUnmatched")
+    def _report_unmatched(self, report_id: str, reason: str, directive_ids: list[str], reported_on: date) -> None:
+        self._note_report(report_id)
+        self.unmatched_reports = (*self.unmatched_reports, {
+            "report_id": report_id, "reason": reason, "directive_ids": list(directive_ids),
+            "reported_on": reported_on})
 
     @property
     def missing(self) -> list[str]:

@@ -43,6 +43,11 @@ class SchedulerRun(Recorded):
     look_backs_due: int
     rounds_overdue: int
 
+class RoundDirective(Result):
+    directive_id: str
+    reference_number: str | None = Field(description="文号 (None for a directive no longer in the ledger)")
+    title: str | None
+
 class RoundView(Result):
     round_id: str
     group_id: str
@@ -52,11 +57,17 @@ class RoundView(Result):
     respond_by: date
     respond_by_rule: dict[str, Any]
     requested_on: date
-    responses: dict[str, dict[str, Any]]
+    responses: dict[str, dict[str, Any]] = Field(
+        description="按批示件的答复：状态、说明、日期、答复人 `answered_by` {side: unit 单位答复 | group 驻部纪检监察组代为"
+                    "录入, user, name, via: entered 录入 | progress_report 进展报告, report_id}")
     missing: list[str]
     overdue_on: date | None
     closed: bool
     distribution: str
+    directives: list[RoundDirective] = Field(description="调度的批示件：文号、标题 (the directives asked about)")
+    unmatched_reports: list[dict[str, Any]] = Field(
+        description="未能对应的进展报告 (progress reports naming this round that answered nothing: the round was "
+                    "closed, or the directives named are not in it): report_id, reason, directive_ids, reported_on")
 
 class ReconciliationView(Result):
     reconciliation_id: str
@@ -86,7 +97,8 @@ class RoundResponseBody(Body):
     summary: Text
 
 class RecordRoundResponse(Command[RoundRecorded], RoundResponseBody):
-    """Record the unit's answer for one directive of a scheduling round."""
+    """Record the answer for one directive of a scheduling round: the unit's liaison answers its own unit's
+    round, or the group enters the unit's answer on its behalf (the event records which)."""
 
     service = SERVICE
 

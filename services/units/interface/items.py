@@ -34,8 +34,9 @@ class RequestBody(Body):
     model_config = BY_NAME_OR_KIND
 
     item_kind: OutboundKind = Field(
-        alias="kind", description="document_request, scheduling_request or directive_relay; feedback is issued "
-                                  "after deliberation, recommendations come from the clues service")
+        alias="kind", description="document_request or directive_relay; feedback is issued after deliberation, "
+                                  "recommendations come from the clues service; scheduling_request is retired "
+                                  "(`use_scheduling_rounds`: open a scheduling round of the ledgers)")
     title: Title
     body: LongText
     counterpart_id: Id

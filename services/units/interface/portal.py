@@ -59,11 +59,23 @@ class NotifyDirective(Command[SubmissionReceipted], DirectiveNotificationBody):
     unit_id: Id
 
 
+class DirectiveStatus(Fields):
+    directive_id: Id
+    status: ReportedStatus
+    summary: Remark = Field(default="", description="该件进展说明 (this directive's progress; the report's summary "
+                                                    "when empty)")
+
+
 class ProgressReportBody(WithAttachments):
     title: Title
     subject_ref: Name = Field(description="所报事项 (a reference number or an item id)")
     period: Annotated[str, Field(min_length=1, max_length=50, pattern=NO_CONTROL_CHARACTERS)]
     summary: LongText
+    round_id: Id | None = Field(default=None, description="所答复的调度 (the scheduling round this report answers: "
+                                                          "its statuses are recorded as the round's responses)")
+    directive_statuses: list[DirectiveStatus] = Field(
+        default_factory=list, max_length=500,
+        description="逐件进展 (status per directive of the round; required with `round_id`)")
 
 
 class SubmitProgressReport(Command[SubmissionReceipted], ProgressReportBody):

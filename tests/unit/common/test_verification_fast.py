@@ -115,3 +115,17 @@ def test_each_head_is_proven_against_the_heads_root_by_hashes_only(size: int) ->
             assert tool.merkle_root(stream, head, forged) != root
     changed = dict(heads, **{next(iter(heads)): [99, "f" * 64]})
     assert heads_root(changed) != root
+
+
+def test_the_heads_tree_leaves_are_the_canonical_ones_for_any_signed_value() -> None:
+    """orjson writes a leaf where its bytes are the canonical ones; a bool, a huge or textual version, a
+    non-string hash go the canonical way: the root is the tree of `_head_leaf` and `_node` either way."""
+    from services.common.verification import _head_leaf, _node, heads_root
+
+    heads = {'流"\n': [1, "x\u2028"], "b": [True, "y"], "c": [2**70, "z"], "e": ["4", 5], "f": [7, "😀"],
+             "g": [-3, ""], str(uuid.uuid4()): [12, "ab" * 32]}
+    level = [_head_leaf(stream, heads[stream]) for stream in sorted(heads)]
+    while len(level) > 1:
+        paired = [_node(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        level = paired + ([level[-1]] if len(level) % 2 else [])
+    assert heads_root(heads) == level[0].hex()

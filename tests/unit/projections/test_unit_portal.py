@@ -136,11 +136,12 @@ def test_a_scheduling_round_is_answered_once_every_directive_is_and_closed_when_
         round_id="sr-2", subject="二季度调度", directive_ids=["d-1", "d-2"], respond_by=date(2025, 7, 10)), MEE)
     runner.process(as_items([opened]))
     assert shape(todo(runner, UNIT_MEE))["scheduling:sr-2"][1] == "open"
-    runner.process(as_items([published("ledgers", 10, ledgers.SchedulingRoundResponded(
+    runner.process(as_items([published("ledgers", 10, ledgers.SchedulingRoundRespondedV1(  # v1: upcast
         round_id="sr-2", directive_id="d-1", status="in_progress", responded_on=date(2025, 7, 1)), MEE)]))
     assert shape(todo(runner, UNIT_MEE))["scheduling:sr-2"][1] == "open"  # d-2 still unanswered
     runner.process(as_items([published("ledgers", 11, ledgers.SchedulingRoundResponded(
-        round_id="sr-2", directive_id="d-2", status="completed", responded_on=date(2025, 7, 2)), MEE)]))
+        round_id="sr-2", directive_id="d-2", status="completed", responded_on=date(2025, 7, 2), answered_by="unit",
+        via="progress_report", report_id="rep-1"), MEE)]))
     assert shape(todo(runner, UNIT_MEE))["scheduling:sr-2"][1] == "answered"
     runner.process(as_items([published("ledgers", 12, ledgers.SchedulingRoundClosed(round_id="sr-2"), MEE)]))
     assert shape(todo(runner, UNIT_MEE))["scheduling:sr-2"][1] == "closed"

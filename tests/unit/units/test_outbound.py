@@ -6,6 +6,7 @@ import pytest
 
 from events.clues import RecommendationIssued
 from services.common.errors import ConflictError, InvalidInputError
+from services.units.outbound import OutboundItem
 from tests.factories import make_envelope
 from tests.unit.units.conftest import Ctx, items_of
 
@@ -62,8 +63,8 @@ def test_unit_acknowledges_then_answers_a_recommendation_which_reports_rectifica
 
 
 def test_overdue_is_recorded_once_by_the_scheduler(ctx: Ctx) -> None:
-    item = ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="scheduling_request",
-                    title="调度第一季度进展", body="请报送进展", counterpart_id="dqs-zhc", deadline=date(2025, 3, 10))
+    item = ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="directive_relay",
+                    title="传达第一季度部署", body="请报送进展", counterpart_id="dqs-zhc", deadline=date(2025, 3, 10))
     answered = ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="document_request",
                         title="调阅资料", body="请提供会议纪要", counterpart_id="hjjcs", deadline=date(2025, 3, 10))
     ctx.call("zhao.unit", "acknowledge_item", item_id=answered["item_id"])
@@ -79,15 +80,29 @@ def test_overdue_is_recorded_once_by_the_scheduler(ctx: Ctx) -> None:
     assert ctx.app.get_item(item["item_id"])["overdue_on"] == "2025-03-11"
 
 
-def test_scheduling_request_is_answered_by_a_progress_report(ctx: Ctx) -> None:
-    item = ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="scheduling_request",
-                    title="调度", body="请报送进展", counterpart_id="dqs-zhc", deadline=date(2025, 3, 31))
+def test_a_scheduling_request_is_refused_for_rounds(ctx: Ctx) -> None:
+    """One mechanism (issue #15): scheduling is a round of the ledgers, no longer an item of the channel."""
+    with pytest.raises(InvalidInputError) as refused:
+        ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="scheduling_request",
+                 title="调度", body="请报送进展", counterpart_id="dqs-zhc", deadline=date(2025, 3, 31))
+    assert refused.value.code == "use_scheduling_rounds" and "scheduling-rounds" in refused.value.message
+    assert items_of(ctx.app, "unit-mee") == []
+
+
+def test_a_scheduling_request_issued_before_still_loads_and_is_answered_by_a_progress_report(ctx: Ctx) -> None:
+    old = OutboundItem(  # as recorded before the kind was retired (its Issued event, no check of today's rules)
+        group_id="group-mee", unit_id="unit-mee", kind="scheduling_request", title="调度", body="请报送进展",
+        reference_number="", counterpart_id="dqs-zhc", counterpart_name="大气司综合处", level="division",
+        signed_by="zhang.wei", signer_role="group_staff", deadline=date(2025, 3, 31), issued_on=date(2025, 3, 3),
+        source_ref=None)
+    ctx.app.save(old)
+    item = {"item_id": str(old.id)}
     ctx.call("zhao.unit", "acknowledge_item", item_id=item["item_id"])
     ctx.call("zhao.unit", "reply_to_outbound", item_id=item["item_id"], title="进展报告", summary="按计划推进",
              period="2025-03")
     envelopes, _ = ctx.app.integration_events(0, 1000)
     [progress] = [e for e in envelopes if e.type == "units.ProgressReported"]
-    assert progress.payload["answers_item_id"] == item["item_id"]
+    assert progress.payload["answers_item_id"] == item["item_id"] and progress.payload["round_id"] is None
     assert ctx.app.get_item(item["item_id"])["status"] == "answered"
 
 
@@ -116,7 +131,7 @@ def test_deadline_in_the_past_and_double_acknowledgement_are_refused(ctx: Ctx) -
 def test_the_overdue_sweep_loads_only_items_whose_deadline_passed(ctx: Ctx) -> None:
     later = [ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="document_request", title=f"调阅 {n}",
                       body="请提供", counterpart_id="hjjcs", deadline=date(2025, 12, 31))["item_id"] for n in range(10)]
-    due = ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="scheduling_request", title="调度",
+    due = ctx.call("zhang.wei", "issue_request", unit_id="unit-mee", kind="directive_relay", title="传达",
                    body="请报送进展", counterpart_id="dqs-zhc", deadline=date(2025, 3, 10))["item_id"]
     ctx.clock.advance(timedelta(days=8))
     loaded: list[str] = []

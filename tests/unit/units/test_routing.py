@@ -52,7 +52,7 @@ def test_named_deputy_in_charge_of_a_bureau_is_the_only_signer(ctx: Ctx) -> None
              member_role="group_deputy")
     # another deputy (same role, not the one in charge) is refused
     with ctx.app.acting(acting_as("sun.deputy", "group-mee", "group_deputy")), pytest.raises(WrongCounterpartError):
-        ctx.app.issue_request(unit_id="unit-mee", kind="scheduling_request", title="调度执法检查进展",
+        ctx.app.issue_request(unit_id="unit-mee", kind="directive_relay", title="传达执法检查部署",
                               body="请报送执法检查进展", counterpart_id="zfj", deadline=DEADLINE)
     assert _request(ctx, "wang.qiang", "zfj")["item_id"]
     routes = {r["counterpart_id"]: r for r in ctx.app.get_routing("unit-mee")["routes"]}

@@ -21,6 +21,8 @@ PAGES = {
     "/inspection/rounds/{}": "/api/inspections/rounds/{}",
     "/group/feedback/drafts/{}": "/api/units/feedback-drafts/{}",
     "/group/activities/{}": "/api/inspections/activities/{}",
+    "/unit/rounds/{}": "/api/ledgers/scheduling-rounds/{}",
+    "/group/rounds/{}": "/api/ledgers/scheduling-rounds/{}",
 }
 
 
@@ -52,6 +54,9 @@ def ids(api: Api) -> dict[str, list[str]]:
         "/group/activities/{}": [a["activity_id"] for a in activities],
     }
     found["/history/directive/{}"] = found["/group/directives/{}"]
+    scheduling = (api.get("zhang.wei", "/api/ledgers/scheduling-rounds").json()["items"][:1]
+                  + api.get("zhou.other", "/api/ledgers/scheduling-rounds").json()["items"][:1])
+    found["/unit/rounds/{}"] = found["/group/rounds/{}"] = [r["round_id"] for r in scheduling]
     assert all(found.values()), found
     return found
 
