@@ -53,6 +53,8 @@ SECONDS = float(os.environ.get("PAIZHU_BENCH_QUERY_SECONDS", "30"))
 POOL = int(os.environ.get("PAIZHU_READ_MODEL_POOL_SIZE", DEFAULT_POOL_SIZE))
 """The gateway's read-model pool (the setting `read_model_pool_size`, given to the server); the raw replay uses
 the same."""
+LOAD: dict[str, list[float]] = {}
+"""The load average (1, 5, 15 min) before and after the measured part."""
 STAGES = ("relay_study", "deployment", "plan", "execution", "result_evaluation")
 START = datetime(2025, 1, 2, 1, 0, tzinfo=UTC)
 
@@ -265,6 +267,7 @@ def prepare(data_dir: Path, dsn: str) -> tuple[int, dict[str, list[tuple[str, tu
 
 def measure(data_dir: Path, dsn: str, statements: dict[str, list[tuple[str, tuple[Any, ...]]]]
             ) -> tuple[tuple[dict[str, list[float]], int], tuple[dict[str, list[float]], int]]:
+    LOAD["before"] = [round(v, 2) for v in os.getloadavg()]  # the machine may be shared: its load goes with them
     port = free_port()
     env = {"PAIZHU_READ_MODEL_URL": dsn, "PAIZHU_DEMO": "false", "PAIZHU_LOG_LEVEL": "WARNING",
            "PAIZHU_SCHEDULER_INTERVAL_SECONDS": "86400", "PAIZHU_CHECKPOINT_INTERVAL_SECONDS": "86400",
@@ -276,7 +279,9 @@ def measure(data_dir: Path, dsn: str, statements: dict[str, list[tuple[str, tupl
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return ours, raw(dsn, statements)
+    ceiling = raw(dsn, statements)
+    LOAD["after"] = [round(v, 2) for v in os.getloadavg()]
+    return ours, ceiling
 
 
 def main(metric: Callable[[str, float, str], None] | None = None) -> dict[str, Any]:
@@ -304,6 +309,10 @@ def main(metric: Callable[[str, float, str], None] | None = None) -> dict[str, A
         "data": {"groups": GROUPS, "directives_per_group": DIRECTIVES, "events": events,
                  "generator": "bench/queries.py (through the ledgers application; bench/scale.py not on main)"},
         "readers": READERS, "seconds_per_side": SECONDS, "pool": POOL,
+        "gateway": {"mode": "embedded", "workers": 1,
+                    "note": "`paizhu serve`: one process (the embedded stores live in it), one event loop; the "
+                            "distributed gateway's `gateway_workers` does not apply"},
+        "load_average": LOAD,
         "reads": {name: {"user": user, "path": path, "params": params} for name, (user, path, params) in READS.items()},
         "query": summary(ours) | {"errors": our_errors},
         "raw_query": summary(ceiling) | {"errors": raw_errors},

@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from bench.model_diff import describe
 from bench.support import (
     PG_HOST,
     PG_PORT,
@@ -672,6 +673,12 @@ class History:
             sums[name] = (projection.checksum(self.live), projection.checksum(self.scratch))
         return sums
 
+    def differences(self, name: str) -> dict[str, dict[str, list[Any]]]:
+        """After `checksums()`: the rows in which read model `name` and its rebuild differ (bench/model_diff.py)."""
+        from bench.model_diff import differences
+
+        return differences(self.projections[name](), self.live, self.scratch)
+
     def close(self) -> None:
         for app in self.apps.values():
             app.close()
@@ -730,7 +737,11 @@ def check(nodes: Cluster, history: History, outcomes: Outcomes, settle_timeout: 
     if doubled:
         problems.append(f"{duplicated} commands recorded more than once, e.g. {list(doubled.items())[:3]}")
     for name in behind:
-        problems.append(f"read model {name} differs from a from-zero rebuild after {elapsed:.0f}s")
+        found = history.differences(name)
+        (nodes.workdir / f"diff-{outcomes.run_id}-{name}.json").write_text(
+            json.dumps(found, ensure_ascii=False, indent=1, default=str))
+        problems.append(f"read model {name} differs from a from-zero rebuild after {elapsed:.0f}s "
+                        f"({describe(found)[:300]})")
     return lost, duplicated, problems, elapsed
 
 

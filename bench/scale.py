@@ -134,7 +134,7 @@ def generate(ledgers: ServiceApplication, units: ServiceApplication, groups: int
                 done.items += len(items)
                 round_directives[unit_id].append(str(directive.id))
                 outbound = OutboundItem.issue(
-                    group_id=group_id, unit_id=unit_id, kind="scheduling_request", title="请报送落实进展",
+                    group_id=group_id, unit_id=unit_id, kind="document_request", title="请报送落实进展",
                     body="请于期限内报送", reference_number="", counterpart_id="party-group",
                     counterpart_name="党组", level="party_group", signed_by="bench", signer_role="group_leader",
                     deadline=directive.received_on + timedelta(days=30), issued_on=directive.received_on,

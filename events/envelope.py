@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from events.plain import plain
 
@@ -55,6 +55,28 @@ class Envelope(BaseModel):
     prev_hash: str
     hash: str
     payload: dict[str, Any]
+
+    _contract: Any = PrivateAttr(default=None)
+    """(payload dict, contract) when this process built the envelope from a contract it had validated: `decode`
+    returns that contract instead of validating the same payload again (a rebuild's hot loop). Not part of the
+    envelope's value: equality compares the fields only, and a copy with another payload dict does not use it."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # as before: its payload is a dict
+
+    def keep_contract(self, contract: Any) -> Envelope:
+        """Remember the contract this envelope's payload was dumped from (see `_contract`)."""
+        self._contract = (self.payload, contract)
+        return self
+
+    def kept_contract(self) -> Any:
+        """The contract remembered with `keep_contract` while the payload is still the dict it was dumped to."""
+        kept = self._contract
+        return kept[1] if kept is not None and kept[0] is self.payload else None
 
     def to_bytes(self) -> bytes:
         """The encoding used on Kafka: JSON (integrity rests on `hash`, computed over the canonical encoding

@@ -130,7 +130,26 @@ class CategoryConfigured(Contract):
 
 # -- the four lists' items (distribution "unit": addressed to the unit) ------------------------------
 @contract("ledgers.ItemOpened", 1)
+class ItemOpenedV1(Contract):
+    model_config = ConfigDict(frozen=True, extra="forbid", title="ItemOpened")
+
+    item_id: str
+    directive_id: str | None
+    list_kind: str
+    title: str
+    owner: str
+    deadline_rule: DeadlineRuleFacts | None
+    due_on: date | None
+    problem_type: str | None
+    source: str
+    source_ref: str | None
+
+
+@contract("ledgers.ItemOpened", 2)
 class ItemOpened(Contract):
+    """v2 adds `owner_person_id`: the roster's id of the unit's person who owns the item (null when the owner is
+    a department or a name only, and when upcast from v1); `owner` stays the name shown."""
+
     item_id: str
     directive_id: str | None
     list_kind: str
@@ -144,6 +163,13 @@ class ItemOpened(Contract):
     """group | notification | inspection | clue | import"""
     source_ref: str | None
     """the other service's record it came from (inspection rectification item, recommendation)"""
+    owner_person_id: str | None = None
+    """人员编号 of the owner on the unit's roster (以人看事: the person↔matter view links the item by it)"""
+
+
+@upcaster("ledgers.ItemOpened", 1)
+def _item_opened_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "owner_person_id": None}
 
 
 @contract("ledgers.ItemProgressUpdated", 1)
@@ -333,6 +359,8 @@ class ItemFollowerAssigned(Contract):
 
     item_id: str
     follower: str
+    """the follower's user id (account) in the item's group (the gateway checks membership); records from before
+    the check may hold a name"""
 
 
 @contract("ledgers.ProblemQualified", 1)

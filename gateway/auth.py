@@ -6,13 +6,10 @@ membership read model says; the roles are the membership's."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import secrets
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from authz import Principal
 from gateway.accounts import ACCOUNTS, DEMO_PASSWORD, MembershipSource, SeedMembership
 from gateway.errors import AuthError
+from gateway.sign_in_limits import SignInLimiter, SignInLimits
 
 _hasher = PasswordHasher()
 _hash_cache: dict[str, str] = {}
@@ -89,58 +87,6 @@ def principal_from_claims(claims: dict[str, Any], membership: MembershipSource |
     )
 
 
-class SignInThrottled(Exception):
-    """Too many failed sign-ins for this account or from this address: wait `retry_after` seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("登录失败次数过多，请稍后再试 (too many failed sign-ins, try again later)")
-        self.message = str(self)
-        self.retry_after = retry_after
-
-
-@dataclass
-class SignInLimiter:
-    """Failed sign-ins per account and per client address in a sliding window (in the gateway's memory)."""
-
-    max_failures: int = 5
-    window_seconds: float = 60.0
-    clock: Callable[[], float] = time.monotonic
-    max_keys: int = 100_000
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def check(self, *keys: str) -> None:
-        """Raise `SignInThrottled` when any key has used up its failures in the window."""
-        now = self.clock()
-        with self._lock:
-            waits = []
-            for key in keys:
-                recent = self._recent(key, now)
-                if len(recent) >= self.max_failures:
-                    waits.append(recent[len(recent) - self.max_failures] + self.window_seconds - now)
-        if waits:
-            raise SignInThrottled(max(1, math.ceil(max(waits))))
-
-    def failed(self, *keys: str) -> None:
-        now = self.clock()
-        with self._lock:
-            if len(self._failures) >= self.max_keys:
-                for key in [k for k, v in self._failures.items() if not v or v[-1] <= now - self.window_seconds]:
-                    del self._failures[key]
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        recent = self._failures.setdefault(key, deque())
-        while recent and recent[0] <= now - self.window_seconds:
-            recent.popleft()
-        return recent
-
-
 @dataclass
 class Authenticator:
     token_key: str
@@ -152,7 +98,7 @@ class Authenticator:
     membership: MembershipSource = field(default_factory=SeedMembership)
     builtin_accounts: bool = True
     """Built-in accounts (password sign-in, tokens this gateway signs): embedded, or enabled by a setting."""
-    limiter: SignInLimiter = field(default_factory=SignInLimiter)
+    limiter: SignInLimits = field(default_factory=SignInLimiter)
 
     def __post_init__(self) -> None:
         self._jwks = jwt.PyJWKClient(self.oidc_jwks_url) if self.oidc_jwks_url else None
@@ -163,7 +109,7 @@ class Authenticator:
             raise AuthError("内置账号已停用，请通过统一身份认证登录 (built-in accounts are disabled; sign in with "
                             "the identity provider)", code="builtin_accounts_disabled")
         keys = (f"account:{user_id}", f"address:{client}")
-        self.limiter.check(*keys)
+        self.limiter.admit(*keys)  # counted as a failure of the account unless it succeeds
         memberships = self.membership.memberships(user_id)
         hashed = self.password_hashes.get(user_id)
         try:
@@ -171,7 +117,7 @@ class Authenticator:
         except (VerificationError, InvalidHashError):
             verified = False
         if not verified or not memberships:
-            self.limiter.failed(*keys)
+            self.limiter.failed(*keys[1:])
             raise AuthError(BAD_CREDENTIALS, code="bad_credentials")
         self.limiter.succeeded(keys[0])
         member = memberships[0]

@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from authz import Permission, Principal
-from gateway.idempotency import current_key
+from gateway.idempotency import correlation_for, current_command_id, current_key
 from runtime.telemetry import current_traceparent
 from services.common.application import ServiceApplication
 from services.common.context import CommandContext
@@ -43,8 +43,12 @@ class LocalClient:
         self.app = app
 
     def run(self, operation: Operation[R], permission: Permission) -> R:
+        command = operation.kind == "command"
+        command_id = current_command_id() if command else None
+        correlation = correlation_for(permission.principal.user_id, command_id) if command_id else ""
         context = CommandContext(actor=permission.principal.actor, principal=permission.principal,
-                                 action=permission.action, idempotency_key=current_key())
+                                 action=permission.action, correlation_id=correlation,
+                                 idempotency_key=current_key() if command else None)
         with self.app.acting(context):
             return self.app.execute(operation)
 
@@ -54,15 +58,18 @@ class HttpClient:
         self.http = httpx.Client(base_url=base_url, timeout=timeout)
         self.token = token
 
-    def _headers(self, principal: Principal, action: str | None = None) -> dict[str, str]:
+    def _headers(self, principal: Principal, action: str | None = None, command: bool = False) -> dict[str, str]:
         headers = {"content-type": "application/json", "x-paizhu-principal": json.dumps(principal.to_dict())}
         if action:
             headers["x-paizhu-action"] = action
         if self.token:
             headers["x-paizhu-service-token"] = self.token
-        key = current_key()
+        key = current_key() if command else None
         if key is not None:
             headers["x-paizhu-idempotency-key"] = key
+        command_id = current_command_id() if command else None
+        if command_id is not None:  # its events' correlation id (runtime/server.py), derived for this user
+            headers["x-correlation-id"] = correlation_for(principal.user_id, command_id)
         traceparent = current_traceparent()
         if traceparent:
             headers["traceparent"] = traceparent
@@ -93,7 +100,7 @@ class HttpClient:
         return int(response.json()["position"])
 
     def run(self, operation: Operation[R], permission: Permission) -> R:
-        headers = self._headers(permission.principal, permission.action)
+        headers = self._headers(permission.principal, permission.action, command=operation.kind == "command")
         result = self._post(f"/operations/{operation.operation_name()}", operation.model_dump_json(), headers)
         value: R = result_adapter(type(operation)).validate_python(result)
         return value

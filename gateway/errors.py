@@ -110,7 +110,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     def domain_error(_: Request, error: DomainError) -> JSONResponse:
         headers = {"Retry-After": str(getattr(error, "retry_after", 5))} if error.status == 503 else None
-        return JSONResponse(error_body(error.code, error.message), status_code=error.status, headers=headers)
+        field = getattr(error, "field", None)  # a refused reference names its field (gateway/references.py)
+        extra = {"details": [{"field": field, "problem": error.message}]} if field else {}
+        return JSONResponse(error_body(error.code, error.message, **extra), status_code=error.status,
+                            headers=headers)
 
     @app.exception_handler(ValidationError)
     def operation_invalid(_: Request, error: ValidationError) -> JSONResponse:

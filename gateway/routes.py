@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from authz import Permission
-from gateway.deps import Services
+from gateway.deps import GatewayRuntime, Runtime, Services
 from gateway.permissions import require
 from services.common.interface import Operation
 
 _PATH_PARAMETER = re.compile(r"{(\w+)}")
+
+Check = Callable[[Any, Permission, GatewayRuntime], None]
+"""A check of the ids an operation names against the read models (gateway.references), run before it."""
 
 
 def _annotation(operation: type[Operation[Any]], name: str) -> Any:
@@ -40,8 +44,9 @@ def operation_route(
     *,
     body: type[BaseModel] | None = None,
     status_code: int = 200,
+    check: Check | None = None,
 ) -> None:
-    """Add the route that runs `operation` under the permission `action`."""
+    """Add the route that runs `operation` under the permission `action` (after `check`, if any)."""
     in_path = _PATH_PARAMETER.findall(path)
     parameters = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=_annotation(operation, name))
@@ -57,13 +62,19 @@ def operation_route(
             parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
                                                 annotation=_annotation(operation, name), default=default))
     parameters.append(inspect.Parameter("services", inspect.Parameter.KEYWORD_ONLY, annotation=Services))
+    if check is not None:
+        parameters.append(inspect.Parameter("gateway", inspect.Parameter.KEYWORD_ONLY, annotation=Runtime))
     parameters.append(inspect.Parameter("permission", inspect.Parameter.KEYWORD_ONLY, annotation=Permission,
                                         default=require(action)))
 
     def endpoint(**values: Any) -> Any:
         services, permission, given = values.pop("services"), values.pop("permission"), values.pop("body", None)
+        gateway = values.pop("gateway", None)
         fields = given.fields() if given is not None and hasattr(given, "fields") else {}
-        return services.run(operation(**values, **fields), permission)
+        command = operation(**values, **fields)
+        if check is not None:
+            check(command, permission, gateway)
+        return services.run(command, permission)
 
     endpoint.__signature__ = inspect.Signature(parameters, return_annotation=operation.result_type)  # type: ignore[attr-defined]
     endpoint.__name__ = _snake(operation.__name__)

@@ -19,6 +19,7 @@ import typer
 from events.topics import SERVICES
 from paizhu.settings import Settings
 from projections.catalog import PROJECTIONS
+from runtime.collector import freeze_startup_heap
 
 app = typer.Typer(
     help="派驻监督平台 Paizhu (resident supervision platform). 设置也可由 PAIZHU_* 环境变量给出 "
@@ -154,8 +155,10 @@ def serve(
             typer.echo("demo data seeded / 已写入演示数据")
         platform.start()
         typer.echo(f"Paizhu embedded platform on http://{settings.host}:{settings.port}  (data: {settings.data_dir})")
-        uvicorn.run(create_app(platform.gateway_runtime()), host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower(), **_UVICORN_LOGS)
+        api = create_app(platform.gateway_runtime())
+        freeze_startup_heap()
+        uvicorn.run(api, host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
+                    **_UVICORN_LOGS)
     finally:
         platform.stop()
 
@@ -197,6 +200,7 @@ def service(
     _exit_through_finally_on_sigterm()
     api, stop = service_process(settings, name.value)
     default_port = int(settings.service_url(name.value).rsplit(":", 1)[1])
+    freeze_startup_heap()
     try:
         uvicorn.run(api, host=host, port=port or default_port, log_level=settings.log_level.lower(), **_UVICORN_LOGS)
     finally:
@@ -260,8 +264,9 @@ def gateway(host: Host = "127.0.0.1", port: Port = None, data_dir: DataDir = Non
                     port=port or settings.port, log_level=settings.log_level.lower(), **_UVICORN_LOGS)
         return
     _logging(settings, "paizhu-gateway")
-    uvicorn.run(create_app(gateway_runtime(settings)), host=host, port=port or settings.port,
-                log_level=settings.log_level.lower(), **_UVICORN_LOGS)
+    api = create_app(gateway_runtime(settings))
+    freeze_startup_heap()
+    uvicorn.run(api, host=host, port=port or settings.port, log_level=settings.log_level.lower(), **_UVICORN_LOGS)
 
 
 def gateway_worker() -> Any:
@@ -273,7 +278,9 @@ def gateway_worker() -> Any:
     _die_with_supervisor()
     settings = _settings(mode="distributed")
     _logging(settings, "paizhu-gateway")
-    return create_app(gateway_runtime(settings))
+    api = create_app(gateway_runtime(settings))
+    freeze_startup_heap()
+    return api
 
 
 def _die_with_supervisor() -> None:

@@ -12,13 +12,14 @@ from events.topics import topic_for
 from gateway.auth import Authenticator, demo_password_hashes
 from gateway.clients import HttpClient, Services
 from gateway.deps import GatewayRuntime, ReadModelsAccess
+from gateway.sign_in_limits import shared_sign_in_limits
 from paizhu.forensics.evidence import export_case_bundle
 from paizhu.keys import Keys, Process, load_keys
 from paizhu.services import available_services, build_app
 from paizhu.settings import Settings
 from projections.catalog import available as available_projections
 from projections.common.db import connect
-from projections.membership.view import MembershipView
+from projections.membership.view import CommittedGeneration, MembershipView
 from runtime.policy_runners import KafkaPolicyRunner
 from runtime.projection_feeds import KafkaFeed, LogFollower
 from runtime.projection_runner import ProjectionRunner
@@ -143,13 +144,16 @@ def gateway_runtime(settings: Settings) -> GatewayRuntime:
         runners[name].setup(on_change="leave")  # the projector owns the read model's schema version
     builtin = settings.builtin_accounts_enabled()
     hashes = demo_password_hashes(None) if builtin else {}
+    limiter = shared_sign_in_limits(db)  # every worker counts the same failures
+    cache = settings.membership_cache_ms / 1000
+    membership = MembershipView(db, generation=CommittedGeneration(db, max_age=cache) if cache else None)
     clients = {s: HttpClient(settings.service_url(s), _token(settings)) for s in available_services()}
     return GatewayRuntime(
         services=Services(clients),  # type: ignore[arg-type]
         authenticator=Authenticator(
             token_key=keys.token_signing, password_hashes=hashes, ttl_minutes=settings.token_ttl_minutes,
             oidc_jwks_url=settings.oidc_jwks_url, oidc_issuer=settings.oidc_issuer,
-            oidc_audience=settings.oidc_audience, membership=MembershipView(db), builtin_accounts=builtin,
+            oidc_audience=settings.oidc_audience, membership=membership, builtin_accounts=builtin, limiter=limiter,
         ),
         read_models=ReadModelsAccess(db, runners),
         mode="distributed",

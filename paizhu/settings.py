@@ -43,8 +43,13 @@ class Settings(BaseSettings):
         "gateway lets as many reads run at once and queues the others without holding a thread")
     gateway_workers: int | None = Field(
         default=None, ge=1, le=64, description="distributed: the gateway's worker processes (each with its own "
-        "read-model pool and its own count of failed sign-ins of built-in accounts); default: the machine's "
-        "cores, at most 4")
+        "read-model pool; failed sign-ins are counted in the read-model database, shared by all); default: the "
+        "machine's cores, at most 4")
+    membership_cache_ms: int = Field(
+        default=250, ge=0, le=10_000, description="distributed: a gateway process answers a membership from "
+        "memory while the membership read model's committed generation, read at most this often, has not moved; "
+        "a member removed is refused at most this long after the projector committed the removal (0: every "
+        "request reads the read model)")
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_partitions: int = 1

@@ -10,8 +10,8 @@ an infrastructure fault (the store or the network down) stops the batch, to be r
 from __future__ import annotations
 
 import logging
-import random
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -24,8 +24,9 @@ from events.topics import DEAD_LETTER_TOPIC, topic_for
 from projections.common.db import Database
 from runtime.projection_feeds import partition_names
 from runtime.projection_runner import TRACKING_DDL, DeadLetterSink, Item
+from runtime.retry import Backoff
 from runtime.telemetry import dead_letters
-from runtime.topic_guard import TopicMisconfigured, check_partitions
+from runtime.topic_guard import TopicMisconfigured, check_partitions, topic_ids
 from runtime.watermarks import watermark_of
 from services.common.application import ServiceApplication
 
@@ -171,28 +172,37 @@ class KafkaPolicyRunner:
     from the committed offsets; tracking drops what was already processed). On partitioned topics
     (`partitions` > 1) several instances of a service share the partitions through the group, an event is
     tracked by its stream's version in the same transaction as the policy's effect (the service's positions
-    come out of order across partitions), and the relays' watermarks are passed over."""
+    come out of order across partitions), and the relays' watermarks are passed over.
+
+    A topic made again (a new topic id: a broker that came back without its data, whose relay publishes every
+    event again) is read again from its beginning: the consumer's offsets into the old topic mean nothing in the
+    new one (it holds no duplicates the old one held, so the same offset is a later event), and going on from them
+    would skip events that were never handled. What was handled already is dropped by the tracking.
+    Topics are never created by this consumer (the broker would give them its default partition count, and the
+    policy would then refuse them): the relays and `ensure_topics` make them with the configured count."""
 
     def __init__(self, app: ServiceApplication, bootstrap: str, sources: list[str],
-                 max_backoff: float = 30.0, partitions: int = 1) -> None:
+                 max_backoff: float = 30.0, partitions: int = 1, check_interval: float = 5.0) -> None:
         self.app = app
         self.bootstrap = bootstrap
         self.topics = [topic_for(s) for s in sources]
         self.max_backoff = max_backoff
         self.partitions = partitions
+        self.check_interval = check_interval
 
     def run(self, stop: threading.Event) -> None:
-        failures = 0
+        backoff = Backoff(cap=self.max_backoff)
         while not stop.is_set():
             try:
                 self._consume(stop)
-                failures = 0
+                backoff.succeeded()
             except TopicMisconfigured as error:  # consumes nothing until the setting matches the topics
+                # after a broker restart, often only until the relay has made the topic again as configured:
+                # looked at again soon, then less and less often
                 log.error("policy %s: %s", self.app.name, error)
-                stop.wait(self.max_backoff)
+                stop.wait(backoff.failed())
             except Exception as error:  # never die: the policy thread is the service's only consumer
-                failures += 1
-                delay = min(self.max_backoff, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
+                delay = backoff.failed()
                 log.warning("policy %s consumer failed (%s); restarting in %.1fs",
                             self.app.name, type(error).__name__, delay)
                 stop.wait(delay)
@@ -205,12 +215,13 @@ class KafkaPolicyRunner:
         # tracking a partitioned topic by position would take events for duplicates: refuse instead
         check_partitions(self.bootstrap, self.topics, self.partitions)
         ensure_topics(self.bootstrap, [*self.topics, DEAD_LETTER_TOPIC], self.partitions)
-        producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all", allow_auto_create_topics=False)
         sink = DeadLetterTopic(producer)
         consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=f"paizhu.policy.{self.app.name}",
             enable_auto_commit=False, auto_offset_reset="earliest", max_poll_interval_ms=60000,
             session_timeout_ms=6000, heartbeat_interval_ms=1000, fetch_max_wait_ms=20,
+            allow_auto_create_topics=False,
         )
         service = self.app.name
 
@@ -224,9 +235,19 @@ class KafkaPolicyRunner:
 
         consumer.subscribe(self.topics, listener=AssignmentLog())
         try:
+            consumer.topics()  # a remote call: the topics' ids as they are now
+            known = topic_ids(consumer, self.topics)
+            checked = time.monotonic()
+            again: set[str] = set()  # topics made again whose partitions are still to be read from the beginning
             while not stop.is_set():
                 records = consumer.poll(timeout_ms=200, max_records=POLICY_BATCH)
+                if time.monotonic() - checked > self.check_interval:
+                    consumer.topics()  # now and then fresh metadata, even while nothing arrives
+                    checked = time.monotonic()
+                again |= self._made_again(consumer, known)
                 for tp, messages in records.items():
+                    if tp.topic in again:
+                        continue  # read from an offset into the old topic: read again from the beginning
                     for message in messages:
                         if watermark_of(message.headers) is not None:
                             continue  # for projections' freshness; policies need no service position
@@ -237,8 +258,27 @@ class KafkaPolicyRunner:
                             park(self.app, item, None, error, sink)
                             continue
                         deliver(self.app, envelope, item, sink, self.partitions > 1)
+                if again:
+                    again = self._read_again(consumer, again)
                 if records:
                     consumer.commit()
         finally:
             consumer.close()
             producer.close()
+
+    def _made_again(self, consumer: Any, known: dict[str, str]) -> set[str]:
+        """The topics whose id changed since `known` (which is brought up to date). Cheap: the client's metadata."""
+        current = topic_ids(consumer, self.topics)
+        changed = {topic for topic, i in current.items() if known.get(topic) not in (None, i)}
+        known.update(current)
+        return changed
+
+    def _read_again(self, consumer: Any, topics: set[str]) -> set[str]:
+        """Seek the consumer's partitions of `topics` to their beginning (the tracking drops what was handled);
+        the topics of which it holds no partition yet (a rebalance under way), to be sought once it does."""
+        partitions = [tp for tp in consumer.assignment() if tp.topic in topics]
+        if partitions:
+            log.warning("policy %s: %s made again (the broker lost it); reading it again from the beginning",
+                        self.app.name, partition_names(sorted(partitions)))
+            consumer.seek_to_beginning(*partitions)
+        return topics - {tp.topic for tp in partitions}

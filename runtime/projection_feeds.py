@@ -12,6 +12,7 @@ from events.envelope import Envelope
 from events.topics import DEAD_LETTER_TOPIC, service_of
 from runtime.projection_runner import Item, PartitionMoved, ProjectionRunner
 from runtime.singleton import LockLost, SingletonLock
+from runtime.topic_guard import topic_ids
 from runtime.watermarks import watermark_of
 
 log = logging.getLogger(__name__)
@@ -109,19 +110,11 @@ class KafkaFeed:
                      ("source", f"{item.source}/{item.partition}/{item.offset}".encode())],
         )
 
-    @staticmethod
-    def _identities(consumer: Any, topics: list[str]) -> dict[str, str]:
-        """Each topic's id in the consumer's metadata (refreshed by the client after a broker fault): a topic
-        deleted and made again, or a broker that came back without its data, gives it a new one."""
-        cluster = consumer._client.cluster  # kafka-python keeps the topic ids of its last metadata here
-        ids = {topic: cluster.topic_id(topic) for topic in topics}
-        return {topic: str(i) for topic, i in ids.items() if i is not None}
-
     def _check_sources(self, consumer: Any, assigned: list[Any], out_of_range: dict[str, int] | None = None) -> None:
         """Raise SourceReset (after telling the runner) when a topic lost events, was made again or changed its
         partitions; remember the identity of the topics found intact."""
         consumer.topics()  # a remote call: fresh metadata, partition counts and topic ids included
-        identities = self._identities(consumer, self.topics)
+        identities = topic_ids(consumer, self.topics)
         known = self.runner.source_identities()
         out_of_range = out_of_range or {}
         resets: dict[str, str] = {}
@@ -150,7 +143,7 @@ class KafkaFeed:
 
     def _moved(self, consumer: Any) -> bool:
         """Cheap (no remote call): did the client's metadata see a topic id change since the last check?"""
-        current = self._identities(consumer, self.topics)
+        current = topic_ids(consumer, self.topics)
         return any(self._known.get(topic) not in (None, i) for topic, i in current.items())
 
     def _seek(self, consumer: Any, partitions: list[Any]) -> None:

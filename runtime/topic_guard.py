@@ -24,6 +24,14 @@ from runtime.watermarks import watermark_of
 log = logging.getLogger(__name__)
 
 
+def topic_ids(consumer: Any, topics: list[str]) -> dict[str, str]:
+    """Each topic's id in a kafka-python client's last metadata (refreshed by the client after a broker fault): a
+    topic deleted and made again, or a broker that came back without its data, gives it a new one."""
+    cluster = consumer._client.cluster  # kafka-python keeps the topic ids of its last metadata here
+    ids = {topic: cluster.topic_id(topic) for topic in topics}
+    return {topic: str(i) for topic, i in ids.items() if i is not None}
+
+
 class TopicGuard:
     def __init__(self, bootstrap: str, topic: str, partitions: int = 1, timeout: float = 15.0) -> None:
         self.bootstrap = bootstrap
@@ -55,8 +63,7 @@ class TopicGuard:
                 self._consumer = None
 
     def _identity(self, consumer: Any, parts: list[int]) -> tuple[str | None, tuple[int, ...]]:
-        topic_id = consumer._client.cluster.topic_id(self.topic)  # kafka-python keeps its last metadata's ids here
-        return (str(topic_id) if topic_id is not None else None, tuple(parts))
+        return (topic_ids(consumer, [self.topic]).get(self.topic), tuple(parts))
 
     def check(self, saved_position: int) -> int | None:
         """Before a batch: None when the topic holds what was published up to `saved_position`; otherwise the
@@ -84,9 +91,10 @@ class TopicGuard:
         ends = {tp.partition: int(o) for tp, o in consumer.end_offsets(tps, timeout_ms=int(self.timeout * 1000))
                 .items()}
         held = self._newest_position(consumer, tps, ends)
-        if held < saved_position and len(parts) != self.partitions:
+        if len(parts) != self.partitions and (held < saved_position or not any(ends.values())):
             # made again by a broker that lost it, with the broker's default partition count (a client asked for
-            # it before the relay could create it): it holds less than was published, so nothing is lost by
+            # it before the relay could create it): it holds less than was published (or nothing, also when
+            # nothing was ever published: its consumers would refuse it for good), so nothing is lost by
             # making it again as configured, and every event is published into it again, in order
             identity = self._recreate(consumer)
             held = 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from authz import Permission
-from gateway.deps import Services
+from gateway import references
+from gateway.deps import Runtime, Services
 from gateway.permissions import require
 from gateway.routes import operation_route
 from services.common.interface import Id
@@ -31,9 +32,11 @@ router = APIRouter(prefix="/activities")
 
 
 @router.post("", status_code=201)
-def plan_activity(body: PlanActivity, services: Services,
+def plan_activity(body: PlanActivity, services: Services, gateway: Runtime,
                   permission: Permission = require("inspections.plan_activity")) -> ActivityRecorded:
-    """Plan a supervision activity: kind, plan, participants, methods, dates."""
+    """Plan a supervision activity: kind, plan, participants, methods, dates; the directive it supervises, if
+    any, is one of the group's (checked on the group workbench read model)."""
+    references.linked_directive(body, permission, gateway)
     return services.run(body, permission)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from authz import Permission
+from gateway import references
 from gateway.deps import Services
 from gateway.permissions import require
 from gateway.routes import operation_route
@@ -66,7 +67,7 @@ operation_route(router, "POST", "/items/{item_id}/evidence", AttachEvidence,
 
 
 operation_route(router, "POST", "/items/{item_id}/follower", AssignFollower,
-                "ledgers.record_item", body=FollowerBody)
+                "ledgers.record_item", body=FollowerBody, check=references.follower)
 
 
 operation_route(router, "POST", "/items/{item_id}/deadline", SetItemDeadline,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from gateway import references
 from gateway.errors import API_ERRORS
 from gateway.ledgers.accountability import router as accountability_router
 from gateway.ledgers.items import router as items_router
@@ -67,14 +68,14 @@ operation_route(router, "POST", "/directives/{directive_id}/evaluations", Evalua
 operation_route(router, "GET", "/directives/{directive_id}/lists", GetCombinedView, "ledgers.read_directive")
 operation_route(router, "GET", "/directives/{directive_id}/three-looks", GetThreeLooks, "ledgers.read_directive")
 operation_route(router, "POST", "/directives/{directive_id}/items", AddItem, "ledgers.record_item",
-                body=ItemBody, status_code=201)
+                body=ItemBody, status_code=201, check=references.new_item)
 
 # -- detail-ledger categories --------------------------------------------------------------------------
 operation_route(router, "GET", "/groups/{group_id}/categories", GetCategoryConfig, "ledgers.read_category")
 operation_route(router, "POST", "/groups/{group_id}/categories", ConfigureCategory, "ledgers.configure_category",
                 body=CategoryBody, status_code=201)
 operation_route(router, "PUT", "/groups/{group_id}/default-follower", SetDefaultFollower,
-                "ledgers.configure_category", body=DefaultFollowerBody)
+                "ledgers.configure_category", body=DefaultFollowerBody, check=references.default_follower)
 operation_route(router, "POST", "/groups/{group_id}/categories/{code}/retire", RetireCategory,
                 "ledgers.configure_category", body=ReasonBody)
 

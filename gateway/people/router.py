@@ -98,6 +98,7 @@ class PersonMatter(BaseModel):
     role: str = Field(description="owner | department_head")
     title: str
     owner: str | None
+    owner_person_id: str | None = Field(description="责任人的人员编号 (the owner's person id the item records)")
     department_id: str | None
     directive_id: str | None
     list_kind: str | None

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gateway.auth import SignInThrottled
 from gateway.deps import CurrentPrincipal, Membership, Runtime
 from gateway.errors import documented, error_body
+from gateway.sign_in_limits import SignInThrottled
 
 router = APIRouter(prefix="/api/session", tags=["session"])
 

@@ -3,6 +3,7 @@ commands and reads by id; their lists are in routes_channel (read model `unit_ch
 
 from __future__ import annotations
 
+from gateway import references
 from gateway.routes import operation_route
 from gateway.units.common import router
 from services.units.interface import (
@@ -20,7 +21,7 @@ from services.units.interface import (
 )
 
 operation_route(router, "POST", "/units/{unit_id}/leadership-contacts", RecordLeadershipContact,
-                "units.supervise_meetings", body=ContactBody, status_code=201)
+                "units.supervise_meetings", body=ContactBody, status_code=201, check=references.linked_directive)
 
 
 operation_route(router, "GET", "/leadership-contacts/{contact_id}", GetLeadershipContact, "units.read_meetings")

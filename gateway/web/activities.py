@@ -19,7 +19,8 @@ from pydantic import BaseModel
 import authz
 from authz import Permission
 from events.vocab import STAGE_LABELS
-from gateway.deps import ReadModels, Services
+from gateway import references
+from gateway.deps import ReadModels, Services, runtime
 from gateway.inspections import handoff as handoff_api
 from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
@@ -115,9 +116,10 @@ async def plan(request: Request, services: Services, read_models: ReadModels,
     problem = errors
     if command is not None:
         try:
+            references.linked_directive(command, permission, runtime(request))
             planned = services.run(command, permission)
         except DomainError as error:
-            problem = {"_form": error.message}
+            problem = {getattr(error, "field", None) or "_form": error.message}
         else:
             return RedirectResponse(f"/group/activities/{planned.activity_id}?recorded=activity", status_code=303)
     return await _activities_page(request, read_models, grant(permission.principal, "inspections.list_activities",

@@ -15,9 +15,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from authz import Permission
-from gateway.deps import Services
+from gateway import references
+from gateway.deps import Services, runtime
 from gateway.ledgers import items as items_api
 from gateway.permissions import require
+from gateway.routes import Check
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.group import attempt, directive_page, done
 from services.common.errors import InvalidInputError
@@ -54,20 +56,24 @@ def evaluation_fields(form: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _item_command(request: Request, item_id: str, services: Services, permission: Permission, name: str,
-                        body_model: type[Body], command: type[Command[Any]], prepare: Any, recorded: str) -> Response:
-    """Validate the form, run the item's command, and go back to its list; else the page with the problems."""
+                        body_model: type[Body], command: type[Command[Any]], prepare: Any, recorded: str,
+                        check: Check | None = None) -> Response:
+    """Validate the form, run the item's command (after `check`), and go back to its list; else the page with the
+    problems."""
     form = values(await checked_form(request))
     item = items_api.get_item(item_id, services, permission)
     key = f"{name}-{item_id}"
     body, errors = validate(body_model, prepare(form))
     status = 422
     if body is not None:
-        errors, status = attempt(services, command(item_id=item_id, **body.fields()), permission)
+        operation = command(item_id=item_id, **body.fields())
+        errors, status = attempt(services, operation, permission, check=None if check is None else (
+            lambda: check(operation, permission, runtime(request))))
     if errors and not item.directive_id:  # an item of no directive (a clue's, a unit's): the error page
         raise InvalidInputError(next(iter(errors.values())))
     if errors:
-        return directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
-                              forms={key: form}, errors={key: errors}, status_code=status)
+        return await directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
+                                    forms={key: form}, errors={key: errors}, status_code=status)
     if not item.directive_id:
         return done(f"/group?recorded={recorded}")
     return done(f"/group/directives/{item.directive_id}?tab={item.list_kind}&recorded={recorded}#item-{item_id}")
@@ -78,7 +84,7 @@ async def assign_follower(request: Request, item_id: Id, services: Services,
                           permission: Permission = require("ledgers.record_item")) -> Response:
     """Name the group member who follows the item (专人督办)."""
     return await _item_command(request, item_id, services, permission, "follower", FollowerBody, AssignFollower,
-                               lambda form: form, "follower")
+                               lambda form: form, "follower", check=references.follower)
 
 
 @router.post("/group/items/{item_id}/look-back", response_class=HTMLResponse)
@@ -100,6 +106,6 @@ async def evaluate(request: Request, directive_id: Id, services: Services,
         errors, status = attempt(services, EvaluateDepartment(directive_id=directive_id, **body.fields()),
                                  permission, EVALUATION_PROBLEMS)
     if errors:
-        return directive_page(request, services, permission, directive_id, forms={"evaluation": form},
-                              errors={"evaluation": errors}, status_code=status)
+        return await directive_page(request, services, permission, directive_id, forms={"evaluation": form},
+                                    errors={"evaluation": errors}, status_code=status)
     return done(f"/group/directives/{directive_id}?recorded=evaluation#evaluations-title")

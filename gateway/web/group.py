@@ -7,6 +7,7 @@ Every handler runs the same operation under the same permission as the API route
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,14 +15,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import authz
 from authz import Permission
+from gateway import references
 from gateway.clues import router as clues_api
-from gateway.deps import ReadModels, Services, Today, membership
+from gateway.deps import ReadModels, Services, Today, membership, runtime
 from gateway.ledgers import items as items_api
 from gateway.ledgers import lists as lists_api
 from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.web.directive_activities import supervising_activities
 from gateway.web.forms import checked_form, validate, values
+from gateway.web.owners import owner_choices, with_owner_name
 from gateway.web.render import page, translator
 from gateway.web.unit import _uploaded as uploaded_attachments
 from projections.group_workbench.view import QUEUES
@@ -42,6 +45,7 @@ from services.ledgers.interface import (
     CloseItem,
     ClosureBody,
     GetCombinedView,
+    GetDirective,
     ItemBody,
     RecordStage,
     RegisterDirective,
@@ -93,15 +97,19 @@ def localized(request: Request, problems: dict[str, str]) -> dict[str, str]:
 
 
 def attempt(services: Services, command: Any, permission: Permission,
-            fields: dict[str, str] | None = None) -> tuple[dict[str, str], int]:
-    """Run a form's command: no problem, or the service's refusal by the field it is shown next to (`fields`:
-    error code → field; else the form's own message). A record one may not know stays the page of a missing one."""
+            fields: dict[str, str] | None = None, check: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
+    """Run a form's command (after `check`, the gateway's check of the ids it names): no problem, or the refusal
+    by the field it is shown next to (a refused reference's own field; `fields`: error code → field; else the
+    form's own message). A record one may not know stays the page of a missing one."""
     try:
+        if check is not None:
+            check()
         services.run(command, permission)
     except DomainError as error:
         if error.status == 404:
             raise
-        return {(fields or {}).get(error.code, "_form"): error.message}, error.status
+        field = getattr(error, "field", None) or (fields or {}).get(error.code, "_form")
+        return {field: error.message}, error.status
     return {}, 200
 
 
@@ -163,14 +171,16 @@ def members(request: Request, permission: Permission) -> list[tuple[str, str]]:
     return [(m.user_id, m.name) for m in membership(request).members_of(group_id)] if group_id else []
 
 
-def directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,
+async def directive_page(request: Request, services: Services, permission: Permission, directive_id: str, *,
                     tab: str = "task", forms: dict[str, dict[str, Any]] | None = None,
                     errors: dict[str, dict[str, str]] | None = None, status_code: int = 200,
                     activities: list[Any] | None = None) -> HTMLResponse:
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     followers = members(request, permission)
+    owners = await owner_choices(request, permission.principal, combined.directive.unit_id)
     errors = {form: localized(request, problems) for form, problems in (errors or {}).items()}
-    return page(request, "directive.html", followers=followers, principal=permission.principal, active="group", view=combined,
+    return page(request, "directive.html", followers=followers, owners=owners, principal=permission.principal,
+                active="group", view=combined,
                 directive=combined.directive, lists=combined.lists, tab=tab if tab in LIST_KINDS else "task",
                 stage_labels=STAGE_LABELS, list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES, problem_types=PROBLEM_TYPES,
                 status_labels=REPORTED_STATUS_LABELS, forms=forms or {}, errors=errors or {},
@@ -181,17 +191,19 @@ def directive_page(request: Request, services: Services, permission: Permission,
 @router.get("/group/directives/{directive_id}", response_class=HTMLResponse)
 async def directive(request: Request, directive_id: Id, services: Services, read_models: ReadModels,
                     tab: str = "task", permission: Permission = require("ledgers.read_directive")) -> HTMLResponse:
-    return directive_page(request, services, permission, directive_id, tab=tab,
-                          activities=await supervising_activities(read_models, permission.principal, directive_id))
+    return await directive_page(request, services, permission, directive_id, tab=tab,
+                                activities=await supervising_activities(read_models, permission.principal, directive_id))
 
 
 @router.get("/group/directives/{directive_id}/lists/{kind}", response_class=HTMLResponse)
-def directive_list(request: Request, directive_id: Id, kind: str, services: Services,
+async def directive_list(request: Request, directive_id: Id, kind: str, services: Services,
                    permission: Permission = require("ledgers.read_directive")) -> HTMLResponse:
     """One of the four lists (the tab htmx swaps in)."""
     combined = services.run(GetCombinedView(directive_id=directive_id), permission)
     kind = kind if kind in LIST_KINDS else "task"
-    return page(request, "_list.html", followers=members(request, permission), principal=permission.principal, directive=combined.directive,
+    return page(request, "_list.html", followers=members(request, permission),
+                owners=await owner_choices(request, permission.principal, combined.directive.unit_id),
+                principal=permission.principal, directive=combined.directive,
                 kind=kind, items=combined.lists.get(kind, []), list_kinds=LIST_KINDS, item_statuses=ITEM_STATUSES,
                 problem_types=PROBLEM_TYPES,
                 forms={}, errors={}, **ITEM_FORM_VOCABULARY, can=abilities(permission.principal))
@@ -203,15 +215,15 @@ async def record_stage(request: Request, directive_id: Id, services: Services,
     form = values(await checked_form(request))
     body, errors = validate(StageBody, form)
     if body is None:
-        return directive_page(request, services, permission, directive_id, forms={"stage": form},
-                               errors={"stage": errors}, status_code=422)
+        return await directive_page(request, services, permission, directive_id, forms={"stage": form},
+                                    errors={"stage": errors}, status_code=422)
     try:
         services.run(RecordStage(directive_id=directive_id, **body.fields()), permission)
     except DomainError as error:
         if error.status == 404:
             raise
-        return directive_page(request, services, permission, directive_id, forms={"stage": form},
-                               errors={"stage": {"_form": error.message}}, status_code=error.status)
+        return await directive_page(request, services, permission, directive_id, forms={"stage": form},
+                                    errors={"stage": {"_form": error.message}}, status_code=error.status)
     return done(f"/group/directives/{directive_id}?recorded=stage")
 
 
@@ -220,17 +232,18 @@ async def add_item(request: Request, directive_id: Id, services: Services,
                    permission: Permission = require("ledgers.record_item")) -> Response:
     form = values(await checked_form(request))
     tab = str(form.get("list_kind", "task"))
-    body, errors = validate(ItemBody, form)
-    if body is None:
-        return directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
-                               errors={"item": errors}, status_code=422)
-    try:
-        services.run(AddItem(directive_id=directive_id, **body.fields()), permission)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        return directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
-                               errors={"item": {"_form": error.message}}, status_code=error.status)
+    if form.get("owner_person_id") and not str(form.get("owner") or "").strip():
+        unit_id = services.run(GetDirective(directive_id=directive_id), permission).unit_id
+        form = with_owner_name(form, await owner_choices(request, permission.principal, unit_id))
+    body, errors = validate(ItemBody, {**form, "owner_person_id": form.get("owner_person_id") or None})
+    status = 422
+    if body is not None:
+        command = AddItem(directive_id=directive_id, **body.fields())
+        errors, status = attempt(services, command, permission, check=lambda: references.new_item(
+            command, permission, runtime(request)))
+    if errors:
+        return await directive_page(request, services, permission, directive_id, tab=tab, forms={"item": form},
+                                    errors={"item": errors}, status_code=status)
     return done(f"/group/directives/{directive_id}?tab={tab}&recorded=item")
 
 
@@ -261,9 +274,9 @@ async def close_item(request: Request, item_id: Id, services: Services,
                 raise
             errors = {"_form": error.message}
     if errors and item.directive_id:
-        return directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
-                              forms={f"close-{item_id}": form}, errors={f"close-{item_id}": errors},
-                              status_code=422)
+        return await directive_page(request, services, permission, item.directive_id, tab=item.list_kind,
+                                    forms={f"close-{item_id}": form}, errors={f"close-{item_id}": errors},
+                                    status_code=422)
     return done(f"{target}&recorded=closed")
 
 

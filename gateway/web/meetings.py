@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from authz import Permission
 from events.vocab import STAGE_LABELS
-from gateway.deps import ReadModels, Services
+from gateway import references
+from gateway.deps import ReadModels, Services, runtime
 from gateway.permissions import grant, require
 from gateway.reads import After, Paging
 from gateway.units import lists_meetings as meetings_api
@@ -80,12 +81,14 @@ async def record(request: Request, unit_id: Id, services: Services, read_models:
     body, errors = validate(ContactBody, form)
     problem = errors
     if body is not None:
+        command = RecordLeadershipContact(unit_id=unit_id, **body.fields())
         try:
-            recorded = services.run(RecordLeadershipContact(unit_id=unit_id, **body.fields()), permission)
+            references.linked_directive(command, permission, runtime(request))
+            recorded = services.run(command, permission)
         except DomainError as error:
             if error.status == 404:
                 raise
-            problem = {"_form": error.message}
+            problem = {getattr(error, "field", None) or "_form": error.message}
         else:
             return RedirectResponse(f"/group/meetings/contacts/{recorded.contact_id}?recorded=contact"
                                     f"&after=units:{recorded.position}", status_code=303)

@@ -19,9 +19,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import authz
-from gateway.auth import SignInThrottled
 from gateway.deps import SESSION_COOKIE, GatewayRuntime, Runtime, current_principal
 from gateway.errors import AuthError, error_body
+from gateway.sign_in_limits import SignInThrottled
 from gateway.web import forms, i18n
 from gateway.web.render import home_of, page
 

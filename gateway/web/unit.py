@@ -5,9 +5,9 @@ submission answers the page of a missing one (the services decide, as for the AP
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -17,11 +17,13 @@ from gateway.permissions import grant, require
 from gateway.reads import AFTER_PATTERN, After, Paging
 from gateway.units import routes_portal as portal_api
 from gateway.units import routes_read as read_api
+from gateway.web import report_rounds
 from gateway.web.forms import checked_form, validate, values
 from gateway.web.render import page
 from projections.common.query import PageRequest
 from services.common.errors import DomainError, NotFoundError
 from services.common.interface import Id
+from services.ledgers.vocab import REPORTED_STATUS_LABELS
 from services.units.inbound import INBOUND_KIND_LABELS
 from services.units.interface import (
     AcknowledgeItem,
@@ -91,39 +93,53 @@ def _uploaded(services: Services, permission: Permission, upload: Any) -> list[A
     return [AttachmentRef(sha256=stored.sha256, filename=stored.filename)]
 
 
-def _report_form(request: Request, permission: Permission, form: dict[str, Any], errors: dict[str, str],
-                 status_code: int = 200) -> HTMLResponse:
-    return page(request, "report_new.html", principal=permission.principal, active="unit", form=form,
-                errors=errors, status_code=status_code)
+async def _report_form(request: Request, services: Services, read_models: ReadModels, permission: Permission,
+                       form: dict[str, Any], errors: dict[str, str], status_code: int = 200) -> HTMLResponse:
+    """The report form, with the unit's open rounds to answer and the directives of the round chosen."""
+    principal = permission.principal
+    rounds = await report_rounds.open_rounds(read_models, principal, _unit_of(permission))
+    asked = report_rounds.asked(services, principal, report_rounds.chosen(rounds, form.get("round_id")))
+    return page(request, "report_new.html", principal=principal, active="unit", form=form, errors=errors,
+                rounds=rounds, asked=asked, statuses=list(REPORTED_STATUS_LABELS.items()), status_code=status_code)
 
 
 @router.get("/unit/reports/new", response_class=HTMLResponse)
-def report_form(request: Request, permission: Permission = require("units.submit_inbound",
-                                                                     listing=True)) -> HTMLResponse:
-    return _report_form(request, permission, {}, {})
+async def report_form(request: Request, services: Services, read_models: ReadModels,
+                      round_id: Annotated[str | None, Query()] = None,
+                      permission: Permission = require("units.submit_inbound", listing=True)) -> HTMLResponse:
+    """The form; `round_id` picks the round the report answers (the round select fetches its directives)."""
+    return await _report_form(request, services, read_models, permission,
+                              {"round_id": round_id} if round_id else {}, {})
 
 
 @router.post("/unit/reports/new", response_class=HTMLResponse)
-async def submit_report(request: Request, services: Services,
+async def submit_report(request: Request, services: Services, read_models: ReadModels,
                         permission: Permission = require("units.submit_inbound", listing=True)) -> Response:
-    """Upload the attachment as `POST /api/units/attachments` does, then submit the progress report."""
+    """Upload the attachment as `POST /api/units/attachments` does, then submit the progress report (with the
+    round it answers and a status per directive, if one is chosen)."""
     posted = await checked_form(request)
     form = values(posted)
     form.pop("attachment", None)
-    body, errors = validate(ProgressReportBody, form)
+    shown = dict(form)
+    rounds = await report_rounds.open_rounds(read_models, permission.principal, _unit_of(permission))
+    answered, round_errors = report_rounds.answers(form, rounds)
+    body, errors = validate(ProgressReportBody, {**form, **answered})
     upload = posted.get("attachment")
-    if body is None:
-        return _report_form(request, permission, form, errors, 422)
+    if body is None or round_errors:
+        return await _report_form(request, services, read_models, permission, shown, {**errors, **round_errors},
+                                  422)
     try:
         attachments = _uploaded(services, permission, upload)
     except DomainError as error:
-        return _report_form(request, permission, form, {"attachment": error.message}, error.status)
+        return await _report_form(request, services, read_models, permission, shown,
+                                  {"attachment": error.message}, error.status)
     try:
         receipted = services.run(SubmitProgressReport(unit_id=_unit_of(permission), attachments=attachments,
                                                       **{k: v for k, v in body.fields().items() if k != "attachments"}),
                                  grant(permission.principal, "units.submit_inbound"))
     except DomainError as error:
-        return _report_form(request, permission, form, {"_form": error.message}, error.status)
+        return await _report_form(request, services, read_models, permission, shown, {"_form": error.message},
+                                  error.status)
     # read-your-writes: the portal's lists wait for the read model to reflect the submission
     return RedirectResponse(f"/unit/submissions/{receipted.submission_id}?recorded=report"
                             f"&after=units:{receipted.position}", status_code=303)

@@ -17,6 +17,7 @@ from gateway.accounts import ACCOUNTS
 from gateway.auth import principal_from_claims
 from paizhu.demo import supervision
 from services.common.context import command_context, current
+from services.common.errors import NotFoundError
 from services.ledgers.vocab import DEMO_CATEGORIES
 
 GROUP, UNIT = "group-mee", "unit-mee"
@@ -81,6 +82,18 @@ def _stages(app: Any, directive_id: str, *done: tuple[str, date, str, str], firs
     for stage, day, summary, meeting in done:
         app.record_stage(directive_id, stage, day, summary, "部党组", meeting=meeting,
                          first_agenda_item=first_agenda_item if stage == "relay_study" else None)
+
+
+def _person(demo: Any, name: str) -> str | None:
+    """The person id of a cadre of the unit's roster (the units demo seeds it first); None where there is none
+    (the ledgers demo seeded alone)."""
+    if "units" not in demo.platform.apps:
+        return None
+    try:
+        posts = demo.platform.apps["units"].get_unit(UNIT)["posts"]
+    except NotFoundError:
+        return None
+    return next((str(p["person_id"]) for p in posts if p["person_name"] == name), None)
 
 
 def seed(demo: Any) -> None:
@@ -151,8 +164,9 @@ def seed(demo: Any) -> None:
         app.add_item(directive_id=central, list_kind="task", title="督察整改方案报送",
                      owner="中央生态环境保护督察办公室", follower="zhang.wei",
                      deadline={"basis": "working", "count": 10, "from_date": date(2025, 3, 7)})
+        # 以人看事: the department's head on the unit's roster owns it (his file lists it)
         app.add_item(directive_id=pollution, list_kind="task", title="重点区域秋冬季大气污染综合治理",
-                     owner="大气环境司", follower="zhou.min",
+                     owner="大气环境司", owner_person_id=_person(demo, "高建民"), follower="zhou.min",
                      deadline={"basis": "calendar", "count": 240, "from_date": date(2025, 3, 7)})
         app.evaluate_department(nuclear, "核电安全监管司",
                                 {"understanding": 5, "goal_setting": 4, "responsibility": 5, "drive": 4},

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -29,9 +31,16 @@ DEFAULT_POOL_SIZE = 8
 POOL_TIMEOUT = 15.0
 """Seconds a caller waits for a pooled connection before its call fails (and its loop retries it)."""
 
+CHECK_IDLE_SECONDS = 1.0
+"""A pooled connection idle at least this long is checked (one round trip) before it is handed out; one that
+served a transaction more recently is not (a busy gateway's reads would pay a round trip each for nothing)."""
+
 
 class Tx(ABC):
     """One open transaction."""
+
+    dialect: str
+    """the SQL its database speaks (`Database.dialect`), for the few expressions that differ (`days_after`)"""
 
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
@@ -45,6 +54,14 @@ class Tx(ABC):
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         rows = self.fetchall(sql, params)
         return rows[0] if rows else None
+
+
+def days_after(tx: Tx, day: str) -> str:
+    """SQL: the ISO day (text) a number of days (one parameter, after those of `day`) after the ISO day that
+    the SQL expression `day` gives; NULL for NULL."""
+    if tx.dialect == "sqlite":
+        return f"date({day}, '+' || %s || ' days')"
+    return f"to_char(CAST({day} AS date) + CAST(%s AS integer), 'YYYY-MM-DD')"
 
 
 class Database(ABC):
@@ -106,6 +123,8 @@ class _BufferedTx(Tx):
 
 
 class _SqliteTx(_BufferedTx):
+    dialect = "sqlite"
+
     def __init__(self, connection: sqlite3.Connection) -> None:
         super().__init__()
         self.connection = connection
@@ -146,6 +165,8 @@ class SqliteDatabase(Database):
 
 
 class _PostgresTx(_BufferedTx):
+    dialect = "postgres"
+
     def __init__(self, connection: Any) -> None:
         super().__init__()
         self.connection = connection
@@ -168,21 +189,34 @@ class PostgresDatabase(Database):
         from psycopg_pool import ConnectionPool
 
         self.max_size = max_size
+        self._used: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+        """connection -> when it last finished a transaction (monotonic seconds)"""
 
-        # Bounded connections, each checked before use: after a database restart or a cut, a stale pooled
-        # connection is replaced instead of failing the caller, and a call into a cut fails within seconds.
+        # Bounded connections, each checked before use once idle: after a database restart or a cut, a stale
+        # pooled connection is replaced instead of failing the caller, and a call into a cut fails within seconds.
         self.pool = ConnectionPool(
             dsn, min_size=1, max_size=max_size, open=True, kwargs=dict(PG_CONNECTION_TIMEOUTS),
-            check=ConnectionPool.check_connection, timeout=POOL_TIMEOUT,
+            check=self._check, timeout=POOL_TIMEOUT,
         )
+
+    def _check(self, connection: Any) -> None:
+        """The pool's check before handing out `connection`: a round trip, unless it was in use just now."""
+        used = self._used.get(connection)
+        if used is not None and time.monotonic() - used < CHECK_IDLE_SECONDS:
+            return
+        from psycopg_pool import ConnectionPool
+
+        ConnectionPool.check_connection(connection)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         # Pipeline mode: a batch's statements go out without waiting for each answer.
-        with self.pool.connection() as connection, connection.pipeline(), connection.transaction():
-            tx = _PostgresTx(connection)
-            yield tx
-            tx.flush()
+        with self.pool.connection() as connection:
+            with connection.pipeline(), connection.transaction():
+                tx = _PostgresTx(connection)
+                yield tx
+                tx.flush()
+            self._used[connection] = time.monotonic()  # committed: it answered just now
 
     def close(self) -> None:
         self.pool.close()

@@ -159,18 +159,24 @@ class Projection:
     def checksum(self, db: Database) -> str:
         """SHA-256 over every row of every table, in a stable order: equal for identical read models."""
         digest = hashlib.sha256()
+        for table, rows in self.rows(db).items():
+            digest.update(f"{table}:{len(rows)}\n".encode())
+            for row in rows:
+                digest.update(repr(row).encode("utf-8"))
+        return digest.hexdigest()
+
+    def rows(self, db: Database) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, normalised (as both databases return them), in the checksum's order."""
+        found = {}
         with db.transaction() as tx:
             for table in self.tables:
-                count = tx.fetchone(f"SELECT COUNT(*) FROM {table}")
                 order = self.checksum_order.get(table)
                 if order is None:
                     columns = [row[0] for row in self._columns(tx, db, table)]
                     order = ", ".join(columns)
-                rows = tx.fetchall(f"SELECT * FROM {table} ORDER BY {order}")
-                digest.update(f"{table}:{count[0] if count else 0}\n".encode())
-                for row in rows:
-                    digest.update(repr(tuple(_normal(v) for v in row)).encode("utf-8"))
-        return digest.hexdigest()
+                found[table] = [tuple(_normal(v) for v in row)
+                                for row in tx.fetchall(f"SELECT * FROM {table} ORDER BY {order}")]
+        return found
 
     def figures(self, db: Database) -> dict[str, Any]:
         """The read model's main figures, to be read at a glance (`paizhu replay-projection`): the rows of each

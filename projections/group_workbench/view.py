@@ -289,3 +289,11 @@ class _Prefixed(Tx):
 
     def fetchall(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         return self.tx.fetchall(sql, (*self.params, *params))
+
+
+def directive_scope(tx: Tx, directive_id: str, group_id: str) -> tuple[str, str | None] | None:
+    """(group, unit) of a directive of this group's ledger; None when it is not there (missing, or another
+    group's: the caller checking a reference may not tell the two apart)."""
+    row = tx.fetchone("SELECT group_id, unit_id FROM gw_directives WHERE directive_id = %s AND group_id = %s",
+                      (directive_id, group_id))
+    return None if row is None else (str(row[0]), None if row[1] is None else str(row[1]))

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from events.envelope import Envelope
-from projections.common.db import Tx
+from projections.common.db import Tx, days_after
 from projections.common.projection import Projection, handles
 from services.common.clock import beijing_date
 from services.common.workdays import add_working_days
@@ -43,6 +43,31 @@ def directive_stalls_on(last_activity_on: str) -> str:
 
 def item_stalls_on(last_progress_on: str) -> str:
     return (date.fromisoformat(last_progress_on) + timedelta(days=STALLED_ITEM_DAYS)).isoformat()
+
+
+class TitleFrom(NamedTuple):
+    """An alert's title as SQL with one parameter; `required`: no alert when it finds none (else untitled)."""
+
+    sql: str
+    param: str
+    required: bool = False
+
+
+TITLES = "(SELECT title FROM hq_titles WHERE record_id = %s)"
+"""An item's or round's title, kept from its opening."""
+
+
+def _unlisted(column: str) -> str:
+    """SQL: the JSON list of stages in `column` without one stage (parameters: `_unlisted_params`), as text
+    with json.dumps's separators, the way the fold writes it. The list names each stage once (a sorted set of
+    ASCII identifiers), so the stage is `"s", ` before another, `, "s"` after the first, or `"s"` alone; a
+    list without it stays as it is. Plain text functions: the same in SQLite and PostgreSQL."""
+    return f"REPLACE(REPLACE(REPLACE({column}, %s, ''), %s, ''), %s, '')"
+
+
+def _unlisted_params(stage: str) -> tuple[str, str, str]:
+    quoted = json.dumps(stage)
+    return f"{quoted}, ", f", {quoted}", quoted
 
 
 class HqDashboard(Projection):
@@ -102,24 +127,26 @@ class HqDashboard(Projection):
 
     @handles("ledgers.DirectiveStageRecorded")
     def stage_recorded(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        closed_on = payload.done_on.isoformat() if payload.stage == CLOSING_STAGE else None
+        """One statement over the row as it stands, without reading it back (a read is a round trip that breaks
+        the projector's pipelined writes).
+
+        The latest activity is the later of the stored day and this stage's (ISO days: text order is day order).
+        An open directive stalls `directive_stalls_on` that day: when the stored day is the later one, the stored
+        `stalls_on` already is its stall day (every handler writes the two together, and clears `stalls_on`
+        only on closure, which is final), so only this stage's stall day is computed here. A stage that was
+        overdue leaves the overdue list (`_unlisted`)."""
+        done_on = payload.done_on.isoformat()
+        closed_on = done_on if payload.stage == CLOSING_STAGE else None
         tx.execute(
             "UPDATE hq_directives SET stages_done = stages_done + 1, last_stage = %s, updated_at = %s,"
-            " closed_on = COALESCE(closed_on, %s) WHERE directive_id = %s",
-            (payload.stage, envelope.occurred_at.isoformat(), closed_on, payload.directive_id),
+            " closed_on = COALESCE(closed_on, %s),"
+            " last_activity_on = CASE WHEN last_activity_on >= %s THEN last_activity_on ELSE %s END,"
+            " stalls_on = CASE WHEN COALESCE(closed_on, %s) IS NOT NULL THEN NULL"
+            " WHEN last_activity_on >= %s THEN stalls_on ELSE %s END,"
+            f" overdue_stages = {_unlisted('overdue_stages')} WHERE directive_id = %s",
+            (payload.stage, envelope.occurred_at.isoformat(), closed_on, done_on, done_on, closed_on, done_on,
+             directive_stalls_on(done_on), *_unlisted_params(payload.stage), payload.directive_id),
         )
-        row = tx.fetchone("SELECT overdue_stages, last_activity_on, closed_on FROM hq_directives"
-                          " WHERE directive_id = %s", (payload.directive_id,))
-        if row is None:
-            return
-        last_activity_on = max(str(row[1]), payload.done_on.isoformat())
-        tx.execute("UPDATE hq_directives SET last_activity_on = %s, stalls_on = %s WHERE directive_id = %s",
-                   (last_activity_on, None if row[2] else directive_stalls_on(last_activity_on),
-                    payload.directive_id))
-        if payload.stage in json.loads(row[0]):
-            stages = [s for s in json.loads(row[0]) if s != payload.stage]
-            tx.execute("UPDATE hq_directives SET overdue_stages = %s WHERE directive_id = %s",
-                       (json.dumps(stages), payload.directive_id))
 
     @handles("ledgers.DirectiveAmended")
     def directive_amended(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
@@ -151,19 +178,17 @@ class HqDashboard(Projection):
         stages = sorted(set(json.loads(row[0])) | {payload.stage})
         tx.execute("UPDATE hq_directives SET overdue_stages = %s WHERE directive_id = %s",
                    (json.dumps(stages), payload.directive_id))
-        self._alert(tx, envelope, "stage_overdue", payload.directive_id, str(row[1]), payload.due_on,
-                    payload.detected_on)
+        self._alert(tx, envelope, "stage_overdue", payload.directive_id, payload.due_on, payload.detected_on,
+                    TitleFrom("%s", str(row[1])))
 
     @handles("ledgers.FirstAgendaItemRecorded")
     def first_agenda(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         """第一议题 studied late, or not as the first agenda item: an alert (due: the threshold's last day)."""
         if payload.outcome not in FIRST_AGENDA_ALERTS:
             return
-        row = tx.fetchone("SELECT title FROM hq_directives WHERE directive_id = %s", (payload.directive_id,))
-        if row is None:
-            return
-        self._alert(tx, envelope, FIRST_AGENDA_ALERTS[payload.outcome], payload.directive_id, str(row[0]),
-                    payload.due_on, payload.studied_on)
+        self._alert(tx, envelope, FIRST_AGENDA_ALERTS[payload.outcome], payload.directive_id, payload.due_on,
+                    payload.studied_on, TitleFrom(
+                        "(SELECT title FROM hq_directives WHERE directive_id = %s)", payload.directive_id, True))
 
     @handles("ledgers.ItemOpened", "ledgers.SchedulingRoundOpened")
     def titled(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
@@ -183,39 +208,43 @@ class HqDashboard(Projection):
     @handles("ledgers.ItemProgressUpdated", "ledgers.ItemEvidenceAttached", "ledgers.ItemClosed",
              "ledgers.ItemReopened")
     def item_progress(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        """Progress, evidence and reopening restart an item's wait; closure ends it."""
-        row = tx.fetchone("SELECT status, last_progress_on FROM hq_items WHERE item_id = %s", (payload.item_id,))
-        if row is None:
-            return
+        """Progress, evidence and reopening restart an item's wait; closure ends it. One statement over the row
+        as it stands (no read-back): the status this event sets (else the stored one), the later of the stored
+        progress day and this event's, and, for an active item, `item_stalls_on` of that day in SQL."""
         status = {"ledgers.ItemProgressUpdated": getattr(payload, "status", None), "ledgers.ItemClosed": "closed",
-                  "ledgers.ItemReopened": "open"}.get(envelope.type) or str(row[0])
-        last = max(str(row[1]), beijing_date(envelope.occurred_at).isoformat())
-        tx.execute("UPDATE hq_items SET status = %s, last_progress_on = %s, stalls_on = %s WHERE item_id = %s",
-                   (status, last, item_stalls_on(last) if status in ACTIVE_ITEM else None, payload.item_id))
-
-    def _title(self, tx: Tx, record_id: str) -> str:
-        row = tx.fetchone("SELECT title FROM hq_titles WHERE record_id = %s", (record_id,))
-        return str(row[0]) if row else ""
+                  "ledgers.ItemReopened": "open"}.get(envelope.type) or None
+        day = beijing_date(envelope.occurred_at).isoformat()
+        last = "CASE WHEN last_progress_on >= %s THEN last_progress_on ELSE %s END"
+        tx.execute(
+            f"UPDATE hq_items SET status = COALESCE(%s, status), last_progress_on = {last},"
+            f" stalls_on = CASE WHEN COALESCE(%s, status) IN ({', '.join(['%s'] * len(ACTIVE_ITEM))})"
+            f" THEN {days_after(tx, last)} END WHERE item_id = %s",
+            (status, day, day, status, *ACTIVE_ITEM, day, day, STALLED_ITEM_DAYS, payload.item_id),
+        )
 
     @handles("ledgers.ItemOverdue")
     def item_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        self._alert(tx, envelope, "item_overdue", payload.item_id, self._title(tx, payload.item_id), payload.due_on,
-                    payload.detected_on)
+        self._alert(tx, envelope, "item_overdue", payload.item_id, payload.due_on, payload.detected_on,
+                    TitleFrom(TITLES, payload.item_id))
 
     @handles("ledgers.SchedulingRoundOverdue")
     def round_overdue(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
-        self._alert(tx, envelope, "round_overdue", payload.round_id, self._title(tx, payload.round_id),
-                    payload.respond_by, payload.detected_on)
+        self._alert(tx, envelope, "round_overdue", payload.round_id, payload.respond_by, payload.detected_on,
+                    TitleFrom(TITLES, payload.round_id))
 
-    def _alert(self, tx: Tx, envelope: Envelope, kind: str, record_id: str, title: str, due_on: Any,
-               detected_on: Any) -> None:
+    def _alert(self, tx: Tx, envelope: Envelope, kind: str, record_id: str, due_on: Any, detected_on: Any,
+               title: TitleFrom) -> None:
+        """An alert, its title taken in the statement itself (no read-back); none if the title is `required`
+        and not found."""
+        title_sql, where = ((title.sql, f"{title.sql} IS NOT NULL") if title.required
+                            else (f"COALESCE({title.sql}, '')", "1 = 1"))
         tx.execute(
             "INSERT INTO hq_alerts (alert_id, group_id, unit_id, distribution, kind, record_id, title, due_on,"
-            " detected_on, occurred_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            f" detected_on, occurred_at) SELECT %s, %s, %s, %s, %s, %s, {title_sql}, %s, %s, %s WHERE {where}"
             " ON CONFLICT (alert_id) DO NOTHING",
             (f"{envelope.service}:{envelope.position:020d}", envelope.group_id or "", envelope.unit_id,
-             envelope.distribution, kind, record_id, title, due_on.isoformat(), detected_on.isoformat(),
-             envelope.occurred_at.isoformat()),
+             envelope.distribution, kind, record_id, title.param, due_on.isoformat(), detected_on.isoformat(),
+             envelope.occurred_at.isoformat(), *((title.param,) if title.required else ())),
         )
 
     @handles("ledgers.ReconciliationRecorded")

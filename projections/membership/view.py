@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from projections.common.db import Database, Tx
+from projections.membership.projection import Membership
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,9 @@ class MembershipView:
     With `generation` (a number the process raises each time the membership read model has committed a
     change, e.g. its in-process projector's batches), a user's membership of an organisation is kept in
     memory and answered from there while the number has not moved: correct, since the answer was read no
-    earlier than the generation it is stored under. Without it (a read model written by another process),
-    every call reads the database."""
+    earlier than the generation it is stored under. A read model written by another process (distributed
+    mode) gives `CommittedGeneration`: the generation the membership projector committed, read at most every
+    so many milliseconds. Without a generation every call reads the database."""
 
     CACHED = 10_000
     """memberships kept at most (then the cache starts again)"""
@@ -113,6 +117,42 @@ class MembershipView:
             if chosen is not None and org is not None:
                 found[user] = (chosen, org)
         return found
+
+
+class CommittedGeneration:
+    """The membership read model's generation as committed in the database (`membership_generation`, raised
+    in the projector's transaction with the change), read at most every `max_age` seconds.
+
+    The bound: a value read by a query started at t is used until t + max_age at the latest, and a query
+    started after a change committed sees the change's generation; so a `MembershipView` keyed by it answers
+    a committed change (a member removed) at most `max_age` late, never later. A failed read raises (nothing
+    is answered from memory then). While the read model's recorded schema is not the one that keeps the
+    generation (a projector of an older version writes it), every call returns a new number: no caching."""
+
+    def __init__(self, db: Database, max_age: float = 0.25, clock: Callable[[], float] = time.monotonic) -> None:
+        self.db = db
+        self.max_age = max_age
+        self.clock = clock
+        self._read: tuple[float, int] | None = None  # (when the query started, its generation)
+        self._uncached = itertools.count(-1, -1)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> int:
+        read = self._read
+        if read is not None and self.clock() - read[0] < self.max_age:
+            return read[1]
+        started = self.clock()
+        with self.db.transaction() as tx:
+            row = tx.fetchone(
+                "SELECT (SELECT generation FROM membership_generation WHERE one = 1),"
+                " (SELECT version FROM projection_schema WHERE name = %s)", (Membership.name,))
+        if row is None or row[1] is None or int(row[1]) != Membership.schema_version:
+            return next(self._uncached)
+        generation = int(row[0] or 0)
+        with self._lock:
+            if self._read is None or self._read[0] < started:
+                self._read = (started, generation)
+        return generation
 
 
 def _organisation(tx: Tx, org_id: str) -> Organisation | None:

@@ -47,7 +47,7 @@ def _person(envelope: Envelope, person_id: str, name: str) -> str:
 
 class People(Projection):
     name = "people"
-    schema_version = 3
+    schema_version = 4
     tables = ("people_posts", "people_records", "people_matters", "portrait_directives", "portrait_outbound",
               "quarterly_reviews", "people_clues", "people_clue_compartments", "people_persons", "people_key_persons",
               "people_important", "portrait_findings")
@@ -80,10 +80,11 @@ class People(Projection):
         f" {_scope_columns})",
         "CREATE INDEX IF NOT EXISTS portrait_findings_unit ON portrait_findings (unit_id, on_date)",
         "CREATE TABLE IF NOT EXISTS people_matters (matter_id TEXT PRIMARY KEY, matter_kind TEXT NOT NULL,"
-        " title TEXT NOT NULL, owner TEXT, department_id TEXT, directive_id TEXT, list_kind TEXT,"
+        " title TEXT NOT NULL, owner TEXT, owner_person_id TEXT, department_id TEXT, directive_id TEXT, list_kind TEXT,"
         " problem_type TEXT, category TEXT, status TEXT NOT NULL, opened_on TEXT NOT NULL, closed_on TEXT,"
         f" due_on TEXT, overdue INTEGER NOT NULL DEFAULT 0, {_scope_columns})",
         "CREATE INDEX IF NOT EXISTS people_matters_owner ON people_matters (owner)",
+        "CREATE INDEX IF NOT EXISTS people_matters_owner_person ON people_matters (owner_person_id)",
         "CREATE INDEX IF NOT EXISTS people_matters_unit ON people_matters (unit_id, opened_on)",
         "CREATE TABLE IF NOT EXISTS portrait_directives (directive_id TEXT PRIMARY KEY, received_on TEXT NOT NULL,"
         f" relayed_on TEXT, withdrawn INTEGER NOT NULL DEFAULT 0, {_scope_columns})",
@@ -245,11 +246,12 @@ class People(Projection):
     @handles("ledgers.ItemOpened")
     def item_opened(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute(
-            "INSERT INTO people_matters (matter_id, matter_kind, title, owner, department_id, directive_id,"
-            " list_kind, problem_type, category, status, opened_on, closed_on, due_on, overdue, group_id, unit_id,"
-            " distribution) VALUES (%s, 'item', %s, %s, NULL, %s, %s, %s, NULL, 'open', %s, NULL, %s, 0, %s, %s, %s)"
-            " ON CONFLICT (matter_id) DO NOTHING",
-            (payload.item_id, payload.title, payload.owner, payload.directive_id, payload.list_kind,
+            "INSERT INTO people_matters (matter_id, matter_kind, title, owner, owner_person_id, department_id,"
+            " directive_id, list_kind, problem_type, category, status, opened_on, closed_on, due_on, overdue, group_id,"
+            " unit_id, distribution) VALUES (%s, 'item', %s, %s, %s, NULL, %s, %s, %s, NULL, 'open', %s, NULL, %s, 0,"
+            " %s, %s, %s) ON CONFLICT (matter_id) DO NOTHING",
+            (payload.item_id, payload.title, payload.owner, payload.owner_person_id, payload.directive_id,
+             payload.list_kind,
              payload.problem_type, _day(envelope), payload.due_on.isoformat() if payload.due_on else None,
              *_scope(envelope)),
         )
@@ -273,9 +275,9 @@ class People(Projection):
     @handles("units.PowerMatterRegistered")
     def power_matter(self, tx: Tx, envelope: Envelope, payload: Any) -> None:
         tx.execute(
-            "INSERT INTO people_matters (matter_id, matter_kind, title, owner, department_id, directive_id,"
-            " list_kind, problem_type, category, status, opened_on, closed_on, due_on, overdue, group_id, unit_id,"
-            " distribution) VALUES (%s, 'power_matter', %s, NULL, %s, NULL, NULL, NULL, %s, 'decided', %s, NULL,"
+            "INSERT INTO people_matters (matter_id, matter_kind, title, owner, owner_person_id, department_id,"
+            " directive_id, list_kind, problem_type, category, status, opened_on, closed_on, due_on, overdue, group_id,"
+            " unit_id, distribution) VALUES (%s, 'power_matter', %s, NULL, NULL, %s, NULL, NULL, NULL, %s, 'decided', %s, NULL,"
             " NULL, 0, %s, %s, %s) ON CONFLICT (matter_id) DO NOTHING",
             (payload.matter_id, payload.title, payload.department_id, payload.category,
              payload.decided_on.isoformat(), *_scope(envelope)),

@@ -73,6 +73,12 @@ def persons(tx: Tx, principal: Principal, unit_id: str | None, name: str | None,
                   "key_minority": row["person_id"] in minority} for row in found.rows], found.next_cursor)
 
 
+def roster_name(tx: Tx, person_id: str, unit_id: str) -> str | None:
+    """The name of a person of this unit's roster (or a cadre the unit reported); None for anyone else."""
+    row = tx.fetchone("SELECT name FROM people_persons WHERE person_id = %s AND unit_id = %s", (person_id, unit_id))
+    return None if row is None else str(row[0])
+
+
 def person(tx: Tx, principal: Principal, person_id: str) -> dict[str, Any] | None:
     """A person's summary: posts (关键少数, 重要岗位、重点领域 of the post and its department), the key-person flag
     and the latest evaluation of each period, as far as the reader may read them; None for a person the reader
@@ -126,8 +132,8 @@ def integrity_file(tx: Tx, principal: Principal, person_id: str, page: PageReque
                 found.next_cursor)
 
 
-MATTER_COLUMNS = ("matter_id", "matter_kind", "title", "owner", "department_id", "directive_id", "list_kind",
-                  "problem_type", "category", "status", "opened_on", "closed_on", "due_on", "overdue", "unit_id")
+MATTER_COLUMNS = ("matter_id", "matter_kind", "title", "owner", "owner_person_id", "department_id", "directive_id",
+                  "list_kind", "problem_type", "category", "status", "opened_on", "closed_on", "due_on", "overdue", "unit_id")
 
 
 def _matter(row: dict[str, Any], role: str) -> dict[str, Any]:
@@ -135,9 +141,10 @@ def _matter(row: dict[str, Any], role: str) -> dict[str, Any]:
 
 
 def matters_of(tx: Tx, principal: Principal, person_id: str, page: PageRequest) -> Page:
-    """以人看事: every matter a person appears in: the items of their unit they own (the ledgers name an item's
-    owner by name), and the 三重一大 matters of a department while they headed it (a post of theirs in that
-    department, decided between taking it and leaving it)."""
+    """以人看事: every matter a person appears in: the items of their unit they own (by the item's
+    `owner_person_id`; an item that names its owner by name only, by that name), and the 三重一大 matters of a
+    department while they headed it (a post of theirs in that department, decided between taking it and leaving
+    it)."""
     known = where([read_filter(principal, Columns(alias="p")), Clause("p.person_id = %s", (person_id,))])
     row = tx.fetchone(f"SELECT p.name, p.unit_id FROM people_persons p WHERE {known.sql}", known.params)
     if row is None:
@@ -146,17 +153,25 @@ def matters_of(tx: Tx, principal: Principal, person_id: str, page: PageRequest) 
     heads = ("EXISTS (SELECT 1 FROM people_posts p WHERE p.person_id = %s AND p.department_id = m.department_id"
              " AND p.unit_id = m.unit_id AND p.since <= m.opened_on AND (p.left_on IS NULL OR m.opened_on <= p.left_on))")
     clauses = [read_filter(principal, Columns(alias="m")), Clause("m.unit_id = %s", (unit_id,)),
-               Clause(f"(m.owner = %s OR (m.matter_kind = 'power_matter' AND {heads}))", (name, person_id))]
+               Clause(f"({OWNED} OR (m.matter_kind = 'power_matter' AND {heads}))", (person_id, name, person_id))]
     found = fetch_page(tx, f"SELECT {', '.join('m.' + c for c in MATTER_COLUMNS)} FROM people_matters m",
                        MATTER_COLUMNS, clauses, MATTER_SORT, page)
-    return Page([_matter(row, "owner" if row["owner"] == name else "department_head") for row in found.rows],
+    return Page([_matter(row, "owner" if _owns(row, person_id, name) else "department_head") for row in found.rows],
                 found.next_cursor)
 
 
+OWNED = "(m.owner_person_id = %s OR (m.owner_person_id IS NULL AND m.owner = %s))"
+"""An item a person owns: named by person id, or (no person id recorded) by the person's name."""
+
+
+def _owns(row: dict[str, Any], person_id: str, name: str) -> bool:
+    return bool(row["owner_person_id"] == person_id or (row["owner_person_id"] is None and row["owner"] == name))
+
+
 def people_of(tx: Tx, principal: Principal, matter_id: str) -> list[dict[str, Any]] | None:
-    """以事看人: the people a matter names (its owner — with the person id when one person of the unit bears that
-    name; for a 三重一大 matter the heads of its department at the time). None when the principal may not read the
-    matter (or it does not exist)."""
+    """以事看人: the people a matter names (its owner — with the person id the item records, or, for an item named
+    by name only, when one person of the unit bears that name; for a 三重一大 matter the heads of its department at
+    the time). None when the principal may not read the matter (or it does not exist)."""
     readable = where([Clause("m.matter_id = %s", (matter_id,)), read_filter(principal, Columns(alias="m"))])
     row = tx.fetchone(f"SELECT {', '.join('m.' + c for c in MATTER_COLUMNS)} FROM people_matters m WHERE "
                       f"{readable.sql}", readable.params)
@@ -164,7 +179,13 @@ def people_of(tx: Tx, principal: Principal, matter_id: str) -> list[dict[str, An
         return None
     matter = dict(zip(MATTER_COLUMNS, row, strict=True))
     people: list[dict[str, Any]] = []
-    if matter["owner"]:
+    if matter["owner_person_id"]:
+        known = where([read_filter(principal, Columns(alias="p")),
+                       Clause("p.person_id = %s", (matter["owner_person_id"],))])
+        found = tx.fetchone(f"SELECT p.name FROM people_persons p WHERE {known.sql}", known.params)
+        people.append({"person_id": matter["owner_person_id"], "person": str(found[0]) if found else matter["owner"],
+                       "role": "owner", "post_kind": None, "title": None})
+    elif matter["owner"]:
         named = where([read_filter(principal, Columns(alias="p")),
                        Clause("p.name = %s AND p.unit_id = %s", (matter["owner"], matter["unit_id"]))])
         ids = [str(i) for (i,) in tx.fetchall(f"SELECT p.person_id FROM people_persons p WHERE {named.sql}",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from events.envelope import Actor, Envelope, event_id_for
+from events.envelope import Envelope, event_id_for
 from events.registry import Contract
 
 
@@ -92,7 +92,7 @@ class IntegrationMapper:
             stream_version=event.originator_version,
             position=position,
             occurred_at=event.timestamp,
-            actor=Actor(**event.actor),
+            actor=event.actor,  # validated into an Actor with the rest (one call into pydantic's core)
             group_id=published.group_id or event.group_id,
             unit_id=published.unit_id or event.unit_id,
             distribution=published.distribution or (self._published_distribution or str)(event.distribution),
@@ -102,5 +102,5 @@ class IntegrationMapper:
             prev_hash=event.prev_hash,
             hash=event.hash,
             payload=payload.model_dump(mode="json"),
-        )
+        ).keep_contract(payload)
         return envelope

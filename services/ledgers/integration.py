@@ -122,6 +122,7 @@ def item_opened(event: Any) -> Published:
         item_id=str(event.originator_id), directive_id=event.directive_id, list_kind=event.list_kind,
         title=event.title, owner=event.owner, deadline_rule=_facts(event.deadline_rule), due_on=event.due_on,
         problem_type=event.problem_type, source=event.source, source_ref=event.source_ref,
+        owner_person_id=getattr(event, "owner_person_id", None),
     ))
 
 

@@ -47,6 +47,7 @@ def _item_fields(item: LedgerItem) -> dict[str, Any]:
         "title": item.title,
         "description": item.description,
         "owner": item.owner,
+        "owner_person_id": getattr(item, "owner_person_id", None),
         "follower": item.follower,
         "deadline_rule": item.deadline_rule,
         "due_on": item.due_on,
@@ -103,6 +104,7 @@ class ItemHandlers(LedgerRecords):
             group_id=directive.group_id, unit_id=directive.unit_id, directive_id=c.directive_id,
             list_kind=c.list_kind, title=c.title, owner=c.owner, follower=c.follower, deadline=c.deadline,
             description=c.description, problem_type=c.problem_type, evidence_refs=c.evidence_refs,
+            owner_person_id=c.owner_person_id,
         )
         return ItemRecorded(item_id=str(item.id), position=self.record(item))
 

@@ -246,6 +246,7 @@ class LedgerRecords(WorkingCalendar, ServiceApplication):
         source_key: str | None = None,
         evidence_refs: list[str] | tuple[str, ...] = (),
         follower_required: bool = True,
+        owner_person_id: str | None = None,
     ) -> LedgerItem:
         """A new, unsaved item (used by the command and by the policies)."""
         LedgerItem.check_opening(list_kind, title, owner, problem_type)
@@ -256,7 +257,7 @@ class LedgerRecords(WorkingCalendar, ServiceApplication):
             group_id=group_id, unit_id=unit_id, directive_id=directive_id, list_kind=list_kind, title=title,
             owner=owner, follower=follower, deadline_rule=rule, due_on=due_on, description=description,
             problem_type=problem_type, source=source, source_ref=source_ref, source_key=source_key,
-            evidence_refs=evidence_refs, follower_required=follower_required,
+            evidence_refs=evidence_refs, follower_required=follower_required, owner_person_id=owner_person_id,
         )
         if follower:
             # the opening is addressed to the unit; who follows it is published to the group and HQ only

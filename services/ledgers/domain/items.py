@@ -73,7 +73,10 @@ class LedgerItem(ChainedAggregate):
         source_ref: str | None,
         source_key: str | None,
         evidence_refs: list[str],
+        owner_person_id: str | None = None,
     ) -> None:
+        # owner_person_id came later: an Opened event stored before it has no such field and opens with None
+        # (a default, not an eventsourcing upcast, since the stored hash covers exactly the stored fields)
         self.group_id = group_id
         self.unit_id = unit_id
         self.directive_id = directive_id
@@ -81,6 +84,7 @@ class LedgerItem(ChainedAggregate):
         self.title = title
         self.description = description
         self.owner = owner
+        self.owner_person_id = owner_person_id
         self.follower = follower
         self.deadline_rule = deadline_rule
         self.due_on = due_on
@@ -125,10 +129,13 @@ class LedgerItem(ChainedAggregate):
         source_key: str | None = None,
         evidence_refs: list[str] | tuple[str, ...] = (),
         follower_required: bool = True,
+        owner_person_id: str | None = None,
     ) -> LedgerItem:
         """A new item on one of the four lists, after checking it.
 
         `follower_required=False` only for an item a policy opens for a group that named no default follower.
+        `owner_person_id`: the roster's person who owns it, where one is known (`owner` stays the name shown);
+        that the person is on the unit's roster is checked where the roster is known (the gateway's read models).
         """
         cls.check_opening(list_kind, title, owner, problem_type)
         if follower_required:
@@ -138,6 +145,7 @@ class LedgerItem(ChainedAggregate):
             description=description.strip(), owner=owner.strip(), follower=follower, deadline_rule=deadline_rule,
             due_on=due_on, problem_type=problem_type, source=source, source_ref=source_ref, source_key=source_key,
             evidence_refs=[ref.strip() for ref in evidence_refs if ref.strip()],
+            owner_person_id=owner_person_id,
         )
 
     @staticmethod

@@ -64,6 +64,7 @@ class UnitItemView(Result):
     title: str
     description: str
     owner: str
+    owner_person_id: str | None = Field(description="责任人的人员编号 (the owner's roster person id, when known)")
     deadline_rule: dict[str, Any] | None
     due_on: date | None
     overdue: bool
@@ -86,7 +87,7 @@ class UnitItemView(Result):
 class ItemView(UnitItemView):
     """An item as the group, HQ and audit see it."""
 
-    follower: str | None
+    follower: str | None = Field(description="督办人的账号 (the user id of the group member who follows it)")
     root_causes: list[str]
     ecology: str | None
     similar_item_ids: list[str]
@@ -97,8 +98,12 @@ class ItemView(UnitItemView):
 class ItemBody(Body):
     list_kind: ListKind
     title: Title
-    owner: Name = Field(description="责任人或责任部门 (who is responsible)")
-    follower: Id = Field(description="督办人 (the group member who follows it: 专人督办, required)")
+    owner: Name = Field(description="责任人或责任部门 (who is responsible: the name shown)")
+    owner_person_id: Id | None = Field(default=None, description=(
+        "责任人的人员编号：须为该单位名册中的人员 (the owner's person id on the roster of the item's unit, "
+        "where the owner is a person; checked by the gateway)"))
+    follower: Id = Field(description="督办人：本组成员的账号 (the user id of the group member who follows it: "
+                                     "专人督办, required; checked by the gateway)")
     deadline: DeadlineIn | None = None
     description: Text = ""
     problem_type: ProblemType | None = Field(default=None, description="problems only")
@@ -135,7 +140,7 @@ class AttachEvidence(Command[ItemRecorded], EvidenceBody):
     item_id: Id
 
 class FollowerBody(Body):
-    follower: Id
+    follower: Id = Field(description="督办人：本组成员的账号 (the user id of a member of the item's group)")
 
 class AssignFollower(Command[ItemRecorded], FollowerBody):
     """Name the group member who follows the item (专人督办)."""

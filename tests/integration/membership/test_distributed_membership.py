@@ -4,6 +4,7 @@ through the relay, Kafka and the membership projector; the gateway trusts a toke
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,6 +104,40 @@ def test_strangers_former_members_and_built_in_accounts_are_refused(
     key = settings_from(env).token_signing_key
     assert key is not None
     assert me(client, embedded_token(key.get_secret_value(), "gao.lead", "group-nea", ["group_leader"])).status_code == 401
+
+
+def publish_and_project(units: Any, runner: ProjectionRunner, env: dict[str, str], events: int) -> None:
+    """The relay publishes what the units store recorded; the membership projector commits `events` more."""
+    bootstrap = settings_from(env).kafka_bootstrap
+    relay = Relay(units, kafka_producer(bootstrap))
+    while relay.run_once():
+        pass
+    relay.producer.close()
+    KafkaFeed(runner, bootstrap, [topic_for("units")]).run(threading.Event(), max_events=events)
+
+
+def test_a_removed_member_is_refused_within_the_cache_bound(
+    client: TestClient, provider: Provider, env: dict[str, str], recorded: Any
+) -> None:
+    units, runner = recorded
+    bound = settings_from(env).membership_cache_ms / 1000
+    assert bound == 0.25  # the default, as the README states it
+    token = provider.token("he.staff", "group-nea")
+    assert me(client, token).status_code == 401
+    units.add_organisation_member(org_id="group-nea", user_id="he.staff", name="何", roles=["group_staff"])
+    publish_and_project(units, runner, env, 1)
+    time.sleep(bound)
+    assert all(me(client, token).status_code == 200 for _ in range(5))  # admitted, and cached
+    units.remove_organisation_member(org_id="group-nea", user_id="he.staff", reason="调任 (transferred)")
+    publish_and_project(units, runner, env, 1)
+    committed = time.monotonic()
+    while True:
+        asked = time.monotonic()
+        if me(client, token).status_code != 200:
+            break
+        assert asked - committed < bound, "a removed member was served past the bound"
+        time.sleep(0.01)
+    assert me(client, token).status_code == 401
 
 
 def test_the_read_model_rebuilt_from_the_store_equals_the_projected_one_and_sqlite_s(
