@@ -101,8 +101,7 @@ def relay_process(settings: Settings, name: str, stop: threading.Event) -> None:
             signer.checkpoint(app)  # the final checkpoint covers everything published
             log.info("relay %s stopped at position %s", name, relay.position())
     finally:
-        if relay.producer is not None:
-            relay.producer.close()
+        relay.close()
         lock.close()
         app.close()
 

@@ -64,6 +64,15 @@ class Relay:
         self._cursor: int | None = None  # republishing: where it is (below the saved position)
         self._checked = 0.0
 
+    def close(self) -> None:
+        """Close the Kafka clients it holds (the producer and the guard's consumer); each runs an IO thread that
+        would otherwise go on reconnecting, and logging, after the broker is gone. The store is the caller's."""
+        producer, self.producer = self.producer, None
+        if producer is not None:
+            producer.close()
+        if self.guard is not None:
+            self.guard.forget()
+
     def position(self) -> int:
         return self.app.process_recorder.max_tracking_id(RELAY_TRACKING) or 0
 

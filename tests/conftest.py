@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,16 @@ def broker_with_topics(partitions: int) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A fresh database on the test PostgreSQL (dropped afterwards)."""
+    name = create_database("paizhu_t_")
+    try:
+        yield name
+    finally:
+        drop_database(name)
+
+
 @pytest.fixture(scope="module")
 def kafka_bootstrap() -> Iterator[str]:
     """A fresh broker per test module; Paizhu's topics have one partition by default."""
@@ -36,11 +47,8 @@ def kafka_bootstrap() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def pg_database() -> Iterator[str]:
     """A fresh database for one test module (dropped afterwards)."""
-    name = create_database("paizhu_t_")
-    try:
+    with fresh_database() as name:
         yield name
-    finally:
-        drop_database(name)
 
 
 def distributed_env(dbname: str, bootstrap: str, data_dir: Path) -> dict[str, str]:
@@ -96,18 +104,20 @@ def read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list:  # ty
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    tp = TopicPartition(topic, 0)
-    consumer.assign([tp])
-    end = consumer.end_offsets([tp])[tp]
-    consumer.seek_to_beginning(tp)
-    messages = []
-    deadline = time.monotonic() + timeout
-    while consumer.position(tp) < end:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"read {len(messages)} of {end} messages of {topic}")
-        for batch in consumer.poll(timeout_ms=500).values():
-            messages.extend(batch)
-    consumer.close()
+    try:  # closed on a timeout too: its IO thread would go on logging after the broker is gone
+        tp = TopicPartition(topic, 0)
+        consumer.assign([tp])
+        end = consumer.end_offsets([tp])[tp]
+        consumer.seek_to_beginning(tp)
+        messages = []
+        deadline = time.monotonic() + timeout
+        while consumer.position(tp) < end:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"read {len(messages)} of {end} messages of {topic}")
+            for batch in consumer.poll(timeout_ms=500).values():
+                messages.extend(batch)
+    finally:
+        consumer.close()
     return messages
 
 

@@ -74,6 +74,9 @@ def test_closed_loop_from_unit_notification_to_look_back_reopen_across_processes
 ) -> None:
     _, base = cluster
     api = Api(base, identity_provider)
+    # the loop counts and reconciles group-mee's whole master ledger: on the package's shared cluster it runs
+    # before any other test writes to it (the first e2e module in pytest's order)
+    assert api.ok("GET", "/api/ledgers/directives", "zhang.wei")["items"] == [], "group-mee's ledger is not empty"
 
     # the group registers the unit it is resident in (a fresh database has no roster)
     api.ok("POST", "/api/units/units", "li.na", 201, json={

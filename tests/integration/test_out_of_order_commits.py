@@ -81,6 +81,7 @@ def test_relay_and_projection_do_not_skip_a_slow_commit(distributed: dict[str, s
         time.sleep(0.05)
     stop.set()
     poller.join(10)
+    relay.close()
 
     titles = {
         envelope.payload["title"]

@@ -88,7 +88,7 @@ class Load:
         self.stop.set()
         for thread in self.threads:
             thread.join(timeout=30)
-        self.relay.producer.close()
+        self.relay.close()  # the producer and the guard's consumer
         self.app.close()
         self.relay_app.close()
 

@@ -60,6 +60,7 @@ def test_a_trace_reaches_from_the_http_request_to_the_projection_update(
     relay = Relay(ledgers, kafka_producer(settings.kafka_bootstrap))
     while relay.run_once():
         pass
+    relay.close()
     KafkaFeed(runner, settings.kafka_bootstrap, [topic_for("ledgers")]).run(threading.Event(), max_events=1)
 
     finished: list[Any] = list(spans.get_finished_spans())

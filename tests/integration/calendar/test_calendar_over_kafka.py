@@ -13,6 +13,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from kafka import KafkaAdminClient, TopicPartition
 
 from events.catalog import load_all
 from events.topics import topic_for
@@ -56,8 +57,9 @@ def test_the_clues_learn_the_arrangement_over_the_bus_and_recompute(
     envelopes, _ = ledgers.integration_events(0, 1000)
     (arrangement,) = [e for e in envelopes if e.type == "ledgers.CalendarArrangementRecorded"]
     # the relay crashed before saving its position: the arrangement is delivered a second time
-    producer.send(topic_for("ledgers"), key=arrangement.stream_id.encode(), value=arrangement.to_bytes())
-    producer.flush()
+    duplicate = producer.send(topic_for("ledgers"), key=arrangement.stream_id.encode(),
+                              value=arrangement.to_bytes()).get(timeout=30)
+    producer.close()
 
     stop = threading.Event()
     runner = threading.Thread(target=KafkaPolicyRunner(clues, settings.kafka_bootstrap, ["ledgers"]).run,
@@ -68,7 +70,18 @@ def test_the_clues_learn_the_arrangement_over_the_bus_and_recompute(
         while clues.working_calendar().provisional(2026):  # type: ignore[attr-defined]
             assert time.monotonic() < deadline, "the clues service did not receive the arrangement"
             time.sleep(0.1)
-        time.sleep(1.0)  # let the second delivery arrive too
+        # the second delivery arrives too: the policy's consumer group commits past it
+        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+        try:
+            group = f"paizhu.policy.{clues.name}"
+            while True:
+                committed = admin.list_group_offsets(group).get(group, {}).get(TopicPartition(topic_for("ledgers"), 0))
+                if committed is not None and committed.offset > duplicate.offset:
+                    break
+                assert time.monotonic() < deadline, "the clues service did not consume the second delivery"
+                time.sleep(0.1)
+        finally:
+            admin.close()
     finally:
         stop.set()
         runner.join(30)
