@@ -13,7 +13,6 @@ restarted by hand. Two causes, each a test here:
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -30,7 +29,6 @@ from events.topics import topic_for
 from events.units import DirectiveNotified
 from paizhu.keys import load_keys
 from paizhu.services import build_app
-from runtime.policy_runners import KafkaPolicyRunner
 from runtime.relay import Relay, kafka_producer
 from runtime.topic_guard import TopicGuard
 from tests.conftest import distributed_env, settings_from
@@ -85,42 +83,6 @@ def wait_until(condition, timeout: float, what: str) -> None:  # type: ignore[no
     while not condition():
         assert time.monotonic() < deadline, what
         time.sleep(0.2)
-
-
-def test_after_a_broker_restart_the_policy_handles_every_event_once(
-    env: dict[str, str], broker: Broker
-) -> None:
-    load_all()
-    settings = settings_from(env)
-    ledgers = build_app(settings, load_keys(settings), "ledgers")
-    units = topic_for("units")
-    # before: three notifications, each published twice (the relay republished them after a crash)
-    old = [notification(n) for n in (1, 2, 3)]
-    publish(broker.bootstrap, old + old)
-    stop = threading.Event()
-    runner = threading.Thread(target=KafkaPolicyRunner(ledgers, broker.bootstrap, ["units"], check_interval=1.0).run,
-                              args=(stop,), daemon=True)
-    runner.start()
-    try:
-        wait_until(lambda: ledgers.process_recorder.max_tracking_id("units") == 3, 60, "not handled before")
-
-        broker.restart()  # empty: no topic, no consumer group
-        time.sleep(3)  # the policy's consumer asks the new broker for its topics meanwhile (Tansu makes them)
-        # the relay's guard makes its topic again as configured, and the relay publishes every event again (once
-        # each), then new ones
-        assert TopicGuard(broker.bootstrap, units).check(3) == 0
-        assert partitions(broker.bootstrap, units) == 1
-        publish(broker.bootstrap, old + [notification(n) for n in (4, 5, 6, 7)])
-
-        wait_until(lambda: ledgers.process_recorder.max_tracking_id("units") == 7, 60, "not handled after")
-        time.sleep(1)
-    finally:
-        stop.set()
-        runner.join(30)
-    envelopes, _ = ledgers.integration_events(0, 1000)
-    opened = sorted(e.payload["reference_number"] for e in envelopes if e.type == "ledgers.DirectiveRegistered")
-    assert opened == [f"重启〔2025〕{n}号" for n in range(1, 8)]  # each once: none skipped, none doubled
-    ledgers.close()
 
 
 def test_a_relay_that_never_published_makes_its_topic_again_with_the_configured_partitions(
